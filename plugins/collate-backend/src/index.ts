@@ -1,0 +1,1 @@
+export { collatePlugin as default } from './plugin';

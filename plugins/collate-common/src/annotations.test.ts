@@ -1,0 +1,74 @@
+import {
+  COLLATE_ANNOTATIONS,
+  isCollateComponentKind,
+  isCollateEntity,
+  readCollateAnnotations,
+} from './annotations';
+import { collateStatusReadPermission } from './permissions';
+
+const entity = (annotations: Record<string, string>) => ({
+  metadata: { annotations },
+});
+
+describe('annotations', () => {
+  it('uses one prefix and unique names', () => {
+    const names = Object.values(COLLATE_ANNOTATIONS);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) {
+      expect(name).toMatch(/^collate\.io\/[a-z0-9-]+$/);
+    }
+  });
+
+  it('reads set annotations and leaves out blank ones', () => {
+    expect(
+      readCollateAnnotations(
+        entity({
+          'collate.io/component': 'argo',
+          'collate.io/kubernetes-cluster': 'aks-dev',
+          'collate.io/argo-namespace': '  ',
+          'other.io/x': 'y',
+        }),
+      ),
+    ).toEqual({ component: 'argo', cluster: 'aks-dev' });
+    expect(readCollateAnnotations({ metadata: {} })).toEqual({});
+  });
+
+  it('recognises Collate entities', () => {
+    expect(
+      isCollateEntity(
+        entity({
+          'collate.io/component': 'server',
+          'collate.io/server-url': 'http://openmetadata.collate:8585',
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      isCollateEntity(
+        entity({
+          'collate.io/component': 'frontend',
+          'collate.io/kubernetes-cluster': 'aks-dev',
+        }),
+      ),
+    ).toBe(false);
+    expect(isCollateEntity(entity({ 'collate.io/component': 'argo' }))).toBe(
+      false,
+    );
+  });
+
+  it('knows the component kinds', () => {
+    expect(isCollateComponentKind('runner')).toBe(true);
+    expect(isCollateComponentKind('RUNNER')).toBe(false);
+    expect(isCollateComponentKind(undefined)).toBe(false);
+  });
+});
+
+describe('permissions', () => {
+  it('defines a resource read permission on catalog entities', () => {
+    expect(collateStatusReadPermission).toMatchObject({
+      type: 'resource',
+      name: 'collate.status.read',
+      attributes: { action: 'read' },
+      resourceType: 'catalog-entity',
+    });
+  });
+});

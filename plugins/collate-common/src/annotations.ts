@@ -1,0 +1,97 @@
+/**
+ * Catalog annotations written by the Collate templates and read by the status cards and backend.
+ *
+ * One place defines them so the templates, the backend and the frontend can never disagree.
+ */
+
+/** Prefix shared by every Collate annotation. */
+export const COLLATE_ANNOTATION_PREFIX = 'collate.io';
+
+/** @public */
+export const COLLATE_ANNOTATIONS = {
+  /** Which part of a Collate deployment the entity is: see {@link CollateComponentKind}. */
+  component: `${COLLATE_ANNOTATION_PREFIX}/component`,
+  /** Cluster name as configured under `kubernetes.clusterLocatorMethods` in the backend. */
+  cluster: `${COLLATE_ANNOTATION_PREFIX}/kubernetes-cluster`,
+  /** Namespace the Collate server (and its ingestion workflows) run in, e.g. `collate`. */
+  namespace: `${COLLATE_ANNOTATION_PREFIX}/namespace`,
+  /** Helm release name of the Collate server, e.g. `openmetadata`. */
+  serverRelease: `${COLLATE_ANNOTATION_PREFIX}/server-release`,
+  /** Base URL of the Collate server, e.g. `http://openmetadata.collate:8585`. */
+  serverUrl: `${COLLATE_ANNOTATION_PREFIX}/server-url`,
+  /** Namespace Argo Workflows is installed in, e.g. `argo-workflows`. */
+  argoNamespace: `${COLLATE_ANNOTATION_PREFIX}/argo-namespace`,
+  /** Helm release name of Argo Workflows, e.g. `argo-workflows`. */
+  argoRelease: `${COLLATE_ANNOTATION_PREFIX}/argo-release`,
+  /** Argo server URL, e.g. `http://argo-workflows-server.argo-workflows:2746`. */
+  argoServerUrl: `${COLLATE_ANNOTATION_PREFIX}/argo-server-url`,
+  /** Database endpoint as configured for Collate, `host:port`. */
+  databaseEndpoint: `${COLLATE_ANNOTATION_PREFIX}/database-endpoint`,
+  /** Search engine endpoint as configured for Collate, `scheme://host:port`. */
+  searchEndpoint: `${COLLATE_ANNOTATION_PREFIX}/search-endpoint`,
+  /** Hybrid Ingestion Runner agent id (guide 002's `agentId`). */
+  runnerAgentId: `${COLLATE_ANNOTATION_PREFIX}/runner-agent-id`,
+  /** Namespace the Hybrid Ingestion Runner is installed in. */
+  runnerNamespace: `${COLLATE_ANNOTATION_PREFIX}/runner-namespace`,
+} as const;
+
+/** @public */
+export type CollateAnnotation =
+  (typeof COLLATE_ANNOTATIONS)[keyof typeof COLLATE_ANNOTATIONS];
+
+/** The parts of a Collate deployment that have a status card. @public */
+export const COLLATE_COMPONENT_KINDS = [
+  'server',
+  'argo',
+  'database',
+  'search',
+  'runner',
+  'ingestion',
+] as const;
+
+/** @public */
+export type CollateComponentKind = (typeof COLLATE_COMPONENT_KINDS)[number];
+
+/** @public */
+export function isCollateComponentKind(
+  value: unknown,
+): value is CollateComponentKind {
+  return (
+    typeof value === 'string' &&
+    (COLLATE_COMPONENT_KINDS as readonly string[]).includes(value)
+  );
+}
+
+/** Minimal entity shape, so this package does not depend on the catalog model. */
+type AnnotatedEntity = { metadata: { annotations?: Record<string, string> } };
+
+/**
+ * Reads every Collate annotation an entity carries. Unknown or empty values are left out.
+ * @public
+ */
+export function readCollateAnnotations(
+  entity: AnnotatedEntity,
+): Partial<Record<keyof typeof COLLATE_ANNOTATIONS, string>> {
+  const annotations = entity.metadata.annotations ?? {};
+  const result: Partial<Record<keyof typeof COLLATE_ANNOTATIONS, string>> = {};
+  for (const [key, name] of Object.entries(COLLATE_ANNOTATIONS) as Array<
+    [keyof typeof COLLATE_ANNOTATIONS, string]
+  >) {
+    const value = annotations[name]?.trim();
+    if (value) {
+      result[key] = value;
+    }
+  }
+  return result;
+}
+
+/**
+ * Whether an entity has what the status cards need: a Collate component kind and a cluster or server URL.
+ * @public
+ */
+export function isCollateEntity(entity: AnnotatedEntity): boolean {
+  const a = readCollateAnnotations(entity);
+  return (
+    isCollateComponentKind(a.component) && Boolean(a.cluster || a.serverUrl)
+  );
+}

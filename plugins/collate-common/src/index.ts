@@ -1,0 +1,8 @@
+/**
+ * Shared types, catalog annotation names and permissions of the Collate plugin set.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './permissions';
+export * from './types';

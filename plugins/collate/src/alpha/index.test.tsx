@@ -1,0 +1,54 @@
+import { screen } from '@testing-library/react';
+import {
+  createExtensionTester,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import type { Entity } from '@backstage/catalog-model';
+import plugin, { collateOverviewEntityCard } from './index';
+
+const collateEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: {
+    name: 'collate',
+    annotations: {
+      'collate.io/component': 'server',
+      'collate.io/kubernetes-cluster': 'local',
+      'collate.io/server-url': 'http://openmetadata.collate:8585',
+    },
+  },
+  spec: { owner: 'platform' },
+};
+
+describe('collate plugin (new frontend system)', () => {
+  it('is the collate plugin and provides the overview card', () => {
+    expect(plugin.id).toBe('collate');
+  });
+
+  it('shows the overview card only on Collate entities', () => {
+    const tester = createExtensionTester(collateOverviewEntityCard);
+    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
+    expect(filter?.(collateEntity)).toBe(true);
+    expect(
+      filter?.({
+        ...collateEntity,
+        metadata: { name: 'other', annotations: {} },
+      }),
+    ).toBe(false);
+  });
+
+  it('renders the overview card for the entity', async () => {
+    const tester = createExtensionTester(collateOverviewEntityCard);
+    renderInTestApp(
+      <EntityProvider entity={collateEntity}>
+        {tester.reactElement()}
+      </EntityProvider>,
+    );
+    expect(
+      await screen.findByText('http://openmetadata.collate:8585'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Collate deployment')).toBeInTheDocument();
+  });
+});

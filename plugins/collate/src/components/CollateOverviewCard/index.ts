@@ -1,0 +1,1 @@
+export { CollateOverviewCard } from './CollateOverviewCard';

@@ -1,0 +1,40 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import request from 'supertest';
+import { createCollateActions } from './actions';
+import { scaffolderModuleCollate } from './module';
+
+describe('scaffolderModuleCollate', () => {
+  it('adds exactly the Collate actions to the scaffolder extension point', async () => {
+    const addActions = jest.fn();
+    await startTestBackend({
+      extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
+      features: [scaffolderModuleCollate],
+    });
+
+    const expected = createCollateActions({
+      config: mockServices.rootConfig(),
+    }).map(a => a.id);
+    const added = addActions.mock.calls.flat().map(a => a.id);
+    expect(added).toEqual(expected);
+  });
+
+  it('installs into the real scaffolder backend, which then serves the actions list', async () => {
+    const { server } = await startTestBackend({
+      features: [scaffolderPlugin, scaffolderModuleCollate],
+    });
+
+    const res = await request(server).get('/api/scaffolder/v2/actions');
+
+    expect(res.status).toBe(200);
+    const ids: string[] = res.body.map((a: { id: string }) => a.id);
+    // The scaffolder's own actions are there, and so is every Collate action.
+    expect(ids).toContain('fetch:plain');
+    for (const action of createCollateActions({
+      config: mockServices.rootConfig(),
+    })) {
+      expect(ids).toContain(action.id);
+    }
+  });
+});

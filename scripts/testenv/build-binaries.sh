@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Builds the test environment's server binaries once into .testenv/bin (git-ignored) and reuses them.
+#   kube-apiserver, kube-controller-manager, kube-scheduler  k8s.io/kubernetes  (wrapper module, staging pins)
+#   etcd                                                     go.etcd.io/etcd/server/v3
+#   kwok                                                     sigs.k8s.io/kwok
+# Usage: build-binaries.sh [component...]   (default: all)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+OUT="${TESTENV_DIR:-$ROOT/.testenv}/bin"
+WORK="${TESTENV_DIR:-$ROOT/.testenv}/build"
+
+K8S_VERSION="v1.36.3"
+ETCD_VERSION="v3.6.16"
+KWOK_VERSION="v0.8.0"
+
+mkdir -p "$OUT" "$WORK"
+export GOFLAGS="-trimpath"
+export CGO_ENABLED=0
+
+log() { echo "[build] $*" >&2; }
+
+stamp_ok() { [ -x "$OUT/$1" ] && [ "$(cat "$OUT/.$1.version" 2>/dev/null)" = "$2" ]; }
+stamp() { echo "$2" >"$OUT/.$1.version"; }
+
+# A module whose go.mod uses `replace` to local paths cannot be `go install`ed directly. Build it from a small
+# wrapper module that requires it and maps each replaced module to its published version.
+wrapper_module() {
+  # $1 dir, $2 module, $3 version, $4 replace-version-for-staging (or empty)
+  local dir="$1" mod="$2" ver="$3" staging_ver="$4"
+  rm -rf "$dir" && mkdir -p "$dir"
+  local modfile
+  modfile="$(cd "$dir" && go mod download -json "$mod@$ver" | sed -n 's/.*"GoMod": "\(.*\)",/\1/p')"
+  {
+    echo "module collate.local/testenv/$(basename "$dir")"
+    echo
+    echo "go $(sed -n 's/^go //p' "$modfile")"
+    echo
+    echo "require $mod $ver"
+    echo
+    echo "replace ("
+    # Every `X => ./staging/...` or `X => ../...` in the upstream go.mod becomes `X => X <published version>`.
+    sed -n 's#^\s*\([a-z0-9./-]*\) => \./staging/src/.*#\t\1 => \1 '"$staging_ver"'#p' "$modfile"
+    # Non-local replaces are copied as they are.
+    sed -n '/^replace (/,/^)/p' "$modfile" | grep -v '=> \.' | grep '=>' || true
+    sed -n 's#^replace \(.*=> [^.].*\)#\t\1#p' "$modfile"
+    echo ")"
+  } >"$dir/go.mod"
+}
+
+build_kubernetes() {
+  local names=(kube-apiserver kube-controller-manager kube-scheduler)
+  local all_ok=1
+  for n in "${names[@]}"; do stamp_ok "$n" "$K8S_VERSION" || all_ok=0; done
+  [ "$all_ok" = 1 ] && return
+  local staging="v0.${K8S_VERSION#v1.}"
+  local dir="$WORK/kubernetes"
+  wrapper_module "$dir" k8s.io/kubernetes "$K8S_VERSION" "$staging"
+  cat >"$dir/tools.go" <<GO
+//go:build tools
+
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+)
+GO
+  (cd "$dir" && go mod tidy -e >/dev/null 2>&1 || true)
+  for n in "${names[@]}"; do
+    log "building $n $K8S_VERSION"
+    (cd "$dir" && go build -tags tools -o "$OUT/$n" "k8s.io/kubernetes/cmd/$n")
+    stamp "$n" "$K8S_VERSION"
+  done
+}
+
+build_etcd() {
+  stamp_ok etcd "$ETCD_VERSION" && return
+  log "building etcd $ETCD_VERSION"
+  local dir="$WORK/etcd"
+  rm -rf "$dir" && mkdir -p "$dir"
+  (cd "$dir" && go mod init collate.local/testenv/etcd >/dev/null 2>&1 &&
+    go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >/dev/null 2>&1 &&
+    go build -o "$OUT/etcd" go.etcd.io/etcd/server/v3)
+  stamp etcd "$ETCD_VERSION"
+}
+
+build_kwok() {
+  stamp_ok kwok "$KWOK_VERSION" && return
+  log "building kwok $KWOK_VERSION"
+  GOBIN="$OUT" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  stamp kwok "$KWOK_VERSION"
+}
+
+components=("$@")
+[ ${#components[@]} -eq 0 ] && components=(kubernetes etcd kwok)
+for c in "${components[@]}"; do "build_$c"; done
+log "binaries in $OUT"
