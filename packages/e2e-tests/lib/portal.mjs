@@ -1,0 +1,122 @@
+// Starts the portal (`yarn start`: frontend :3000, backend :7007) for browser tests and stops it by
+// process group. A portal that is already answering is reused and left running.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../..',
+);
+export const artifactsDir = join(repoRoot, 'test-results', 'e2e');
+export const frontendUrl =
+  process.env.E2E_FRONTEND_URL ?? 'http://localhost:3000';
+export const backendUrl =
+  process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
+
+async function answers(url) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function guestToken() {
+  const res = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
+    method: 'POST',
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!res.ok) throw new Error(`guest sign-in failed: ${res.status}`);
+  return (await res.json()).backstageIdentity.token;
+}
+
+async function catalogHasDemoSystem() {
+  try {
+    const token = await guestToken();
+    const res = await fetch(
+      `${backendUrl}/api/catalog/entities/by-name/system/default/collate-demo`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(what, check, timeoutMs, child) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (child && child.exitCode !== null) {
+      throw new Error(
+        `portal exited with code ${child.exitCode} before ${what}`,
+      );
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
+
+/**
+ * @param {{ configs?: string[], env?: Record<string,string>, timeoutMs?: number }} [options]
+ * @returns {Promise<{ stop: () => Promise<void>, reused: boolean, startupMs: number }>}
+ */
+export async function startPortal(options = {}) {
+  const started = Date.now();
+  if (await answers(`${backendUrl}/api/collate/health`)) {
+    await waitFor('the demo catalog', catalogHasDemoSystem, 60_000);
+    return { stop: async () => {}, reused: true, startupMs: 0 };
+  }
+  mkdirSync(artifactsDir, { recursive: true });
+  const log = createWriteStream(join(artifactsDir, 'portal.log'));
+  const args = [
+    'start',
+    ...(options.configs ?? []).flatMap(c => ['--config', c]),
+  ];
+  const child = spawn('yarn', args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...options.env, BROWSER: 'none', FORCE_COLOR: '0' },
+    detached: true, // own process group, so stop() ends the frontend and backend children too
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise(r => child.once('exit', r));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }, 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    const timeoutMs = options.timeoutMs ?? 240_000;
+    await waitFor(
+      'the backend',
+      () => answers(`${backendUrl}/api/collate/health`),
+      timeoutMs,
+      child,
+    );
+    await waitFor('the frontend', () => answers(frontendUrl), timeoutMs, child);
+    await waitFor('the demo catalog', catalogHasDemoSystem, 60_000, child);
+  } catch (error) {
+    await stop();
+    throw new Error(
+      `${error.message}; see ${join(artifactsDir, 'portal.log')}`,
+    );
+  }
+  return { stop, reused: false, startupMs: Date.now() - started };
+}
