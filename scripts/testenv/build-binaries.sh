@@ -3,6 +3,7 @@
 #   kube-apiserver, kube-controller-manager, kube-scheduler  k8s.io/kubernetes  (wrapper module, staging pins)
 #   etcd                                                     go.etcd.io/etcd/server/v3
 #   kwok                                                     sigs.k8s.io/kwok
+#   argo, workflow-controller                                github.com/argoproj/argo-workflows/v3 (wrapper, vendored)
 # Usage: build-binaries.sh [component...]   (default: all)
 set -euo pipefail
 
@@ -11,8 +12,10 @@ OUT="${TESTENV_DIR:-$ROOT/.testenv}/bin"
 WORK="${TESTENV_DIR:-$ROOT/.testenv}/build"
 
 K8S_VERSION="v1.36.3"
+K8S_BUILD="ldflags-version" # part of the cache stamp: change it when the build flags change
 ETCD_VERSION="v3.6.16"
 KWOK_VERSION="v0.8.0"
+ARGO_VERSION="v3.7.1"
 
 mkdir -p "$OUT" "$WORK"
 export GOFLAGS="-trimpath"
@@ -51,7 +54,7 @@ wrapper_module() {
 build_kubernetes() {
   local names=(kube-apiserver kube-controller-manager kube-scheduler)
   local all_ok=1
-  for n in "${names[@]}"; do stamp_ok "$n" "$K8S_VERSION" || all_ok=0; done
+  for n in "${names[@]}"; do stamp_ok "$n" "$K8S_VERSION+$K8S_BUILD" || all_ok=0; done
   [ "$all_ok" = 1 ] && return
   local staging="v0.${K8S_VERSION#v1.}"
   local dir="$WORK/kubernetes"
@@ -68,10 +71,18 @@ import (
 )
 GO
   (cd "$dir" && go mod tidy -e >/dev/null 2>&1 || true)
+  # The version the binaries report (`/version`, kubectl version) is stamped at link time, as upstream's build does.
+  local minor="${K8S_VERSION#v1.}"
+  minor="${minor%%.*}"
+  local ldflags=""
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+    ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  done
   for n in "${names[@]}"; do
     log "building $n $K8S_VERSION"
-    (cd "$dir" && go build -tags tools -o "$OUT/$n" "k8s.io/kubernetes/cmd/$n")
-    stamp "$n" "$K8S_VERSION"
+    (cd "$dir" && go build -tags tools -ldflags "$ldflags" -o "$OUT/$n" "k8s.io/kubernetes/cmd/$n")
+    stamp "$n" "$K8S_VERSION+$K8S_BUILD"
   done
 }
 
@@ -87,13 +98,57 @@ build_etcd() {
 }
 
 build_kwok() {
-  stamp_ok kwok "$KWOK_VERSION" && return
+  stamp_ok kwok "$KWOK_VERSION" && [ -f "$OUT/kwok-stages.yaml" ] && return
   log "building kwok $KWOK_VERSION"
   GOBIN="$OUT" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  # The kwok binary has no built-in stages (kwokctl embeds them). Assemble its config from the stage files of
+  # the same module version: nodes become Ready and keep a heartbeat, pods become Ready, Job pods complete,
+  # deleted pods go away. One more stage completes the pods of Argo workflows, like a Job's.
+  local mod
+  mod="$(go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
+  {
+    for f in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml pod/fast/pod-ready.yaml \
+      pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+      echo "---"
+      cat "$mod/kustomize/stage/$f"
+    done
+    echo "---"
+    sed -e 's/name: pod-complete/name: argo-workflow-pod-complete/' \
+      -e "s/key: '.metadata.ownerReferences.\[\].kind'/key: '.metadata.ownerReferences.[].kind'/" \
+      -e "s/      - 'Job'/      - 'Workflow'/" "$mod/kustomize/stage/pod/fast/pod-complete.yaml"
+  } >"$OUT/kwok-stages.yaml"
   stamp kwok "$KWOK_VERSION"
 }
 
+build_argo() {
+  stamp_ok argo "$ARGO_VERSION" && stamp_ok workflow-controller "$ARGO_VERSION" && return
+  local dir="$WORK/argo"
+  wrapper_module "$dir" github.com/argoproj/argo-workflows/v3 "$ARGO_VERSION" ""
+  cat >"$dir/tools.go" <<GO
+//go:build tools
+
+package tools
+
+import (
+	_ "github.com/argoproj/argo-workflows/v3/cmd/argo"
+	_ "github.com/argoproj/argo-workflows/v3/cmd/workflow-controller"
+)
+GO
+  (cd "$dir" && go mod tidy -e >/dev/null 2>&1 || true)
+  # The server embeds the built UI (ui/dist/app), which the published module does not contain. Vendor the
+  # module and put a one-page placeholder where the UI would be; the API server does not need the UI.
+  (cd "$dir" && go mod vendor -e 2>/dev/null)
+  local ui="$dir/vendor/github.com/argoproj/argo-workflows/v3/ui/dist/app"
+  mkdir -p "$ui"
+  echo '<!doctype html><title>Argo Workflows API (test environment, no UI)</title>' >"$ui/index.html"
+  for n in argo workflow-controller; do
+    log "building $n $ARGO_VERSION"
+    (cd "$dir" && go build -mod=vendor -tags tools -o "$OUT/$n" "github.com/argoproj/argo-workflows/v3/cmd/$n")
+    stamp "$n" "$ARGO_VERSION"
+  done
+}
+
 components=("$@")
-[ ${#components[@]} -eq 0 ] && components=(kubernetes etcd kwok)
+[ ${#components[@]} -eq 0 ] && components=(kubernetes etcd kwok argo)
 for c in "${components[@]}"; do "build_$c"; done
 log "binaries in $OUT"

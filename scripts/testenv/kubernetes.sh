@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# A real Kubernetes control plane on loopback: etcd, kube-apiserver (RBAC, service-account issuer and signing
+# key), kube-controller-manager, kube-scheduler, and KWOK with fake worker nodes so pods become Ready and
+# complete without a kubelet. State, certificates and logs under .testenv/kubernetes; stopped by PID.
+#   kubernetes.sh up|down|status|env
+set -euo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+STATE="$TESTENV_DIR/kubernetes"
+LOG_PREFIX=kubernetes
+K="$STATE"
+PKI="$K/pki"
+ETCD_PORT=23791
+ETCD_PEER_PORT=23801
+API_PORT="${COLLATE_TEST_K8S_PORT:-16443}"
+API_URL="https://127.0.0.1:$API_PORT"
+SA_ISSUER="https://kubernetes.default.svc.cluster.local"
+FAKE_NODES=(kwok-worker-0 kwok-worker-1 kwok-worker-2)
+KUBECTL="${KUBECTL_BIN:-kubectl}"
+
+pki() {
+  [ -f "$PKI/admin.crt" ] && return
+  mkdir -p "$PKI"
+  cd "$PKI"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=collate-testenv-ca" -keyout ca.key -out ca.crt 2>/dev/null
+  cert() {
+    # $1 name, $2 subject, $3 extensions
+    openssl req -newkey rsa:2048 -nodes -subj "$2" -keyout "$1.key" -out "$1.csr" 2>/dev/null
+    printf '%s\n' "$3" >"$1.ext"
+    openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 -extfile "$1.ext" -out "$1.crt" 2>/dev/null
+    rm -f "$1.csr" "$1.ext"
+  }
+  cert apiserver "/CN=kube-apiserver" \
+    "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+extendedKeyUsage=serverAuth"
+  cert admin "/O=system:masters/CN=kubernetes-admin" "extendedKeyUsage=clientAuth"
+  cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "extendedKeyUsage=clientAuth"
+  openssl genrsa -out sa.key 2048 2>/dev/null
+  openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+  cd - >/dev/null
+}
+
+kubeconfig() {
+  cat >"$K/admin.kubeconfig" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+  - name: collate-testenv
+    cluster:
+      server: $API_URL
+      certificate-authority: $PKI/ca.crt
+users:
+  - name: admin
+    user:
+      client-certificate: $PKI/admin.crt
+      client-key: $PKI/admin.key
+contexts:
+  - name: collate-testenv
+    context: { cluster: collate-testenv, user: admin }
+current-context: collate-testenv
+KC
+}
+
+kc() { "$KUBECTL" --kubeconfig "$K/admin.kubeconfig" "$@"; }
+
+fake_nodes() {
+  # Worker nodes sized like the guides' minimum (4 vCPU, 16 GiB, 128 GiB storage), managed by KWOK.
+  local n
+  for n in "${FAKE_NODES[@]}"; do
+    kc apply -f - >/dev/null <<NODE
+apiVersion: v1
+kind: Node
+metadata:
+  name: $n
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+  labels:
+    kubernetes.io/hostname: $n
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    type: kwok
+    node-role.kubernetes.io/worker: ""
+spec: {}
+status:
+  allocatable: { cpu: "4", memory: 16Gi, ephemeral-storage: 128Gi, pods: "110" }
+  capacity: { cpu: "4", memory: 16Gi, ephemeral-storage: 128Gi, pods: "110" }
+NODE
+  done
+}
+
+up() {
+  "$ROOT/scripts/testenv/build-binaries.sh" kubernetes etcd kwok
+  mkdir -p "$K"
+  pki
+  kubeconfig
+  start etcd "$BIN/etcd" --name testenv --data-dir "$K/etcd" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "testenv=http://127.0.0.1:$ETCD_PEER_PORT" --unsafe-no-fsync --quota-backend-bytes 4294967296
+  wait_until etcd 30 http_ok "http://127.0.0.1:$ETCD_PORT/health"
+  start kube-apiserver "$BIN/kube-apiserver" \
+    --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
+    --cert-dir "$K/apiserver-certs" --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
+    --client-ca-file "$PKI/ca.crt" \
+    --kubelet-client-certificate "$PKI/apiserver-kubelet-client.crt" --kubelet-client-key "$PKI/apiserver-kubelet-client.key" \
+    --authorization-mode Node,RBAC \
+    --service-account-issuer "$SA_ISSUER" \
+    --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
+    --api-audiences "$SA_ISSUER" \
+    --service-cluster-ip-range 10.96.0.0/16 \
+    --allow-privileged=true \
+    --enable-priority-and-fairness=false \
+    --profiling=false
+  wait_until kube-apiserver 60 "$KUBECTL" --kubeconfig "$K/admin.kubeconfig" get --raw /readyz
+  start kube-controller-manager "$BIN/kube-controller-manager" \
+    --kubeconfig "$K/admin.kubeconfig" --authentication-kubeconfig "$K/admin.kubeconfig" \
+    --authorization-kubeconfig "$K/admin.kubeconfig" \
+    --bind-address 127.0.0.1 --secure-port 0 \
+    --service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
+    --cluster-signing-cert-file "$PKI/ca.crt" --cluster-signing-key-file "$PKI/ca.key" \
+    --use-service-account-credentials=true --leader-elect=false \
+    --controllers '*,-nodeipam,-cloud-node-lifecycle,-persistentvolume-binder,-attachdetach,-persistentvolume-expander,-ttl'
+  start kube-scheduler "$BIN/kube-scheduler" \
+    --kubeconfig "$K/admin.kubeconfig" --authentication-kubeconfig "$K/admin.kubeconfig" \
+    --authorization-kubeconfig "$K/admin.kubeconfig" \
+    --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false
+  start kwok "$BIN/kwok" --kubeconfig "$K/admin.kubeconfig" --config "$BIN/kwok-stages.yaml" \
+    --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+    --node-ip 10.0.0.1 --cidr 10.244.0.0/16 --server-address 127.0.0.1:0
+  fake_nodes
+  wait_until "fake nodes Ready" 60 kc wait --for=condition=Ready node --all --timeout=1s
+  # The default namespace's service account must exist before pods can be created in it.
+  wait_until "default service account" 60 kc get serviceaccount default -n default
+  log "up: $API_URL, kubeconfig $K/admin.kubeconfig, nodes ${FAKE_NODES[*]}"
+}
+
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+
+down() {
+  local i
+  for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do stop "${COMPONENTS[$i]}"; done
+}
+
+status() {
+  local name
+  for name in "${COMPONENTS[@]}"; do status_line "$name" ""; done
+}
+
+env_vars() {
+  echo "export COLLATE_TEST_K8S_URL=$API_URL"
+  echo "export COLLATE_TEST_KUBECONFIG=$K/admin.kubeconfig"
+  echo "export COLLATE_TEST_K8S_CA_FILE=$PKI/ca.crt"
+  echo "export COLLATE_TEST_K8S_SA_ISSUER=$SA_ISSUER"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  env) env_vars ;;
+  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+esac

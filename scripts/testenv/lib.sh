@@ -1,0 +1,54 @@
+# Shared by the test-environment component scripts: background processes tracked by PID files.
+# Expects STATE (the component's state folder) and LOG_PREFIX to be set by the sourcing script.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+TESTENV_DIR="${TESTENV_DIR:-$ROOT/.testenv}"
+BIN="$TESTENV_DIR/bin"
+
+log() { echo "[$LOG_PREFIX] $*" >&2; }
+
+pid_of() { cat "$STATE/$1.pid" 2>/dev/null || true; }
+alive() { local p; p="$(pid_of "$1")"; [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+
+# start NAME CMD...: runs CMD in its own session in the background, output to $STATE/NAME.log, PID to
+# $STATE/NAME.pid. Does nothing when NAME already runs.
+start() {
+  local name="$1"
+  shift
+  mkdir -p "$STATE"
+  if alive "$name"; then return; fi
+  setsid "$@" >"$STATE/$name.log" 2>&1 </dev/null &
+  echo $! >"$STATE/$name.pid"
+}
+
+# stop NAME: TERM, then KILL after 10 s; exactly the PID that `start` recorded.
+stop() {
+  local name="$1" p
+  p="$(pid_of "$name")"
+  [ -n "$p" ] || return 0
+  if kill -0 "$p" 2>/dev/null; then
+    kill -TERM "$p"
+    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$p" 2>/dev/null && kill -KILL "$p"
+    log "stopped $name (pid $p)"
+  fi
+  rm -f "$STATE/$name.pid"
+}
+
+status_line() { if alive "$1"; then echo "$1: running (pid $(pid_of "$1")) $2"; else echo "$1: stopped"; fi; }
+
+# wait_until WHAT TIMEOUT_S CMD...: polls CMD until it succeeds; shows the component's log on time-out.
+wait_until() {
+  local what="$1" timeout="$2" t0
+  shift 2
+  t0=$(date +%s)
+  until "$@" >/dev/null 2>&1; do
+    if [ $(($(date +%s) - t0)) -ge "$timeout" ]; then
+      log "timed out after ${timeout}s waiting for $what"
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+http_ok() { curl -sf -o /dev/null --max-time 2 "$1"; }
