@@ -16,6 +16,7 @@ K8S_BUILD="ldflags-version" # part of the cache stamp: change it when the build 
 ETCD_VERSION="v3.6.16"
 KWOK_VERSION="v0.8.0"
 ARGO_VERSION="v3.7.1"
+ARGO_BUILD="ldflags-version-2"
 
 mkdir -p "$OUT" "$WORK"
 export GOFLAGS="-trimpath"
@@ -121,7 +122,7 @@ build_kwok() {
 }
 
 build_argo() {
-  stamp_ok argo "$ARGO_VERSION" && stamp_ok workflow-controller "$ARGO_VERSION" && return
+  stamp_ok argo "$ARGO_VERSION+$ARGO_BUILD" && stamp_ok workflow-controller "$ARGO_VERSION+$ARGO_BUILD" && return
   local dir="$WORK/argo"
   wrapper_module "$dir" github.com/argoproj/argo-workflows/v3 "$ARGO_VERSION" ""
   cat >"$dir/tools.go" <<GO
@@ -141,10 +142,14 @@ GO
   local ui="$dir/vendor/github.com/argoproj/argo-workflows/v3/ui/dist/app"
   mkdir -p "$ui"
   echo '<!doctype html><title>Argo Workflows API (test environment, no UI)</title>' >"$ui/index.html"
+  # Version stamped at link time, as upstream's Makefile does (`/api/v1/version` reports it).
+  local p=github.com/argoproj/argo-workflows/v3
+  # The module zip carries no commit hash: gitCommit names the module release it was built from.
+  local ldflags="-X $p.version=$ARGO_VERSION -X $p.gitTag=$ARGO_VERSION -X $p.gitCommit=module-$ARGO_VERSION -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
   for n in argo workflow-controller; do
     log "building $n $ARGO_VERSION"
-    (cd "$dir" && go build -mod=vendor -tags tools -o "$OUT/$n" "github.com/argoproj/argo-workflows/v3/cmd/$n")
-    stamp "$n" "$ARGO_VERSION"
+    (cd "$dir" && go build -mod=vendor -tags tools -ldflags "$ldflags" -o "$OUT/$n" "$p/cmd/$n")
+    stamp "$n" "$ARGO_VERSION+$ARGO_BUILD"
   done
 }
 

@@ -1,0 +1,114 @@
+// Small HTTP helpers shared by the contract servers. Node built-ins only, so the servers also run standalone
+// (`node src/contract/serve.ts`, Node 24 strips the types).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+
+/** One request as the server saw it; tests count mutating calls from these. */
+export interface RecordedCall {
+  method: string;
+  path: string;
+  status: number;
+  at: number;
+}
+
+export async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(
+      400,
+      'InvalidRequestContent',
+      'The request content was invalid and could not be deserialized.',
+    );
+  }
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+    'x-ms-request-id': randomUUID(),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** An error answered in the upstream's error format by the server that throws it. */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly headers: Record<string, string>;
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.headers = headers;
+  }
+}
+
+const b64url = (data: Buffer | string) =>
+  Buffer.from(data).toString('base64url');
+
+/** HS256 JWTs: enough for a contract server that issues and checks its own tokens. */
+export function signJwt(
+  claims: Record<string, unknown>,
+  secret: string,
+): string {
+  const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const payload = b64url(JSON.stringify(claims));
+  const signature = createHmac('sha256', secret)
+    .update(`${header}.${payload}`)
+    .digest('base64url');
+  return `${header}.${payload}.${signature}`;
+}
+
+/** The claims of a token this server signed and that has not expired; undefined otherwise. */
+export function verifyJwt(
+  token: string,
+  secret: string,
+): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const expected = createHmac('sha256', secret)
+    .update(`${parts[0]}.${parts[1]}`)
+    .digest();
+  const actual = Buffer.from(parts[2], 'base64url');
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected))
+    return undefined;
+  try {
+    const claims = JSON.parse(
+      Buffer.from(parts[1], 'base64url').toString('utf8'),
+    );
+    if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now())
+      return undefined;
+    return claims;
+  } catch {
+    return undefined;
+  }
+}
+
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  const match = header?.match(/^Bearer\s+(.+)$/i);
+  return match?.[1];
+}
+
+export const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms));

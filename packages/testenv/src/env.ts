@@ -1,0 +1,61 @@
+// The endpoints of the running test environment, from the variables `scripts/testenv/testenv env` exports.
+// Integration tests call these; a missing variable fails the test with how to start the environment.
+import { readFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(
+      `${name} is not set: start the test environment (scripts/testenv/testenv up; eval "$(scripts/testenv/testenv env)") or run scripts/test integration`,
+    );
+  }
+  return value;
+}
+
+export const testEnv = {
+  kubernetes: () => ({
+    url: requireEnv('COLLATE_TEST_K8S_URL'),
+    kubeconfigPath: requireEnv('COLLATE_TEST_KUBECONFIG'),
+    caFile: requireEnv('COLLATE_TEST_K8S_CA_FILE'),
+    serviceAccountIssuer: requireEnv('COLLATE_TEST_K8S_SA_ISSUER'),
+  }),
+  argoUrl: () => requireEnv('COLLATE_TEST_ARGO_URL'),
+  awsEndpoint: () => requireEnv('COLLATE_TEST_AWS_ENDPOINT'),
+  azurite: () => ({
+    blobUrl: requireEnv('COLLATE_TEST_AZURITE_BLOB_URL'),
+    account: requireEnv('COLLATE_TEST_AZURITE_ACCOUNT'),
+  }),
+  postgres: () => ({
+    host: requireEnv('COLLATE_TEST_PG_HOST'),
+    port: Number(requireEnv('COLLATE_TEST_PG_PORT')),
+    user: requireEnv('COLLATE_TEST_PG_USER'),
+    password: requireEnv('COLLATE_TEST_PG_PASSWORD'),
+  }),
+  /** PEM certificate and key the HTTPS contract servers serve with (trusted through NODE_EXTRA_CA_CERTS). */
+  tls: () => ({
+    cert: readFileSync(requireEnv('COLLATE_TEST_TLS_CERT')),
+    key: readFileSync(requireEnv('COLLATE_TEST_TLS_KEY')),
+  }),
+  helmBin: () => process.env.HELM_BIN ?? 'helm',
+};
+
+/** The admin kubeconfig of the local control plane. */
+export function adminKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(testEnv.kubernetes().kubeconfigPath);
+  return kc;
+}
+
+/**
+ * AWS SDK v3 client configuration for moto. Only configuration differs from production: endpoint, region and
+ * static test credentials (moto accepts any).
+ */
+export function awsTestConfig() {
+  return {
+    endpoint: testEnv.awsEndpoint(),
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  };
+}

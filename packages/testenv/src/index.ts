@@ -1,0 +1,16 @@
+/**
+ * The client side of the local test environment (scripts/testenv): endpoints, clients, fixture charts and the
+ * contract servers for Azure Resource Manager and the Collate API.
+ *
+ * @packageDocumentation
+ */
+export { adminKubeConfig, awsTestConfig, requireEnv, testEnv } from './env';
+export { chartPath } from './charts';
+export {
+  BUILT_IN_ROLES,
+  startArmContractServer,
+  type ArmContractOptions,
+  type ArmContractServer,
+  type SeedManagedCluster,
+} from './contract/arm.ts';
+export type { RecordedCall } from './contract/http.ts';

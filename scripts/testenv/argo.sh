@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Argo Workflows on the local control plane: the CRDs from the argo-workflows module (the version the guides
+# target), `argo server --auth-mode=server` and the workflow controller, both on loopback outside the cluster.
+# Needs the kubernetes component up.
+#   argo.sh up|down|status|env
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+STATE="$TESTENV_DIR/argo"
+LOG_PREFIX=argo
+PORT="${COLLATE_TEST_ARGO_PORT:-12746}"
+KUBECONFIG_FILE="$TESTENV_DIR/kubernetes/admin.kubeconfig"
+ARGO_NAMESPACE=argo
+ARGO_VERSION="$(sed -n 's/^ARGO_VERSION="\(.*\)"/\1/p' "$ROOT/scripts/testenv/build-binaries.sh")"
+
+kc() { "${KUBECTL_BIN:-kubectl}" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+
+crds() {
+  local mod
+  mod="$(cd "$TESTENV_DIR/build" && go mod download -json "github.com/argoproj/argo-workflows/v3@$ARGO_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
+  # Server-side apply: the full CRDs exceed the client-side apply annotation limit.
+  local f
+  for f in "$mod"/manifests/base/crds/full/argoproj.io_*.yaml; do
+    kc apply --server-side --force-conflicts --field-manager collate-testenv -f "$f" >/dev/null
+  done
+  kc wait --for=condition=Established crd/workflows.argoproj.io crd/cronworkflows.argoproj.io --timeout=60s >/dev/null
+}
+
+up() {
+  [ -f "$KUBECONFIG_FILE" ] || { log "the kubernetes component is not up" && exit 1; }
+  "$ROOT/scripts/testenv/build-binaries.sh" argo
+  crds
+  kc create namespace "$ARGO_NAMESPACE" --dry-run=client -o yaml | kc apply -f - >/dev/null
+  kc -n "$ARGO_NAMESPACE" create configmap workflow-controller-configmap --dry-run=client -o yaml | kc apply -f - >/dev/null
+  start argo-server env ARGO_NAMESPACE="$ARGO_NAMESPACE" "$BIN/argo" server --kubeconfig "$KUBECONFIG_FILE" \
+    --namespace "$ARGO_NAMESPACE" --auth-mode=server --secure=false --port "$PORT" --x-frame-options SAMEORIGIN
+  start workflow-controller env LEADER_ELECTION_DISABLE=true "$BIN/workflow-controller" --kubeconfig "$KUBECONFIG_FILE" \
+    --namespace "$ARGO_NAMESPACE" --executor-image "quay.io/argoproj/argoexec:$ARGO_VERSION"
+  wait_until argo-server 60 http_ok "http://127.0.0.1:$PORT/api/v1/version"
+  log "up: http://127.0.0.1:$PORT (argo $ARGO_VERSION)"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down)
+    stop workflow-controller
+    stop argo-server
+    ;;
+  status)
+    status_line argo-server "http://127.0.0.1:$PORT"
+    status_line workflow-controller ""
+    ;;
+  env) echo "export COLLATE_TEST_ARGO_URL=http://127.0.0.1:$PORT" ;;
+  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+esac
