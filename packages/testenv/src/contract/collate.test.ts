@@ -1,0 +1,147 @@
+import {
+  startCollateContractServer,
+  type CollateContractServer,
+} from './collate.ts';
+
+describe('Collate contract server', () => {
+  let collate: CollateContractServer;
+  let token: string;
+  const get = (path: string, auth = token) =>
+    fetch(`${collate.url}${path}`, {
+      headers: auth ? { Authorization: `Bearer ${auth}` } : {},
+    });
+
+  beforeEach(async () => {
+    collate = await startCollateContractServer();
+    token = collate.issueToken('ingestion-bot');
+  });
+  afterEach(() => collate.close());
+
+  it('requires a valid, unexpired bot JWT on every route', async () => {
+    expect((await get('/api/v1/system/version', '')).status).toBe(401);
+    expect((await get('/api/v1/system/version', `${token}x`)).status).toBe(401);
+    expect(
+      (
+        await get(
+          '/api/v1/system/version',
+          collate.issueToken('ingestion-bot', -10),
+        )
+      ).status,
+    ).toBe(401);
+    const res = await get('/api/v1/system/version');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ version: '1.12.3' });
+  });
+
+  it('validates the deployment in /system/status, and reports failures', async () => {
+    let body = await (await get('/api/v1/system/status')).json();
+    expect(body.database).toMatchObject({
+      passed: true,
+      message: expect.stringContaining('PostgreSQL 15.4'),
+    });
+    expect(body.searchInstance).toMatchObject({
+      passed: true,
+      message: expect.stringContaining('OpenSearch 3.4.0'),
+    });
+    collate.setDeployment({
+      search: {
+        type: 'opensearch',
+        host: 'os:9200',
+        version: '3.4.0',
+        healthy: false,
+      },
+    });
+    body = await (await get('/api/v1/system/status')).json();
+    expect(body.searchInstance.passed).toBe(false);
+    expect(body.database.passed).toBe(true);
+  });
+
+  it('pages ingestion pipelines with after-cursors and serves their latest statuses', async () => {
+    for (let i = 0; i < 7; i++) collate.addPipeline({ name: `p${i}` });
+    const first = await (
+      await get('/api/v1/services/ingestionPipelines?limit=5')
+    ).json();
+    expect(first.data).toHaveLength(5);
+    expect(first.paging.total).toBe(7);
+    const second = await (
+      await get(
+        `/api/v1/services/ingestionPipelines?limit=5&after=${first.paging.after}`,
+      )
+    ).json();
+    expect(second.data.map((p: { name: string }) => p.name)).toEqual([
+      'p5',
+      'p6',
+    ]);
+    expect(second.paging.after).toBeUndefined();
+
+    for (let i = 0; i < 7; i++) {
+      collate.addPipelineStatus('warehouse.p0', {
+        runId: `r${i}`,
+        pipelineState: 'success',
+        startDate: i,
+        timestamp: i,
+        endDate: i + 1,
+      });
+    }
+    const statuses = await (
+      await get(
+        '/api/v1/services/ingestionPipelines/warehouse.p0/pipelineStatus',
+      )
+    ).json();
+    expect(statuses.data.map((s: { runId: string }) => s.runId)).toEqual([
+      'r6',
+      'r5',
+      'r4',
+      'r3',
+      'r2',
+    ]);
+  });
+
+  it('triggers deployed pipelines and counts that as a mutation', async () => {
+    const p = collate.addPipeline({ name: 'nightly', deployed: false });
+    const trigger = () =>
+      fetch(
+        `${collate.url}/api/v1/services/ingestionPipelines/trigger/${p.id}`,
+        { method: 'POST', headers: { Authorization: `Bearer ${token}` } },
+      );
+    expect((await trigger()).status).toBe(400);
+    await fetch(
+      `${collate.url}/api/v1/services/ingestionPipelines/deploy/${p.id}`,
+      { method: 'POST', headers: { Authorization: `Bearer ${token}` } },
+    );
+    expect((await trigger()).status).toBe(200);
+    expect(collate.mutatingCalls().map(c => c.path)).toEqual([
+      `/api/v1/services/ingestionPipelines/deploy/${p.id}`,
+      `/api/v1/services/ingestionPipelines/trigger/${p.id}`,
+    ]);
+  });
+
+  it('reports a runner connecting after a delay', async () => {
+    expect((await get('/api/v1/ingestionRunners/name/runner-1')).status).toBe(
+      404,
+    );
+    collate.connectRunner('runner-1', 200);
+    expect(
+      await (await get('/api/v1/ingestionRunners/name/runner-1')).json(),
+    ).toMatchObject({ connected: false, status: 'Inactive' });
+    await new Promise(r => setTimeout(r, 250));
+    expect(
+      await (await get('/api/v1/ingestionRunners/name/runner-1')).json(),
+    ).toMatchObject({
+      connected: true,
+      status: 'Active',
+      lastSeen: expect.any(Number),
+    });
+  });
+
+  it('can be made slow or failing', async () => {
+    collate.failNext(/system\/status/, 503, 2);
+    expect((await get('/api/v1/system/status')).status).toBe(503);
+    expect((await get('/api/v1/system/status')).status).toBe(503);
+    expect((await get('/api/v1/system/status')).status).toBe(200);
+    collate.setLatency(300);
+    const t0 = Date.now();
+    await get('/api/v1/system/version');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+  });
+});

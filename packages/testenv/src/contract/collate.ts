@@ -1,0 +1,524 @@
+// A contract server for the parts of the Collate / OpenMetadata REST API (base `/api`) that the plugins use.
+// No Collate server can run here, so this follows the documented contract: JWT bearer auth on every route,
+// OpenMetadata's list shape `{ data, paging: { after, total } }` with cursor paging, its error body
+// `{ code, message }`, and switches for a slow or failing server.
+//
+// Modelled routes:
+//   GET  /api/v1/system/version                           { version, revision, timestamp }
+//   GET  /api/v1/system/status                            ValidationResponse: database, searchInstance,
+//                                                         pipelineServiceClient, jwks, migrations
+//   GET  /api/v1/services/ingestionPipelines              ?fields=&service=&pipelineType=&limit=&after=
+//   GET  /api/v1/services/ingestionPipelines/status       pipeline service client status
+//   GET  /api/v1/services/ingestionPipelines/{fqn}/pipelineStatus   ?startTs=&endTs= (latest 5 without)
+//   POST /api/v1/services/ingestionPipelines/trigger/{id} and /deploy/{id}
+//   GET  /api/v1/ingestionRunners/name/{agentId}          the Hybrid Runner's connection state
+// The last one is an assumption: Collate shows runners under Settings → Preferences → Ingestion Runners but
+// documents no public REST route for them; the plugins read it through one client method, to be pointed at the
+// real route once known.
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+  type Server,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  HttpError,
+  bearerToken,
+  sendJson,
+  signJwt,
+  sleep,
+  verifyJwt,
+  type RecordedCall,
+} from './http.ts';
+
+export type PipelineState =
+  | 'queued'
+  | 'running'
+  | 'success'
+  | 'failed'
+  | 'partialSuccess';
+
+export interface PipelineStatus {
+  runId: string;
+  pipelineState: PipelineState;
+  startDate: number;
+  timestamp: number;
+  endDate?: number;
+}
+
+export interface IngestionPipeline {
+  id: string;
+  name: string;
+  fullyQualifiedName: string;
+  pipelineType:
+    | 'metadata'
+    | 'usage'
+    | 'lineage'
+    | 'profiler'
+    | 'TestSuite'
+    | 'dataInsight'
+    | 'elasticSearchReindex'
+    | 'dbt'
+    | 'application';
+  service: {
+    id: string;
+    type: string;
+    name: string;
+    fullyQualifiedName: string;
+  };
+  deployed: boolean;
+  enabled: boolean;
+  airflowConfig: { scheduleInterval?: string };
+  ingestionRunner?: string;
+}
+
+export interface ValidationStep {
+  description: string;
+  passed: boolean;
+  message: string;
+}
+
+export interface CollateDeploymentModel {
+  database: {
+    type: 'postgresql' | 'mysql';
+    host: string;
+    version: string;
+    healthy: boolean;
+  };
+  search: {
+    type: 'opensearch' | 'elasticsearch';
+    host: string;
+    version: string;
+    healthy: boolean;
+  };
+  pipelineService: { platform: 'Argo'; version: string; healthy: boolean };
+}
+
+export interface RunnerState {
+  agentId: string;
+  connected: boolean;
+  lastSeen?: number;
+}
+
+export interface CollateContractOptions {
+  port?: number;
+  host?: string;
+  version?: string;
+  deployment?: Partial<CollateDeploymentModel>;
+}
+
+export interface CollateContractServer {
+  url: string;
+  /** A bot's JWT (e.g. `ingestion-bot`), as Collate shows it under Settings → Bots. */
+  issueToken(bot?: string, expiresInSeconds?: number): string;
+  calls: RecordedCall[];
+  mutatingCalls(): RecordedCall[];
+  setDeployment(model: Partial<CollateDeploymentModel>): void;
+  addPipeline(
+    pipeline: Partial<IngestionPipeline> & {
+      name: string;
+      service?: Partial<IngestionPipeline['service']>;
+    },
+  ): IngestionPipeline;
+  addPipelineStatus(fqn: string, status: PipelineStatus): void;
+  /** Marks a runner connected now, or after `afterMs`. */
+  connectRunner(agentId: string, afterMs?: number): void;
+  disconnectRunner(agentId: string): void;
+  /** Adds latency to every API request. */
+  setLatency(ms: number): void;
+  /** The next `times` API requests whose path matches answer `status`. */
+  failNext(path: RegExp, status: number, times?: number): void;
+  close(): Promise<void>;
+}
+
+export async function startCollateContractServer(
+  options: CollateContractOptions = {},
+): Promise<CollateContractServer> {
+  const secret = randomBytes(32).toString('hex');
+  const version = options.version ?? '1.12.3';
+  const calls: RecordedCall[] = [];
+  const pipelines: IngestionPipeline[] = [];
+  const statuses = new Map<string, PipelineStatus[]>();
+  const runners = new Map<string, RunnerState & { connectAt?: number }>();
+  const failures: Array<{ path: RegExp; status: number; remaining: number }> =
+    [];
+  let latencyMs = 0;
+  let model: CollateDeploymentModel = {
+    database: {
+      type: 'postgresql',
+      host: 'postgres.collate:5432',
+      version: '15.4',
+      healthy: true,
+    },
+    search: {
+      type: 'opensearch',
+      host: 'opensearch.collate:9200',
+      version: '3.4.0',
+      healthy: true,
+    },
+    pipelineService: { platform: 'Argo', version: 'v3.7.1', healthy: true },
+    ...options.deployment,
+  };
+
+  const requireAuth = (req: IncomingMessage) => {
+    const token = bearerToken(req);
+    if (!token)
+      throw new HttpError(401, '401', 'Not Authorized! Token not present');
+    const claims = verifyJwt(token, secret);
+    if (!claims)
+      throw new HttpError(401, '401', 'Not Authorized! Invalid token');
+    return claims;
+  };
+
+  const page = <T extends { name: string }>(items: T[], url: URL) => {
+    const limit = Math.min(
+      Math.max(Number(url.searchParams.get('limit') ?? 10), 1),
+      1000000,
+    );
+    const after = url.searchParams.get('after');
+    const start = after
+      ? Number(Buffer.from(after, 'base64url').toString('utf8'))
+      : 0;
+    if (!Number.isInteger(start) || start < 0)
+      throw new HttpError(400, '400', 'Invalid after cursor');
+    const data = items.slice(start, start + limit);
+    const next =
+      start + limit < items.length
+        ? Buffer.from(String(start + limit)).toString('base64url')
+        : undefined;
+    return {
+      data,
+      paging: { total: items.length, ...(next ? { after: next } : {}) },
+    };
+  };
+
+  const runnerView = (agentId: string): RunnerState | undefined => {
+    const r = runners.get(agentId);
+    if (!r) return undefined;
+    if (r.connectAt !== undefined && r.connectAt <= Date.now()) {
+      r.connected = true;
+      r.lastSeen = Date.now();
+      delete r.connectAt;
+    }
+    if (r.connected) r.lastSeen = Date.now();
+    return {
+      agentId: r.agentId,
+      connected: r.connected,
+      ...(r.lastSeen ? { lastSeen: r.lastSeen } : {}),
+    };
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const path = url.pathname.replace(/\/+$/, '');
+    const method = req.method ?? 'GET';
+    requireAuth(req);
+    let m: RegExpMatchArray | null;
+
+    if (path === '/api/v1/system/version' && method === 'GET') {
+      return sendJson(res, 200, {
+        version,
+        revision: 'contract',
+        timestamp: Date.parse('2026-01-01T00:00:00Z'),
+      });
+    }
+    if (path === '/api/v1/system/status' && method === 'GET') {
+      const step = (
+        description: string,
+        passed: boolean,
+        message: string,
+      ): ValidationStep => ({ description, passed, message });
+      const { database: db, search, pipelineService: ps } = model;
+      return sendJson(res, 200, {
+        database: step(
+          'Validate that we can properly run a query against the configured database.',
+          db.healthy,
+          db.healthy
+            ? `Connected to ${
+                db.type === 'postgresql' ? 'PostgreSQL' : 'MySQL'
+              } ${db.version} at ${db.host}`
+            : `Could not connect to ${db.host}`,
+        ),
+        searchInstance: step(
+          'Validate that the Search Engine is available.',
+          search.healthy,
+          search.healthy
+            ? `Connected to ${
+                search.type === 'opensearch' ? 'OpenSearch' : 'Elasticsearch'
+              } ${search.version} at ${search.host}`
+            : `Search instance ${search.host} is not reachable`,
+        ),
+        pipelineServiceClient: step(
+          'Validate that the pipeline service client is available.',
+          ps.healthy,
+          ps.healthy
+            ? `${ps.platform} ${ps.version} is available`
+            : `${ps.platform} is not reachable`,
+        ),
+        jwks: step(
+          'Validate that the ingestion-bot JWT can be properly decoded.',
+          true,
+          'Ingestion Bot token has been validated',
+        ),
+        migrations: step(
+          'Validate that all the necessary migrations have been properly executed.',
+          true,
+          `Executed migrations: ${version}`,
+        ),
+      });
+    }
+    if (
+      path === '/api/v1/services/ingestionPipelines/status' &&
+      method === 'GET'
+    ) {
+      const ps = model.pipelineService;
+      return sendJson(
+        res,
+        200,
+        ps.healthy
+          ? { code: 200, platform: ps.platform, version: ps.version }
+          : {
+              code: 500,
+              platform: ps.platform,
+              reason: `${ps.platform} is not reachable`,
+            },
+      );
+    }
+    if (path === '/api/v1/services/ingestionPipelines' && method === 'GET') {
+      const service = url.searchParams.get('service');
+      const type = url.searchParams.get('pipelineType');
+      const fields = (url.searchParams.get('fields') ?? '')
+        .split(',')
+        .map(f => f.trim());
+      const filtered = pipelines.filter(
+        p =>
+          (!service || p.service.fullyQualifiedName === service) &&
+          (!type || p.pipelineType === type),
+      );
+      const result = page(filtered, url);
+      return sendJson(res, 200, {
+        ...result,
+        data: result.data.map(p => ({
+          ...p,
+          ...(fields.includes('pipelineStatuses')
+            ? { pipelineStatuses: statuses.get(p.fullyQualifiedName)?.at(-1) }
+            : {}),
+        })),
+      });
+    }
+    if (
+      (m = path.match(
+        /^\/api\/v1\/services\/ingestionPipelines\/(trigger|deploy)\/([^/]+)$/,
+      )) &&
+      method === 'POST'
+    ) {
+      const pipeline = pipelines.find(p => p.id === m![2]);
+      if (!pipeline)
+        throw new HttpError(
+          404,
+          '404',
+          `ingestionPipeline instance for ${m[2]} not found`,
+        );
+      if (m[1] === 'deploy') pipeline.deployed = true;
+      if (m[1] === 'trigger') {
+        if (!pipeline.deployed)
+          throw new HttpError(
+            400,
+            '400',
+            `Pipeline ${pipeline.name} is not deployed`,
+          );
+        const now = Date.now();
+        const list = statuses.get(pipeline.fullyQualifiedName) ?? [];
+        list.push({
+          runId: randomUUID(),
+          pipelineState: 'queued',
+          startDate: now,
+          timestamp: now,
+        });
+        statuses.set(pipeline.fullyQualifiedName, list);
+      }
+      return sendJson(res, 200, {
+        code: 200,
+        reason: `Workflow [${pipeline.name}] has been ${
+          m[1] === 'deploy' ? 'deployed' : 'triggered'
+        }`,
+        platform: model.pipelineService.platform,
+      });
+    }
+    if (
+      (m = path.match(
+        /^\/api\/v1\/services\/ingestionPipelines\/(.+)\/pipelineStatus$/,
+      )) &&
+      method === 'GET'
+    ) {
+      const fqn = decodeURIComponent(m[1]);
+      if (!pipelines.some(p => p.fullyQualifiedName === fqn))
+        throw new HttpError(
+          404,
+          '404',
+          `ingestionPipeline instance for ${fqn} not found`,
+        );
+      const all = statuses.get(fqn) ?? [];
+      const startTs = url.searchParams.get('startTs');
+      const endTs = url.searchParams.get('endTs');
+      const data =
+        startTs || endTs
+          ? all.filter(
+              s =>
+                (!startTs || s.startDate >= Number(startTs)) &&
+                (!endTs || s.startDate <= Number(endTs)),
+            )
+          : all.slice(-5);
+      return sendJson(res, 200, {
+        data: [...data].reverse(),
+        paging: { total: data.length },
+      });
+    }
+    if (
+      (m = path.match(/^\/api\/v1\/ingestionRunners\/name\/([^/]+)$/)) &&
+      method === 'GET'
+    ) {
+      const view = runnerView(decodeURIComponent(m[1]));
+      if (!view)
+        throw new HttpError(
+          404,
+          '404',
+          `ingestionRunner instance for ${m[1]} not found`,
+        );
+      return sendJson(res, 200, {
+        name: view.agentId,
+        connected: view.connected,
+        status: view.connected ? 'Active' : 'Inactive',
+        ...(view.lastSeen ? { lastSeen: view.lastSeen } : {}),
+      });
+    }
+    throw new HttpError(404, '404', `HTTP 404 Not Found: ${path}`);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(
+      (req.url ?? '/').replace(/^\/{2,}/, '/'),
+      'http://contract.local',
+    );
+    const call: RecordedCall = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      status: 0,
+      at: Date.now(),
+    };
+    calls.push(call);
+    try {
+      if (latencyMs) await sleep(latencyMs);
+      const failure = failures.find(
+        f => f.remaining > 0 && f.path.test(url.pathname),
+      );
+      if (failure) {
+        failure.remaining -= 1;
+        throw new HttpError(
+          failure.status,
+          String(failure.status),
+          `Injected failure ${failure.status}`,
+        );
+      }
+      await route(req, res, url);
+    } catch (error) {
+      const e =
+        error instanceof HttpError
+          ? error
+          : new HttpError(500, '500', String(error));
+      sendJson(res, e.status, { code: e.status, message: e.message });
+    } finally {
+      call.status = res.statusCode;
+    }
+  }
+
+  const server: Server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>(resolve =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    issueToken(bot = 'ingestion-bot', expiresInSeconds = 3600) {
+      const now = Math.floor(Date.now() / 1000);
+      return signJwt(
+        {
+          sub: bot,
+          iss: 'open-metadata.org',
+          isBot: true,
+          iat: now,
+          exp: now + expiresInSeconds,
+        },
+        secret,
+      );
+    },
+    calls,
+    mutatingCalls: () =>
+      calls.filter(c => c.method !== 'GET' && c.status < 400),
+    setDeployment(partial) {
+      model = {
+        database: { ...model.database, ...partial.database },
+        search: { ...model.search, ...partial.search },
+        pipelineService: {
+          ...model.pipelineService,
+          ...partial.pipelineService,
+        },
+      };
+    },
+    addPipeline(p) {
+      const service = {
+        id: randomUUID(),
+        type: 'databaseService',
+        name: 'warehouse',
+        fullyQualifiedName: 'warehouse',
+        ...p.service,
+      };
+      const pipeline: IngestionPipeline = {
+        id: randomUUID(),
+        pipelineType: 'metadata',
+        deployed: true,
+        enabled: true,
+        airflowConfig: { scheduleInterval: '0 * * * *' },
+        ...p,
+        service,
+        fullyQualifiedName:
+          p.fullyQualifiedName ?? `${service.fullyQualifiedName}.${p.name}`,
+      };
+      pipelines.push(pipeline);
+      return pipeline;
+    },
+    addPipelineStatus(fqn, status) {
+      const list = statuses.get(fqn) ?? [];
+      list.push(status);
+      statuses.set(fqn, list);
+    },
+    connectRunner(agentId, afterMs = 0) {
+      runners.set(
+        agentId,
+        afterMs > 0
+          ? { agentId, connected: false, connectAt: Date.now() + afterMs }
+          : { agentId, connected: true, lastSeen: Date.now() },
+      );
+    },
+    disconnectRunner(agentId) {
+      const r = runners.get(agentId);
+      runners.set(agentId, {
+        agentId,
+        connected: false,
+        ...(r?.lastSeen ? { lastSeen: r.lastSeen } : {}),
+      });
+    },
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    failNext(path, status, times = 1) {
+      failures.push({ path, status, remaining: times });
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) =>
+        server.close(e => (e ? reject(e) : resolve())),
+      ),
+  };
+}
