@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
 export type FixtureChart =
   | 'argo-workflows'
@@ -7,5 +7,5 @@ export type FixtureChart =
 
 /** Absolute path of a fixture chart (see charts/README.md). */
 export function chartPath(name: FixtureChart): string {
-  return resolve(__dirname, '..', 'charts', name);
+  return resolvePackagePath('@internal/testenv', 'charts', name);
 }

@@ -268,7 +268,7 @@ export async function startArmContractServer(
   }
 
   function list(prefix: string, type: string): ArmResource[] {
-    const p = key(prefix) + '/';
+    const p = `${key(prefix)}/`;
     return [...state.resources.entries()]
       .filter(
         ([id, r]) =>
@@ -317,11 +317,10 @@ export async function startArmContractServer(
     let m: RegExpMatchArray | null;
 
     // Federated identity credentials
-    if (
-      (m = path.match(
-        /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([^/]+))\/federatedIdentityCredentials(?:\/([^/]+))?$/i,
-      ))
-    ) {
+    m = path.match(
+      /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([^/]+))\/federatedIdentityCredentials(?:\/([^/]+))?$/i,
+    );
+    if (m) {
       const [, identityId, identityName, ficName] = m;
       requireParent(
         identityId,
@@ -334,7 +333,7 @@ export async function startArmContractServer(
         if (method !== 'GET')
           throw new HttpError(405, 'MethodNotAllowed', 'Method not allowed.');
         return sendJson(res, 200, {
-          value: list(identityId + '/federatedIdentityCredentials', type),
+          value: list(`${identityId}/federatedIdentityCredentials`, type),
         });
       }
       const id = `${identityId}/federatedIdentityCredentials/${ficName}`;
@@ -381,7 +380,7 @@ export async function startArmContractServer(
       try {
         await sleep(ficWriteMs);
         const siblings = list(
-          identityId + '/federatedIdentityCredentials',
+          `${identityId}/federatedIdentityCredentials`,
           type,
         ).filter(r => r.name !== ficName);
         const duplicate = siblings.find(
@@ -421,11 +420,10 @@ export async function startArmContractServer(
     }
 
     // User-assigned identities
-    if (
-      (m = path.match(
-        /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities(?:\/([^/]+))?$/i,
-      ))
-    ) {
+    m = path.match(
+      /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities(?:\/([^/]+))?$/i,
+    );
+    if (m) {
       const [, , , name] = m;
       const type = 'Microsoft.ManagedIdentity/userAssignedIdentities';
       if (!name) return sendJson(res, 200, { value: list(path, type) });
@@ -443,7 +441,7 @@ export async function startArmContractServer(
       }
       if (method === 'DELETE') {
         for (const k of [...state.resources.keys()])
-          if (k === key(path) || k.startsWith(key(path) + '/'))
+          if (k === key(path) || k.startsWith(`${key(path)}/`))
             state.resources.delete(k);
         return sendJson(res, existing ? 200 : 204, undefined);
       }
@@ -481,11 +479,10 @@ export async function startArmContractServer(
     }
 
     // Role definitions (built-in only)
-    if (
-      (m = path.match(
-        /^(.*)\/providers\/Microsoft\.Authorization\/roleDefinitions(?:\/([^/]+))?$/i,
-      ))
-    ) {
+    m = path.match(
+      /^(.*)\/providers\/Microsoft\.Authorization\/roleDefinitions(?:\/([^/]+))?$/i,
+    );
+    if (m) {
       const [, scope, roleId] = m;
       const subscription = scope.match(/^\/subscriptions\/[^/]+/i)?.[0] ?? '';
       const asResource = (roleName: string, guid: string) => ({
@@ -508,9 +505,7 @@ export async function startArmContractServer(
           throw new HttpError(
             404,
             'RoleDefinitionDoesNotExist',
-            "The specified role definition with ID '" +
-              roleId +
-              "' does not exist.",
+            `The specified role definition with ID '${roleId}' does not exist.`,
           );
         return sendJson(res, 200, asResource(entry[0], entry[1]));
       }
@@ -529,11 +524,10 @@ export async function startArmContractServer(
     }
 
     // Role assignments
-    if (
-      (m = path.match(
-        /^(.*)\/providers\/Microsoft\.Authorization\/roleAssignments(?:\/([^/]+))?$/i,
-      ))
-    ) {
+    m = path.match(
+      /^(.*)\/providers\/Microsoft\.Authorization\/roleAssignments(?:\/([^/]+))?$/i,
+    );
+    if (m) {
       const [, scope, name] = m;
       const type = 'Microsoft.Authorization/roleAssignments';
       const all = () =>
@@ -650,12 +644,10 @@ export async function startArmContractServer(
     }
 
     // Storage: name availability
-    if (
-      (m = path.match(
-        /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Storage\/checkNameAvailability$/i,
-      )) &&
-      method === 'POST'
-    ) {
+    m = path.match(
+      /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Storage\/checkNameAvailability$/i,
+    );
+    if (m && method === 'POST') {
       const name = String(body().name ?? '');
       const taken = [...state.resources.values()].some(
         r => r.type === 'Microsoft.Storage/storageAccounts' && r.name === name,
@@ -683,11 +675,10 @@ export async function startArmContractServer(
     }
 
     // Blob containers
-    if (
-      (m = path.match(
-        /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/([^/]+))\/blobServices\/default\/containers(?:\/([^/]+))?$/i,
-      ))
-    ) {
+    m = path.match(
+      /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/([^/]+))\/blobServices\/default\/containers(?:\/([^/]+))?$/i,
+    );
+    if (m) {
       const [, accountId, accountName, name] = m;
       requireParent(
         accountId,
@@ -697,7 +688,7 @@ export async function startArmContractServer(
       const type = 'Microsoft.Storage/storageAccounts/blobServices/containers';
       if (!name)
         return sendJson(res, 200, {
-          value: list(accountId + '/blobServices/default/containers', type),
+          value: list(`${accountId}/blobServices/default/containers`, type),
         });
       if (!/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
         throw new HttpError(
@@ -747,11 +738,10 @@ export async function startArmContractServer(
     }
 
     // Storage accounts
-    if (
-      (m = path.match(
-        /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Storage\/storageAccounts(?:\/([^/]+))?$/i,
-      ))
-    ) {
+    m = path.match(
+      /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Storage\/storageAccounts(?:\/([^/]+))?$/i,
+    );
+    if (m) {
       const [, , , name] = m;
       const type = 'Microsoft.Storage/storageAccounts';
       if (!name) return sendJson(res, 200, { value: list(path, type) });
@@ -762,7 +752,7 @@ export async function startArmContractServer(
       }
       if (method === 'DELETE') {
         for (const k of [...state.resources.keys()])
-          if (k === key(path) || k.startsWith(key(path) + '/'))
+          if (k === key(path) || k.startsWith(`${key(path)}/`))
             state.resources.delete(k);
         return sendJson(res, existing ? 200 : 204, undefined);
       }
@@ -825,11 +815,10 @@ export async function startArmContractServer(
     }
 
     // AKS managed clusters
-    if (
-      (m = path.match(
-        /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i,
-      ))
-    ) {
+    m = path.match(
+      /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i,
+    );
+    if (m) {
       const [, , , name] = m;
       const type = 'Microsoft.ContainerService/managedClusters';
       const existing = state.resources.get(key(path));

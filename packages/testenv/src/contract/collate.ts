@@ -307,12 +307,10 @@ export async function startCollateContractServer(
         })),
       });
     }
-    if (
-      (m = path.match(
-        /^\/api\/v1\/services\/ingestionPipelines\/(trigger|deploy)\/([^/]+)$/,
-      )) &&
-      method === 'POST'
-    ) {
+    m = path.match(
+      /^\/api\/v1\/services\/ingestionPipelines\/(trigger|deploy)\/([^/]+)$/,
+    );
+    if (m && method === 'POST') {
       const pipeline = pipelines.find(p => p.id === m![2]);
       if (!pipeline)
         throw new HttpError(
@@ -346,12 +344,10 @@ export async function startCollateContractServer(
         platform: model.pipelineService.platform,
       });
     }
-    if (
-      (m = path.match(
-        /^\/api\/v1\/services\/ingestionPipelines\/(.+)\/pipelineStatus$/,
-      )) &&
-      method === 'GET'
-    ) {
+    m = path.match(
+      /^\/api\/v1\/services\/ingestionPipelines\/(.+)\/pipelineStatus$/,
+    );
+    if (m && method === 'GET') {
       const fqn = decodeURIComponent(m[1]);
       if (!pipelines.some(p => p.fullyQualifiedName === fqn))
         throw new HttpError(
@@ -375,10 +371,8 @@ export async function startCollateContractServer(
         paging: { total: data.length },
       });
     }
-    if (
-      (m = path.match(/^\/api\/v1\/ingestionRunners\/name\/([^/]+)$/)) &&
-      method === 'GET'
-    ) {
+    m = path.match(/^\/api\/v1\/ingestionRunners\/name\/([^/]+)$/);
+    if (m && method === 'GET') {
       const view = runnerView(decodeURIComponent(m[1]));
       if (!view)
         throw new HttpError(
