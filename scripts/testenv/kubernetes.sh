@@ -63,6 +63,44 @@ KC
 
 kc() { "$KUBECTL" --kubeconfig "$K/admin.kubeconfig" "$@"; }
 
+# Every write request is audited (metadata only), so tests can count what a run changed on the server side.
+audit_policy() {
+  cat >"$K/audit-policy.yaml" <<'POLICY'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived, ResponseStarted]
+rules:
+  - level: Metadata
+    verbs: [create, update, patch, delete, deletecollection]
+  - level: None
+POLICY
+}
+
+# The identity the portal and the Collate actions use, like a real cluster's Backstage service account:
+# cluster-admin, with a long-lived token written to $K/backstage.token.
+backstage_service_account() {
+  kc -n kube-system create serviceaccount backstage --dry-run=client -o yaml | kc apply -f - >/dev/null
+  kc create clusterrolebinding backstage-cluster-admin --clusterrole cluster-admin \
+    --serviceaccount kube-system:backstage --dry-run=client -o yaml | kc apply -f - >/dev/null
+  kc -n kube-system apply -f - >/dev/null <<SECRET
+apiVersion: v1
+kind: Secret
+metadata:
+  name: backstage-token
+  annotations:
+    kubernetes.io/service-account.name: backstage
+type: kubernetes.io/service-account-token
+SECRET
+  wait_until "backstage token" 30 kc -n kube-system get secret backstage-token -o 'jsonpath={.data.token}' --allow-missing-template-keys=false
+  local t=""
+  for _ in $(seq 1 50); do
+    t="$(kc -n kube-system get secret backstage-token -o 'jsonpath={.data.token}')"
+    [ -n "$t" ] && break
+    sleep 0.1
+  done
+  echo "$t" | base64 -d >"$K/backstage.token"
+}
+
 fake_nodes() {
   # Worker nodes sized like the guides' minimum (4 vCPU, 16 GiB, 128 GiB storage), managed by KWOK.
   local n
@@ -94,6 +132,7 @@ up() {
   mkdir -p "$K"
   pki
   kubeconfig
+  audit_policy
   start etcd "$BIN/etcd" --name testenv --data-dir "$K/etcd" \
     --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
@@ -112,6 +151,7 @@ up() {
     --service-cluster-ip-range 10.96.0.0/16 \
     --allow-privileged=true \
     --enable-priority-and-fairness=false \
+    --audit-policy-file "$K/audit-policy.yaml" --audit-log-path "$K/audit.log" --audit-log-format json \
     --profiling=false
   wait_until kube-apiserver 60 "$KUBECTL" --kubeconfig "$K/admin.kubeconfig" get --raw /readyz
   start kube-controller-manager "$BIN/kube-controller-manager" \
@@ -130,6 +170,7 @@ up() {
     --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
     --node-ip 10.0.0.1 --cidr 10.244.0.0/16 --server-address 127.0.0.1:0
   fake_nodes
+  backstage_service_account
   wait_until "fake nodes Ready" 60 kc wait --for=condition=Ready node --all --timeout=1s
   # The default namespace's service account must exist before pods can be created in it.
   wait_until "default service account" 60 kc get serviceaccount default -n default
@@ -153,6 +194,8 @@ env_vars() {
   echo "export COLLATE_TEST_KUBECONFIG=$K/admin.kubeconfig"
   echo "export COLLATE_TEST_K8S_CA_FILE=$PKI/ca.crt"
   echo "export COLLATE_TEST_K8S_SA_ISSUER=$SA_ISSUER"
+  echo "export COLLATE_TEST_K8S_TOKEN_FILE=$K/backstage.token"
+  echo "export COLLATE_TEST_K8S_AUDIT_LOG=$K/audit.log"
 }
 
 case "${1:-}" in

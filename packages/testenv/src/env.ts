@@ -19,6 +19,10 @@ export const testEnv = {
     kubeconfigPath: requireEnv('COLLATE_TEST_KUBECONFIG'),
     caFile: requireEnv('COLLATE_TEST_K8S_CA_FILE'),
     serviceAccountIssuer: requireEnv('COLLATE_TEST_K8S_SA_ISSUER'),
+    backstageToken: readFileSync(
+      requireEnv('COLLATE_TEST_K8S_TOKEN_FILE'),
+      'utf8',
+    ).trim(),
   }),
   argoUrl: () => requireEnv('COLLATE_TEST_ARGO_URL'),
   awsEndpoint: () => requireEnv('COLLATE_TEST_AWS_ENDPOINT'),
@@ -57,5 +61,33 @@ export function awsTestConfig() {
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  };
+}
+
+/** The name the local cluster has in Backstage config (`kubernetes.clusterLocatorMethods`). */
+export const TEST_CLUSTER_NAME = 'local';
+
+/**
+ * Backstage's `kubernetes` config for the local cluster, the same shape a real deployment uses: a service
+ * account token (the `backstage` service account) and the cluster CA.
+ */
+export function backstageKubernetesConfig() {
+  const k = testEnv.kubernetes();
+  return {
+    serviceLocatorMethod: { type: 'multiTenant' },
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: [
+          {
+            name: TEST_CLUSTER_NAME,
+            url: k.url,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: k.backstageToken,
+            caData: readFileSync(k.caFile).toString('base64'),
+          },
+        ],
+      },
+    ],
   };
 }

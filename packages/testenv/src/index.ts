@@ -4,7 +4,19 @@
  *
  * @packageDocumentation
  */
-export { adminKubeConfig, awsTestConfig, requireEnv, testEnv } from './env';
+export {
+  adminKubeConfig,
+  awsTestConfig,
+  backstageKubernetesConfig,
+  requireEnv,
+  testEnv,
+  TEST_CLUSTER_NAME,
+} from './env';
+export {
+  BACKSTAGE_SERVICE_ACCOUNT,
+  kubernetesWrites,
+  type AuditedWrite,
+} from './audit';
 export { chartPath } from './charts';
 export {
   BUILT_IN_ROLES,
@@ -14,3 +26,10 @@ export {
   type SeedManagedCluster,
 } from './contract/arm.ts';
 export type { RecordedCall } from './contract/http.ts';
+export {
+  startCollateContractServer,
+  type CollateContractOptions,
+  type CollateContractServer,
+  type IngestionPipeline,
+  type PipelineStatus,
+} from './contract/collate.ts';

@@ -1,18 +1,35 @@
-import type { RootConfigService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { createAzureClients } from '../lib/azure';
+import { createAzureAksWorkloadIdentityAction } from './azure/aksWorkloadIdentity';
+import { createAzureIdentityCreateAction } from './azure/identityCreate';
+import { createAzureIdentityFederateAction } from './azure/identityFederate';
+import { createAzureRoleAssignAction } from './azure/roleAssign';
+import { createAzureStorageEnsureAction } from './azure/storageEnsure';
+import { createKubernetesApplyAction } from './kubernetes/apply';
+import { createCollateKubernetesPrepareAction } from './kubernetes/prepare';
 
 export interface CollateActionsOptions {
-  config: RootConfigService;
+  config: Config;
 }
 
 /**
  * Every scaffolder action of the Collate module. The module registers exactly this list, so tests and
- * other backends (a custom scaffolder setup) can use the same set.
+ * other backends (a custom scaffolder setup) can use the same set. Clients are created lazily, on first use.
  *
  * @public
  */
 export function createCollateActions(
-  _options: CollateActionsOptions,
+  options: CollateActionsOptions,
 ): TemplateAction<any, any, any>[] {
-  return [];
+  const azure = createAzureClients(options.config);
+  return [
+    createAzureIdentityCreateAction({ azure }),
+    createAzureIdentityFederateAction({ azure }),
+    createAzureRoleAssignAction({ azure }),
+    createAzureStorageEnsureAction({ azure }),
+    createAzureAksWorkloadIdentityAction({ azure }),
+    createKubernetesApplyAction(options),
+    createCollateKubernetesPrepareAction(options),
+  ];
 }

@@ -1,0 +1,38 @@
+export interface Config {
+  /** Settings of the Collate scaffolder actions. */
+  collate?: {
+    /** Azure Resource Manager access for the azure:* actions. Without credentials, DefaultAzureCredential is used. */
+    azure?: {
+      /** Subscription used when a step does not name one. */
+      subscriptionId?: string;
+      /** Tenant of the service principal (with clientId and clientSecret). */
+      tenantId?: string;
+      /** Client id of the service principal. */
+      clientId?: string;
+      /**
+       * Client secret of the service principal.
+       * @visibility secret
+       */
+      clientSecret?: string;
+      /** Entra ID authority host, for sovereign clouds (e.g. https://login.microsoftonline.us). */
+      authorityHost?: string;
+      /** Resource Manager endpoint, for sovereign clouds. Default https://management.azure.com. */
+      resourceManagerEndpoint?: string;
+    };
+    /** AWS access for the aws:* actions. Without credentials, the SDK's default provider chain is used. */
+    aws?: {
+      /** Region used when a step does not name one. */
+      region?: string;
+      /** Endpoint override (e.g. a VPC endpoint or an emulator). */
+      endpoint?: string;
+      /** A role to assume for every call. */
+      roleArn?: string;
+      /** Static credentials; prefer the default provider chain (IRSA, instance profile, environment). */
+      credentials?: {
+        accessKeyId: string;
+        /** @visibility secret */
+        secretAccessKey: string;
+      };
+    };
+  };
+}

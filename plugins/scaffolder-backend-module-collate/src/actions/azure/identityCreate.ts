@@ -1,0 +1,123 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  type AzureClients,
+  getOrUndefined,
+  resolveSubscription,
+} from '../../lib/azure';
+import { DRY_RUN_GUID } from '../../lib/ids';
+import { logChange, planFor } from '../../lib/plan';
+import {
+  assertAzureLocation,
+  assertIdentityName,
+  assertResourceGroup,
+  fail,
+} from '../../lib/validation';
+import { examples } from './identityCreate.examples';
+
+/**
+ * `azure:identity:create`: a user-assigned managed identity (guide 000: collate-application, collate-ingestion,
+ * argo-workflows-server, argo-workflows-controller).
+ * @public
+ */
+export function createAzureIdentityCreateAction(options: {
+  azure: AzureClients;
+}) {
+  return createTemplateAction({
+    id: 'azure:identity:create',
+    description:
+      'Ensures a user-assigned managed identity exists (az identity create). Idempotent; dry-run reads and reports the plan.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        subscriptionId: z =>
+          z
+            .string()
+            .optional()
+            .describe('Subscription; default collate.azure.subscriptionId'),
+        resourceGroup: z =>
+          z.string().describe('Resource group of the identity'),
+        name: z => z.string().describe('Identity name, e.g. collate-ingestion'),
+        location: z => z.string().describe('Azure location, e.g. westeurope'),
+        tags: z =>
+          z
+            .record(z.string())
+            .optional()
+            .describe('Tags to set; existing tags are replaced when given'),
+      },
+      output: {
+        id: z => z.string().describe('Resource id of the identity'),
+        clientId: z =>
+          z
+            .string()
+            .describe(
+              'Client (application) id: the azure.workload.identity/client-id annotation',
+            ),
+        principalId: z =>
+          z
+            .string()
+            .describe(
+              'Object id of the service principal: the role-assignment assignee',
+            ),
+        tenantId: z => z.string().describe('Tenant of the identity'),
+      },
+    },
+    async handler(ctx) {
+      const { resourceGroup, name, location, tags } = ctx.input;
+      assertResourceGroup('resourceGroup', resourceGroup);
+      assertIdentityName('name', name);
+      assertAzureLocation('location', location);
+      const subscriptionId = resolveSubscription(
+        options.azure,
+        ctx.input.subscriptionId,
+      );
+      const msi = options.azure.msi(subscriptionId);
+      const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+
+      const current = await getOrUndefined(() =>
+        msi.userAssignedIdentities.get(resourceGroup, name),
+      );
+      if (current && current.location !== location) {
+        fail(
+          'location',
+          `identity ${name} already exists in ${current.location}, not ${location}; an identity cannot move`,
+        );
+      }
+      const change = planFor(
+        `Microsoft.ManagedIdentity/userAssignedIdentities/${name}`,
+        current && { tags: current.tags ?? {} },
+        { tags },
+      );
+      logChange(ctx.logger, change, Boolean(ctx.isDryRun));
+
+      let identity = current;
+      if (!ctx.isDryRun && change.action !== 'unchanged') {
+        identity = await ctx.checkpoint({
+          key: `azure.identity.create.${subscriptionId}.${resourceGroup}.${name}`,
+          fn: async () => {
+            const r = await msi.userAssignedIdentities.createOrUpdate(
+              resourceGroup,
+              name,
+              {
+                location,
+                ...(tags ? { tags } : current ? { tags: current.tags } : {}),
+              },
+            );
+            return {
+              id: r.id!,
+              clientId: r.clientId!,
+              principalId: r.principalId!,
+              tenantId: r.tenantId!,
+              location: r.location,
+              tags: r.tags ?? {},
+            };
+          },
+        });
+      }
+      ctx.output('id', identity?.id ?? id);
+      ctx.output('clientId', identity?.clientId ?? DRY_RUN_GUID);
+      ctx.output('principalId', identity?.principalId ?? DRY_RUN_GUID);
+      ctx.output('tenantId', identity?.tenantId ?? DRY_RUN_GUID);
+    },
+  });
+}

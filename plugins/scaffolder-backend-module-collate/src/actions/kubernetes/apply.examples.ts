@@ -1,0 +1,45 @@
+import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import yaml from 'yaml';
+
+export const examples: TemplateExample[] = [
+  {
+    description:
+      'Apply the Argo namespace and its database credentials secret from objects',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'argo-namespace',
+          action: 'kubernetes:apply',
+          name: 'Create the Argo Workflows namespace',
+          input: {
+            cluster: 'aks-prod',
+            manifests: [
+              {
+                apiVersion: 'v1',
+                kind: 'Namespace',
+                metadata: { name: 'argo-workflows' },
+              },
+            ],
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description: 'Apply YAML into a namespace',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'config',
+          action: 'kubernetes:apply',
+          name: 'Apply a ConfigMap',
+          input: {
+            cluster: 'aks-prod',
+            namespace: 'collate',
+            yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: collate-settings\ndata:\n  region: westeurope\n',
+          },
+        },
+      ],
+    }),
+  },
+];

@@ -1,0 +1,46 @@
+import type { Config } from '@backstage/config';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+} from '@aws-sdk/types';
+
+/** AWS SDK v3 client configuration from `collate.aws` config (see config.d.ts). */
+export interface AwsClientConfig {
+  region?: string;
+  endpoint?: string;
+  forcePathStyle?: boolean;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+}
+
+export function awsClientConfig(
+  config: Config,
+  region?: string,
+): AwsClientConfig {
+  const aws = config.getOptionalConfig('collate.aws');
+  const endpoint = aws?.getOptionalString('endpoint');
+  const accessKeyId = aws?.getOptionalString('credentials.accessKeyId');
+  const secretAccessKey = aws?.getOptionalString('credentials.secretAccessKey');
+  const roleArn = aws?.getOptionalString('roleArn');
+  const base: AwsClientConfig = {
+    region: region ?? aws?.getOptionalString('region'),
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    ...(accessKeyId && secretAccessKey
+      ? { credentials: { accessKeyId, secretAccessKey } }
+      : {}),
+  };
+  if (roleArn) {
+    base.credentials = fromTemporaryCredentials({
+      params: { RoleArn: roleArn, RoleSessionName: 'backstage-collate' },
+      clientConfig: { region: base.region, ...(endpoint ? { endpoint } : {}) },
+      ...(base.credentials
+        ? { masterCredentials: base.credentials as AwsCredentialIdentity }
+        : {}),
+    });
+  }
+  return base;
+}
+
+export function awsErrorName(error: unknown): string | undefined {
+  return (error as { name?: string })?.name;
+}

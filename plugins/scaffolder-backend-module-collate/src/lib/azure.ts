@@ -1,0 +1,91 @@
+import type { Config } from '@backstage/config';
+import type { TokenCredential } from '@azure/core-auth';
+import {
+  ClientSecretCredential,
+  DefaultAzureCredential,
+} from '@azure/identity';
+import { ManagedServiceIdentityClient } from '@azure/arm-msi';
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import { StorageManagementClient } from '@azure/arm-storage';
+import { ContainerServiceClient } from '@azure/arm-containerservice';
+import { InputError } from '@backstage/errors';
+
+/** Azure clients built from `collate.azure` config (see config.d.ts). */
+export interface AzureClients {
+  defaultSubscriptionId?: string;
+  msi(subscriptionId: string): ManagedServiceIdentityClient;
+  authorization(subscriptionId: string): AuthorizationManagementClient;
+  storage(subscriptionId: string): StorageManagementClient;
+  containerService(subscriptionId: string): ContainerServiceClient;
+}
+
+export function createAzureClients(config: Config): AzureClients {
+  const azure = config.getOptionalConfig('collate.azure');
+  const endpoint = (
+    azure?.getOptionalString('resourceManagerEndpoint') ??
+    'https://management.azure.com'
+  ).replace(/\/+$/, '');
+  const authorityHost = azure?.getOptionalString('authorityHost');
+  const tenantId = azure?.getOptionalString('tenantId');
+  const clientId = azure?.getOptionalString('clientId');
+  const clientSecret = azure?.getOptionalString('clientSecret');
+
+  let credential: TokenCredential | undefined;
+  const getCredential = (): TokenCredential => {
+    if (!credential) {
+      credential =
+        tenantId && clientId && clientSecret
+          ? new ClientSecretCredential(tenantId, clientId, clientSecret, {
+              ...(authorityHost
+                ? { authorityHost, disableInstanceDiscovery: true }
+                : {}),
+            })
+          : new DefaultAzureCredential(authorityHost ? { authorityHost } : {});
+    }
+    return credential;
+  };
+  const options = { endpoint, credentialScopes: [`${endpoint}/.default`] };
+  return {
+    defaultSubscriptionId: azure?.getOptionalString('subscriptionId'),
+    msi: s => new ManagedServiceIdentityClient(getCredential(), s, options),
+    authorization: s =>
+      new AuthorizationManagementClient(getCredential(), s, options),
+    storage: s => new StorageManagementClient(getCredential(), s, options),
+    containerService: s =>
+      new ContainerServiceClient(getCredential(), s, options),
+  };
+}
+
+export function resolveSubscription(
+  clients: AzureClients,
+  input?: string,
+): string {
+  const subscriptionId = input ?? clients.defaultSubscriptionId;
+  if (!subscriptionId) {
+    throw new InputError(
+      "Invalid input 'subscriptionId': not given, and collate.azure.subscriptionId is not configured",
+    );
+  }
+  return subscriptionId;
+}
+
+/** The HTTP status of an Azure SDK RestError, if it is one. */
+export function azureStatus(error: unknown): number | undefined {
+  return (error as { statusCode?: number })?.statusCode;
+}
+
+export function azureCode(error: unknown): string | undefined {
+  return (error as { code?: string })?.code;
+}
+
+/** Reads a resource; undefined on 404. */
+export async function getOrUndefined<T>(
+  read: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (azureStatus(error) === 404) return undefined;
+    throw error;
+  }
+}
