@@ -21,7 +21,8 @@ install() {
 
 up() {
   install
-  start moto "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT"
+  # AWS managed policies (arn:aws:iam::aws:policy/...) exist in every real account; moto loads them on request.
+  start moto env MOTO_IAM_LOAD_MANAGED_POLICIES=true "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT"
   wait_until moto 60 http_ok "http://127.0.0.1:$PORT/moto-api/"
   log "up: http://127.0.0.1:$PORT"
 }

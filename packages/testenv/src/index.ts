@@ -19,6 +19,11 @@ export {
 } from './audit';
 export { chartPath } from './charts';
 export {
+  startAwsCallRecorder,
+  type AwsCall,
+  type AwsCallRecorder,
+} from './awsRecorder';
+export {
   BUILT_IN_ROLES,
   startArmContractServer,
   type ArmContractOptions,

@@ -30,14 +30,13 @@ export function actionContext<I extends JsonObject>(
 ) {
   const logger = recordingLogger();
   const outputs: Record<string, unknown> = {};
-  const ctx = createMockActionContext({
-    input,
-    logger,
+  // createMockActionContext takes neither `output` nor `isDryRun` from its options: set them on the result.
+  const ctx = Object.assign(createMockActionContext({ input, logger }), {
     isDryRun: options.isDryRun,
     output: (name: string, value: unknown) => {
       outputs[name] = value;
     },
-  } as never);
+  });
   return { ctx, logger, outputs };
 }
 

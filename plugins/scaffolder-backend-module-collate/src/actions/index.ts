@@ -6,6 +6,9 @@ import { createAzureIdentityCreateAction } from './azure/identityCreate';
 import { createAzureIdentityFederateAction } from './azure/identityFederate';
 import { createAzureRoleAssignAction } from './azure/roleAssign';
 import { createAzureStorageEnsureAction } from './azure/storageEnsure';
+import { createAwsEksOidcProviderAction } from './aws/eksOidcProvider';
+import { createAwsIamServiceAccountRoleAction } from './aws/iamServiceAccountRole';
+import { createAwsS3EnsureBucketAction } from './aws/s3EnsureBucket';
 import { createKubernetesApplyAction } from './kubernetes/apply';
 import { createCollateKubernetesPrepareAction } from './kubernetes/prepare';
 
@@ -29,6 +32,9 @@ export function createCollateActions(
     createAzureRoleAssignAction({ azure }),
     createAzureStorageEnsureAction({ azure }),
     createAzureAksWorkloadIdentityAction({ azure }),
+    createAwsEksOidcProviderAction(options),
+    createAwsIamServiceAccountRoleAction(options),
+    createAwsS3EnsureBucketAction(options),
     createKubernetesApplyAction(options),
     createCollateKubernetesPrepareAction(options),
   ];

@@ -117,9 +117,9 @@ export function validateObject(obj: unknown, index: number): KubernetesObject {
 }
 
 /**
- * Server-side applies each object with a fixed field manager, in order. Idempotent without guessing: every object
- * is first applied with `dryRun=All`; when the server's answer keeps the live resourceVersion, applying would
- * change nothing, so no write is sent. In dry-run mode only the `dryRun=All` calls are made.
+ * Server-side applies each object with a fixed field manager, in order. Idempotent without guessing: every
+ * existing object is first applied with `dryRun=All` and the answer compared with the live object; when nothing
+ * but server bookkeeping differs, no write is sent. In dry-run mode only the `dryRun=All` calls are made.
  */
 export async function applyObjects(
   kc: KubeConfig,
@@ -160,17 +160,14 @@ export async function applyObjects(
         if (options.dryRun && !(await namespaceMissing(client, ref)))
           await apply('All');
       } else {
-        const next = await apply('All');
-        const same =
-          next.metadata?.resourceVersion === live.metadata?.resourceVersion;
-        change = same
-          ? { ref, resource, action: 'unchanged' }
-          : {
-              ref,
-              resource,
-              action: 'update',
-              changes: changedFields(live, next),
-            };
+        // The server's dry-run answer is the object as applying would leave it (merged, defaulted, admitted).
+        // It never carries a new resourceVersion, so compare content: server bookkeeping aside, equal means
+        // applying would change nothing.
+        const changes = changedFields(live, await apply('All'));
+        change =
+          changes && Object.keys(changes).length > 0
+            ? { ref, resource, action: 'update', changes }
+            : { ref, resource, action: 'unchanged' };
       }
       logChange(options.logger, change, options.dryRun);
       if (!options.dryRun && change.action !== 'unchanged') await apply();

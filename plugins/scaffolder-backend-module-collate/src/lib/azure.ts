@@ -89,3 +89,20 @@ export async function getOrUndefined<T>(
     throw error;
   }
 }
+
+/**
+ * Collects a paged Azure list. With `notFoundAsEmpty` (used in dry-runs, where the parent may be something an
+ * earlier step would create), a 404 reads as an empty list.
+ */
+export async function listAll<T>(
+  pages: AsyncIterable<T>,
+  options: { notFoundAsEmpty?: boolean } = {},
+): Promise<T[]> {
+  const items: T[] = [];
+  try {
+    for await (const item of pages) items.push(item);
+  } catch (error) {
+    if (!(options.notFoundAsEmpty && azureStatus(error) === 404)) throw error;
+  }
+  return items;
+}

@@ -60,3 +60,15 @@ export function logChange(
     : '';
   logger.info(`${verb} ${change.resource}${fields}`);
 }
+
+/** A planned change from what was found: missing → create; differing fields → update; else unchanged. */
+export function plannedChange(
+  resource: string,
+  found: { exists: boolean; changes?: PlannedChange['changes'] },
+): PlannedChange {
+  if (!found.exists) return { action: 'create', resource };
+  if (found.changes && Object.keys(found.changes).length > 0) {
+    return { action: 'update', resource, changes: found.changes };
+  }
+  return { action: 'unchanged', resource };
+}

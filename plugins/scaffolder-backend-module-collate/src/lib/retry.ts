@@ -10,6 +10,9 @@ export interface RetryOptions {
   what: string;
 }
 
+const sleep = (ms: number) =>
+  new Promise<void>(resolve => setTimeout(resolve, ms));
+
 /** Retries `fn` with exponential backoff, only while `retryable` says the error is transient. */
 export async function withRetry<T>(
   fn: () => Promise<T>,
@@ -27,7 +30,7 @@ export async function withRetry<T>(
           (error as Error).message.split('\n')[0]
         }); retry ${attempt}/${attempts - 1} in ${delay} ms`,
       );
-      await new Promise(r => setTimeout(r, delay));
+      await sleep(delay);
       delay = Math.min(delay * 2, options.maxDelayMs ?? 30_000);
     }
   }

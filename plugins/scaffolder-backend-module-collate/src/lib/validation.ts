@@ -117,13 +117,14 @@ export function assertAzureLocation(field: string, value: string): void {
 }
 
 export function assertHttpsUrl(field: string, value: string): void {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(value);
   } catch {
-    return fail(field, `'${value}' is not a URL`);
+    url = undefined;
   }
   if (
+    !url ||
     url.protocol !== 'https:' ||
     !url.hostname ||
     url.username ||

@@ -258,7 +258,7 @@ describe('Azure actions against the ARM contract server', () => {
       const c = actionContext({
         resourceGroup,
         identityName: 'crowded',
-        name: `f${i}`,
+        name: `fic-${i}`,
         issuer: aks.outputs.issuerUrl,
         namespace: 'ns',
         serviceAccount: `sa${i}`,
@@ -270,7 +270,7 @@ describe('Azure actions against the ARM contract server', () => {
     const c = actionContext({
       resourceGroup,
       identityName: 'crowded',
-      name: 'f20',
+      name: 'fic-20',
       issuer: aks.outputs.issuerUrl,
       namespace: 'ns',
       serviceAccount: 'sa20',

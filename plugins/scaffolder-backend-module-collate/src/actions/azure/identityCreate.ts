@@ -91,6 +91,8 @@ export function createAzureIdentityCreateAction(options: {
       logChange(ctx.logger, change, Boolean(ctx.isDryRun));
 
       let identity = current;
+      // Given tags replace the identity's; without, an update keeps what it has.
+      const tagsToSet = tags ?? current?.tags;
       if (!ctx.isDryRun && change.action !== 'unchanged') {
         identity = await ctx.checkpoint({
           key: `azure.identity.create.${subscriptionId}.${resourceGroup}.${name}`,
@@ -100,7 +102,7 @@ export function createAzureIdentityCreateAction(options: {
               name,
               {
                 location,
-                ...(tags ? { tags } : current ? { tags: current.tags } : {}),
+                ...(tagsToSet ? { tags: tagsToSet } : {}),
               },
             );
             return {

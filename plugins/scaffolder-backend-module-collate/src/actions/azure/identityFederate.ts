@@ -2,6 +2,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   azureCode,
   type AzureClients,
+  listAll,
   resolveSubscription,
 } from '../../lib/azure';
 import { KeyedMutex } from '../../lib/ids';
@@ -111,12 +112,13 @@ export function createAzureIdentityFederateAction(options: {
       const identityKey =
         `${subscriptionId}/${resourceGroup}/${identityName}`.toLowerCase();
 
-      const existing = [];
-      for await (const c of msi.federatedIdentityCredentials.list(
-        resourceGroup,
-        identityName,
-      ))
-        existing.push(c);
+      // In a dry-run the identity may be one that an earlier step would create.
+      const existing = await listAll(
+        msi.federatedIdentityCredentials.list(resourceGroup, identityName),
+        {
+          notFoundAsEmpty: Boolean(ctx.isDryRun),
+        },
+      );
       const sameName = existing.find(c => c.name === name);
       const sameSubject = existing.find(
         c => c.name !== name && c.issuer === issuer && c.subject === subject,

@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { azureCode, type AzureClients } from '../../lib/azure';
+import { azureCode, type AzureClients, listAll } from '../../lib/azure';
 import { COLLATE_UUID_NAMESPACE, uuidV5 } from '../../lib/ids';
 import { logChange, type PlannedChange } from '../../lib/plan';
 import { withRetry } from '../../lib/retry';
@@ -92,15 +92,17 @@ export function createAzureRoleAssignAction(options: {
       if (guid && GUID.test(guid)) {
         roleDefinitionId = `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${guid.toLowerCase()}`;
       } else {
-        const found = [];
-        for await (const d of auth.roleDefinitions.list(scope, {
-          filter: `roleName eq '${role.replace(/'/g, "''")}'`,
-        }))
-          found.push(d);
+        // Looked up at the subscription, where built-in and subscription-level custom roles are all visible (the
+        // target scope may not exist yet in a dry-run).
+        const found = await listAll(
+          auth.roleDefinitions.list(`/subscriptions/${subscription}`, {
+            filter: `roleName eq '${role.replace(/'/g, "''")}'`,
+          }),
+        );
         if (found.length !== 1)
           fail(
             'role',
-            `no role definition named '${role}' is assignable at ${scope}`,
+            `no role definition named '${role}' in subscription ${subscription}`,
           );
         roleDefinitionId = found[0].id!;
       }
@@ -108,11 +110,15 @@ export function createAzureRoleAssignAction(options: {
       const name = roleAssignmentName(scope, principalId, roleGuid);
       const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
 
-      const existing = [];
-      for await (const a of auth.roleAssignments.listForScope(scope, {
-        filter: `principalId eq '${principalId}'`,
-      }))
-        existing.push(a);
+      // In a dry-run the scope may be a resource that an earlier step would create.
+      const existing = await listAll(
+        auth.roleAssignments.listForScope(scope, {
+          filter: `principalId eq '${principalId}'`,
+        }),
+        {
+          notFoundAsEmpty: Boolean(ctx.isDryRun),
+        },
+      );
       const match = existing.find(
         a =>
           a.roleDefinitionId

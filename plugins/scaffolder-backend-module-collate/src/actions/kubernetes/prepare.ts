@@ -50,23 +50,29 @@ export interface PrepareInput {
   searchPassword?: string;
 }
 
+/** The workload-identity annotation (and, on Azure, label) of the ingestion service account. */
+function serviceAccountMetadata(input: PrepareInput): V1ObjectMeta {
+  if (input.cloud === 'azure') {
+    return {
+      annotations: {
+        'azure.workload.identity/client-id': input.azureClientId!,
+      },
+      labels: { 'azure.workload.identity/use': 'true' },
+    };
+  }
+  if (input.cloud === 'aws') {
+    return { annotations: { 'eks.amazonaws.com/role-arn': input.awsRoleArn! } };
+  }
+  return {};
+}
+
 /** The objects guide 000/001 create in the Collate namespace, in apply order. */
 export function collatePreparationObjects(
   input: PrepareInput,
 ): KubernetesObject[] {
   const ns = input.namespace;
   const sa = input.serviceAccount;
-  const saMetadata: V1ObjectMeta =
-    input.cloud === 'azure'
-      ? {
-          annotations: {
-            'azure.workload.identity/client-id': input.azureClientId!,
-          },
-          labels: { 'azure.workload.identity/use': 'true' },
-        }
-      : input.cloud === 'aws'
-      ? { annotations: { 'eks.amazonaws.com/role-arn': input.awsRoleArn! } }
-      : {};
+  const saMetadata = serviceAccountMetadata(input);
   const objects: KubernetesObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
     {

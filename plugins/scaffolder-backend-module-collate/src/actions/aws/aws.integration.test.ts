@@ -1,0 +1,188 @@
+import { ConfigReader } from '@backstage/config';
+import { EKSClient, CreateClusterCommand } from '@aws-sdk/client-eks';
+import {
+  IAMClient,
+  GetRoleCommand,
+  ListAttachedRolePoliciesCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { S3Client, GetBucketEncryptionCommand } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import {
+  awsTestConfig,
+  startAwsCallRecorder,
+  testEnv,
+  type AwsCallRecorder,
+} from '@internal/testenv';
+import { actionContext } from '../../__testUtils__/context';
+import { createAwsEksOidcProviderAction } from './eksOidcProvider';
+import {
+  createAwsIamServiceAccountRoleAction,
+  irsaTrustPolicy,
+} from './iamServiceAccountRole';
+import { createAwsS3EnsureBucketAction } from './s3EnsureBucket';
+
+// Guide 001's IAM steps through the real AWS SDK against moto; a recording proxy counts the calls.
+describe('AWS actions against moto', () => {
+  let recorder: AwsCallRecorder;
+  let actions: {
+    oidc: ReturnType<typeof createAwsEksOidcProviderAction>;
+    role: ReturnType<typeof createAwsIamServiceAccountRoleAction>;
+    bucket: ReturnType<typeof createAwsS3EnsureBucketAction>;
+  };
+  const suffix = randomBytes(3).toString('hex');
+  const clusterName = `collate-eks-${suffix}`;
+  // Guide 001: role, service account and policy, exactly.
+  const ROLES = [
+    {
+      roleName: `collate-argo-controller-role-${suffix}`,
+      namespace: 'argo-workflows',
+      serviceAccount: 'argo-workflows-controller-sa',
+      policyArns: ['arn:aws:iam::aws:policy/AmazonS3FullAccess'],
+    },
+    {
+      roleName: `collate-argo-server-role-${suffix}`,
+      namespace: 'argo-workflows',
+      serviceAccount: 'argo-workflows-server-sa',
+      policyArns: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'],
+    },
+    {
+      roleName: `collate-server-role-${suffix}`,
+      namespace: 'collate',
+      serviceAccount: 'openmetadata',
+      policyArns: ['arn:aws:iam::aws:policy/AmazonS3FullAccess'],
+    },
+    {
+      roleName: `collate-ingestion-role-${suffix}`,
+      namespace: 'collate',
+      serviceAccount: 'om-role',
+      policyArns: ['arn:aws:iam::aws:policy/AmazonS3FullAccess'],
+    },
+  ];
+  const bucket = `collate-argo-artifacts-eu-west-1-${suffix}`;
+
+  beforeAll(async () => {
+    recorder = await startAwsCallRecorder(testEnv.awsEndpoint());
+    const base = awsTestConfig();
+    const config = new ConfigReader({
+      collate: {
+        aws: {
+          region: 'eu-west-1',
+          endpoint: recorder.endpoint,
+          credentials: base.credentials,
+        },
+      },
+    });
+    actions = {
+      oidc: createAwsEksOidcProviderAction({ config }),
+      role: createAwsIamServiceAccountRoleAction({ config }),
+      bucket: createAwsS3EnsureBucketAction({ config }),
+    };
+    await new EKSClient({ ...base, region: 'eu-west-1' }).send(
+      new CreateClusterCommand({
+        name: clusterName,
+        roleArn: 'arn:aws:iam::123456789012:role/eks',
+        resourcesVpcConfig: { subnetIds: ['subnet-1'] },
+      }),
+    );
+  });
+  afterAll(() => recorder.close());
+
+  async function runTopology(isDryRun = false) {
+    const run = async (
+      action: { handler: (ctx: never) => Promise<void> },
+      input: Record<string, unknown>,
+    ) => {
+      const c = actionContext(input as never, { isDryRun });
+      await action.handler(c.ctx as never);
+      return c.outputs;
+    };
+    const oidc = await run(actions.oidc, { clusterName, region: 'eu-west-1' });
+    const bucketOut = await run(actions.bucket, {
+      bucket,
+      region: 'eu-west-1',
+    });
+    const roles = [];
+    for (const r of ROLES)
+      roles.push(
+        await run(actions.role, { ...r, oidcProviderArn: oidc.providerArn }),
+      );
+    return { oidc, bucket: bucketOut, roles };
+  }
+
+  it('plans without changing anything in dry-run', async () => {
+    const before = recorder.mutatingCalls().length;
+    await runTopology(true);
+    expect(recorder.mutatingCalls().length).toBe(before);
+  });
+
+  it("creates the guide's roles, trust policies, policies and the encrypted bucket; a re-run changes nothing", async () => {
+    const first = await runTopology();
+    const iam = new IAMClient({ ...awsTestConfig(), region: 'eu-west-1' });
+    for (const r of ROLES) {
+      const { Role } = await iam.send(
+        new GetRoleCommand({ RoleName: r.roleName }),
+      );
+      const trust = JSON.parse(
+        decodeURIComponent(Role!.AssumeRolePolicyDocument!),
+      );
+      expect(trust).toEqual(
+        irsaTrustPolicy(
+          first.oidc.providerArn as string,
+          r.namespace,
+          r.serviceAccount,
+        ),
+      );
+      expect(
+        trust.Statement[0].Condition.StringEquals[
+          `${first.oidc.issuerHostPath}:sub`
+        ],
+      ).toBe(`system:serviceaccount:${r.namespace}:${r.serviceAccount}`);
+      const { AttachedPolicies } = await iam.send(
+        new ListAttachedRolePoliciesCommand({ RoleName: r.roleName }),
+      );
+      expect(AttachedPolicies?.map(p => p.PolicyArn)).toEqual(r.policyArns);
+    }
+    const enc = await new S3Client({
+      ...awsTestConfig(),
+      region: 'eu-west-1',
+    }).send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+    expect(
+      enc.ServerSideEncryptionConfiguration?.Rules?.[0]
+        .ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
+    ).toBe('AES256');
+    expect(first.bucket.bucketArn).toBe(`arn:aws:s3:::${bucket}`);
+
+    const before = recorder.mutatingCalls().length;
+    const second = await runTopology();
+    expect(recorder.mutatingCalls().slice(before)).toEqual([]);
+    expect(second).toEqual(first);
+  });
+
+  it('puts a drifted trust policy back with one call', async () => {
+    const r = ROLES[3];
+    const iam = new IAMClient({ ...awsTestConfig(), region: 'eu-west-1' });
+    const oidc = actionContext({ clusterName, region: 'eu-west-1' } as never);
+    await actions.oidc.handler(oidc.ctx as never);
+    // Someone widened the trust to another service account.
+    const drifted = irsaTrustPolicy(
+      oidc.outputs.providerArn as string,
+      r.namespace,
+      'someone-else',
+    );
+    await iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: r.roleName,
+        PolicyDocument: JSON.stringify(drifted),
+      }),
+    );
+    const before = recorder.mutatingCalls().length;
+    await runTopology();
+    expect(
+      recorder
+        .mutatingCalls()
+        .slice(before)
+        .map(c => c.operation),
+    ).toEqual(['UpdateAssumeRolePolicy']);
+  });
+});
