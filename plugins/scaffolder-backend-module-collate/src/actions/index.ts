@@ -11,6 +11,7 @@ import { createAwsIamServiceAccountRoleAction } from './aws/iamServiceAccountRol
 import { createAwsS3EnsureBucketAction } from './aws/s3EnsureBucket';
 import { createKubernetesApplyAction } from './kubernetes/apply';
 import { createCollateKubernetesPrepareAction } from './kubernetes/prepare';
+import { createCollatePreflightAction } from './preflight';
 
 export interface CollateActionsOptions {
   config: Config;
@@ -37,5 +38,6 @@ export function createCollateActions(
     createAwsS3EnsureBucketAction(options),
     createKubernetesApplyAction(options),
     createCollateKubernetesPrepareAction(options),
+    createCollatePreflightAction({ ...options, azure }),
   ];
 }
