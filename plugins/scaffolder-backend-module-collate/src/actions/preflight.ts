@@ -19,6 +19,7 @@ import {
   fail,
 } from '../lib/validation';
 import { examples } from './preflight.examples';
+import { withDefaults } from '../lib/defaults';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 export interface PreflightCheck {
@@ -214,7 +215,10 @@ export function createCollatePreflightAction(options: {
       },
     },
     async handler(ctx) {
-      const input = ctx.input;
+      const input = withDefaults(ctx.input, {
+        target: 'server' as const,
+        failOnError: true,
+      });
       if (input.azure) {
         assertResourceGroup('azure.resourceGroup', input.azure.resourceGroup);
         assertAksName('azure.clusterName', input.azure.clusterName);
@@ -359,6 +363,8 @@ export function createCollatePreflightAction(options: {
           async () => {
             if (db.engine === 'postgresql') {
               const client = new PgClient({
+                // ssl defaults to off, as its schema says
+
                 host: db.host,
                 port: db.port,
                 user: db.user,

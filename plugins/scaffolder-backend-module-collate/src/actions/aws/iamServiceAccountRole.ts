@@ -19,6 +19,7 @@ import {
   fail,
 } from '../../lib/validation';
 import { examples } from './iamServiceAccountRole.examples';
+import { withDefaults } from '../../lib/defaults';
 
 /** IAM's default quota for a role trust policy. */
 export const TRUST_POLICY_MAX_LENGTH = 2048;
@@ -108,7 +109,7 @@ export function createAwsIamServiceAccountRoleAction(options: {
         namespace,
         serviceAccount,
         policyArns,
-      } = ctx.input;
+      } = withDefaults(ctx.input, { policyArns: [] as string[] });
       assertIamRoleName('roleName', roleName);
       if (
         !/^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/[A-Za-z0-9.-]+(\/[\w.-]+)*$/.test(

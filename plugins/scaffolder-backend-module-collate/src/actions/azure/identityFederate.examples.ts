@@ -3,20 +3,21 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: "Trust the Argo server's service account (guide 000)",
+    description:
+      "Trust Collate ingestion's service account om-role (guide 000, whose credential is named collate-application)",
     example: yaml.stringify({
       steps: [
         {
-          id: 'argo-server-federation',
+          id: 'ingestion-federation',
           action: 'azure:identity:federate',
-          name: 'Federate argo-workflows-server',
+          name: 'Federate collate-ingestion',
           input: {
             resourceGroup: 'collate-rg',
-            identityName: 'argo-workflows-server',
-            name: 'argo-workflows-server',
+            identityName: 'collate-ingestion',
+            name: 'collate-application',
             issuer: '${{ steps.aks.output.issuerUrl }}',
-            namespace: 'argo-workflows',
-            serviceAccount: 'argo-workflows-server-sa',
+            namespace: 'collate',
+            serviceAccount: 'om-role',
           },
         },
       ],

@@ -18,6 +18,10 @@ import {
   fail,
 } from '../../lib/validation';
 import { examples } from './identityFederate.examples';
+import { withDefaults } from '../../lib/defaults';
+
+/** The audience of AKS workload-identity tokens (guide 000). */
+export const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange';
 
 /** Azure's limit of federated identity credentials on one user-assigned identity. */
 export const MAX_FEDERATED_CREDENTIALS = 20;
@@ -69,10 +73,7 @@ export function createAzureIdentityFederateAction(options: {
         serviceAccount: z =>
           z.string().describe('Service account name, e.g. om-role'),
         audience: z =>
-          z
-            .string()
-            .default('api://AzureADTokenExchange')
-            .describe('Token audience'),
+          z.string().default(DEFAULT_AUDIENCE).describe('Token audience'),
       },
       output: {
         name: z =>
@@ -93,7 +94,7 @@ export function createAzureIdentityFederateAction(options: {
         namespace,
         serviceAccount,
         audience,
-      } = ctx.input;
+      } = withDefaults(ctx.input, { audience: DEFAULT_AUDIENCE });
       assertResourceGroup('resourceGroup', resourceGroup);
       assertIdentityName('identityName', identityName);
       assertFederatedCredentialName('name', name);

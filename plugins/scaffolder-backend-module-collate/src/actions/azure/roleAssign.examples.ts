@@ -4,18 +4,18 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Storage Blob Data Reader on the artifact container for the Argo server identity (guide 000)',
+      'Storage Blob Data Contributor on the artifact container for the ingestion identity (guide 000)',
     example: yaml.stringify({
       steps: [
         {
-          id: 'argo-server-reader',
+          id: 'ingestion-contributor',
           action: 'azure:role:assign',
-          name: 'Grant Storage Blob Data Reader',
+          name: 'Grant Storage Blob Data Contributor',
           input: {
             scope: '${{ steps.storage.output.containerId }}',
             principalId:
-              '${{ steps["argo-server-identity"].output.principalId }}',
-            role: 'Storage Blob Data Reader',
+              '${{ steps["ingestion-identity"].output.principalId }}',
+            role: 'Storage Blob Data Contributor',
           },
         },
       ],

@@ -5,6 +5,7 @@ import { logChange, type PlannedChange } from '../../lib/plan';
 import { withRetry } from '../../lib/retry';
 import { assertGuid, fail } from '../../lib/validation';
 import { examples } from './roleAssign.examples';
+import { withDefaults } from '../../lib/defaults';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -70,7 +71,10 @@ export function createAzureRoleAssignAction(options: {
       },
     },
     async handler(ctx) {
-      const { scope, principalId, role, principalType } = ctx.input;
+      const { scope, principalId, role, principalType } = withDefaults(
+        ctx.input,
+        { principalType: 'ServicePrincipal' as const },
+      );
       const subscription = scope.match(
         /^\/subscriptions\/([0-9a-f-]{36})(\/|$)/i,
       )?.[1];

@@ -12,6 +12,13 @@ import {
   assertStorageAccountName,
 } from '../../lib/validation';
 import { examples } from './storageEnsure.examples';
+import { withDefaults } from '../../lib/defaults';
+
+/** Guide 000: the Argo artifact container is argo-workflows. */
+export const STORAGE_DEFAULTS = {
+  sku: 'Standard_LRS' as const,
+  containerName: 'argo-workflows',
+};
 
 /**
  * `azure:storage:ensure`: the storage account and blob container for Argo artifacts (guide 000: account
@@ -52,12 +59,12 @@ export function createAzureStorageEnsureAction(options: {
               'Standard_RAGRS',
               'Premium_LRS',
             ])
-            .default('Standard_LRS')
+            .default(STORAGE_DEFAULTS.sku)
             .describe('SKU for a new account'),
         containerName: z =>
           z
             .string()
-            .default('argo-workflows')
+            .default(STORAGE_DEFAULTS.containerName)
             .describe('Blob container (guide: argo-workflows)'),
       },
       output: {
@@ -80,7 +87,7 @@ export function createAzureStorageEnsureAction(options: {
     },
     async handler(ctx) {
       const { resourceGroup, accountName, location, sku, containerName } =
-        ctx.input;
+        withDefaults(ctx.input, STORAGE_DEFAULTS);
       assertResourceGroup('resourceGroup', resourceGroup);
       assertStorageAccountName('accountName', accountName);
       assertAzureLocation('location', location);

@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { KubernetesObject, V1ObjectMeta } from '@kubernetes/client-node';
 import { applyObjects } from '../../lib/apply';
+import { withDefaults } from '../../lib/defaults';
 import { kubeConfigFor } from '../../lib/kubernetes';
 import {
   assertDnsLabel,
@@ -49,6 +50,15 @@ export interface PrepareInput {
   searchSecretKey: string;
   searchPassword?: string;
 }
+
+export const PREPARE_DEFAULTS = {
+  namespace: 'collate',
+  serviceAccount: 'om-role',
+  databaseSecretName: 'db-credentials',
+  databaseSecretKey: 'password',
+  searchSecretName: 'es-credentials',
+  searchSecretKey: 'password',
+};
 
 /** The workload-identity annotation (and, on Azure, label) of the ingestion service account. */
 function serviceAccountMetadata(input: PrepareInput): V1ObjectMeta {
@@ -203,12 +213,12 @@ export function createCollateKubernetesPrepareAction(options: {
         namespace: z =>
           z
             .string()
-            .default('collate')
+            .default(PREPARE_DEFAULTS.namespace)
             .describe('The Collate namespace (guide: collate)'),
         serviceAccount: z =>
           z
             .string()
-            .default('om-role')
+            .default(PREPARE_DEFAULTS.serviceAccount)
             .describe('The ingestion service account (guide: om-role)'),
         cloud: z =>
           z
@@ -231,14 +241,14 @@ export function createCollateKubernetesPrepareAction(options: {
         databaseSecretName: z =>
           z
             .string()
-            .default('db-credentials')
+            .default(PREPARE_DEFAULTS.databaseSecretName)
             .describe(
               'Secret the openmetadata values reference for the database password (guide values: db-credentials; the MySQL variant: mysql-secrets)',
             ),
         databaseSecretKey: z =>
           z
             .string()
-            .default('password')
+            .default(PREPARE_DEFAULTS.databaseSecretKey)
             .describe(
               'Key in that secret (guide values: password; the MySQL variant: openmetadata-mysql-password)',
             ),
@@ -252,14 +262,14 @@ export function createCollateKubernetesPrepareAction(options: {
         searchSecretName: z =>
           z
             .string()
-            .default('es-credentials')
+            .default(PREPARE_DEFAULTS.searchSecretName)
             .describe(
               'Secret for the search engine password (guide values: es-credentials)',
             ),
         searchSecretKey: z =>
           z
             .string()
-            .default('password')
+            .default(PREPARE_DEFAULTS.searchSecretKey)
             .describe('Key in that secret (guide values: password)'),
         searchPassword: z =>
           z
@@ -295,7 +305,10 @@ export function createCollateKubernetesPrepareAction(options: {
       },
     },
     async handler(ctx) {
-      const input = ctx.input as PrepareInput & { cluster: string };
+      const input = withDefaults(
+        ctx.input,
+        PREPARE_DEFAULTS,
+      ) as PrepareInput & { cluster: string };
       validate(input);
       const kc = kubeConfigFor(options.config, input.cluster);
       const objects = collatePreparationObjects(input);

@@ -1,0 +1,146 @@
+import { ConfigReader } from '@backstage/config';
+import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { randomUUID } from 'node:crypto';
+import yaml from 'yaml';
+import { validate } from 'jsonschema';
+import {
+  awsTestConfig,
+  backstageKubernetesConfig,
+  startArmContractServer,
+  testEnv,
+  type ArmContractServer,
+} from '@internal/testenv';
+import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { actionContext } from '../__testUtils__/context';
+import { createCollateActions } from './index';
+
+/** Every action's documented examples, executed in order against the local environment, outputs wired forward. */
+describe('action examples', () => {
+  let arm: ArmContractServer;
+  let actions: Map<string, TemplateAction<any, any, any>>;
+  const outputs: Record<string, Record<string, unknown>> = {};
+  const secrets = {
+    databasePassword: 'example-db-password',
+    searchPassword: 'example-search-password',
+  };
+
+  // Dependency order: later examples use earlier outputs.
+  const ORDER = [
+    'azure:aks:workload-identity',
+    'azure:storage:ensure',
+    'azure:identity:create',
+    'azure:identity:federate',
+    'azure:role:assign',
+    'aws:eks:oidc-provider',
+    'aws:s3:ensure-bucket',
+    'aws:iam:service-account-role',
+    'kubernetes:apply',
+    'collate:kubernetes:prepare',
+    'collate:preflight',
+  ];
+
+  beforeAll(async () => {
+    arm = await startArmContractServer({ tls: testEnv.tls() });
+    const subscriptionId = randomUUID();
+    arm.seedManagedCluster({
+      subscriptionId,
+      resourceGroup: 'collate-rg',
+      name: 'collate-aks',
+    });
+    const k8s = backstageKubernetesConfig();
+    const local = k8s.clusterLocatorMethods[0].clusters[0];
+    // The examples' cluster names, all pointing at the local API server.
+    k8s.clusterLocatorMethods[0].clusters = ['aks-prod', 'eks-prod'].map(
+      name => ({ ...local, name }),
+    );
+    const aws = awsTestConfig();
+    const config = new ConfigReader({
+      kubernetes: k8s,
+      collate: {
+        azure: {
+          subscriptionId,
+          tenantId: arm.tenantId,
+          clientId: arm.clientId,
+          clientSecret: arm.clientSecret,
+          authorityHost: arm.url,
+          resourceManagerEndpoint: arm.url,
+        },
+        aws: {
+          region: 'eu-west-1',
+          endpoint: aws.endpoint,
+          credentials: aws.credentials,
+        },
+      },
+    });
+    actions = new Map(createCollateActions({ config }).map(a => [a.id, a]));
+    await new EKSClient({ ...aws, region: 'eu-west-1' })
+      .send(
+        new CreateClusterCommand({
+          name: 'collate-eks',
+          roleArn: 'arn:aws:iam::123456789012:role/eks',
+          resourcesVpcConfig: { subnetIds: ['subnet-1'] },
+        }),
+      )
+      .catch(e => {
+        if (e.name !== 'ResourceInUseException') throw e;
+      });
+  });
+  afterAll(() => arm.close());
+
+  /** Resolves `${{ steps.x.output.y }}`, `${{ steps["x"].output.y }}` and `${{ secrets.x }}` like the scaffolder. */
+  function resolve(value: unknown): unknown {
+    if (typeof value === 'string') {
+      const whole = value.match(/^\$\{\{\s*(.+?)\s*\}\}$/);
+      if (!whole) return value;
+      const expr = whole[1];
+      const step = expr.match(
+        /^steps(?:\.([\w-]+)|\["([^"]+)"\])\.output\.(\w+)$/,
+      );
+      if (step) return outputs[step[1] ?? step[2]]?.[step[3]];
+      const secret = expr.match(/^secrets\.(\w+)$/);
+      if (secret) return secrets[secret[1] as keyof typeof secrets];
+      throw new Error(`unsupported expression ${expr}`);
+    }
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value && typeof value === 'object')
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, resolve(v)]),
+      );
+    return value;
+  }
+
+  it('every registered action has examples, and this test runs all of them', () => {
+    expect([...actions.keys()].sort()).toEqual([...ORDER].sort());
+    for (const action of actions.values())
+      expect(action.examples?.length).toBeGreaterThan(0);
+  });
+
+  it.each(ORDER)(
+    '%s: its examples run and give the outputs later examples use',
+    async id => {
+      const action = actions.get(id)!;
+      for (const example of action.examples!) {
+        const { steps } = yaml.parse(example.example) as {
+          steps: Array<{
+            id: string;
+            action: string;
+            input: Record<string, unknown>;
+          }>;
+        };
+        for (const step of steps) {
+          expect(step.action).toBe(id);
+          const input = resolve(step.input) as Record<string, unknown>;
+          for (const [k, v] of Object.entries(input))
+            expect(v === undefined ? `${k} unresolved` : k).toBe(k);
+          // Validated as the scaffolder does: its JSON schema, no defaults filled in (handlers apply them).
+          const result = validate(input, action.schema!.input as never);
+          expect(result.errors.map(e => e.stack)).toEqual([]);
+          const { ctx, outputs: out } = actionContext(input as never);
+          await action.handler(ctx as never);
+          outputs[step.id] = out;
+          expect(Object.keys(out).length).toBeGreaterThan(0);
+        }
+      }
+    },
+  );
+});
