@@ -61,6 +61,16 @@ export function resolveSubscription(
   input?: string,
 ): string {
   const subscriptionId = input ?? clients.defaultSubscriptionId;
+  if (
+    subscriptionId &&
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(
+      subscriptionId,
+    )
+  ) {
+    throw new InputError(
+      `Invalid input 'subscriptionId': '${subscriptionId}' must be a subscription GUID`,
+    );
+  }
   if (!subscriptionId) {
     throw new InputError(
       "Invalid input 'subscriptionId': not given, and collate.azure.subscriptionId is not configured",

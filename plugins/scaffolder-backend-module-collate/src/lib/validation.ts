@@ -144,6 +144,8 @@ export function assertBucketName(field: string, value: string): void {
   if (
     !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value) ||
     value.includes('..') ||
+    value.includes('.-') ||
+    value.includes('-.') ||
     /^\d+\.\d+\.\d+\.\d+$/.test(value) ||
     value.startsWith('xn--') ||
     value.endsWith('-s3alias')

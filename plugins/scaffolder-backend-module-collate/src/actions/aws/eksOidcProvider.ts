@@ -55,7 +55,7 @@ export function createAwsEksOidcProviderAction(options: { config: Config }) {
     async handler(ctx) {
       const { clusterName, region } = ctx.input;
       assertEksClusterName('clusterName', clusterName);
-      if (region) assertAwsRegion('region', region);
+      if (region !== undefined) assertAwsRegion('region', region);
       const clientConfig = awsClientConfig(options.config, region);
       const eks = new EKSClient(clientConfig);
       const iam = new IAMClient(clientConfig);

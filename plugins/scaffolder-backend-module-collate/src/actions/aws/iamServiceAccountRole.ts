@@ -12,6 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { awsClientConfig, awsErrorName } from '../../lib/aws';
 import { logChange, plannedChange } from '../../lib/plan';
 import {
+  assertAwsRegion,
   assertDnsLabel,
   assertDnsSubdomain,
   assertIamRoleName,
@@ -123,6 +124,8 @@ export function createAwsIamServiceAccountRoleAction(options: {
       }
       assertDnsLabel('namespace', namespace);
       assertDnsSubdomain('serviceAccount', serviceAccount);
+      if (ctx.input.region !== undefined)
+        assertAwsRegion('region', ctx.input.region);
       policyArns.forEach((arn, i) => assertPolicyArn(`policyArns[${i}]`, arn));
       const trust = irsaTrustPolicy(oidcProviderArn, namespace, serviceAccount);
       const document = JSON.stringify(trust);

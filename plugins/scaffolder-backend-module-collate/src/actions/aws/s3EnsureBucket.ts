@@ -47,6 +47,8 @@ export function createAwsS3EnsureBucketAction(options: { config: Config }) {
     async handler(ctx) {
       const { bucket } = ctx.input;
       assertBucketName('bucket', bucket);
+      if (ctx.input.region !== undefined)
+        assertAwsRegion('region', ctx.input.region);
       const clientConfig = awsClientConfig(options.config, ctx.input.region);
       const region = clientConfig.region;
       if (!region)

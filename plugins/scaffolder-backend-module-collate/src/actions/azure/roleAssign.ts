@@ -78,7 +78,12 @@ export function createAzureRoleAssignAction(options: {
       const subscription = scope.match(
         /^\/subscriptions\/([0-9a-f-]{36})(\/|$)/i,
       )?.[1];
-      if (!subscription || /\s/.test(scope) || scope.endsWith('/')) {
+      if (
+        !subscription ||
+        /\s/.test(scope) ||
+        scope.includes('//') ||
+        scope.endsWith('/')
+      ) {
         fail(
           'scope',
           `'${scope}' must be an Azure resource id starting with /subscriptions/<subscription id>`,

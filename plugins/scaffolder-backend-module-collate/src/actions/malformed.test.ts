@@ -1,0 +1,725 @@
+import { ConfigReader } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { validate } from 'jsonschema';
+import { createCollateActions } from './index';
+import { actionContext } from '../__testUtils__/context';
+
+/*
+ * At least 50 malformed inputs per action: every one must fail with an InputError before any call. Every endpoint
+ * in this config is unreachable (port 1), so an attempted call would fail with a connection error instead.
+ */
+const config = new ConfigReader({
+  kubernetes: {
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: [
+          {
+            name: 'aks-prod',
+            url: 'https://127.0.0.1:1',
+            authProvider: 'serviceAccount',
+            serviceAccountToken: 't',
+          },
+        ],
+      },
+    ],
+  },
+  collate: {
+    azure: {
+      subscriptionId: '11111111-2222-3333-4444-555555555555',
+      tenantId: '11111111-2222-3333-4444-555555555555',
+      clientId: '11111111-2222-3333-4444-555555555555',
+      clientSecret: 'unused',
+      authorityHost: 'https://127.0.0.1:1',
+      resourceManagerEndpoint: 'https://127.0.0.1:1',
+    },
+    aws: {
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:1',
+      credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+    },
+  },
+});
+const actions = new Map(createCollateActions({ config }).map(a => [a.id, a]));
+
+const GUID = '6b0f1c1e-2d3a-4b5c-8d9e-0f1a2b3c4d5e';
+const CONTAINER = `/subscriptions/${GUID}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/collate/blobServices/default/containers/argo-workflows`;
+const PROVIDER =
+  'arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123';
+
+// Bad values by kind of field.
+const DNS_LABEL_BAD = [
+  '',
+  'Upper',
+  'has space',
+  'under_score',
+  '-lead',
+  'trail-',
+  'a'.repeat(64),
+  'dot.dot',
+  'ümlaut',
+  'semi;colon',
+  'slash/x',
+  'new\nline',
+  '$(id)',
+  '*',
+];
+const DNS_SUBDOMAIN_BAD = [
+  '',
+  'Upper',
+  'has space',
+  'under_score',
+  '-lead',
+  'trail-',
+  'a'.repeat(254),
+  'dot..dot',
+  '.lead',
+  'ümlaut',
+  'slash/x',
+  '$(id)',
+];
+const GUID_BAD = [
+  '',
+  'not-a-guid',
+  '1234',
+  GUID.replace(/-/g, ''),
+  `{${GUID}}`,
+  `${GUID}0`,
+  GUID.replace('6', 'g'),
+  ' '.repeat(36),
+];
+const RG_BAD = [
+  '',
+  'a'.repeat(91),
+  'ends.',
+  'has space',
+  'semi;colon',
+  'slash/x',
+  'ümlaut*',
+  'a#b',
+];
+const IDENTITY_BAD = [
+  '',
+  'ab',
+  '-lead',
+  '_lead',
+  'has space',
+  'a'.repeat(129),
+  'dot.dot',
+  'slash/x',
+  'ümlaut',
+  '$(id)',
+];
+const LOCATION_BAD = [
+  '',
+  'West Europe',
+  'WestEurope',
+  'west-europe',
+  'w',
+  '1westeurope',
+  'west_europe',
+  'westeurope!',
+];
+const HTTPS_BAD = [
+  '',
+  'http://issuer.example/',
+  'issuer.example',
+  'https://',
+  'ftp://x',
+  'https://user:pw@issuer.example/',
+  'https://issuer.example/?q=1',
+  'https://issuer.example/#f',
+  'not a url',
+];
+const STORAGE_BAD = [
+  '',
+  'ab',
+  'Collate',
+  'collate-artifacts',
+  'collate_artifacts',
+  'a'.repeat(25),
+  'has space',
+  'ümlaut',
+];
+const CONTAINER_BAD = [
+  '',
+  'ab',
+  'Argo',
+  'argo--workflows',
+  '-argo',
+  'argo-',
+  'a'.repeat(64),
+  'argo_workflows',
+  'has space',
+];
+const BUCKET_BAD = [
+  '',
+  'ab',
+  'Upper',
+  'under_score',
+  '192.168.1.1',
+  'a..b',
+  '-lead',
+  'trail-',
+  'a'.repeat(64),
+  'xn--bucket',
+  'bucket-s3alias',
+  'has space',
+];
+const ROLE_NAME_BAD = [
+  '',
+  'a'.repeat(65),
+  'has space',
+  'slash/x',
+  'semi;colon',
+  'ümlaut',
+  '$(id)',
+  'a#b',
+];
+const POLICY_BAD = [
+  '',
+  'AmazonS3FullAccess',
+  'arn:aws:iam::aws:role/x',
+  'arn:aws:s3:::bucket',
+  'arn:aws:iam::123:policy/x',
+  'arn:aws:iam::aws:policy/',
+  'arn:aws:iam::aws:policy/has space',
+];
+const REGION_BAD = [
+  'Europe',
+  'eu-west',
+  'eu_west_1',
+  'EU-WEST-1',
+  'euwest1',
+  'eu-west-1a',
+];
+const EKS_BAD = [
+  '',
+  '-lead',
+  'has space',
+  'a'.repeat(101),
+  'dot.dot',
+  'slash/x',
+  'ümlaut',
+];
+const AKS_BAD = [
+  '',
+  '-lead',
+  'trail-',
+  'has space',
+  'a'.repeat(64),
+  'dot.dot',
+  'slash/x',
+];
+const CLUSTER_BAD = ['', 'missing', 'prod', 'AKS-PROD'];
+
+// Hostile strings that no name field of any action accepts.
+const HOSTILE = [
+  '',
+  ' ',
+  '\t',
+  'a b',
+  'a/b',
+  'a\\b',
+  'a;b',
+  'a|b',
+  'a&b',
+  '$(id)',
+  '`id`',
+  "a'b",
+  'a"b',
+  'a<b>',
+  'ü',
+  '\u0000',
+  'a\nb',
+  '../x',
+  '*',
+  '%00',
+  'a'.repeat(300),
+];
+
+type Cases = Array<[string, Record<string, unknown>]>;
+const vary = (field: string, values: unknown[]): Cases =>
+  values.map(v => [`${field}=${JSON.stringify(v)}`, { [field]: v }]);
+
+const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
+  {
+    'azure:identity:create': {
+      valid: {
+        resourceGroup: 'collate-rg',
+        name: 'collate-ingestion',
+        location: 'westeurope',
+      },
+      cases: [
+        ...vary('name', HOSTILE),
+        ...vary('resourceGroup', RG_BAD),
+        ...vary('name', IDENTITY_BAD),
+        ...vary('location', LOCATION_BAD),
+        ...vary('subscriptionId', GUID_BAD),
+      ],
+    },
+    'azure:identity:federate': {
+      valid: {
+        resourceGroup: 'collate-rg',
+        identityName: 'collate-ingestion',
+        name: 'collate-application',
+        issuer: 'https://westeurope.oic.prod-aks.azure.com/t/i/',
+        namespace: 'collate',
+        serviceAccount: 'om-role',
+      },
+      cases: [
+        ...vary('identityName', HOSTILE),
+        ...vary('resourceGroup', RG_BAD),
+        ...vary('identityName', IDENTITY_BAD),
+        ...vary('name', IDENTITY_BAD.slice(0, 6)),
+        ...vary('issuer', HTTPS_BAD),
+        ...vary('namespace', DNS_LABEL_BAD),
+        ...vary('serviceAccount', DNS_SUBDOMAIN_BAD.slice(0, 6)),
+        ...vary('audience', ['', 'a'.repeat(601)]),
+      ],
+    },
+    'azure:role:assign': {
+      valid: {
+        scope: CONTAINER,
+        principalId: GUID,
+        role: 'Storage Blob Data Reader',
+      },
+      cases: [
+        ...vary('principalId', HOSTILE),
+        ...vary('scope', [
+          '',
+          'containers/argo',
+          '/subscriptions/not-a-guid/resourceGroups/rg',
+          `${CONTAINER}/`,
+          `/Subscriptions ${GUID}`,
+          `${CONTAINER} x`,
+          'https://management.azure.com/x',
+          '/resourceGroups/rg',
+        ]),
+        ...vary('principalId', GUID_BAD),
+        ...vary('role', ['', '   ']),
+        ...vary('principalType', ['servicePrincipal', 'App', '']).map(
+          ([n, o]): [string, Record<string, unknown>] => [n, o],
+        ),
+        ...vary('principalId', [
+          'x'.repeat(36),
+          '00000000_0000_0000_0000_000000000000',
+          `${GUID} `,
+          ` ${GUID}`,
+          GUID.slice(1),
+          `${GUID}-1`,
+          '0',
+          'null',
+          'undefined',
+          '[]',
+          '{}',
+          '-',
+          '--',
+          GUID.toUpperCase().replace('A', 'Z'),
+          `${GUID.slice(0, 35)}`,
+          `${GUID.slice(0, 8)}${GUID.slice(9)}`,
+          'g'.repeat(32),
+        ]),
+        ...vary('scope', [
+          '/subscriptions/',
+          'subscriptions/x',
+          '//',
+          ' ',
+          `/subscriptions/${GUID}//x`,
+          `/subscriptions/${GUID}\n`,
+          'x',
+        ]),
+      ],
+    },
+    'azure:storage:ensure': {
+      valid: {
+        resourceGroup: 'collate-rg',
+        accountName: 'collate',
+        location: 'westeurope',
+      },
+      cases: [
+        ...vary('accountName', HOSTILE),
+        ...vary('resourceGroup', RG_BAD),
+        ...vary('accountName', STORAGE_BAD),
+        ...vary('location', LOCATION_BAD),
+        ...vary('containerName', CONTAINER_BAD),
+        ...vary('subscriptionId', GUID_BAD),
+        ...vary('sku', ['Basic', 'standard_lrs', '']),
+      ],
+    },
+    'azure:aks:workload-identity': {
+      valid: { resourceGroup: 'collate-rg', clusterName: 'collate-aks' },
+      cases: [
+        ...vary('clusterName', HOSTILE),
+        ...vary('resourceGroup', RG_BAD),
+        ...vary('clusterName', AKS_BAD),
+        ...vary('subscriptionId', GUID_BAD),
+        ...vary('resourceGroup', [
+          'a'.repeat(100),
+          '(x).',
+          'tab\t',
+          'q?',
+          'a"b',
+        ]),
+        ...vary('clusterName', [
+          'a b',
+          'ü',
+          'a.b.c',
+          '$x',
+          '%',
+          'a'.repeat(70),
+          '_',
+          '-',
+          'x-',
+          '-x',
+          'a/b',
+          'a\\b',
+          'a:b',
+          'a@b',
+          'a+b',
+          'a=b',
+          'a,b',
+          'a;b',
+          'a|b',
+          'a&b',
+          'a*b',
+        ]),
+      ],
+    },
+    'aws:eks:oidc-provider': {
+      valid: { clusterName: 'collate-eks', region: 'eu-west-1' },
+      cases: [
+        ...vary('clusterName', HOSTILE),
+        ...vary('clusterName', EKS_BAD),
+        ...vary('region', REGION_BAD),
+        ...vary('clusterName', [
+          '_lead',
+          'a/b',
+          'a b',
+          'a:b',
+          'a;b',
+          'a@b',
+          'a+b',
+          'a=b',
+          'a,b',
+          'a*b',
+          'a"b',
+          "a'b",
+          'a`b',
+          'a~b',
+          'a!b',
+          'a#b',
+          'a$b',
+          'a%b',
+          'a^b',
+          'a&b',
+          'a(b',
+          'a)b',
+          'a[b',
+          'a]b',
+          'a{b',
+          'a}b',
+          'a<b',
+          'a>b',
+          'a?b',
+          'a|b',
+          'a\\b',
+          'tab\tx',
+          'nl\nx',
+          'ü',
+          '\u0000',
+        ]),
+        ...vary('region', [
+          'us-east',
+          'useast1',
+          '1-east-1',
+          'us-east-one',
+          'us--east-1',
+          'us-east-1-',
+          '',
+        ]),
+      ],
+    },
+    'aws:iam:service-account-role': {
+      valid: {
+        roleName: 'collate-ingestion-role',
+        oidcProviderArn: PROVIDER,
+        namespace: 'collate',
+        serviceAccount: 'om-role',
+        policyArns: ['arn:aws:iam::aws:policy/AmazonS3FullAccess'],
+      },
+      cases: [
+        ...vary('roleName', HOSTILE),
+        ...vary('roleName', ROLE_NAME_BAD),
+        ...vary('oidcProviderArn', [
+          '',
+          'oidc.eks.eu-west-1.amazonaws.com/id/ABC',
+          'arn:aws:iam::123:oidc-provider/x',
+          'arn:aws:iam::123456789012:role/x',
+          'arn:aws:s3:::b',
+          `${PROVIDER} `,
+          'arn:aws:iam::123456789012:oidc-provider/',
+          'arn:aws:iam::123456789012:oidc-provider/a b',
+        ]),
+        ...vary('namespace', DNS_LABEL_BAD),
+        ...vary('serviceAccount', DNS_SUBDOMAIN_BAD),
+        ...POLICY_BAD.map((p): [string, Record<string, unknown>] => [
+          `policyArns=[${JSON.stringify(p)}]`,
+          { policyArns: [p] },
+        ]),
+        [
+          'trust policy over 2048 characters',
+          {
+            namespace: 'a'.repeat(63),
+            serviceAccount: `${'b'.repeat(250)}`,
+            oidcProviderArn: `arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/${'C'.repeat(
+              900,
+            )}`,
+          },
+        ],
+      ],
+    },
+    'aws:s3:ensure-bucket': {
+      valid: {
+        bucket: 'collate-argo-artifacts-eu-west-1',
+        region: 'eu-west-1',
+      },
+      cases: [
+        ...vary('bucket', HOSTILE),
+        ...vary('bucket', BUCKET_BAD),
+        ...vary('region', REGION_BAD),
+        ...vary('bucket', [
+          'a_b',
+          'a b',
+          'A',
+          'ab',
+          '.ab',
+          'ab.',
+          'a-.b',
+          'a/b',
+          'a:b',
+          'ü'.repeat(3),
+          'a'.repeat(100),
+          '1.2.3.4',
+          'xn--abc',
+          'abc-s3alias',
+          'a;b',
+          'a*b',
+          'a?b',
+          'a#b',
+          'a%b',
+          'a!b',
+          'a"b',
+          'a\\b',
+          'a|b',
+          'a~b',
+          'a+b',
+          'a=b',
+          'a,b',
+          'a@b',
+          'a$b',
+          'a&b',
+          'tab\tx',
+          'nl\nx',
+        ]),
+      ],
+    },
+    'kubernetes:apply': {
+      valid: {
+        cluster: 'aks-prod',
+        manifests: [
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: 'collate' },
+          },
+        ],
+      },
+      cases: [
+        ...vary('cluster', HOSTILE),
+        ...vary('cluster', CLUSTER_BAD),
+        ...vary(
+          'namespace',
+          DNS_LABEL_BAD.filter(v => v !== ''),
+        ),
+        ...([
+          ['no manifests or yaml', { manifests: [], yaml: '' }],
+          ['manifest not an object', { manifests: ['x'] }],
+          ['manifest array', { manifests: [[]] }],
+          [
+            'manifest without kind',
+            { manifests: [{ apiVersion: 'v1', metadata: { name: 'x' } }] },
+          ],
+          [
+            'manifest without apiVersion',
+            { manifests: [{ kind: 'Namespace', metadata: { name: 'x' } }] },
+          ],
+          [
+            'manifest without name',
+            {
+              manifests: [
+                { apiVersion: 'v1', kind: 'Namespace', metadata: {} },
+              ],
+            },
+          ],
+          [
+            'manifest without metadata',
+            { manifests: [{ apiVersion: 'v1', kind: 'Namespace' }] },
+          ],
+          [
+            'bad object name',
+            {
+              manifests: [
+                {
+                  apiVersion: 'v1',
+                  kind: 'ConfigMap',
+                  metadata: { name: 'Bad_Name' },
+                },
+              ],
+            },
+          ],
+          [
+            'long object name',
+            {
+              manifests: [
+                {
+                  apiVersion: 'v1',
+                  kind: 'ConfigMap',
+                  metadata: { name: 'a'.repeat(254) },
+                },
+              ],
+            },
+          ],
+          [
+            'bad object namespace',
+            {
+              manifests: [
+                {
+                  apiVersion: 'v1',
+                  kind: 'ConfigMap',
+                  metadata: { name: 'x', namespace: 'Bad' },
+                },
+              ],
+            },
+          ],
+          [
+            'numeric apiVersion',
+            {
+              manifests: [
+                { apiVersion: 1, kind: 'ConfigMap', metadata: { name: 'x' } },
+              ],
+            },
+          ],
+          [
+            'unparsable yaml',
+            { manifests: undefined, yaml: 'kind: [unclosed' },
+          ],
+          ['yaml scalar', { manifests: undefined, yaml: 'just a string' }],
+          [
+            'yaml without name',
+            {
+              manifests: undefined,
+              yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n',
+            },
+          ],
+          [
+            'second yaml document bad',
+            {
+              manifests: undefined,
+              yaml: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\nkind: x\n',
+            },
+          ],
+        ] as Cases),
+      ],
+    },
+    'collate:kubernetes:prepare': {
+      valid: { cluster: 'aks-prod', cloud: 'azure', azureClientId: GUID },
+      cases: [
+        ...vary('namespace', HOSTILE),
+        ...vary('cluster', CLUSTER_BAD),
+        ...vary('namespace', DNS_LABEL_BAD),
+        ...vary('serviceAccount', DNS_SUBDOMAIN_BAD),
+        ...vary('azureClientId', GUID_BAD),
+        ...vary('databaseSecretName', DNS_SUBDOMAIN_BAD.slice(1, 6)),
+        ...vary('databaseSecretKey', [
+          'has space',
+          'a/b',
+          'a:b',
+          'k'.repeat(254),
+        ]),
+        ['aws without role', { cloud: 'aws', azureClientId: undefined }],
+      ],
+    },
+    'collate:preflight': {
+      valid: { cluster: 'aks-prod' },
+      cases: [
+        ...vary('cluster', HOSTILE),
+        ...vary('cluster', CLUSTER_BAD),
+        ...RG_BAD.map((rg): [string, Record<string, unknown>] => [
+          `azure.resourceGroup=${JSON.stringify(rg)}`,
+          { azure: { resourceGroup: rg, clusterName: 'aks' } },
+        ]),
+        ...AKS_BAD.map((c): [string, Record<string, unknown>] => [
+          `azure.clusterName=${JSON.stringify(c)}`,
+          { azure: { resourceGroup: 'rg', clusterName: c } },
+        ]),
+        ...EKS_BAD.map((c): [string, Record<string, unknown>] => [
+          `aws.clusterName=${JSON.stringify(c)}`,
+          { aws: { clusterName: c } },
+        ]),
+        ...[
+          '',
+          'has space',
+          'a/b',
+          'a;b',
+          'a:b',
+          'ü',
+          'a@b',
+          'a b c',
+          '$(id)',
+          'a|b',
+          'a*b',
+          'http://x',
+          'a?b',
+          'a#b',
+          'a%b',
+          'a!b',
+          'a"b',
+          'a\\b',
+          'a,b',
+          'tab\tx',
+          'nl\nx',
+          'a&b',
+          'a=b',
+          'a+b',
+        ].map((h): [string, Record<string, unknown>] => [
+          `database.host=${JSON.stringify(h)}`,
+          {
+            database: { engine: 'postgresql', host: h, port: 5432, user: 'u' },
+          },
+        ]),
+      ],
+    },
+  };
+
+describe.each(Object.entries(SUITES))(
+  '%s rejects malformed input before any call',
+  (id, { valid, cases }) => {
+    it('has at least 50 malformed inputs', () => {
+      expect(cases.length).toBeGreaterThanOrEqual(50);
+    });
+
+    it.each(cases)('%s', async (_name, override) => {
+      const action = actions.get(id)!;
+      const input = { ...valid, ...override };
+      // The scaffolder first validates input against the action's JSON schema and throws an InputError itself.
+      if (!validate(input, action.schema!.input as never).valid) return;
+      const { ctx } = actionContext(input as never);
+      const error = await action.handler(ctx as never).then(
+        () => undefined,
+        e => e,
+      );
+      expect(error).toBeInstanceOf(InputError);
+    });
+  },
+);
