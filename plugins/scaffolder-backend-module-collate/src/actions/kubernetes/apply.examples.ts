@@ -26,7 +26,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Apply YAML into a namespace',
+    description:
+      'Apply YAML documents in order: a namespace, then a ConfigMap into it',
     example: yaml.stringify({
       steps: [
         {
@@ -36,7 +37,7 @@ export const examples: TemplateExample[] = [
           input: {
             cluster: 'aks-prod',
             namespace: 'collate',
-            yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: collate-settings\ndata:\n  region: westeurope\n',
+            yaml: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: collate\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: collate-settings\ndata:\n  region: westeurope\n',
           },
         },
       ],
