@@ -40,6 +40,7 @@ const MIN_API_VERSION: Record<string, string> = {
   'microsoft.authorization': '2022-04-01', // principalType on role assignments, roleDefinitions filter
   'microsoft.storage': '2023-01-01',
   'microsoft.containerservice': '2023-01-01', // securityProfile.workloadIdentity GA
+  'microsoft.keyvault': '2023-02-01', // enableRbacAuthorization
 };
 
 const MAX_FEDERATED_CREDENTIALS = 20;
@@ -814,6 +815,50 @@ export async function startArmContractServer(
       return sendJson(res, 200, resource);
     }
 
+    // Key Vaults (management plane): the scope of Key Vault Secrets Officer assignments (guide 002)
+    m = path.match(
+      /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)$/i,
+    );
+    if (m) {
+      const [, , , name] = m;
+      const type = 'Microsoft.KeyVault/vaults';
+      const existing = state.resources.get(key(path));
+      if (method === 'GET') {
+        if (!existing) throw notFound(type, name);
+        return sendJson(res, 200, existing);
+      }
+      if (method !== 'PUT')
+        throw new HttpError(405, 'MethodNotAllowed', 'Method not allowed.');
+      if (
+        !/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(name) ||
+        name.includes('--')
+      ) {
+        throw new HttpError(
+          400,
+          'VaultNameNotValid',
+          `The vault name '${name}' is invalid: 3-24 letters, digits and single hyphens, starting with a letter.`,
+        );
+      }
+      const b = body();
+      // A vault is a host of its own (https://<name>.vault.azure.net/): here, a listener on its own port.
+      const resource: ArmResource = existing ?? {
+        id: path,
+        name,
+        type,
+        location: String(b.location ?? 'westeurope').toLowerCase(),
+        properties: {
+          tenantId,
+          sku: b.properties?.sku ?? { family: 'A', name: 'standard' },
+          enableRbacAuthorization:
+            b.properties?.enableRbacAuthorization ?? true,
+          vaultUri: await startVaultHost(name),
+          provisioningState: 'Succeeded',
+        },
+      };
+      state.resources.set(key(path), resource);
+      return sendJson(res, existing ? 200 : 201, resource);
+    }
+
     // AKS managed clusters
     m = path.match(
       /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i,
@@ -871,6 +916,121 @@ export async function startArmContractServer(
       'InvalidResourceType',
       `The resource type could not be found for path '${path}'.`,
     );
+  }
+
+  // ---- Key Vault secrets (data plane): {vaultUri}secrets/{name}[/{version}], with Key Vault's challenge-based
+  // bearer auth: an unauthenticated request gets 401 naming the authority and the resource to get a token for.
+  const vaultHosts: Server[] = [];
+
+  async function startVaultHost(vaultName: string): Promise<string> {
+    const secrets = new Map<
+      string,
+      Array<{ id: string; value: string; attributes: Record<string, unknown> }>
+    >();
+    let vaultUri = '';
+    const host = createServer(
+      { cert: options.tls.cert, key: options.tls.key },
+      (req, res) => {
+        void readBody(req).then(bodyText => {
+          const url = new URL(req.url ?? '/', vaultUri);
+          calls.push({
+            method: req.method ?? 'GET',
+            path: `vault:${vaultName}${url.pathname}`,
+            status: 0,
+            at: Date.now(),
+          });
+          try {
+            handleSecrets(req, res, url, bodyText, secrets, vaultUri);
+          } catch (error) {
+            const e =
+              error instanceof HttpError
+                ? error
+                : new HttpError(500, 'InternalServerError', String(error));
+            sendJson(
+              res,
+              e.status,
+              { error: { code: e.code, message: e.message } },
+              e.headers,
+            );
+          }
+          calls[calls.length - 1].status = res.statusCode;
+        });
+      },
+    );
+    await new Promise<void>(resolve =>
+      host.listen(0, options.host ?? '127.0.0.1', resolve),
+    );
+    vaultHosts.push(host);
+    vaultUri = `https://127.0.0.1:${(host.address() as AddressInfo).port}/`;
+    return vaultUri;
+  }
+
+  function handleSecrets(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    bodyText: string,
+    secrets: Map<
+      string,
+      Array<{ id: string; value: string; attributes: Record<string, unknown> }>
+    >,
+    vaultUri: string,
+  ) {
+    const token = bearerToken(req);
+    if (!token || !verifyJwt(token, signingSecret)) {
+      throw new HttpError(
+        401,
+        'Unauthorized',
+        'AKV10000: Request is missing a Bearer or PoP token.',
+        {
+          'www-authenticate': `Bearer authorization="${baseUrl}/${tenantId}", resource="https://vault.azure.net"`,
+        },
+      );
+    }
+    if (!url.searchParams.get('api-version'))
+      throw new HttpError(
+        400,
+        'BadParameter',
+        'The api-version query parameter is missing.',
+      );
+    // `GET /secrets/{name}/` (no version) means the latest version.
+    const m = url.pathname.match(/^\/secrets\/([^/]+)(?:\/([^/]*))?$/i);
+    if (!m) throw new HttpError(404, 'NotFound', 'Not found.');
+    const [, name, version] = m;
+    if (!/^[0-9a-zA-Z-]{1,127}$/.test(name))
+      throw new HttpError(400, 'BadParameter', 'The secret name is invalid.');
+    const versions = secrets.get(name.toLowerCase()) ?? [];
+    secrets.set(name.toLowerCase(), versions);
+    if (req.method === 'PUT') {
+      const body = JSON.parse(bodyText || '{}');
+      if (typeof body.value !== 'string')
+        throw new HttpError(
+          400,
+          'BadParameter',
+          'The secret value is required.',
+        );
+      const now = Math.floor(Date.now() / 1000);
+      const entry = {
+        id: `${vaultUri}secrets/${name}/${randomUUID().replace(/-/g, '')}`,
+        value: body.value,
+        attributes: { enabled: true, created: now, updated: now },
+      };
+      versions.push(entry);
+      return sendJson(res, 200, entry);
+    }
+    if (req.method === 'GET') {
+      const entry = version
+        ? versions.find(v => v.id.endsWith(`/${version}`))
+        : versions.at(-1);
+      if (!entry)
+        throw new HttpError(
+          404,
+          'SecretNotFound',
+          `A secret with (name/id) ${name} was not found in this key vault.`,
+        );
+      return sendJson(res, 200, entry);
+    }
+    throw new HttpError(405, 'MethodNotAllowed', 'Method not allowed.');
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -991,9 +1151,15 @@ export async function startArmContractServer(
       state = newState();
       calls.length = 0;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) =>
+    close: async () => {
+      await Promise.all(
+        vaultHosts.map(
+          h => new Promise<void>(resolve => h.close(() => resolve())),
+        ),
+      );
+      await new Promise<void>((resolve, reject) =>
         server.close(e => (e ? reject(e) : resolve())),
-      ),
+      );
+    },
   };
 }

@@ -3,6 +3,8 @@ import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { StorageManagementClient } from '@azure/arm-storage';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
+import { KeyVaultManagementClient } from '@azure/arm-keyvault';
+import { SecretClient } from '@azure/keyvault-secrets';
 import { randomUUID } from 'node:crypto';
 import { testEnv } from '../env';
 import {
@@ -269,5 +271,63 @@ describe('ARM contract server, through the Azure SDK', () => {
       /^https:\/\/westeurope\.oic\.prod-aks\.azure\.com\//,
     );
     expect(after.securityProfile?.workloadIdentity?.enabled).toBe(true);
+  });
+});
+
+describe('ARM contract server: Key Vault, through the Azure SDK', () => {
+  let arm: ArmContractServer;
+
+  beforeAll(async () => {
+    arm = await startArmContractServer({ tls: testEnv.tls() });
+  });
+  afterAll(() => arm.close());
+
+  it('creates a vault and stores secrets behind the Key Vault auth challenge', async () => {
+    const subscriptionId = randomUUID();
+    const credential = new ClientSecretCredential(
+      arm.tenantId,
+      arm.clientId,
+      arm.clientSecret,
+      {
+        authorityHost: arm.url,
+        disableInstanceDiscovery: true,
+      },
+    );
+    const kv = new KeyVaultManagementClient(credential, subscriptionId, {
+      endpoint: arm.url,
+      credentials: { scopes: [`${arm.url}/.default`] },
+    });
+    const vault = await kv.vaults.createOrUpdate(
+      'collate-rg',
+      'collate-runner-kv',
+      {
+        location: 'westeurope',
+        properties: {
+          tenantId: arm.tenantId,
+          sku: { family: 'A', name: 'standard' },
+          enableRbacAuthorization: true,
+        },
+      },
+    );
+    // A vault is a host of its own.
+    expect(vault.properties.vaultUri).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
+    const secrets = new SecretClient(vault.properties.vaultUri!, credential, {
+      disableChallengeResourceVerification: true,
+    });
+    await secrets.setSecret('my-db-password', 's3cr3t-value');
+    expect((await secrets.getSecret('my-db-password')).value).toBe(
+      's3cr3t-value',
+    );
+    await expect(secrets.getSecret('missing')).rejects.toMatchObject({
+      statusCode: 404,
+    });
+    // Without a token the data plane answers the challenge.
+    const res = await fetch(
+      `${vault.properties.vaultUri}secrets/my-db-password?api-version=7.5`,
+    );
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain(
+      'resource="https://vault.azure.net"',
+    );
   });
 });
