@@ -14,6 +14,10 @@ ARGO_VERSION="$(sed -n 's/^ARGO_VERSION="\(.*\)"/\1/p' "$ROOT/scripts/testenv/bu
 
 kc() { "${KUBECTL_BIN:-kubectl}" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 
+established() {
+  [ "$(kc get crd "$1" -o 'jsonpath={.status.conditions[?(@.type=="Established")].status}')" = True ]
+}
+
 crds() {
   local mod
   mod="$(cd "$TESTENV_DIR/build" && go mod download -json "github.com/argoproj/argo-workflows/v3@$ARGO_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
@@ -22,7 +26,11 @@ crds() {
   for f in "$mod"/manifests/base/crds/full/argoproj.io_*.yaml; do
     kc apply --server-side --force-conflicts --field-manager collate-testenv -f "$f" >/dev/null
   done
-  kc wait --for=condition=Established crd/workflows.argoproj.io crd/cronworkflows.argoproj.io --timeout=60s >/dev/null
+  # `kubectl wait` fails at once while a new CRD has no conditions yet: poll instead.
+  local crd
+  for crd in workflows.argoproj.io cronworkflows.argoproj.io workflowtaskresults.argoproj.io; do
+    wait_until "CRD $crd" 60 established "$crd"
+  done
 }
 
 up() {
