@@ -1,6 +1,11 @@
 export interface Config {
   /** Settings of the Collate scaffolder actions. */
   collate?: {
+    /** Helm, for argo:install, collate:deploy and collate:runner:register. */
+    helm?: {
+      /** The helm binary (v3.13+ or v4). Default: helm on PATH. */
+      binary?: string;
+    };
     /** Azure Resource Manager access for the azure:* actions. Without credentials, DefaultAzureCredential is used. */
     azure?: {
       /** Subscription used when a step does not name one. */

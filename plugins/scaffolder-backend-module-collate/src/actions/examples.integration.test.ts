@@ -5,6 +5,7 @@ import yaml from 'yaml';
 import { validate } from 'jsonschema';
 import {
   awsTestConfig,
+  chartPath,
   backstageKubernetesConfig,
   startArmContractServer,
   testEnv,
@@ -15,6 +16,15 @@ import { actionContext } from '../__testUtils__/context';
 import { createCollateActions } from './index';
 
 /** Every action's documented examples, executed in order against the local environment, outputs wired forward. */
+// Chart repositories cannot be reached here: Helm examples install the fixture chart of the same name.
+const LOCAL_CHARTS: Record<string, Record<string, unknown>> = {
+  'argo:install': {
+    chart: chartPath('argo-workflows'),
+    repo: '',
+    timeoutSeconds: 120,
+  },
+};
+
 describe('action examples', () => {
   let arm: ArmContractServer;
   let actions: Map<string, TemplateAction<any, any, any>>;
@@ -22,6 +32,7 @@ describe('action examples', () => {
   const secrets = {
     databasePassword: 'example-db-password',
     searchPassword: 'example-search-password',
+    argoDbPassword: 'example-argo-db-password',
   };
 
   // Dependency order: later examples use earlier outputs.
@@ -37,6 +48,7 @@ describe('action examples', () => {
     'kubernetes:apply',
     'collate:kubernetes:prepare',
     'collate:preflight',
+    'argo:install',
   ];
 
   beforeAll(async () => {
@@ -70,6 +82,7 @@ describe('action examples', () => {
           endpoint: aws.endpoint,
           credentials: aws.credentials,
         },
+        helm: { binary: testEnv.helmBin() },
       },
     });
     actions = new Map(createCollateActions({ config }).map(a => [a.id, a]));
@@ -129,7 +142,10 @@ describe('action examples', () => {
         };
         for (const step of steps) {
           expect(step.action).toBe(id);
-          const input = resolve(step.input) as Record<string, unknown>;
+          const input = {
+            ...(resolve(step.input) as Record<string, unknown>),
+            ...LOCAL_CHARTS[id],
+          };
           for (const [k, v] of Object.entries(input))
             expect(v === undefined ? `${k} unresolved` : k).toBe(k);
           // Validated as the scaffolder does: its JSON schema, no defaults filled in (handlers apply them).

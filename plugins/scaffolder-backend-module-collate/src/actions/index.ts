@@ -12,6 +12,7 @@ import { createAwsS3EnsureBucketAction } from './aws/s3EnsureBucket';
 import { createKubernetesApplyAction } from './kubernetes/apply';
 import { createCollateKubernetesPrepareAction } from './kubernetes/prepare';
 import { createCollatePreflightAction } from './preflight';
+import { createArgoInstallAction } from './helm/argoInstall';
 
 export interface CollateActionsOptions {
   config: Config;
@@ -39,5 +40,6 @@ export function createCollateActions(
     createKubernetesApplyAction(options),
     createCollateKubernetesPrepareAction(options),
     createCollatePreflightAction({ ...options, azure }),
+    createArgoInstallAction(options),
   ];
 }

@@ -3,20 +3,20 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'The managed identity for Collate ingestion (guide 000)',
+    description:
+      'The four managed identities of guide 000: Collate server, Collate ingestion, Argo server, Argo controller',
     example: yaml.stringify({
       steps: [
-        {
-          id: 'ingestion-identity',
-          action: 'azure:identity:create',
-          name: 'Create the collate-ingestion identity',
-          input: {
-            resourceGroup: 'collate-rg',
-            name: 'collate-ingestion',
-            location: 'westeurope',
-          },
-        },
-      ],
+        ['server-identity', 'collate-application'],
+        ['ingestion-identity', 'collate-ingestion'],
+        ['argo-server-identity', 'argo-workflows-server'],
+        ['argo-controller-identity', 'argo-workflows-controller'],
+      ].map(([id, name]) => ({
+        id,
+        action: 'azure:identity:create',
+        name: `Create the ${name} identity`,
+        input: { resourceGroup: 'collate-rg', name, location: 'westeurope' },
+      })),
     }),
   },
 ];

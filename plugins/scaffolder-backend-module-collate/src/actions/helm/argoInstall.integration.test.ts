@@ -1,0 +1,230 @@
+import { ConfigReader } from '@backstage/config';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  adminKubeConfig,
+  backstageKubernetesConfig,
+  BACKSTAGE_SERVICE_ACCOUNT,
+  chartPath,
+  kubernetesWrites,
+  testEnv,
+  TEST_CLUSTER_NAME,
+} from '@internal/testenv';
+import { actionContext } from '../../__testUtils__/context';
+import { kubeConfigFor } from '../../lib/kubernetes';
+import { createArgoInstallAction } from './argoInstall';
+import { ensureRelease } from './release';
+import { renderArgoValues } from './argoValues';
+
+const withServerReplicas = (values: Record<string, any>, replicas: number) => ({
+  ...values,
+  server: { ...values.server, replicas },
+});
+
+describe('argo:install with the fixture chart on the local control plane', () => {
+  const config = new ConfigReader({
+    kubernetes: backstageKubernetesConfig(),
+    collate: { helm: { binary: testEnv.helmBin() } },
+  });
+  const action = createArgoInstallAction({ config });
+  const admin = adminKubeConfig();
+  const core = admin.makeApiClient(CoreV1Api);
+  const apps = admin.makeApiClient(AppsV1Api);
+  const namespace = `argo-${randomBytes(3).toString('hex')}`;
+  const controllerClientId = randomUUID();
+  const input = {
+    cluster: TEST_CLUSTER_NAME,
+    namespace,
+    chart: chartPath('argo-workflows'),
+    repo: '',
+    cloud: 'azure',
+    azure: {
+      controllerClientId,
+      serverClientId: randomUUID(),
+      storageEndpoint: 'https://collate.blob.core.windows.net/',
+      container: 'argo-workflows',
+    },
+    persistence: {
+      host: 'db.example',
+      database: 'argo',
+      username: 'argo',
+      password: 'argo-db-secret-value',
+    },
+    timeoutSeconds: 120,
+  };
+  const writes = (since: number) =>
+    kubernetesWrites({ since, user: BACKSTAGE_SERVICE_ACCOUNT });
+  const run = async (
+    overrides: Record<string, unknown> = {},
+    isDryRun = false,
+  ) => {
+    const c = actionContext({ ...input, ...overrides } as never, { isDryRun });
+    await action.handler(c.ctx as never);
+    return c;
+  };
+
+  afterAll(() =>
+    core.deleteNamespace({ name: namespace }).catch(() => undefined),
+  );
+
+  it('dry-run renders and plans, and writes nothing', async () => {
+    const since = Date.now();
+    const { logger, outputs } = await run({}, true);
+    expect(writes(since)).toEqual([]);
+    expect(
+      logger.lines.some(l =>
+        l.includes(`would install Helm release ${namespace}/argo-workflows`),
+      ),
+    ).toBe(true);
+    expect(outputs.serverUrl).toBe(
+      `http://argo-workflows-server.${namespace}:2746`,
+    );
+  });
+
+  it("installs with the guide's values; KWOK makes it Ready; the password stays out of logs and outputs", async () => {
+    const { outputs, logger } = await run();
+    expect(outputs).toMatchObject({
+      release: 'argo-workflows',
+      namespace,
+      revision: 1,
+    });
+    for (const name of [
+      'argo-workflows-server',
+      'argo-workflows-workflow-controller',
+    ]) {
+      expect(
+        (await apps.readNamespacedDeployment({ name, namespace })).status
+          ?.readyReplicas,
+      ).toBe(1);
+    }
+    const sa = await core.readNamespacedServiceAccount({
+      name: 'argo-workflows-controller-sa',
+      namespace,
+    });
+    expect(
+      sa.metadata?.annotations?.['azure.workload.identity/client-id'],
+    ).toBe(controllerClientId);
+    const cm = await core.readNamespacedConfigMap({
+      name: 'argo-workflows-workflow-controller-configmap',
+      namespace,
+    });
+    expect(cm.data?.artifactRepository).toContain('useSDKCreds: true');
+    expect(cm.data?.persistence).toContain('name: argo-db-credentials');
+    const secret = await core.readNamespacedSecret({
+      name: 'argo-db-credentials',
+      namespace,
+    });
+    expect(Buffer.from(secret.data!.password, 'base64').toString()).toBe(
+      'argo-db-secret-value',
+    );
+    expect(JSON.stringify(outputs) + logger.lines.join('\n')).not.toContain(
+      'argo-db-secret-value',
+    );
+  });
+
+  it('a re-run with the same values makes no new revision and no write', async () => {
+    const since = Date.now();
+    const { outputs } = await run();
+    expect(outputs.revision).toBe(1);
+    expect(writes(since)).toEqual([]);
+  });
+
+  it('a changed value makes exactly one new revision, and dry-run shows the diff first', async () => {
+    const plan = await run({ serviceMonitor: true }, true);
+    expect(
+      plan.logger.lines.some(
+        l =>
+          l.includes('would upgrade') &&
+          l.includes(
+            'controller.serviceMonitor: undefined -> {"enabled":true}',
+          ),
+      ),
+    ).toBe(true);
+    const { outputs } = await run({ serviceMonitor: true });
+    expect(outputs.revision).toBe(2);
+  });
+
+  it('recovers a release left pending-upgrade by an interrupted run', async () => {
+    // Mark the latest revision pending-upgrade, as an interrupted `helm upgrade` leaves it.
+    const name = 'sh.helm.release.v1.argo-workflows.v2';
+    const s = await core.readNamespacedSecret({ name, namespace });
+    const release = JSON.parse(
+      gunzipSync(
+        Buffer.from(
+          Buffer.from(s.data!.release, 'base64').toString(),
+          'base64',
+        ),
+      ).toString(),
+    );
+    release.info.status = 'pending-upgrade';
+    const encoded = Buffer.from(
+      gzipSync(Buffer.from(JSON.stringify(release))).toString('base64'),
+    ).toString('base64');
+    await core.replaceNamespacedSecret({
+      name,
+      namespace,
+      body: {
+        ...s,
+        metadata: {
+          ...s.metadata,
+          labels: { ...s.metadata!.labels, status: 'pending-upgrade' },
+        },
+        data: { release: encoded },
+      },
+    });
+
+    const { outputs, logger } = await run({ serviceMonitor: true });
+    expect(
+      logger.lines.some(l =>
+        l.includes('is pending-upgrade: rolling back to revision'),
+      ),
+    ).toBe(true);
+    expect(outputs.revision).toBeGreaterThan(2);
+    const again = await run({ serviceMonitor: true });
+    expect(again.outputs.revision).toBe(outputs.revision);
+  });
+
+  it('rolls a failing upgrade back and reports the failure', async () => {
+    const kc = kubeConfigFor(config, TEST_CLUSTER_NAME);
+    const before = await run({ serviceMonitor: true });
+    await expect(
+      ensureRelease({
+        config,
+        kc,
+        logger: before.logger,
+        dryRun: false,
+        // The same release with server replicas -1, which the API server rejects: the upgrade fails and
+        // --rollback-on-failure undoes it.
+        install: {
+          release: 'argo-workflows',
+          namespace,
+          chart: chartPath('argo-workflows'),
+          values: withServerReplicas(
+            renderArgoValues({
+              cloud: 'azure',
+              azure: input.azure,
+              persistence: { host: 'db.example', database: 'argo' },
+              serviceMonitor: true,
+            }),
+            -1,
+          ),
+          timeoutSeconds: 60,
+        },
+        checkpoint: (_key, fn) => fn(),
+      }),
+    ).rejects.toThrow(/helm upgrade failed/);
+    const after = await run({ serviceMonitor: true });
+    expect(
+      (
+        await apps.readNamespacedDeployment({
+          name: 'argo-workflows-server',
+          namespace,
+        })
+      ).spec?.replicas,
+    ).toBe(1);
+    expect(after.outputs.revision).toBeGreaterThan(
+      before.outputs.revision as number,
+    );
+  });
+});

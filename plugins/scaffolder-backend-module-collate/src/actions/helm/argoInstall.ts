@@ -1,0 +1,260 @@
+import type { Config } from '@backstage/config';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { applyObjects } from '../../lib/apply';
+import { withDefaults } from '../../lib/defaults';
+import { kubeConfigFor } from '../../lib/kubernetes';
+import {
+  assertAwsRegion,
+  assertBucketName,
+  assertContainerName,
+  assertDnsLabel,
+  assertGuid,
+  fail,
+} from '../../lib/validation';
+import { ARGO_DEFAULTS, renderArgoValues } from './argoValues';
+import { ensureRelease } from './release';
+import { examples } from './argoInstall.examples';
+
+const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/**
+ * `argo:install`: Argo Workflows with Helm (chart argo/argo-workflows 0.45.23), values per cloud exactly as guides
+ * 000 and 001 give them.
+ * @public
+ */
+export function createArgoInstallAction(options: { config: Config }) {
+  return createTemplateAction({
+    id: 'argo:install',
+    description:
+      "Installs or upgrades Argo Workflows with Helm (helm upgrade --install --wait --rollback-on-failure) with the guides' values for Azure (workload identity, blob artifacts) or AWS (IRSA, S3 artifacts), the Postgres workflow archive and optional ServiceMonitors. A re-run with the same values makes no new revision.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: z =>
+          z
+            .string()
+            .min(1)
+            .describe(
+              'Cluster name as configured under kubernetes.clusterLocatorMethods',
+            ),
+        namespace: z =>
+          z
+            .string()
+            .default(ARGO_DEFAULTS.namespace)
+            .describe('Namespace (guides: argo-workflows)'),
+        release: z =>
+          z
+            .string()
+            .default(ARGO_DEFAULTS.release)
+            .describe('Release name (guides: argo-workflows)'),
+        chart: z =>
+          z
+            .string()
+            .default(ARGO_DEFAULTS.chart)
+            .describe('Chart name in the repository, or a local chart path'),
+        repo: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              `Chart repository URL (default ${ARGO_DEFAULTS.repo}); empty for a local chart path`,
+            ),
+        version: z =>
+          z
+            .string()
+            .default(ARGO_DEFAULTS.version)
+            .describe('Chart version (guides: 0.45.23, application 3.7.1)'),
+        cloud: z =>
+          z
+            .enum(['azure', 'aws'])
+            .describe('Which guide: 000 (Azure) or 001 (AWS)'),
+        azure: z =>
+          z
+            .object({
+              controllerClientId: z
+                .string()
+                .describe(
+                  'Client id of the argo-workflows-controller identity',
+                ),
+              serverClientId: z
+                .string()
+                .describe('Client id of the argo-workflows-server identity'),
+              storageEndpoint: z
+                .string()
+                .describe(
+                  'Blob endpoint (azure:storage:ensure output blobEndpoint)',
+                ),
+              container: z
+                .string()
+                .describe('Artifact container (guide: argo-workflows)'),
+            })
+            .optional()
+            .describe("For cloud 'azure'"),
+        aws: z =>
+          z
+            .object({
+              controllerRoleArn: z
+                .string()
+                .describe('ARN of collate-argo-controller-role'),
+              serverRoleArn: z
+                .string()
+                .describe('ARN of collate-argo-server-role'),
+              bucket: z
+                .string()
+                .describe(
+                  'Artifact bucket (guide: collate-argo-artifacts-<region>)',
+                ),
+              region: z.string().describe('Bucket region'),
+            })
+            .optional()
+            .describe("For cloud 'aws'"),
+        persistence: z =>
+          z
+            .object({
+              host: z
+                .string()
+                .describe('PostgreSQL host for the workflow archive'),
+              database: z.string().describe('Database name'),
+              username: z.string().describe('Database user'),
+              password: z
+                .string()
+                .describe('Database password: ${{ secrets.argoDbPassword }}'),
+            })
+            .optional()
+            .describe(
+              'Postgres workflow archive; its credentials go to the argo-db-credentials secret',
+            ),
+        serviceMonitor: z =>
+          z
+            .boolean()
+            .default(false)
+            .describe(
+              'Enable Prometheus ServiceMonitors for controller and server',
+            ),
+        timeoutSeconds: z =>
+          z
+            .number()
+            .int()
+            .min(30)
+            .max(3600)
+            .default(ARGO_DEFAULTS.timeoutSeconds)
+            .describe('Helm --timeout'),
+      },
+      output: {
+        release: z => z.string().describe('Helm release name'),
+        namespace: z => z.string().describe('Namespace'),
+        revision: z =>
+          z
+            .number()
+            .describe('Release revision (unchanged on an idempotent re-run)'),
+        serverUrl: z =>
+          z
+            .string()
+            .describe(
+              'In-cluster Argo server URL (pipelineServiceClientConfig.apiEndpoint)',
+            ),
+      },
+    },
+    async handler(ctx) {
+      const input = withDefaults(ctx.input, ARGO_DEFAULTS);
+      assertDnsLabel('namespace', input.namespace);
+      assertDnsLabel('release', input.release);
+      if (input.cloud === 'azure') {
+        if (!input.azure) fail('azure', "required when cloud is 'azure'");
+        assertGuid('azure.controllerClientId', input.azure.controllerClientId);
+        assertGuid('azure.serverClientId', input.azure.serverClientId);
+        if (!/^https:\/\/[^/\s]+\/?$/.test(input.azure.storageEndpoint))
+          fail(
+            'azure.storageEndpoint',
+            `'${input.azure.storageEndpoint}' must be a blob endpoint such as https://collate.blob.core.windows.net/`,
+          );
+        assertContainerName('azure.container', input.azure.container);
+      } else {
+        if (!input.aws) fail('aws', "required when cloud is 'aws'");
+        if (!ROLE_ARN.test(input.aws.controllerRoleArn))
+          fail('aws.controllerRoleArn', 'must be an IAM role ARN');
+        if (!ROLE_ARN.test(input.aws.serverRoleArn))
+          fail('aws.serverRoleArn', 'must be an IAM role ARN');
+        assertBucketName('aws.bucket', input.aws.bucket);
+        assertAwsRegion('aws.region', input.aws.region);
+      }
+      if (input.persistence && !/^[A-Za-z0-9.-]+$/.test(input.persistence.host))
+        fail('persistence.host', 'must be a host name');
+      const repo =
+        ctx.input.repo === undefined
+          ? ARGO_DEFAULTS.repo
+          : ctx.input.repo || undefined;
+
+      const kc = kubeConfigFor(options.config, input.cluster);
+      const dryRun = Boolean(ctx.isDryRun);
+      const objects: KubernetesObject[] = [
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: input.namespace },
+        },
+      ];
+      if (input.persistence) {
+        objects.push({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          type: 'Opaque',
+          metadata: {
+            name: ARGO_DEFAULTS.dbSecret,
+            namespace: input.namespace,
+            labels: { 'app.kubernetes.io/managed-by': 'backstage-collate' },
+          },
+          data: {
+            username: Buffer.from(input.persistence.username).toString(
+              'base64',
+            ),
+            password: Buffer.from(input.persistence.password).toString(
+              'base64',
+            ),
+          },
+        } as KubernetesObject);
+      }
+      await applyObjects(kc, objects, { dryRun, logger: ctx.logger });
+
+      const values = renderArgoValues({
+        cloud: input.cloud,
+        azure: input.azure,
+        aws: input.aws,
+        persistence: input.persistence && {
+          host: input.persistence.host,
+          database: input.persistence.database,
+        },
+        serviceMonitor: input.serviceMonitor,
+      });
+      const { revision } = await ensureRelease({
+        config: options.config,
+        kc,
+        logger: ctx.logger,
+        dryRun,
+        install: {
+          release: input.release,
+          namespace: input.namespace,
+          chart: input.chart,
+          repo,
+          version: input.version,
+          values,
+          timeoutSeconds: input.timeoutSeconds,
+        },
+        checkpoint: (key, fn) =>
+          ctx.checkpoint({
+            key: `argo.install.${input.cluster}.${key}`,
+            fn: fn as () => Promise<any>,
+          }),
+      });
+      ctx.output('release', input.release);
+      ctx.output('namespace', input.namespace);
+      ctx.output('revision', revision);
+      ctx.output(
+        'serverUrl',
+        `http://${input.release}-server.${input.namespace}:2746`,
+      );
+    },
+  });
+}

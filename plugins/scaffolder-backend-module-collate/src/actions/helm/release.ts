@@ -1,0 +1,96 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Helm, type HelmPlan, type InstallOptions } from '../../lib/helm';
+
+/** Values whose path names a secret are shown redacted in plans and logs. */
+const SECRET_PATH = /(password|secret|token|authToken|key)$/i;
+
+export function redactChanges(
+  changes: HelmPlan['valueChanges'],
+): Record<string, { current: unknown; desired: unknown }> {
+  return Object.fromEntries(
+    Object.entries(changes ?? {}).map(([path, c]) => [
+      path,
+      SECRET_PATH.test(path)
+        ? {
+            current: c.current === undefined ? undefined : '(redacted)',
+            desired: '(redacted)',
+          }
+        : c,
+    ]),
+  );
+}
+
+/**
+ * Installs or upgrades one release, idempotently: a release whose chart and values are already what is asked for
+ * is left alone (no new revision); one left `pending-*` or `failed` is recovered first. In dry-run, logs the plan
+ * (with the value diff, secrets redacted) and renders the chart to validate it, changing nothing.
+ */
+export async function ensureRelease(options: {
+  config: Config;
+  kc: KubeConfig;
+  logger: LoggerService;
+  dryRun: boolean;
+  install: InstallOptions;
+  checkpoint: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+}): Promise<{ revision: number; action: HelmPlan['action'] }> {
+  const helm = await Helm.create(options.config, options.kc, options.logger);
+  try {
+    const { install, logger } = options;
+    const plan = await helm.plan(install);
+    const verb = (a: string) =>
+      options.dryRun
+        ? `would ${a}`
+        : a === 'unchanged'
+        ? 'unchanged'
+        : `${a.replace(/e$/, '')}ing`;
+    const diff = redactChanges(plan.valueChanges);
+    logger.info(
+      `${verb(plan.action)} Helm release ${install.namespace}/${
+        install.release
+      } (${install.chart}${install.version ? `@${install.version}` : ''})` +
+        (plan.recovery
+          ? `, after ${
+              plan.recovery === 'rollback' ? 'rolling back' : 'uninstalling'
+            } the ${plan.current?.status} release`
+          : '') +
+        (Object.keys(diff).length
+          ? `: ${Object.entries(diff)
+              .map(
+                ([p, c]) =>
+                  `${p}: ${JSON.stringify(c.current)} -> ${JSON.stringify(
+                    c.desired,
+                  )}`,
+              )
+              .join('; ')}`
+          : ''),
+    );
+    if (options.dryRun) {
+      await helm.template(install);
+      return {
+        revision: Number(plan.current?.revision ?? 0),
+        action: plan.action,
+      };
+    }
+    if (plan.action === 'unchanged')
+      return { revision: Number(plan.current!.revision), action: 'unchanged' };
+    const revision = await options.checkpoint(
+      `helm.${install.namespace}.${install.release}.${
+        JSON.stringify(diff).length
+      }`,
+      async () => {
+        await helm.recover(plan, install);
+        const release = await helm.upgradeInstall(install);
+        if (release.status !== 'deployed')
+          throw new Error(
+            `Helm release ${install.release} is ${release.status} after install`,
+          );
+        return Number(release.revision);
+      },
+    );
+    return { revision, action: plan.action };
+  } finally {
+    await helm.close();
+  }
+}

@@ -1,0 +1,330 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { stringify as toYaml } from 'yaml';
+
+/** A release as `helm list -o json` describes it. */
+export interface HelmRelease {
+  name: string;
+  namespace: string;
+  revision: string;
+  status: string;
+  chart: string;
+  app_version: string;
+}
+
+export interface ChartRef {
+  /** A chart name in `repo`, or a local chart directory / archive. */
+  chart: string;
+  /** Chart repository URL (`--repo`); unset for a local chart. */
+  repo?: string;
+  version?: string;
+}
+
+export interface InstallOptions extends ChartRef {
+  release: string;
+  namespace: string;
+  values: Record<string, unknown>;
+  timeoutSeconds: number;
+}
+
+/** What installing would do to a release: install, upgrade (with the values that differ), nothing, or recover first. */
+export interface HelmPlan {
+  action: 'install' | 'upgrade' | 'unchanged';
+  /** A release left `pending-*` or `failed` by an interrupted or failed run, and how it will be recovered. */
+  recovery?: 'rollback' | 'uninstall';
+  current?: HelmRelease;
+  valueChanges?: Record<string, { current: unknown; desired: unknown }>;
+}
+
+const RUN_TIMEOUT_GRACE_MS = 60_000;
+
+/**
+ * Runs the helm binary (`collate.helm.binary`, default `helm` on PATH) against one cluster. The kubeconfig and
+ * every values file live in a private temporary directory (mode 0700, files 0600) that `close()` removes; values
+ * never travel on the command line.
+ */
+export class Helm {
+  private constructor(
+    private readonly binary: string,
+    private readonly dir: string,
+    private readonly logger: LoggerService,
+  ) {}
+
+  static async create(
+    config: Config,
+    kc: KubeConfig,
+    logger: LoggerService,
+  ): Promise<Helm> {
+    const binary = config.getOptionalString('collate.helm.binary') ?? 'helm';
+    const dir = await mkdtemp(join(tmpdir(), 'collate-helm-'));
+    await writeFile(join(dir, 'kubeconfig'), kc.exportConfig(), {
+      mode: 0o600,
+    });
+    return new Helm(binary, dir, logger);
+  }
+
+  async close(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private run(args: string[], timeoutMs = 120_000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile(
+        this.binary,
+        [...args, '--kubeconfig', join(this.dir, 'kubeconfig')],
+        {
+          timeout: timeoutMs,
+          maxBuffer: 64 * 1024 * 1024,
+          env: {
+            ...process.env,
+            HELM_CACHE_HOME: join(this.dir, 'cache'),
+            HELM_CONFIG_HOME: join(this.dir, 'config'),
+            HELM_DATA_HOME: join(this.dir, 'data'),
+          },
+        },
+        (error, stdout, stderr) => {
+          if (error) {
+            const message = String(stderr || error.message)
+              .trim()
+              .split('\n')
+              .slice(-5)
+              .join('\n');
+            reject(new Error(`helm ${args[0]} failed: ${message}`));
+          } else {
+            resolve(stdout);
+          }
+        },
+      );
+    });
+  }
+
+  async release(
+    name: string,
+    namespace: string,
+  ): Promise<HelmRelease | undefined> {
+    const out = await this.run([
+      'list',
+      '--namespace',
+      namespace,
+      // Every state (Helm 4 has no --all): a pending or failed release must be seen to be recovered.
+      '--deployed',
+      '--failed',
+      '--pending',
+      '--superseded',
+      '--uninstalling',
+      '--filter',
+      `^${name}$`,
+      '--output',
+      'json',
+    ]);
+    return (JSON.parse(out || '[]') as HelmRelease[]).find(
+      r => r.name === name,
+    );
+  }
+
+  async userValues(
+    name: string,
+    namespace: string,
+  ): Promise<Record<string, unknown>> {
+    const out = await this.run([
+      'get',
+      'values',
+      name,
+      '--namespace',
+      namespace,
+      '--output',
+      'json',
+    ]);
+    return (JSON.parse(out || 'null') as Record<string, unknown> | null) ?? {};
+  }
+
+  async history(
+    name: string,
+    namespace: string,
+  ): Promise<Array<{ revision: number; status: string }>> {
+    const out = await this.run([
+      'history',
+      name,
+      '--namespace',
+      namespace,
+      '--output',
+      'json',
+    ]);
+    return JSON.parse(out || '[]');
+  }
+
+  /** The chart name-version a release would have, e.g. `argo-workflows-0.45.23`. */
+  async chartNameVersion(ref: ChartRef): Promise<string> {
+    const args = [
+      'show',
+      'chart',
+      ref.chart,
+      ...(ref.repo ? ['--repo', ref.repo] : []),
+      ...(ref.version ? ['--version', ref.version] : []),
+    ];
+    const out = await this.run(args);
+    const name = out.match(/^name:\s*(.+)$/m)?.[1]?.trim();
+    const version = out.match(/^version:\s*(.+)$/m)?.[1]?.trim();
+    return `${name}-${version}`;
+  }
+
+  /** Renders the chart with the values (no cluster changes), for dry-run plans. */
+  async template(options: InstallOptions): Promise<string> {
+    const values = await this.valuesFile(options.values);
+    return this.run([
+      'template',
+      options.release,
+      options.chart,
+      '--namespace',
+      options.namespace,
+      '--values',
+      values,
+      ...chartArgs(options),
+    ]);
+  }
+
+  async plan(options: InstallOptions): Promise<HelmPlan> {
+    const current = await this.release(options.release, options.namespace);
+    if (!current) return { action: 'install' };
+    if (current.status.startsWith('pending-') || current.status === 'failed') {
+      const history = await this.history(options.release, options.namespace);
+      const deployed = history.some(
+        h => h.status === 'deployed' || h.status === 'superseded',
+      );
+      return {
+        action: deployed ? 'upgrade' : 'install',
+        recovery: deployed ? 'rollback' : 'uninstall',
+        current,
+      };
+    }
+    const [values, chart] = await Promise.all([
+      this.userValues(options.release, options.namespace),
+      this.chartNameVersion(options),
+    ]);
+    const valueChanges = diffValues(values, options.values);
+    if (
+      current.status === 'deployed' &&
+      chart === current.chart &&
+      Object.keys(valueChanges).length === 0
+    ) {
+      return { action: 'unchanged', current };
+    }
+    if (chart !== current.chart)
+      valueChanges.chart = { current: current.chart, desired: chart };
+    return { action: 'upgrade', current, valueChanges };
+  }
+
+  /** Puts a release left pending or failed back into a state `upgrade --install` can work from. */
+  async recover(plan: HelmPlan, options: InstallOptions): Promise<void> {
+    if (!plan.recovery || !plan.current) return;
+    if (plan.recovery === 'uninstall') {
+      this.logger.warn(
+        `release ${options.release} is ${plan.current.status} with no deployed revision: uninstalling it first`,
+      );
+      await this.run([
+        'uninstall',
+        options.release,
+        '--namespace',
+        options.namespace,
+        '--wait',
+        '--timeout',
+        `${options.timeoutSeconds}s`,
+      ]);
+      return;
+    }
+    const history = await this.history(options.release, options.namespace);
+    const last = [...history]
+      .reverse()
+      .find(h => h.status === 'deployed' || h.status === 'superseded');
+    this.logger.warn(
+      `release ${options.release} is ${
+        plan.current.status
+      }: rolling back to revision ${last!.revision} first`,
+    );
+    await this.run(
+      [
+        'rollback',
+        options.release,
+        String(last!.revision),
+        '--namespace',
+        options.namespace,
+        '--wait',
+        '--timeout',
+        `${options.timeoutSeconds}s`,
+      ],
+      options.timeoutSeconds * 1000 + RUN_TIMEOUT_GRACE_MS,
+    );
+  }
+
+  /** `helm upgrade --install --wait --rollback-on-failure`; returns the release afterwards. */
+  async upgradeInstall(options: InstallOptions): Promise<HelmRelease> {
+    const values = await this.valuesFile(options.values);
+    await this.run(
+      [
+        'upgrade',
+        '--install',
+        options.release,
+        options.chart,
+        '--namespace',
+        options.namespace,
+        '--create-namespace',
+        '--values',
+        values,
+        '--wait',
+        '--rollback-on-failure',
+        '--timeout',
+        `${options.timeoutSeconds}s`,
+        ...chartArgs(options),
+      ],
+      options.timeoutSeconds * 1000 + RUN_TIMEOUT_GRACE_MS,
+    );
+    return (await this.release(options.release, options.namespace))!;
+  }
+
+  private async valuesFile(values: Record<string, unknown>): Promise<string> {
+    const file = join(
+      this.dir,
+      `values-${Date.now()}-${Math.random().toString(36).slice(2)}.yaml`,
+    );
+    await writeFile(file, toYaml(values), { mode: 0o600 });
+    return file;
+  }
+}
+
+function chartArgs(ref: ChartRef): string[] {
+  return [
+    ...(ref.repo ? ['--repo', ref.repo] : []),
+    ...(ref.version ? ['--version', ref.version] : []),
+  ];
+}
+
+/** Dot-path differences between two values trees (leaves and arrays compared whole). */
+export function diffValues(
+  current: unknown,
+  desired: unknown,
+  path = '',
+): Record<string, { current: unknown; desired: unknown }> {
+  const out: Record<string, { current: unknown; desired: unknown }> = {};
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObject(current) && isObject(desired)) {
+    for (const key of new Set([
+      ...Object.keys(current),
+      ...Object.keys(desired),
+    ])) {
+      Object.assign(
+        out,
+        diffValues(current[key], desired[key], path ? `${path}.${key}` : key),
+      );
+    }
+  } else if (!isDeepStrictEqual(current, desired)) {
+    out[path] = { current, desired };
+  }
+  return out;
+}
