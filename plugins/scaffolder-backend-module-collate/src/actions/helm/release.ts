@@ -39,32 +39,31 @@ export async function ensureRelease(options: {
   try {
     const { install, logger } = options;
     const plan = await helm.plan(install);
-    const verb = (a: string) =>
-      options.dryRun
-        ? `would ${a}`
-        : a === 'unchanged'
-        ? 'unchanged'
-        : `${a.replace(/e$/, '')}ing`;
+    const VERBS = {
+      install: ['would install', 'installing'],
+      upgrade: ['would upgrade', 'upgrading'],
+      unchanged: ['unchanged', 'unchanged'],
+    } as const;
+    const verb = VERBS[plan.action][options.dryRun ? 0 : 1];
+    const chart = `${install.chart}${
+      install.version ? `@${install.version}` : ''
+    }`;
+    const recovery = plan.recovery
+      ? `, after ${
+          plan.recovery === 'rollback' ? 'rolling back' : 'uninstalling'
+        } the ${plan.current?.status} release`
+      : '';
     const diff = redactChanges(plan.valueChanges);
+    const changes = Object.entries(diff)
+      .map(
+        ([p, c]) =>
+          `${p}: ${JSON.stringify(c.current)} -> ${JSON.stringify(c.desired)}`,
+      )
+      .join('; ');
     logger.info(
-      `${verb(plan.action)} Helm release ${install.namespace}/${
+      `${verb} Helm release ${install.namespace}/${
         install.release
-      } (${install.chart}${install.version ? `@${install.version}` : ''})` +
-        (plan.recovery
-          ? `, after ${
-              plan.recovery === 'rollback' ? 'rolling back' : 'uninstalling'
-            } the ${plan.current?.status} release`
-          : '') +
-        (Object.keys(diff).length
-          ? `: ${Object.entries(diff)
-              .map(
-                ([p, c]) =>
-                  `${p}: ${JSON.stringify(c.current)} -> ${JSON.stringify(
-                    c.desired,
-                  )}`,
-              )
-              .join('; ')}`
-          : ''),
+      } (${chart})${recovery}${changes ? `: ${changes}` : ''}`,
     );
     if (options.dryRun) {
       await helm.template(install);
