@@ -23,6 +23,11 @@ const LOCAL_CHARTS: Record<string, Record<string, unknown>> = {
     repo: '',
     timeoutSeconds: 120,
   },
+  'collate:deploy': {
+    chart: chartPath('openmetadata'),
+    repo: '',
+    timeoutSeconds: 120,
+  },
 };
 
 describe('action examples', () => {
@@ -49,6 +54,7 @@ describe('action examples', () => {
     'collate:kubernetes:prepare',
     'collate:preflight',
     'argo:install',
+    'collate:deploy',
   ];
 
   beforeAll(async () => {

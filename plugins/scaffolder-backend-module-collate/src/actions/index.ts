@@ -13,6 +13,7 @@ import { createKubernetesApplyAction } from './kubernetes/apply';
 import { createCollateKubernetesPrepareAction } from './kubernetes/prepare';
 import { createCollatePreflightAction } from './preflight';
 import { createArgoInstallAction } from './helm/argoInstall';
+import { createCollateDeployAction } from './helm/collateDeploy';
 
 export interface CollateActionsOptions {
   config: Config;
@@ -41,5 +42,6 @@ export function createCollateActions(
     createCollateKubernetesPrepareAction(options),
     createCollatePreflightAction({ ...options, azure }),
     createArgoInstallAction(options),
+    createCollateDeployAction(options),
   ];
 }

@@ -244,6 +244,126 @@ const vary = (field: string, values: unknown[]): Cases =>
 
 const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
   {
+    'argo:install': {
+      valid: {
+        cluster: 'aks-prod',
+        cloud: 'azure',
+        azure: {
+          controllerClientId: GUID,
+          serverClientId: GUID,
+          storageEndpoint: 'https://collate.blob.core.windows.net/',
+          container: 'argo-workflows',
+        },
+      },
+      cases: [
+        ...vary('cluster', HOSTILE),
+        ...vary('namespace', DNS_LABEL_BAD),
+        ...vary('release', DNS_LABEL_BAD),
+        ...GUID_BAD.map((v): [string, Record<string, unknown>] => [
+          `azure.controllerClientId=${JSON.stringify(v)}`,
+          {
+            azure: {
+              controllerClientId: v,
+              serverClientId: GUID,
+              storageEndpoint: 'https://collate.blob.core.windows.net/',
+              container: 'argo-workflows',
+            },
+          },
+        ]),
+        ...[
+          'http://collate.blob.core.windows.net/',
+          'collate.blob.core.windows.net',
+          'https://x/y/z',
+          '',
+        ].map((v): [string, Record<string, unknown>] => [
+          `azure.storageEndpoint=${JSON.stringify(v)}`,
+          {
+            azure: {
+              controllerClientId: GUID,
+              serverClientId: GUID,
+              storageEndpoint: v,
+              container: 'argo-workflows',
+            },
+          },
+        ]),
+        ['aws without aws', { cloud: 'aws' }],
+        ['azure without azure', { azure: undefined }],
+        ...['not-an-arn', 'arn:aws:iam::123:role/x'].map(
+          (v): [string, Record<string, unknown>] => [
+            `aws.controllerRoleArn=${JSON.stringify(v)}`,
+            {
+              cloud: 'aws',
+              aws: {
+                controllerRoleArn: v,
+                serverRoleArn: 'arn:aws:iam::123456789012:role/s',
+                bucket: 'bucket-one',
+                region: 'eu-west-1',
+              },
+            },
+          ],
+        ),
+      ],
+    },
+    'collate:deploy': {
+      valid: {
+        cluster: 'aks-prod',
+        cloud: 'aws',
+        aws: {
+          serverRoleArn: 'arn:aws:iam::123456789012:role/collate-server-role',
+          bucket: 'collate-assets',
+          region: 'eu-west-1',
+        },
+        search: {
+          host: 'opensearch',
+          port: 9200,
+          scheme: 'http',
+          searchType: 'opensearch',
+        },
+        database: {
+          engine: 'postgresql',
+          host: 'postgres',
+          port: 5432,
+          user: 'collate',
+        },
+      },
+      cases: [
+        ...vary('cluster', HOSTILE),
+        ...vary('namespace', DNS_LABEL_BAD),
+        ...vary('argoServerUrl', [
+          '',
+          'argo:2746',
+          'ftp://argo',
+          'http://argo/x',
+          'http://a b',
+        ]),
+        ...vary('imageTag', ['', 'a b', 'a:b', 't'.repeat(129)]),
+        ...['', 'a b', 'a/b', 'a;b'].map(
+          (h): [string, Record<string, unknown>] => [
+            `search.host=${JSON.stringify(h)}`,
+            {
+              search: {
+                host: h,
+                port: 9200,
+                scheme: 'http',
+                searchType: 'opensearch',
+              },
+            },
+          ],
+        ),
+        ...['', 'a b', 'a;b'].map((h): [string, Record<string, unknown>] => [
+          `database.host=${JSON.stringify(h)}`,
+          {
+            database: { engine: 'postgresql', host: h, port: 5432, user: 'u' },
+          },
+        ]),
+        ...['NOT_IN_TABLE', 'ARGO_TOKEN', 'argo_namespace', 'PATH'].map(
+          (k): [string, Record<string, unknown>] => [
+            `env.${k}`,
+            { env: { [k]: 'x' } },
+          ],
+        ),
+      ],
+    },
     'azure:identity:create': {
       valid: {
         resourceGroup: 'collate-rg',

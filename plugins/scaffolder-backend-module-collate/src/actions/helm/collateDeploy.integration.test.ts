@@ -1,0 +1,127 @@
+import { ConfigReader } from '@backstage/config';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { randomBytes } from 'node:crypto';
+import {
+  adminKubeConfig,
+  backstageKubernetesConfig,
+  BACKSTAGE_SERVICE_ACCOUNT,
+  chartPath,
+  kubernetesWrites,
+  testEnv,
+  TEST_CLUSTER_NAME,
+} from '@internal/testenv';
+import { actionContext } from '../../__testUtils__/context';
+import { createCollateDeployAction } from './collateDeploy';
+
+describe('collate:deploy with the fixture chart on the local control plane', () => {
+  const config = new ConfigReader({
+    kubernetes: backstageKubernetesConfig(),
+    collate: { helm: { binary: testEnv.helmBin() } },
+  });
+  const action = createCollateDeployAction({ config });
+  const admin = adminKubeConfig();
+  const core = admin.makeApiClient(CoreV1Api);
+  const namespace = `collate-${randomBytes(3).toString('hex')}`;
+  const input = {
+    cluster: TEST_CLUSTER_NAME,
+    namespace,
+    chart: chartPath('openmetadata'),
+    repo: '',
+    cloud: 'aws',
+    aws: {
+      serverRoleArn: 'arn:aws:iam::123456789012:role/collate-server-role',
+      bucket: 'collate-assets',
+      region: 'eu-west-1',
+    },
+    search: {
+      host: 'opensearch.collate',
+      port: 9200,
+      scheme: 'http',
+      searchType: 'opensearch',
+    },
+    database: {
+      engine: 'postgresql',
+      host: 'postgres.collate',
+      port: 5432,
+      user: 'collate',
+    },
+    timeoutSeconds: 120,
+  };
+  const run = async (
+    overrides: Record<string, unknown> = {},
+    isDryRun = false,
+  ) => {
+    const c = actionContext({ ...input, ...overrides } as never, { isDryRun });
+    await action.handler(c.ctx as never);
+    return c;
+  };
+  afterAll(() =>
+    core.deleteNamespace({ name: namespace }).catch(() => undefined),
+  );
+
+  it('deploys: Deployment Ready, Service on 8585 and 8586, the IRSA service account and the Argo environment', async () => {
+    const { outputs } = await run();
+    expect(outputs).toEqual({
+      release: 'openmetadata',
+      namespace,
+      revision: 1,
+      serviceUrl: `http://openmetadata.${namespace}:8585`,
+    });
+    const deployment = await admin
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: 'openmetadata', namespace });
+    expect(deployment.status?.readyReplicas).toBe(1);
+    const env = Object.fromEntries(
+      deployment.spec!.template.spec!.containers[0].env!.map(e => [
+        e.name,
+        e.value ?? e.valueFrom,
+      ]),
+    );
+    expect(env.ARGO_TOKEN).toEqual({
+      secretKeyRef: { name: 'om-role.service-account-token', key: 'token' },
+    });
+    expect(env.ARGO_NAMESPACE).toBe(namespace);
+    expect(env.PIPELINE_SERVICE_CLIENT_CLASS_NAME).toBe(
+      'io.collate.pipeline.argo.ArgoServiceClient',
+    );
+    expect(deployment.spec!.template.spec!.imagePullSecrets).toEqual([
+      { name: 'ecr-registry-creds' },
+    ]);
+    const service = await core.readNamespacedService({
+      name: 'openmetadata',
+      namespace,
+    });
+    expect(service.spec?.ports?.map(p => p.port).sort()).toEqual([8585, 8586]);
+    const sa = await core.readNamespacedServiceAccount({
+      name: 'openmetadata',
+      namespace,
+    });
+    expect(sa.metadata?.annotations?.['eks.amazonaws.com/role-arn']).toBe(
+      'arn:aws:iam::123456789012:role/collate-server-role',
+    );
+  });
+
+  it('a re-run makes no new revision and no write; a changed variable makes one', async () => {
+    const since = Date.now();
+    expect((await run()).outputs.revision).toBe(1);
+    expect(
+      kubernetesWrites({ since, user: BACKSTAGE_SERVICE_ACCOUNT }),
+    ).toEqual([]);
+    const changed = await run({
+      env: { ARGO_WORKFLOW_MEMORY_LIMIT: '8192Mi' },
+    });
+    expect(changed.outputs.revision).toBe(2);
+  });
+
+  it("rejects variables outside the guides' table and a literal ARGO_TOKEN before any call", async () => {
+    for (const env of [
+      { NOT_A_VARIABLE: 'x' },
+      { ARGO_TOKEN: 'literal-token' },
+    ]) {
+      const { ctx } = actionContext({ ...input, env } as never);
+      await expect(action.handler(ctx as never)).rejects.toThrow(
+        /Invalid input 'env\./,
+      );
+    }
+  });
+});

@@ -1,0 +1,304 @@
+import type { Config } from '@backstage/config';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { withDefaults } from '../../lib/defaults';
+import { kubeConfigFor } from '../../lib/kubernetes';
+import {
+  assertAwsRegion,
+  assertBucketName,
+  assertContainerName,
+  assertDnsLabel,
+  assertGuid,
+  assertStorageAccountName,
+  fail,
+} from '../../lib/validation';
+import {
+  COLLATE_DEFAULTS,
+  COLLATE_ENV_TABLE,
+  renderCollateValues,
+} from './collateValues';
+import { ensureRelease } from './release';
+import { examples } from './collateDeploy.examples';
+
+const HOST = /^[A-Za-z0-9.-]+$/;
+const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/**
+ * `collate:deploy`: the Collate (openmetadata) Helm release with the guides' values: search engine, database,
+ * Argo as pipeline service client, image and pull secret, the cloud identity of the server's service account, and
+ * the ARGO_* / ASSET_UPLOADER_* environment.
+ * @public
+ */
+export function createCollateDeployAction(options: { config: Config }) {
+  return createTemplateAction({
+    id: 'collate:deploy',
+    description:
+      "Installs or upgrades Collate (the openmetadata chart) with the guides' values for Azure or AWS. Passwords are referenced from the db-credentials and es-credentials secrets (collate:kubernetes:prepare), never put in values. A re-run with the same values makes no new revision.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: z =>
+          z
+            .string()
+            .min(1)
+            .describe(
+              'Cluster name as configured under kubernetes.clusterLocatorMethods',
+            ),
+        namespace: z =>
+          z
+            .string()
+            .default(COLLATE_DEFAULTS.namespace)
+            .describe('Namespace (guides: collate)'),
+        release: z =>
+          z
+            .string()
+            .default(COLLATE_DEFAULTS.release)
+            .describe('Release name (guides: openmetadata)'),
+        chart: z =>
+          z
+            .string()
+            .default(COLLATE_DEFAULTS.chart)
+            .describe('Chart name in the repository, or a local chart path'),
+        repo: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              `Chart repository URL (default ${COLLATE_DEFAULTS.repo}); empty for a local chart path`,
+            ),
+        version: z =>
+          z
+            .string()
+            .optional()
+            .describe("Chart version; default the repository's latest"),
+        cloud: z =>
+          z
+            .enum(['azure', 'aws'])
+            .describe('Which guide: 000 (Azure) or 001 (AWS)'),
+        azure: z =>
+          z
+            .object({
+              serverClientId: z
+                .string()
+                .describe('Client id of the collate-application identity'),
+              storageAccountName: z
+                .string()
+                .describe('Storage account for asset uploads'),
+              container: z
+                .string()
+                .describe('Blob container for asset uploads'),
+            })
+            .optional()
+            .describe("For cloud 'azure'"),
+        aws: z =>
+          z
+            .object({
+              serverRoleArn: z.string().describe('ARN of collate-server-role'),
+              bucket: z.string().describe('S3 bucket for asset uploads'),
+              region: z.string().describe('Bucket region'),
+            })
+            .optional()
+            .describe("For cloud 'aws'"),
+        search: z =>
+          z
+            .object({
+              host: z.string().describe('Search engine host'),
+              port: z
+                .number()
+                .int()
+                .min(1)
+                .max(65535)
+                .describe('Search engine port'),
+              scheme: z
+                .enum(['http', 'https'])
+                .describe('Search engine scheme'),
+              searchType: z
+                .enum(['opensearch', 'elasticsearch'])
+                .describe('Search engine kind (guides: opensearch)'),
+              username: z
+                .string()
+                .optional()
+                .describe(
+                  'User; its password is read from the es-credentials secret',
+                ),
+            })
+            .describe('The search engine'),
+        database: z =>
+          z
+            .object({
+              engine: z
+                .enum(['postgresql', 'mysql'])
+                .describe('postgresql (guides) or mysql'),
+              host: z.string().describe('Database host'),
+              port: z
+                .number()
+                .int()
+                .min(1)
+                .max(65535)
+                .describe('Database port'),
+              user: z
+                .string()
+                .describe(
+                  'Database user; its password is read from the db-credentials secret',
+                ),
+              params: z
+                .string()
+                .optional()
+                .describe(
+                  `JDBC parameters (default ${COLLATE_DEFAULTS.dbParams})`,
+                ),
+            })
+            .describe('The database'),
+        argoServerUrl: z =>
+          z
+            .string()
+            .default(COLLATE_DEFAULTS.argoServerUrl)
+            .describe('Argo server URL (argo:install output serverUrl)'),
+        imageRepository: z =>
+          z
+            .string()
+            .default(COLLATE_DEFAULTS.imageRepository)
+            .describe('Collate server image repository'),
+        imageTag: z =>
+          z
+            .string()
+            .default(COLLATE_DEFAULTS.imageTag)
+            .describe('Collate server image tag'),
+        ingestionImage: z =>
+          z
+            .string()
+            .default(COLLATE_DEFAULTS.ingestionImage)
+            .describe(
+              'ARGO_INGESTION_IMAGE (the non-slim image for DeltaLake)',
+            ),
+        env: z =>
+          z
+            .record(z.string())
+            .optional()
+            .describe(
+              `More variables of the guides' table: ${Object.keys(
+                COLLATE_ENV_TABLE,
+              ).join(', ')}`,
+            ),
+        serviceMonitor: z =>
+          z
+            .boolean()
+            .default(false)
+            .describe('Enable the Prometheus ServiceMonitor (metrics on 8586)'),
+        timeoutSeconds: z =>
+          z
+            .number()
+            .int()
+            .min(30)
+            .max(3600)
+            .default(COLLATE_DEFAULTS.timeoutSeconds)
+            .describe('Helm --timeout'),
+      },
+      output: {
+        release: z => z.string().describe('Helm release name'),
+        namespace: z => z.string().describe('Namespace'),
+        revision: z =>
+          z
+            .number()
+            .describe('Release revision (unchanged on an idempotent re-run)'),
+        serviceUrl: z => z.string().describe('In-cluster Collate URL'),
+      },
+    },
+    async handler(ctx) {
+      const input = withDefaults(ctx.input, COLLATE_DEFAULTS);
+      assertDnsLabel('namespace', input.namespace);
+      assertDnsLabel('release', input.release);
+      if (!HOST.test(input.search.host))
+        fail('search.host', `'${input.search.host}' is not a host name`);
+      if (!HOST.test(input.database.host))
+        fail('database.host', `'${input.database.host}' is not a host name`);
+      if (
+        !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/.test(input.argoServerUrl)
+      )
+        fail(
+          'argoServerUrl',
+          `'${input.argoServerUrl}' must be http(s)://host[:port]`,
+        );
+      if (!/^[\w./-]+$/.test(input.imageRepository))
+        fail('imageRepository', 'must be an image repository');
+      if (!/^[\w.-]{1,128}$/.test(input.imageTag))
+        fail('imageTag', 'must be an image tag');
+      if (!/^[\w./-]+(:[\w.-]{1,128})?$/.test(input.ingestionImage))
+        fail('ingestionImage', 'must be image[:tag]');
+      for (const name of Object.keys(input.env ?? {})) {
+        if (!COLLATE_ENV_TABLE[name])
+          fail(
+            `env.${name}`,
+            `not a variable of the guides' table (${Object.keys(
+              COLLATE_ENV_TABLE,
+            ).join(', ')})`,
+          );
+        if (name === 'ARGO_TOKEN')
+          fail(
+            'env.ARGO_TOKEN',
+            'comes from the om-role.service-account-token secret; it cannot be given as a value',
+          );
+      }
+      if (input.cloud === 'azure') {
+        if (!input.azure) fail('azure', "required when cloud is 'azure'");
+        assertGuid('azure.serverClientId', input.azure.serverClientId);
+        assertStorageAccountName(
+          'azure.storageAccountName',
+          input.azure.storageAccountName,
+        );
+        assertContainerName('azure.container', input.azure.container);
+      } else {
+        if (!input.aws) fail('aws', "required when cloud is 'aws'");
+        if (!ROLE_ARN.test(input.aws.serverRoleArn))
+          fail('aws.serverRoleArn', 'must be an IAM role ARN');
+        assertBucketName('aws.bucket', input.aws.bucket);
+        assertAwsRegion('aws.region', input.aws.region);
+      }
+      const repo =
+        ctx.input.repo === undefined
+          ? COLLATE_DEFAULTS.repo
+          : ctx.input.repo || undefined;
+      const values = renderCollateValues({
+        cloud: input.cloud,
+        namespace: input.namespace,
+        azure: input.azure,
+        aws: input.aws,
+        search: input.search,
+        database: input.database,
+        argoServerUrl: input.argoServerUrl,
+        image: { repository: input.imageRepository, tag: input.imageTag },
+        ingestionImage: input.ingestionImage,
+        env: input.env,
+        serviceMonitor: input.serviceMonitor,
+      });
+      const kc = kubeConfigFor(options.config, input.cluster);
+      const { revision } = await ensureRelease({
+        config: options.config,
+        kc,
+        logger: ctx.logger,
+        dryRun: Boolean(ctx.isDryRun),
+        install: {
+          release: input.release,
+          namespace: input.namespace,
+          chart: input.chart,
+          repo,
+          version: input.version,
+          values,
+          timeoutSeconds: input.timeoutSeconds,
+        },
+        checkpoint: (key, fn) =>
+          ctx.checkpoint({
+            key: `collate.deploy.${input.cluster}.${key}`,
+            fn: fn as () => Promise<any>,
+          }),
+      });
+      ctx.output('release', input.release);
+      ctx.output('namespace', input.namespace);
+      ctx.output('revision', revision);
+      ctx.output(
+        'serviceUrl',
+        `http://${input.release}.${input.namespace}:8585`,
+      );
+    },
+  });
+}

@@ -1,0 +1,300 @@
+/**
+ * openmetadata Helm values exactly as guides 000 (Azure) and 001 (AWS) write them, and the environment variables
+ * of their ARGO_* / ASSET_UPLOADER_* table.
+ */
+
+export const COLLATE_DEFAULTS = {
+  namespace: 'collate',
+  release: 'openmetadata',
+  chart: 'openmetadata',
+  repo: 'https://helm.open-metadata.org/',
+  imageRepository:
+    '118146679784.dkr.ecr.eu-west-1.amazonaws.com/collate-customers-eu-west-1',
+  imageTag: 'om-1.12.3-cl-1.12.3',
+  ingestionImage:
+    '118146679784.dkr.ecr.eu-west-1.amazonaws.com/collate-customers-ingestion-slim-eu-west-1:om-1.12.3-cl-1.12.3',
+  argoServerUrl: 'http://argo-workflows-server.argo-workflows:2746',
+  serviceAccount: 'openmetadata',
+  pullSecret: 'ecr-registry-creds',
+  ingestionServiceAccount: 'om-role',
+  dbParams: 'allowPublicKeyRetrieval=true&useSSL=true&serverTimezone=UTC',
+  timeoutSeconds: 900,
+};
+
+/** The guides' table of environment variables: documented default and whether it is required. */
+export const COLLATE_ENV_TABLE: Record<
+  string,
+  { default: string; required: boolean; description: string }
+> = {
+  ARGO_IMAGE_PULL_SECRETS: {
+    default: '',
+    required: false,
+    description: 'Image pull secrets for ingestion images, comma-separated',
+  },
+  ARGO_INGESTION_IMAGE: {
+    default: 'openmetadata/ingestion-base:1.4.3',
+    required: true,
+    description: 'Ingestion image and tag',
+  },
+  ARGO_NAMESPACE: {
+    default: 'argo',
+    required: true,
+    description:
+      'Namespace Argo workflows run in; must be the OpenMetadata namespace',
+  },
+  ARGO_SERVER_CERTIFICATE_PATH: {
+    default: '',
+    required: false,
+    description: 'SSL certificate path for the Argo server',
+  },
+  ARGO_TEST_CONNECTION_BACKOFF_TIME: {
+    default: '5',
+    required: false,
+    description: 'Backoff in seconds for the connection test',
+  },
+  ARGO_TOKEN: {
+    default: '',
+    required: true,
+    description: 'JWT for the Argo Workflow API',
+  },
+  ARGO_WORKFLOW_CPU_LIMIT: {
+    default: '1000m',
+    required: false,
+    description: 'CPU limit of ingestion workflows',
+  },
+  ARGO_WORKFLOW_CPU_REQUEST: {
+    default: '200m',
+    required: false,
+    description: 'CPU request of ingestion workflows',
+  },
+  ARGO_WORKFLOW_CUSTOMER_TOLERATION: {
+    default: 'argo',
+    required: false,
+    description: 'Node toleration for ingestion pods',
+  },
+  ARGO_WORKFLOW_EXECUTOR_SERVICE_ACCOUNT_NAME: {
+    default: 'om-role',
+    required: true,
+    description: 'Service account of ingestion workflows',
+  },
+  ARGO_WORKFLOW_MEMORY_LIMIT: {
+    default: '4096Mi',
+    required: false,
+    description: 'Memory limit of ingestion workflows',
+  },
+  ARGO_WORKFLOW_MEMORY_REQUEST: {
+    default: '256Mi',
+    required: false,
+    description: 'Memory request of ingestion workflows',
+  },
+  ASSET_UPLOADER_ENABLE: {
+    default: 'True',
+    required: false,
+    description: 'Enable asset upload',
+  },
+  ASSET_UPLOADER_PROVIDER: {
+    default: 's3',
+    required: false,
+    description: 'Asset upload provider: s3 or azure',
+  },
+  ASSET_UPLOADER_MAX_FILE_SIZE: {
+    default: '5242880',
+    required: false,
+    description: 'Max asset size in bytes',
+  },
+  ASSET_UPLOADER_S3_BUCKET_NAME: {
+    default: '',
+    required: false,
+    description: 'Asset upload S3 bucket',
+  },
+  ASSET_UPLOADER_S3_REGION: {
+    default: '',
+    required: false,
+    description: 'Asset upload S3 region',
+  },
+  ASSET_UPLOADER_S3_PREFIX_PATH: {
+    default: 'assets/default',
+    required: false,
+    description: 'Asset upload S3 prefix',
+  },
+  ASSET_UPLOADER_AZURE_CONTAINER_NAME: {
+    default: 'my-container',
+    required: false,
+    description: 'Asset upload Azure container',
+  },
+  ASSET_UPLOADER_AZURE_CONNECTION_STRING: {
+    default: '',
+    required: false,
+    description: 'Asset upload Azure connection string',
+  },
+  ASSET_UPLOADER_AZURE_CLIENT_ID: {
+    default: 'clientId',
+    required: false,
+    description: 'Asset upload Azure client id',
+  },
+  ASSET_UPLOADER_AZURE_TENANT_ID: {
+    default: 'tenantId',
+    required: false,
+    description: 'Asset upload Azure tenant id',
+  },
+  ASSET_UPLOADER_AZURE_CLIENT_SECRET: {
+    default: 'clientsecret',
+    required: false,
+    description: 'Asset upload Azure client secret',
+  },
+  ASSET_UPLOADER_AZURE_BLOB_ENDPOINT: {
+    default: '',
+    required: false,
+    description: 'Asset upload Azure blob endpoint',
+  },
+  ASSET_UPLOADER_AZURE_PREFIX_PATH: {
+    default: 'assets/default',
+    required: false,
+    description: 'Asset upload Azure prefix',
+  },
+};
+
+export interface CollateValuesInput {
+  cloud: 'azure' | 'aws';
+  namespace: string;
+  azure?: {
+    serverClientId: string;
+    storageAccountName: string;
+    container: string;
+  };
+  aws?: { serverRoleArn: string; bucket: string; region: string };
+  search: {
+    host: string;
+    port: number;
+    scheme: 'http' | 'https';
+    searchType: 'opensearch' | 'elasticsearch';
+    username?: string;
+  };
+  database: {
+    engine: 'postgresql' | 'mysql';
+    host: string;
+    port: number;
+    user: string;
+    params?: string;
+  };
+  argoServerUrl: string;
+  image: { repository: string; tag: string };
+  ingestionImage: string;
+  /** Further variables of the table, by name. */
+  env?: Record<string, string>;
+  serviceMonitor?: boolean;
+}
+
+type EnvVar = { name: string; value?: string; valueFrom?: unknown };
+
+export function renderCollateValues(
+  input: CollateValuesInput,
+): Record<string, unknown> {
+  const mysql = input.database.engine === 'mysql';
+  const env: EnvVar[] = [
+    { name: 'ARGO_NAMESPACE', value: input.namespace },
+    {
+      name: 'ARGO_TOKEN',
+      valueFrom: {
+        secretKeyRef: {
+          name: `${COLLATE_DEFAULTS.ingestionServiceAccount}.service-account-token`,
+          key: 'token',
+        },
+      },
+    },
+    { name: 'ARGO_INGESTION_IMAGE', value: input.ingestionImage },
+    {
+      name: 'ARGO_WORKFLOW_EXECUTOR_SERVICE_ACCOUNT_NAME',
+      value: COLLATE_DEFAULTS.ingestionServiceAccount,
+    },
+    { name: 'ARGO_IMAGE_PULL_SECRETS', value: COLLATE_DEFAULTS.pullSecret },
+    ...(input.cloud === 'azure'
+      ? [
+          { name: 'ASSET_UPLOADER_PROVIDER', value: 'azure' },
+          { name: 'ASSET_UPLOADER_MAX_FILE_SIZE', value: '10485760' },
+          {
+            name: 'ASSET_UPLOADER_AZURE_CONTAINER_NAME',
+            value: input.azure!.container,
+          },
+          {
+            name: 'ASSET_UPLOADER_AZURE_BLOB_ENDPOINT',
+            value: `https://${
+              input.azure!.storageAccountName
+            }.blob.core.windows.net`,
+          },
+          { name: 'ASSET_UPLOADER_AZURE_PREFIX_PATH', value: 'assets/collate' },
+        ]
+      : [
+          { name: 'ASSET_UPLOADER_PROVIDER', value: 's3' },
+          { name: 'ASSET_UPLOADER_MAX_FILE_SIZE', value: '10485760' },
+          { name: 'ASSET_UPLOADER_S3_BUCKET_NAME', value: input.aws!.bucket },
+          { name: 'ASSET_UPLOADER_S3_REGION', value: input.aws!.region },
+          { name: 'ASSET_UPLOADER_S3_PREFIX_PATH', value: 'assets/collate' },
+        ]),
+  ];
+  for (const [name, value] of Object.entries(input.env ?? {})) {
+    const existing = env.find(e => e.name === name);
+    if (existing) Object.assign(existing, { value, valueFrom: undefined });
+    else env.push({ name, value });
+  }
+  return {
+    replicaCount: 1,
+    openmetadata: {
+      config: {
+        elasticsearch: {
+          host: input.search.host,
+          port: input.search.port,
+          scheme: input.search.scheme,
+          searchType: input.search.searchType,
+          auth: input.search.username
+            ? {
+                enabled: true,
+                username: input.search.username,
+                password: {
+                  secretRef: 'es-credentials',
+                  secretKey: 'password',
+                },
+              }
+            : { enabled: false },
+        },
+        database: {
+          host: input.database.host,
+          port: input.database.port,
+          driverClass: mysql
+            ? 'com.mysql.cj.jdbc.Driver'
+            : 'org.postgresql.Driver',
+          dbScheme: mysql ? 'mysql' : 'postgresql',
+          auth: {
+            username: input.database.user,
+            password: { secretRef: 'db-credentials', secretKey: 'password' },
+          },
+          dbParams: input.database.params ?? COLLATE_DEFAULTS.dbParams,
+        },
+        pipelineServiceClientConfig: {
+          className: 'io.collate.pipeline.argo.ArgoServiceClient',
+          apiEndpoint: input.argoServerUrl,
+          metadataApiEndpoint: 'http://openmetadata:8585/api',
+          auth: { enabled: false },
+        },
+      },
+    },
+    image: {
+      repository: input.image.repository,
+      tag: input.image.tag,
+      imagePullPolicy: 'IfNotPresent',
+    },
+    imagePullSecrets: [{ name: COLLATE_DEFAULTS.pullSecret }],
+    extraEnvs: env.map(e => JSON.parse(JSON.stringify(e))),
+    serviceAccount: {
+      name: COLLATE_DEFAULTS.serviceAccount,
+      annotations:
+        input.cloud === 'azure'
+          ? { 'azure.workload.identity/client-id': input.azure!.serverClientId }
+          : { 'eks.amazonaws.com/role-arn': input.aws!.serverRoleArn },
+    },
+    ...(input.cloud === 'azure'
+      ? { commonLabels: { 'azure.workload.identity/use': 'true' } }
+      : {}),
+    ...(input.serviceMonitor ? { serviceMonitor: { enabled: true } } : {}),
+  };
+}
