@@ -24,6 +24,17 @@ export interface Config {
       /** Resource Manager endpoint, for sovereign clouds. Default https://management.azure.com. */
       resourceManagerEndpoint?: string;
     };
+    /** ECR pull secrets (aws:ecr:pull-secret) and their scheduled renewal. */
+    ecr?: {
+      /** How often managed pull secrets are checked; those with under 6 hours left are renewed. Default 60. */
+      refreshIntervalMinutes?: number;
+      /** Credentials for the registry's account when they differ from collate.aws (the guides' ecr-collate profile). */
+      credentials?: {
+        accessKeyId: string;
+        /** @visibility secret */
+        secretAccessKey: string;
+      };
+    };
     /** AWS access for the aws:* actions. Without credentials, the SDK's default provider chain is used. */
     aws?: {
       /** Region used when a step does not name one. */

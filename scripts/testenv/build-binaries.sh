@@ -4,6 +4,7 @@
 #   etcd                                                     go.etcd.io/etcd/server/v3
 #   kwok                                                     sigs.k8s.io/kwok
 #   argo, workflow-controller                                github.com/argoproj/argo-workflows/v3 (wrapper, vendored)
+#   tofu                                                     github.com/opentofu/opentofu (wrapper)
 # Usage: build-binaries.sh [component...]   (default: all)
 set -euo pipefail
 
@@ -17,6 +18,7 @@ ETCD_VERSION="v3.6.16"
 KWOK_VERSION="v0.8.0"
 ARGO_VERSION="v3.7.1"
 ARGO_BUILD="ldflags-version-2"
+TOFU_VERSION="v1.12.6"
 
 mkdir -p "$OUT" "$WORK"
 export GOFLAGS="-trimpath"
@@ -153,7 +155,25 @@ GO
   done
 }
 
+# OpenTofu for terraform:apply tests (providers cannot be downloaded here; the built-in terraform_data needs none).
+build_tofu() {
+  stamp_ok tofu "$TOFU_VERSION" && return
+  local dir="$WORK/tofu"
+  wrapper_module "$dir" github.com/opentofu/opentofu "$TOFU_VERSION" ""
+  cat >"$dir/tools.go" <<GO
+//go:build tools
+
+package tools
+
+import _ "github.com/opentofu/opentofu/cmd/tofu"
+GO
+  (cd "$dir" && go mod tidy -e >/dev/null 2>&1 || true)
+  log "building tofu $TOFU_VERSION"
+  (cd "$dir" && go build -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$OUT/tofu" github.com/opentofu/opentofu/cmd/tofu)
+  stamp tofu "$TOFU_VERSION"
+}
+
 components=("$@")
-[ ${#components[@]} -eq 0 ] && components=(kubernetes etcd kwok argo)
+[ ${#components[@]} -eq 0 ] && components=(kubernetes etcd kwok argo tofu)
 for c in "${components[@]}"; do "build_$c"; done
 log "binaries in $OUT"

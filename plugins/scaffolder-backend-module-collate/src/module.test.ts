@@ -8,10 +8,19 @@ import { scaffolderModuleCollate } from './module';
 describe('scaffolderModuleCollate', () => {
   it('adds exactly the Collate actions to the scaffolder extension point', async () => {
     const addActions = jest.fn();
+    const scheduler = mockServices.scheduler.mock();
     await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
-      features: [scaffolderModuleCollate],
+      features: [scaffolderModuleCollate, scheduler.factory],
     });
+    // ECR tokens expire after 12 hours: the renewal of managed pull secrets is scheduled, hourly by default.
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: 'collate-ecr-pull-secret-refresh',
+        frequency: { minutes: 60 },
+        scope: 'global',
+      }),
+    );
 
     const expected = createCollateActions({
       config: mockServices.rootConfig(),

@@ -4,9 +4,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createCollateActions } from './actions';
+import { refreshEcrPullSecrets } from './ecr/pullSecret';
+
+/** Task id of the scheduled ECR pull-secret renewal. */
+export const ECR_REFRESH_TASK_ID = 'collate-ecr-pull-secret-refresh';
 
 /**
- * Registers the Collate deployment actions with the scaffolder.
+ * Registers the Collate deployment actions with the scaffolder, and schedules the renewal of the ECR pull
+ * secrets they create (ECR tokens expire after 12 hours).
  *
  * @public
  */
@@ -19,13 +24,27 @@ export const scaffolderModuleCollate = createBackendModule({
         scaffolderActions: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
       },
-      async init({ scaffolderActions, config, logger }) {
+      async init({ scaffolderActions, config, logger, scheduler }) {
         const actions = createCollateActions({ config });
         scaffolderActions.addActions(...actions);
-        logger.info(
-          `Registered ${actions.length} Collate scaffolder action(s)`,
-        );
+        logger.info(`Registered ${actions.length} Collate scaffolder actions`);
+
+        const minutes =
+          config.getOptionalNumber('collate.ecr.refreshIntervalMinutes') ?? 60;
+        await scheduler.scheduleTask({
+          id: ECR_REFRESH_TASK_ID,
+          frequency: { minutes },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 1 },
+          scope: 'global',
+          fn: async () => {
+            const renewed = await refreshEcrPullSecrets({ config, logger });
+            if (renewed > 0)
+              logger.info(`Renewed ${renewed} ECR pull secret(s)`);
+          },
+        });
       },
     });
   },

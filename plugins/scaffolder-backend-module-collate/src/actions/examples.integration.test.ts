@@ -55,6 +55,7 @@ describe('action examples', () => {
     'collate:preflight',
     'argo:install',
     'collate:deploy',
+    'aws:ecr:pull-secret',
   ];
 
   beforeAll(async () => {

@@ -14,6 +14,7 @@ import { createCollateKubernetesPrepareAction } from './kubernetes/prepare';
 import { createCollatePreflightAction } from './preflight';
 import { createArgoInstallAction } from './helm/argoInstall';
 import { createCollateDeployAction } from './helm/collateDeploy';
+import { createAwsEcrPullSecretAction } from '../ecr/pullSecretAction';
 
 export interface CollateActionsOptions {
   config: Config;
@@ -43,5 +44,6 @@ export function createCollateActions(
     createCollatePreflightAction({ ...options, azure }),
     createArgoInstallAction(options),
     createCollateDeployAction(options),
+    createAwsEcrPullSecretAction(options),
   ];
 }

@@ -244,6 +244,26 @@ const vary = (field: string, values: unknown[]): Cases =>
 
 const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
   {
+    'aws:ecr:pull-secret': {
+      valid: { cluster: 'aks-prod', namespace: 'collate' },
+      cases: [
+        ...vary('cluster', HOSTILE),
+        ...vary('namespace', DNS_LABEL_BAD),
+        ...vary('secretName', DNS_SUBDOMAIN_BAD),
+        ...vary('registry', [
+          '',
+          'docker.io',
+          '118146679784.dkr.ecr.eu-west-1',
+          '11814667978.dkr.ecr.eu-west-1.amazonaws.com',
+          '118146679784.dkr.ecr.eu-west.amazonaws.com',
+          'https://118146679784.dkr.ecr.eu-west-1.amazonaws.com',
+          '118146679784.dkr.ecr.eu-west-1.amazonaws.com/repo',
+          'a b',
+          'ecr.aws',
+          '118146679784.dkr.ecr.EU-WEST-1.amazonaws.com',
+        ]),
+      ],
+    },
     'argo:install': {
       valid: {
         cluster: 'aks-prod',

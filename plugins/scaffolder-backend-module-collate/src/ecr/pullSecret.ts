@@ -1,0 +1,186 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import {
+  CoreV1Api,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Secret,
+} from '@kubernetes/client-node';
+import { applyObjects } from '../lib/apply';
+import { awsClientConfig } from '../lib/aws';
+import { kubeConfigFor, kubeStatus } from '../lib/kubernetes';
+
+/** Labels and annotations that mark a pull secret as kept fresh by this module. */
+export const ECR_LABELS = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  registry: 'collate.io/ecr-registry',
+};
+export const ECR_ANNOTATIONS = { expiresAt: 'collate.io/ecr-token-expires-at' };
+export const MANAGED_BY = 'backstage-collate';
+
+/** ECR tokens live 12 hours; a secret with less than this left is renewed. */
+export const RENEW_BEFORE_MS = 6 * 60 * 60 * 1000;
+
+const REGISTRY =
+  /^(\d{12})\.dkr\.ecr\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com(\.cn)?$/;
+
+export function parseRegistry(
+  registry: string,
+): { accountId: string; region: string } | undefined {
+  const m = registry.match(REGISTRY);
+  return m ? { accountId: m[1], region: m[2] } : undefined;
+}
+
+/**
+ * AWS client config for the registry: `collate.ecr.credentials` when Collate's ECR account needs its own
+ * credentials (guide 000: the `ecr-collate` profile), else `collate.aws`.
+ */
+function ecrClient(config: Config, region: string): ECRClient {
+  const base = awsClientConfig(config, region);
+  const accessKeyId = config.getOptionalString(
+    'collate.ecr.credentials.accessKeyId',
+  );
+  const secretAccessKey = config.getOptionalString(
+    'collate.ecr.credentials.secretAccessKey',
+  );
+  return new ECRClient(
+    accessKeyId && secretAccessKey
+      ? { ...base, credentials: { accessKeyId, secretAccessKey } }
+      : base,
+  );
+}
+
+/** The docker-registry secret (kubectl create secret docker-registry) for a fresh ECR token. */
+export async function ecrSecretObject(
+  config: Config,
+  options: { registry: string; namespace: string; name: string },
+): Promise<{ object: KubernetesObject; expiresAt: Date }> {
+  const { accountId, region } = parseRegistry(options.registry)!;
+  const { authorizationData } = await ecrClient(config, region).send(
+    new GetAuthorizationTokenCommand({ registryIds: [accountId] }),
+  );
+  const data = authorizationData?.[0];
+  if (!data?.authorizationToken)
+    throw new Error(
+      `ECR returned no authorization token for ${options.registry}`,
+    );
+  const [username, password] = Buffer.from(data.authorizationToken, 'base64')
+    .toString('utf8')
+    .split(':');
+  // ECR documents 12 hours of validity; a reported expiry that is not in the future (some emulators send a
+  // fixed date) is replaced by that.
+  const reported = data.expiresAt?.getTime();
+  const expiresAt = new Date(
+    reported && reported > Date.now()
+      ? reported
+      : Date.now() + 12 * 60 * 60 * 1000,
+  );
+  const dockerConfig = {
+    auths: {
+      [options.registry]: { username, password, auth: data.authorizationToken },
+    },
+  };
+  return {
+    expiresAt,
+    object: {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/dockerconfigjson',
+      metadata: {
+        name: options.name,
+        namespace: options.namespace,
+        labels: {
+          [ECR_LABELS.managedBy]: MANAGED_BY,
+          [ECR_LABELS.registry]: options.registry,
+        },
+        annotations: { [ECR_ANNOTATIONS.expiresAt]: expiresAt.toISOString() },
+      },
+      data: {
+        '.dockerconfigjson': Buffer.from(JSON.stringify(dockerConfig)).toString(
+          'base64',
+        ),
+      },
+    } as KubernetesObject,
+  };
+}
+
+export function needsRenewal(
+  secret: V1Secret | undefined,
+  now = Date.now(),
+): boolean {
+  const expires = Date.parse(
+    secret?.metadata?.annotations?.[ECR_ANNOTATIONS.expiresAt] ?? '',
+  );
+  return !secret || Number.isNaN(expires) || expires - now < RENEW_BEFORE_MS;
+}
+
+export async function readSecret(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+): Promise<V1Secret | undefined> {
+  try {
+    return await kc
+      .makeApiClient(CoreV1Api)
+      .readNamespacedSecret({ name, namespace });
+  } catch (e) {
+    if (kubeStatus(e) === 404) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Renews every managed ECR pull secret on every configured cluster that expires within RENEW_BEFORE_MS. Lists
+ * only the labelled secrets, a page at a time. Run by the scheduler; returns how many were renewed.
+ */
+export async function refreshEcrPullSecrets(options: {
+  config: Config;
+  logger: LoggerService;
+  now?: number;
+}): Promise<number> {
+  const methods =
+    options.config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ??
+    [];
+  const clusters = methods
+    .filter(m => m.getString('type') === 'config')
+    .flatMap(m => m.getOptionalConfigArray('clusters') ?? [])
+    .map(c => c.getString('name'));
+  let renewed = 0;
+  for (const cluster of clusters) {
+    try {
+      const kc = kubeConfigFor(options.config, cluster);
+      const core = kc.makeApiClient(CoreV1Api);
+      let _continue: string | undefined;
+      do {
+        const page = await core.listSecretForAllNamespaces({
+          labelSelector: `${ECR_LABELS.managedBy}=${MANAGED_BY},${ECR_LABELS.registry}`,
+          limit: 100,
+          _continue,
+        });
+        for (const secret of page.items) {
+          if (!needsRenewal(secret, options.now)) continue;
+          const { object } = await ecrSecretObject(options.config, {
+            registry: secret.metadata!.labels![ECR_LABELS.registry],
+            namespace: secret.metadata!.namespace!,
+            name: secret.metadata!.name!,
+          });
+          await applyObjects(kc, [object], {
+            dryRun: false,
+            logger: options.logger,
+          });
+          renewed += 1;
+        }
+        _continue = page.metadata?._continue;
+      } while (_continue);
+    } catch (e) {
+      // One unreachable cluster must not stop the others from being refreshed.
+      options.logger.warn(
+        `ECR pull secret refresh on cluster ${cluster} failed: ${
+          (e as Error).message
+        }`,
+      );
+    }
+  }
+  return renewed;
+}
