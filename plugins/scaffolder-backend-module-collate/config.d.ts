@@ -24,6 +24,13 @@ export interface Config {
       /** Resource Manager endpoint, for sovereign clouds. Default https://management.azure.com. */
       resourceManagerEndpoint?: string;
     };
+    /** Terraform or OpenTofu, for terraform:apply. */
+    terraform?: {
+      /** The binary: terraform or tofu. Default: terraform on PATH. */
+      binary?: string;
+      /** A CLI configuration file (provider mirrors, credentials); default: none. */
+      cliConfigFile?: string;
+    };
     /** ECR pull secrets (aws:ecr:pull-secret) and their scheduled renewal. */
     ecr?: {
       /** How often managed pull secrets are checked; those with under 6 hours left are renewed. Default 60. */

@@ -11,9 +11,11 @@ export interface AuditedWrite {
   at: number;
 }
 
+/** Write requests since a time, optionally only one user's and inside one namespace (tests run in parallel). */
 export function kubernetesWrites(options: {
   since: number;
   user?: string;
+  namespace?: string;
 }): AuditedWrite[] {
   const lines = readFileSync(
     requireEnv('COLLATE_TEST_K8S_AUDIT_LOG'),
@@ -27,6 +29,15 @@ export function kubernetesWrites(options: {
     if (at < options.since) continue;
     if (/[?&]dryRun=All/.test(event.requestURI)) continue;
     if (options.user && event.user?.username !== options.user) continue;
+    if (
+      options.namespace &&
+      event.objectRef?.namespace !== options.namespace &&
+      !(
+        event.objectRef?.resource === 'namespaces' &&
+        event.objectRef?.name === options.namespace
+      )
+    )
+      continue;
     writes.push({
       verb: event.verb,
       user: event.user?.username,

@@ -9,3 +9,12 @@ export type FixtureChart =
 export function chartPath(name: FixtureChart): string {
   return resolvePackagePath('@internal/testenv', 'charts', name);
 }
+
+/** Absolute path of the Terraform fixture with the shape of the Metaflow-on-Azure stack (infra + services). */
+export function terraformFixturePath(): string {
+  return resolvePackagePath(
+    '@internal/testenv',
+    'terraform',
+    'metaflow-fixture',
+  );
+}

@@ -42,6 +42,7 @@ export const testEnv = {
     key: readFileSync(requireEnv('COLLATE_TEST_TLS_KEY')),
   }),
   helmBin: () => process.env.HELM_BIN ?? 'helm',
+  tofuBin: () => requireEnv('COLLATE_TEST_TOFU_BIN'),
 };
 
 /** The admin kubeconfig of the local control plane. */

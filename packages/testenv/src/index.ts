@@ -17,7 +17,7 @@ export {
   kubernetesWrites,
   type AuditedWrite,
 } from './audit';
-export { chartPath } from './charts';
+export { chartPath, terraformFixturePath } from './charts';
 export {
   startAwsCallRecorder,
   type AwsCall,

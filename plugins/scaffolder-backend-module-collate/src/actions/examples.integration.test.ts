@@ -2,10 +2,14 @@ import { ConfigReader } from '@backstage/config';
 import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { randomUUID } from 'node:crypto';
 import yaml from 'yaml';
+import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { validate } from 'jsonschema';
 import {
   awsTestConfig,
   chartPath,
+  terraformFixturePath,
   backstageKubernetesConfig,
   startArmContractServer,
   testEnv,
@@ -16,7 +20,10 @@ import { actionContext } from '../__testUtils__/context';
 import { createCollateActions } from './index';
 
 /** Every action's documented examples, executed in order against the local environment, outputs wired forward. */
-// Chart repositories cannot be reached here: Helm examples install the fixture chart of the same name.
+const EXAMPLES_STATE_BUCKET = `tfstate-examples-${Date.now()}`;
+
+// Chart repositories and Azure state storage cannot be reached here: Helm examples install the fixture chart of
+// the same name, the Terraform example keeps its state in S3 on moto.
 const LOCAL_CHARTS: Record<string, Record<string, unknown>> = {
   'argo:install': {
     chart: chartPath('argo-workflows'),
@@ -27,6 +34,21 @@ const LOCAL_CHARTS: Record<string, Record<string, unknown>> = {
     chart: chartPath('openmetadata'),
     repo: '',
     timeoutSeconds: 120,
+  },
+  'terraform:apply': {
+    backend: {
+      type: 's3',
+      config: {
+        bucket: EXAMPLES_STATE_BUCKET,
+        key: 'metaflow.tfstate',
+        region: 'us-east-1',
+        use_path_style: 'true',
+        skip_credentials_validation: 'true',
+        skip_requesting_account_id: 'true',
+        skip_metadata_api_check: 'true',
+        skip_region_validation: 'true',
+      },
+    },
   },
 };
 
@@ -56,6 +78,7 @@ describe('action examples', () => {
     'argo:install',
     'collate:deploy',
     'aws:ecr:pull-secret',
+    'terraform:apply',
   ];
 
   beforeAll(async () => {
@@ -90,8 +113,18 @@ describe('action examples', () => {
           credentials: aws.credentials,
         },
         helm: { binary: testEnv.helmBin() },
+        terraform: { binary: testEnv.tofuBin() },
       },
     });
+    // The Terraform example's S3 state backend reaches moto through the AWS SDK's standard environment.
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_S3: aws.endpoint,
+      AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey,
+    });
+    await new S3Client(aws).send(
+      new CreateBucketCommand({ Bucket: EXAMPLES_STATE_BUCKET }),
+    );
     actions = new Map(createCollateActions({ config }).map(a => [a.id, a]));
     await new EKSClient({ ...aws, region: 'eu-west-1' })
       .send(
@@ -159,6 +192,14 @@ describe('action examples', () => {
           const result = validate(input, action.schema!.input as never);
           expect(result.errors.map(e => e.stack)).toEqual([]);
           const { ctx, outputs: out } = actionContext(input as never);
+          if (id === 'terraform:apply') {
+            // The example's checkout (fetch:plain in a template) is the fixture with the Metaflow stack's shape.
+            await cp(
+              terraformFixturePath(),
+              join(ctx.workspacePath, input.directory as string),
+              { recursive: true },
+            );
+          }
           await action.handler(ctx as never);
           outputs[step.id] = out;
           expect(Object.keys(out).length).toBeGreaterThan(0);

@@ -15,6 +15,7 @@ import { createCollatePreflightAction } from './preflight';
 import { createArgoInstallAction } from './helm/argoInstall';
 import { createCollateDeployAction } from './helm/collateDeploy';
 import { createAwsEcrPullSecretAction } from '../ecr/pullSecretAction';
+import { createTerraformApplyAction } from './terraform/terraformApply';
 
 export interface CollateActionsOptions {
   config: Config;
@@ -45,5 +46,6 @@ export function createCollateActions(
     createArgoInstallAction(options),
     createCollateDeployAction(options),
     createAwsEcrPullSecretAction(options),
+    createTerraformApplyAction(options),
   ];
 }

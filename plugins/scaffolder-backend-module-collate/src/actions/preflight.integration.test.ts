@@ -133,7 +133,7 @@ describe('collate:preflight against the local environment', () => {
     expect(checks.argo).toMatchObject({
       status: 'pass',
       reason: expect.stringContaining(
-        `v3.7.1 found (${argoNamespace}/argo-workflows-workflow-controller)`,
+        `v3.7.1 (${argoNamespace}/argo-workflows-workflow-controller)`,
       ),
     });
   });

@@ -456,32 +456,39 @@ export function createCollatePreflightAction(options: {
               labelSelector: 'app.kubernetes.io/part-of=argo-workflows',
               limit: 50,
             });
-          const controller = deployments.items.find(d =>
-            d.spec?.template.spec?.containers.some(c =>
+          // Every workflow controller in the cluster, with its version (the image tag).
+          const found = deployments.items.flatMap(d => {
+            const image = d.spec?.template.spec?.containers.find(c =>
               /workflow-controller/.test(c.image ?? ''),
-            ),
-          );
-          if (!controller)
+            )?.image;
+            return image
+              ? [
+                  {
+                    version: image.split(':').pop() ?? 'unknown',
+                    where: `${d.metadata?.namespace}/${d.metadata?.name}`,
+                  },
+                ]
+              : [];
+          });
+          if (found.length === 0) {
             return {
               name: 'argo',
               status: 'pass',
               reason: 'no Argo Workflows installed; it will be installed',
             };
-          const image = controller.spec!.template.spec!.containers.find(c =>
-            /workflow-controller/.test(c.image ?? ''),
-          )!.image!;
-          const version = image.split(':').pop() ?? 'unknown';
-          const where = `${controller.metadata?.namespace}/${controller.metadata?.name}`;
-          return /^v?3\.7\./.test(version)
+          }
+          const list = found.map(f => `${f.version} (${f.where})`).join(', ');
+          const off = found.filter(f => !/^v?3\.7\./.test(f.version));
+          return off.length === 0
             ? {
                 name: 'argo',
                 status: 'pass',
-                reason: `Argo Workflows ${version} found (${where})`,
+                reason: `Argo Workflows found: ${list}`,
               }
             : {
                 name: 'argo',
                 status: 'warn',
-                reason: `Argo Workflows ${version} found (${where}); the guides target 3.7.1`,
+                reason: `Argo Workflows found: ${list}; the guides target 3.7.1`,
               };
         },
         'warn',

@@ -66,7 +66,7 @@ describe('aws:ecr:pull-secret and its scheduled renewal, against moto and the lo
     const again = actionContext(input as never);
     await action.handler(again.ctx as never);
     expect(
-      kubernetesWrites({ since, user: BACKSTAGE_SERVICE_ACCOUNT }),
+      kubernetesWrites({ since, user: BACKSTAGE_SERVICE_ACCOUNT, namespace }),
     ).toEqual([]);
   });
 

@@ -54,7 +54,7 @@ describe('argo:install with the fixture chart on the local control plane', () =>
     timeoutSeconds: 120,
   };
   const writes = (since: number) =>
-    kubernetesWrites({ since, user: BACKSTAGE_SERVICE_ACCOUNT });
+    kubernetesWrites({ since, user: BACKSTAGE_SERVICE_ACCOUNT, namespace });
   const run = async (
     overrides: Record<string, unknown> = {},
     isDryRun = false,

@@ -105,7 +105,7 @@ describe('collate:deploy with the fixture chart on the local control plane', () 
     const since = Date.now();
     expect((await run()).outputs.revision).toBe(1);
     expect(
-      kubernetesWrites({ since, user: BACKSTAGE_SERVICE_ACCOUNT }),
+      kubernetesWrites({ since, user: BACKSTAGE_SERVICE_ACCOUNT, namespace }),
     ).toEqual([]);
     const changed = await run({
       env: { ARGO_WORKFLOW_MEMORY_LIMIT: '8192Mi' },

@@ -42,7 +42,7 @@ describe('collate:kubernetes:prepare against the local API server', () => {
     searchSecretKey: 'password',
   };
   const writes = (since: number) =>
-    kubernetesWrites({ since, user: BACKSTAGE_SERVICE_ACCOUNT });
+    kubernetesWrites({ since, user: BACKSTAGE_SERVICE_ACCOUNT, namespace });
 
   afterAll(() =>
     core.deleteNamespace({ name: namespace }).catch(() => undefined),
