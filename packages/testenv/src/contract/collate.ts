@@ -21,6 +21,7 @@ import {
   type ServerResponse,
   type Server,
 } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
@@ -103,6 +104,8 @@ export interface RunnerState {
 }
 
 export interface CollateContractOptions {
+  /** PEM certificate and key: serve HTTPS (Collate is reached over https in production). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   port?: number;
   host?: string;
   version?: string;
@@ -427,14 +430,19 @@ export async function startCollateContractServer(
     }
   }
 
-  const server: Server = createServer((req, res) => void handle(req, res));
+  const server: Server = options.tls
+    ? createHttpsServer(
+        { cert: options.tls.cert, key: options.tls.key },
+        (req, res) => void handle(req, res),
+      )
+    : createServer((req, res) => void handle(req, res));
   await new Promise<void>(resolve =>
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
   );
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     issueToken(bot = 'ingestion-bot', expiresInSeconds = 3600) {
       const now = Math.floor(Date.now() / 1000);
       return signJwt(

@@ -12,6 +12,8 @@ import {
   terraformFixturePath,
   backstageKubernetesConfig,
   startArmContractServer,
+  startCollateContractServer,
+  type CollateContractServer,
   testEnv,
   type ArmContractServer,
 } from '@internal/testenv';
@@ -21,6 +23,9 @@ import { createCollateActions } from './index';
 
 /** Every action's documented examples, executed in order against the local environment, outputs wired forward. */
 const EXAMPLES_STATE_BUCKET = `tfstate-examples-${Date.now()}`;
+
+/** Overrides known only once the environment runs (contract server URLs). */
+const RUNTIME_OVERRIDES: Record<string, Record<string, unknown>> = {};
 
 // Chart repositories and Azure state storage cannot be reached here: Helm examples install the fixture chart of
 // the same name, the Terraform example keeps its state in S3 on moto.
@@ -32,6 +37,11 @@ const LOCAL_CHARTS: Record<string, Record<string, unknown>> = {
   },
   'collate:deploy': {
     chart: chartPath('openmetadata'),
+    repo: '',
+    timeoutSeconds: 120,
+  },
+  'collate:runner:register': {
+    chart: chartPath('hybrid-ingestion-runner'),
     repo: '',
     timeoutSeconds: 120,
   },
@@ -54,9 +64,10 @@ const LOCAL_CHARTS: Record<string, Record<string, unknown>> = {
 
 describe('action examples', () => {
   let arm: ArmContractServer;
+  let collate: CollateContractServer;
   let actions: Map<string, TemplateAction<any, any, any>>;
   const outputs: Record<string, Record<string, unknown>> = {};
-  const secrets = {
+  const secrets: Record<string, string> = {
     databasePassword: 'example-db-password',
     searchPassword: 'example-search-password',
     argoDbPassword: 'example-argo-db-password',
@@ -79,6 +90,7 @@ describe('action examples', () => {
     'collate:deploy',
     'aws:ecr:pull-secret',
     'terraform:apply',
+    'collate:runner:register',
   ];
 
   beforeAll(async () => {
@@ -116,6 +128,15 @@ describe('action examples', () => {
         terraform: { binary: testEnv.tofuBin() },
       },
     });
+    // The runner example registers with the Collate contract server, which sees the runner connect.
+    collate = await startCollateContractServer({ tls: testEnv.tls() });
+    collate.connectRunner('acme-aks-runner', 1000);
+    RUNTIME_OVERRIDES['collate:runner:register'] = {
+      serverHost: collate.url,
+      pollIntervalSeconds: 1,
+      waitTimeoutSeconds: 30,
+    };
+    secrets.ingestionBotToken = collate.issueToken('ingestion-bot');
     // The Terraform example's S3 state backend reaches moto through the AWS SDK's standard environment.
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_S3: aws.endpoint,
@@ -138,7 +159,10 @@ describe('action examples', () => {
         if (e.name !== 'ResourceInUseException') throw e;
       });
   });
-  afterAll(() => arm.close());
+  afterAll(async () => {
+    await arm.close();
+    await collate.close();
+  });
 
   /** Resolves `${{ steps.x.output.y }}`, `${{ steps["x"].output.y }}` and `${{ secrets.x }}` like the scaffolder. */
   function resolve(value: unknown): unknown {
@@ -151,7 +175,7 @@ describe('action examples', () => {
       );
       if (step) return outputs[step[1] ?? step[2]]?.[step[3]];
       const secret = expr.match(/^secrets\.(\w+)$/);
-      if (secret) return secrets[secret[1] as keyof typeof secrets];
+      if (secret) return secrets[secret[1]];
       throw new Error(`unsupported expression ${expr}`);
     }
     if (Array.isArray(value)) return value.map(resolve);
@@ -185,6 +209,7 @@ describe('action examples', () => {
           const input = {
             ...(resolve(step.input) as Record<string, unknown>),
             ...LOCAL_CHARTS[id],
+            ...RUNTIME_OVERRIDES[id],
           };
           for (const [k, v] of Object.entries(input))
             expect(v === undefined ? `${k} unresolved` : k).toBe(k);

@@ -16,6 +16,7 @@ import { createArgoInstallAction } from './helm/argoInstall';
 import { createCollateDeployAction } from './helm/collateDeploy';
 import { createAwsEcrPullSecretAction } from '../ecr/pullSecretAction';
 import { createTerraformApplyAction } from './terraform/terraformApply';
+import { createCollateRunnerRegisterAction } from './helm/runnerRegister';
 
 export interface CollateActionsOptions {
   config: Config;
@@ -47,5 +48,6 @@ export function createCollateActions(
     createCollateDeployAction(options),
     createAwsEcrPullSecretAction(options),
     createTerraformApplyAction(options),
+    createCollateRunnerRegisterAction(options),
   ];
 }

@@ -1,0 +1,383 @@
+import type { Config } from '@backstage/config';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { AppsV1Api, type KubernetesObject } from '@kubernetes/client-node';
+import { applyObjects } from '../../lib/apply';
+import { withDefaults } from '../../lib/defaults';
+import { kubeConfigFor } from '../../lib/kubernetes';
+import {
+  assertDnsLabel,
+  assertGuid,
+  assertHttpsUrl,
+  fail,
+} from '../../lib/validation';
+import { ensureRelease } from './release';
+import { examples } from './runnerRegister.examples';
+
+export const RUNNER_DEFAULTS = {
+  namespace: 'hybrid-ingestion-runner',
+  release: 'hybrid-ingestion-runner',
+  chart: 'hybrid-ingestion-runner',
+  secretsManager: 'kubernetes' as const,
+  ingestionServiceAccount: 'ingestion',
+  installArgo: true,
+  waitTimeoutSeconds: 300,
+  pollIntervalSeconds: 5,
+  timeoutSeconds: 600,
+};
+
+export interface RunnerState {
+  podsReady: string;
+  connected: boolean;
+  lastSeen?: string;
+  reason: string;
+}
+
+/** The runner's state: its pods (Kubernetes) and its connection (the Collate API, with the bot token). */
+async function runnerState(options: {
+  apps: AppsV1Api;
+  namespace: string;
+  release: string;
+  serverHost: string;
+  agentId: string;
+  token: string;
+}): Promise<RunnerState> {
+  const deployment = await options.apps
+    .readNamespacedDeployment({
+      name: options.release,
+      namespace: options.namespace,
+    })
+    .catch(() => undefined);
+  const ready = deployment?.status?.readyReplicas ?? 0;
+  const desired = deployment?.spec?.replicas ?? 1;
+  const podsReady = `${ready}/${desired}`;
+  const url = `${options.serverHost.replace(
+    /\/+$/,
+    '',
+  )}/api/v1/ingestionRunners/name/${encodeURIComponent(options.agentId)}`;
+  try {
+    const res = await fetch(url, {
+      headers: { Authorization: `Bearer ${options.token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (res.status === 404)
+      return {
+        podsReady,
+        connected: false,
+        reason: `Collate does not know runner ${options.agentId} yet`,
+      };
+    if (!res.ok)
+      return {
+        podsReady,
+        connected: false,
+        reason: `Collate answered HTTP ${res.status}`,
+      };
+    const body = (await res.json()) as {
+      connected?: boolean;
+      lastSeen?: number;
+    };
+    return {
+      podsReady,
+      connected: Boolean(body.connected) && ready >= 1,
+      ...(body.lastSeen
+        ? { lastSeen: new Date(body.lastSeen).toISOString() }
+        : {}),
+      reason: body.connected
+        ? `Collate reports runner ${options.agentId} connected`
+        : `Collate reports runner ${options.agentId} not connected`,
+    };
+  } catch (e) {
+    return {
+      podsReady,
+      connected: false,
+      reason: `Collate API not reachable: ${(e as Error).message}`,
+    };
+  }
+}
+
+/**
+ * `collate:runner:register`: installs the Collate Hybrid Ingestion Runner (guide 002) and waits until it is
+ * connected. The ingestion-bot JWT goes into a Kubernetes secret the chart references; it is never in values on
+ * disk, on a command line, in logs or outputs.
+ * @public
+ */
+export function createCollateRunnerRegisterAction(options: { config: Config }) {
+  return createTemplateAction({
+    id: 'collate:runner:register',
+    description:
+      'Installs the Collate Hybrid Ingestion Runner with Helm (agentId, server host, the ingestion-bot JWT from a secret, Kubernetes / Azure Key Vault / AWS secrets manager, Argo by the chart or reused), then waits, bounded, until its pods are ready and Collate reports it connected.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: z =>
+          z
+            .string()
+            .min(1)
+            .describe(
+              'Cluster name as configured under kubernetes.clusterLocatorMethods',
+            ),
+        namespace: z =>
+          z
+            .string()
+            .default(RUNNER_DEFAULTS.namespace)
+            .describe('Namespace of the runner'),
+        release: z =>
+          z.string().default(RUNNER_DEFAULTS.release).describe('Release name'),
+        chart: z =>
+          z
+            .string()
+            .default(RUNNER_DEFAULTS.chart)
+            .describe(
+              "Chart name in Collate's repository, or a local chart path",
+            ),
+        repo: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "Collate's chart repository URL (as Collate provides it); empty for a local chart path",
+            ),
+        version: z => z.string().optional().describe('Chart version'),
+        agentId: z =>
+          z
+            .string()
+            .describe(
+              'The runner id shown under Settings → Preferences → Ingestion Runners',
+            ),
+        serverHost: z =>
+          z.string().describe('Collate URL, e.g. https://acme.getcollate.io'),
+        authToken: z =>
+          z
+            .string()
+            .describe(
+              'The ingestion-bot JWT (Settings → Bots → ingestion-bot): ${{ secrets.ingestionBotToken }}',
+            ),
+        secretsManager: z =>
+          z
+            .enum(['kubernetes', 'azure-kv', 'aws'])
+            .default(RUNNER_DEFAULTS.secretsManager)
+            .describe('Where connection secrets live'),
+        azureKeyVault: z =>
+          z
+            .object({
+              vaultName: z.string().describe('Key Vault name'),
+              clientId: z
+                .string()
+                .describe(
+                  'Client id of the identity with Key Vault Secrets Officer (federated with the ingestion service account)',
+                ),
+            })
+            .optional()
+            .describe("For secretsManager 'azure-kv' (guide 002)"),
+        installArgo: z =>
+          z
+            .boolean()
+            .default(RUNNER_DEFAULTS.installArgo)
+            .describe(
+              'Install Argo Workflows with the chart (false: reuse an existing one)',
+            ),
+        waitTimeoutSeconds: z =>
+          z
+            .number()
+            .int()
+            .min(0)
+            .max(3600)
+            .default(RUNNER_DEFAULTS.waitTimeoutSeconds)
+            .describe(
+              'How long to wait for the runner to connect (0: do not wait)',
+            ),
+        pollIntervalSeconds: z =>
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(60)
+            .default(RUNNER_DEFAULTS.pollIntervalSeconds)
+            .describe('Interval between connection checks'),
+        timeoutSeconds: z =>
+          z
+            .number()
+            .int()
+            .min(30)
+            .max(3600)
+            .default(RUNNER_DEFAULTS.timeoutSeconds)
+            .describe('Helm --timeout'),
+      },
+      output: {
+        agentId: z => z.string().describe('The runner id'),
+        connected: z =>
+          z.boolean().describe('Whether Collate reports the runner connected'),
+        podsReady: z => z.string().describe('Ready/desired runner pods'),
+        lastSeen: z =>
+          z
+            .string()
+            .optional()
+            .describe('When Collate last saw the runner (ISO 8601)'),
+        release: z => z.string().describe('Helm release name'),
+        revision: z => z.number().describe('Release revision'),
+      },
+    },
+    async handler(ctx) {
+      const input = withDefaults(ctx.input, RUNNER_DEFAULTS);
+      assertDnsLabel('namespace', input.namespace);
+      assertDnsLabel('release', input.release);
+      if (!/^[a-zA-Z0-9][\w.-]{0,62}$/.test(input.agentId))
+        fail(
+          'agentId',
+          `'${input.agentId}' must be 1-63 letters, digits, '.', '_' or '-'`,
+        );
+      assertHttpsUrl('serverHost', input.serverHost);
+      if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(input.authToken))
+        fail(
+          'authToken',
+          'must be a JWT (header.payload.signature); pass ${{ secrets.ingestionBotToken }}',
+        );
+      if (input.secretsManager === 'azure-kv') {
+        if (!input.azureKeyVault)
+          fail('azureKeyVault', "required when secretsManager is 'azure-kv'");
+        if (
+          !/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(
+            input.azureKeyVault.vaultName,
+          )
+        )
+          fail(
+            'azureKeyVault.vaultName',
+            'must be 3-24 letters, digits and hyphens, starting with a letter',
+          );
+        assertGuid('azureKeyVault.clientId', input.azureKeyVault.clientId);
+      }
+      const repo = ctx.input.repo || undefined;
+      if (!repo && !input.chart.includes('/'))
+        fail(
+          'repo',
+          "give Collate's chart repository URL, or a local chart path in 'chart'",
+        );
+
+      const kc = kubeConfigFor(options.config, input.cluster);
+      const dryRun = Boolean(ctx.isDryRun);
+      const tokenSecret = `${input.release}-auth`;
+      await applyObjects(
+        kc,
+        [
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: input.namespace },
+          },
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            type: 'Opaque',
+            metadata: {
+              name: tokenSecret,
+              namespace: input.namespace,
+              labels: { 'app.kubernetes.io/managed-by': 'backstage-collate' },
+            },
+            data: { token: Buffer.from(input.authToken).toString('base64') },
+          } as KubernetesObject,
+        ],
+        { dryRun, logger: ctx.logger },
+      );
+      const azureKv =
+        input.secretsManager === 'azure-kv' ? input.azureKeyVault! : undefined;
+      const values = {
+        config: {
+          agentId: input.agentId,
+          serverHost: input.serverHost,
+          authTokenSecret: { name: tokenSecret, key: 'token' },
+          secretsManager: {
+            provider: {
+              kubernetes: 'kubernetes',
+              'azure-kv': 'managed-azure-kv',
+              aws: 'managed-aws',
+            }[input.secretsManager],
+            ...(azureKv
+              ? { azureKeyVault: { vaultName: azureKv.vaultName } }
+              : {}),
+          },
+          ingestionPods: {
+            serviceAccount: {
+              name: RUNNER_DEFAULTS.ingestionServiceAccount,
+              ...(azureKv
+                ? {
+                    annotations: {
+                      'azure.workload.identity/client-id': azureKv.clientId,
+                    },
+                  }
+                : {}),
+            },
+            ...(azureKv
+              ? { labels: { 'azure.workload.identity/use': 'true' } }
+              : {}),
+          },
+        },
+        'argo-workflows': { enabled: input.installArgo },
+      };
+      const { revision } = await ensureRelease({
+        config: options.config,
+        kc,
+        logger: ctx.logger,
+        dryRun,
+        install: {
+          release: input.release,
+          namespace: input.namespace,
+          chart: input.chart,
+          repo,
+          version: input.version,
+          values,
+          timeoutSeconds: input.timeoutSeconds,
+        },
+        checkpoint: (key, fn) =>
+          ctx.checkpoint({
+            key: `collate.runner.${input.cluster}.${key}`,
+            fn: fn as () => Promise<any>,
+          }),
+      });
+      ctx.output('agentId', input.agentId);
+      ctx.output('release', input.release);
+      ctx.output('revision', revision);
+      if (dryRun) {
+        ctx.output('connected', false);
+        ctx.output('podsReady', '0/1');
+        return;
+      }
+
+      const apps = kc.makeApiClient(AppsV1Api);
+      const deadline = Date.now() + input.waitTimeoutSeconds * 1000;
+      let state = await runnerState({
+        apps,
+        namespace: input.namespace,
+        release: input.release,
+        serverHost: input.serverHost,
+        agentId: input.agentId,
+        token: input.authToken,
+      });
+      while (!state.connected && Date.now() < deadline) {
+        ctx.logger.info(
+          `waiting for runner ${input.agentId}: pods ${state.podsReady}, ${state.reason}`,
+        );
+        await new Promise(r => setTimeout(r, input.pollIntervalSeconds * 1000));
+        state = await runnerState({
+          apps,
+          namespace: input.namespace,
+          release: input.release,
+          serverHost: input.serverHost,
+          agentId: input.agentId,
+          token: input.authToken,
+        });
+      }
+      ctx.output('connected', state.connected);
+      ctx.output('podsReady', state.podsReady);
+      if (state.lastSeen) ctx.output('lastSeen', state.lastSeen);
+      if (!state.connected && input.waitTimeoutSeconds > 0) {
+        throw new Error(
+          `Runner ${input.agentId} did not connect within ${input.waitTimeoutSeconds} s (pods ready ${state.podsReady}; ${state.reason}). ` +
+            'Check the runner pod logs, that the ingestion-bot token is current, and that the cluster can reach the Collate server.',
+        );
+      }
+      ctx.logger.info(
+        `runner ${input.agentId} connected (pods ${state.podsReady})`,
+      );
+    },
+  });
+}
