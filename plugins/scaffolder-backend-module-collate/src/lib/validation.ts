@@ -164,6 +164,18 @@ export function assertIamRoleName(field: string, value: string): void {
   }
 }
 
+/** IAM role ARNs. */
+export function assertRoleArn(field: string, value: string): void {
+  if (
+    !/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(value)
+  ) {
+    fail(
+      field,
+      `'${value}' is not an IAM role ARN such as arn:aws:iam::123456789012:role/collate-ingestion-role`,
+    );
+  }
+}
+
 /** IAM managed policy ARNs. */
 export function assertPolicyArn(field: string, value: string): void {
   if (

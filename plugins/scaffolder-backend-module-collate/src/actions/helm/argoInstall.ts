@@ -6,17 +6,20 @@ import { withDefaults } from '../../lib/defaults';
 import { kubeConfigFor } from '../../lib/kubernetes';
 import {
   assertAwsRegion,
+  assertRoleArn,
   assertBucketName,
   assertContainerName,
-  assertDnsLabel,
   assertGuid,
   fail,
 } from '../../lib/validation';
 import { ARGO_DEFAULTS, renderArgoValues } from './argoValues';
-import { ensureRelease } from './release';
+import {
+  chartRepo,
+  installRelease,
+  releaseInputSchema,
+  validateReleaseInput,
+} from './releaseInput';
 import { examples } from './argoInstall.examples';
-
-const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 /**
  * `argo:install`: Argo Workflows with Helm (chart argo/argo-workflows 0.45.23), values per cloud exactly as guides
@@ -32,40 +35,11 @@ export function createArgoInstallAction(options: { config: Config }) {
     supportsDryRun: true,
     schema: {
       input: {
-        cluster: z =>
-          z
-            .string()
-            .min(1)
-            .describe(
-              'Cluster name as configured under kubernetes.clusterLocatorMethods',
-            ),
-        namespace: z =>
-          z
-            .string()
-            .default(ARGO_DEFAULTS.namespace)
-            .describe('Namespace (guides: argo-workflows)'),
-        release: z =>
-          z
-            .string()
-            .default(ARGO_DEFAULTS.release)
-            .describe('Release name (guides: argo-workflows)'),
-        chart: z =>
-          z
-            .string()
-            .default(ARGO_DEFAULTS.chart)
-            .describe('Chart name in the repository, or a local chart path'),
-        repo: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              `Chart repository URL (default ${ARGO_DEFAULTS.repo}); empty for a local chart path`,
-            ),
-        version: z =>
-          z
-            .string()
-            .default(ARGO_DEFAULTS.version)
-            .describe('Chart version (guides: 0.45.23, application 3.7.1)'),
+        ...releaseInputSchema({
+          ...ARGO_DEFAULTS,
+          chartDescription:
+            'Chart name in the repository (guides: argo/argo-workflows 0.45.23)',
+        }),
         cloud: z =>
           z
             .enum(['azure', 'aws'])
@@ -133,14 +107,6 @@ export function createArgoInstallAction(options: { config: Config }) {
             .describe(
               'Enable Prometheus ServiceMonitors for controller and server',
             ),
-        timeoutSeconds: z =>
-          z
-            .number()
-            .int()
-            .min(30)
-            .max(3600)
-            .default(ARGO_DEFAULTS.timeoutSeconds)
-            .describe('Helm --timeout'),
       },
       output: {
         release: z => z.string().describe('Helm release name'),
@@ -159,8 +125,7 @@ export function createArgoInstallAction(options: { config: Config }) {
     },
     async handler(ctx) {
       const input = withDefaults(ctx.input, ARGO_DEFAULTS);
-      assertDnsLabel('namespace', input.namespace);
-      assertDnsLabel('release', input.release);
+      validateReleaseInput(input);
       if (input.cloud === 'azure') {
         if (!input.azure) fail('azure', "required when cloud is 'azure'");
         assertGuid('azure.controllerClientId', input.azure.controllerClientId);
@@ -173,19 +138,14 @@ export function createArgoInstallAction(options: { config: Config }) {
         assertContainerName('azure.container', input.azure.container);
       } else {
         if (!input.aws) fail('aws', "required when cloud is 'aws'");
-        if (!ROLE_ARN.test(input.aws.controllerRoleArn))
-          fail('aws.controllerRoleArn', 'must be an IAM role ARN');
-        if (!ROLE_ARN.test(input.aws.serverRoleArn))
-          fail('aws.serverRoleArn', 'must be an IAM role ARN');
+        assertRoleArn('aws.controllerRoleArn', input.aws.controllerRoleArn);
+        assertRoleArn('aws.serverRoleArn', input.aws.serverRoleArn);
         assertBucketName('aws.bucket', input.aws.bucket);
         assertAwsRegion('aws.region', input.aws.region);
       }
       if (input.persistence && !/^[A-Za-z0-9.-]+$/.test(input.persistence.host))
         fail('persistence.host', 'must be a host name');
-      const repo =
-        ctx.input.repo === undefined
-          ? ARGO_DEFAULTS.repo
-          : ctx.input.repo || undefined;
+      const repo = chartRepo(ctx.input.repo, ARGO_DEFAULTS.repo);
 
       const kc = kubeConfigFor(options.config, input.cluster);
       const dryRun = Boolean(ctx.isDryRun);
@@ -228,25 +188,13 @@ export function createArgoInstallAction(options: { config: Config }) {
         },
         serviceMonitor: input.serviceMonitor,
       });
-      const { revision } = await ensureRelease({
+      const revision = await installRelease(ctx, {
         config: options.config,
         kc,
-        logger: ctx.logger,
-        dryRun,
-        install: {
-          release: input.release,
-          namespace: input.namespace,
-          chart: input.chart,
-          repo,
-          version: input.version,
-          values,
-          timeoutSeconds: input.timeoutSeconds,
-        },
-        checkpoint: (key, fn) =>
-          ctx.checkpoint({
-            key: `argo.install.${input.cluster}.${key}`,
-            fn: fn as () => Promise<any>,
-          }),
+        input,
+        repo,
+        values,
+        checkpointPrefix: 'argo.install',
       });
       ctx.output('release', input.release);
       ctx.output('namespace', input.namespace);

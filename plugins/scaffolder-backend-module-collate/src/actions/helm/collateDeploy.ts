@@ -4,9 +4,9 @@ import { withDefaults } from '../../lib/defaults';
 import { kubeConfigFor } from '../../lib/kubernetes';
 import {
   assertAwsRegion,
+  assertRoleArn,
   assertBucketName,
   assertContainerName,
-  assertDnsLabel,
   assertGuid,
   assertStorageAccountName,
   fail,
@@ -16,11 +16,15 @@ import {
   COLLATE_ENV_TABLE,
   renderCollateValues,
 } from './collateValues';
-import { ensureRelease } from './release';
+import {
+  chartRepo,
+  installRelease,
+  releaseInputSchema,
+  validateReleaseInput,
+} from './releaseInput';
 import { examples } from './collateDeploy.examples';
 
 const HOST = /^[A-Za-z0-9.-]+$/;
-const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 /**
  * `collate:deploy`: the Collate (openmetadata) Helm release with the guides' values: search engine, database,
@@ -37,40 +41,11 @@ export function createCollateDeployAction(options: { config: Config }) {
     supportsDryRun: true,
     schema: {
       input: {
-        cluster: z =>
-          z
-            .string()
-            .min(1)
-            .describe(
-              'Cluster name as configured under kubernetes.clusterLocatorMethods',
-            ),
-        namespace: z =>
-          z
-            .string()
-            .default(COLLATE_DEFAULTS.namespace)
-            .describe('Namespace (guides: collate)'),
-        release: z =>
-          z
-            .string()
-            .default(COLLATE_DEFAULTS.release)
-            .describe('Release name (guides: openmetadata)'),
-        chart: z =>
-          z
-            .string()
-            .default(COLLATE_DEFAULTS.chart)
-            .describe('Chart name in the repository, or a local chart path'),
-        repo: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              `Chart repository URL (default ${COLLATE_DEFAULTS.repo}); empty for a local chart path`,
-            ),
-        version: z =>
-          z
-            .string()
-            .optional()
-            .describe("Chart version; default the repository's latest"),
+        ...releaseInputSchema({
+          ...COLLATE_DEFAULTS,
+          chartDescription:
+            'Chart name in the repository (guides: open-metadata/openmetadata)',
+        }),
         cloud: z =>
           z
             .enum(['azure', 'aws'])
@@ -185,14 +160,6 @@ export function createCollateDeployAction(options: { config: Config }) {
             .boolean()
             .default(false)
             .describe('Enable the Prometheus ServiceMonitor (metrics on 8586)'),
-        timeoutSeconds: z =>
-          z
-            .number()
-            .int()
-            .min(30)
-            .max(3600)
-            .default(COLLATE_DEFAULTS.timeoutSeconds)
-            .describe('Helm --timeout'),
       },
       output: {
         release: z => z.string().describe('Helm release name'),
@@ -206,8 +173,7 @@ export function createCollateDeployAction(options: { config: Config }) {
     },
     async handler(ctx) {
       const input = withDefaults(ctx.input, COLLATE_DEFAULTS);
-      assertDnsLabel('namespace', input.namespace);
-      assertDnsLabel('release', input.release);
+      validateReleaseInput(input);
       if (!HOST.test(input.search.host))
         fail('search.host', `'${input.search.host}' is not a host name`);
       if (!HOST.test(input.database.host))
@@ -249,15 +215,11 @@ export function createCollateDeployAction(options: { config: Config }) {
         assertContainerName('azure.container', input.azure.container);
       } else {
         if (!input.aws) fail('aws', "required when cloud is 'aws'");
-        if (!ROLE_ARN.test(input.aws.serverRoleArn))
-          fail('aws.serverRoleArn', 'must be an IAM role ARN');
+        assertRoleArn('aws.serverRoleArn', input.aws.serverRoleArn);
         assertBucketName('aws.bucket', input.aws.bucket);
         assertAwsRegion('aws.region', input.aws.region);
       }
-      const repo =
-        ctx.input.repo === undefined
-          ? COLLATE_DEFAULTS.repo
-          : ctx.input.repo || undefined;
+      const repo = chartRepo(ctx.input.repo, COLLATE_DEFAULTS.repo);
       const values = renderCollateValues({
         cloud: input.cloud,
         namespace: input.namespace,
@@ -272,25 +234,13 @@ export function createCollateDeployAction(options: { config: Config }) {
         serviceMonitor: input.serviceMonitor,
       });
       const kc = kubeConfigFor(options.config, input.cluster);
-      const { revision } = await ensureRelease({
+      const revision = await installRelease(ctx, {
         config: options.config,
         kc,
-        logger: ctx.logger,
-        dryRun: Boolean(ctx.isDryRun),
-        install: {
-          release: input.release,
-          namespace: input.namespace,
-          chart: input.chart,
-          repo,
-          version: input.version,
-          values,
-          timeoutSeconds: input.timeoutSeconds,
-        },
-        checkpoint: (key, fn) =>
-          ctx.checkpoint({
-            key: `collate.deploy.${input.cluster}.${key}`,
-            fn: fn as () => Promise<any>,
-          }),
+        input,
+        repo,
+        values,
+        checkpointPrefix: 'collate.deploy',
       });
       ctx.output('release', input.release);
       ctx.output('namespace', input.namespace);

@@ -4,13 +4,13 @@ import { AppsV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import { applyObjects } from '../../lib/apply';
 import { withDefaults } from '../../lib/defaults';
 import { kubeConfigFor } from '../../lib/kubernetes';
+import { assertGuid, assertHttpsUrl, fail } from '../../lib/validation';
 import {
-  assertDnsLabel,
-  assertGuid,
-  assertHttpsUrl,
-  fail,
-} from '../../lib/validation';
-import { ensureRelease } from './release';
+  chartRepo,
+  installRelease,
+  releaseInputSchema,
+  validateReleaseInput,
+} from './releaseInput';
 import { examples } from './runnerRegister.examples';
 
 export const RUNNER_DEFAULTS = {
@@ -109,35 +109,10 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
     supportsDryRun: true,
     schema: {
       input: {
-        cluster: z =>
-          z
-            .string()
-            .min(1)
-            .describe(
-              'Cluster name as configured under kubernetes.clusterLocatorMethods',
-            ),
-        namespace: z =>
-          z
-            .string()
-            .default(RUNNER_DEFAULTS.namespace)
-            .describe('Namespace of the runner'),
-        release: z =>
-          z.string().default(RUNNER_DEFAULTS.release).describe('Release name'),
-        chart: z =>
-          z
-            .string()
-            .default(RUNNER_DEFAULTS.chart)
-            .describe(
-              "Chart name in Collate's repository, or a local chart path",
-            ),
-        repo: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "Collate's chart repository URL (as Collate provides it); empty for a local chart path",
-            ),
-        version: z => z.string().optional().describe('Chart version'),
+        ...releaseInputSchema({
+          ...RUNNER_DEFAULTS,
+          chartDescription: "Chart name in Collate's repository",
+        }),
         agentId: z =>
           z
             .string()
@@ -194,14 +169,6 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
             .max(60)
             .default(RUNNER_DEFAULTS.pollIntervalSeconds)
             .describe('Interval between connection checks'),
-        timeoutSeconds: z =>
-          z
-            .number()
-            .int()
-            .min(30)
-            .max(3600)
-            .default(RUNNER_DEFAULTS.timeoutSeconds)
-            .describe('Helm --timeout'),
       },
       output: {
         agentId: z => z.string().describe('The runner id'),
@@ -219,8 +186,7 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
     },
     async handler(ctx) {
       const input = withDefaults(ctx.input, RUNNER_DEFAULTS);
-      assertDnsLabel('namespace', input.namespace);
-      assertDnsLabel('release', input.release);
+      validateReleaseInput(input);
       if (!/^[a-zA-Z0-9][\w.-]{0,62}$/.test(input.agentId))
         fail(
           'agentId',
@@ -246,7 +212,7 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
           );
         assertGuid('azureKeyVault.clientId', input.azureKeyVault.clientId);
       }
-      const repo = ctx.input.repo || undefined;
+      const repo = chartRepo(ctx.input.repo, undefined);
       if (!repo && !input.chart.includes('/'))
         fail(
           'repo',
@@ -313,25 +279,13 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
         },
         'argo-workflows': { enabled: input.installArgo },
       };
-      const { revision } = await ensureRelease({
+      const revision = await installRelease(ctx, {
         config: options.config,
         kc,
-        logger: ctx.logger,
-        dryRun,
-        install: {
-          release: input.release,
-          namespace: input.namespace,
-          chart: input.chart,
-          repo,
-          version: input.version,
-          values,
-          timeoutSeconds: input.timeoutSeconds,
-        },
-        checkpoint: (key, fn) =>
-          ctx.checkpoint({
-            key: `collate.runner.${input.cluster}.${key}`,
-            fn: fn as () => Promise<any>,
-          }),
+        input,
+        repo,
+        values,
+        checkpointPrefix: 'collate.runner',
       });
       ctx.output('agentId', input.agentId);
       ctx.output('release', input.release);

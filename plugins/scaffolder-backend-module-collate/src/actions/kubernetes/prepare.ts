@@ -7,6 +7,7 @@ import { withDefaults } from '../../lib/defaults';
 import { kubeConfigFor } from '../../lib/kubernetes';
 import {
   assertDnsLabel,
+  assertRoleArn,
   assertDnsSubdomain,
   assertGuid,
   fail,
@@ -173,16 +174,7 @@ function validate(input: PrepareInput) {
       throw new InputError(
         "Invalid input 'awsRoleArn': required when cloud is 'aws'",
       );
-    if (
-      !/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(
-        input.awsRoleArn,
-      )
-    ) {
-      fail(
-        'awsRoleArn',
-        `'${input.awsRoleArn}' is not an IAM role ARN such as arn:aws:iam::123456789012:role/collate-ingestion-role`,
-      );
-    }
+    assertRoleArn('awsRoleArn', input.awsRoleArn);
   }
 }
 

@@ -1,0 +1,132 @@
+import type { Config } from '@backstage/config';
+import type { ActionContext } from '@backstage/plugin-scaffolder-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { z as zod } from 'zod/v3';
+import { assertDnsLabel } from '../../lib/validation';
+import { ensureRelease } from './release';
+
+/** Where a Helm action installs what: the input every Helm action has. */
+export interface ReleaseInput {
+  cluster: string;
+  namespace: string;
+  release: string;
+  chart: string;
+  repo?: string;
+  version?: string;
+  timeoutSeconds: number;
+}
+
+export interface ReleaseDefaults {
+  namespace: string;
+  release: string;
+  chart: string;
+  /** The chart repository; none for charts that only come from a given repo or path. */
+  repo?: string;
+  version?: string;
+  timeoutSeconds: number;
+  /** How the chart's source is described to users. */
+  chartDescription: string;
+}
+
+/** The zod-callback schema of ReleaseInput, documented with one action's defaults. */
+export function releaseInputSchema(d: ReleaseDefaults) {
+  return {
+    cluster: (z: typeof zod) =>
+      z
+        .string()
+        .min(1)
+        .describe(
+          'Cluster name as configured under kubernetes.clusterLocatorMethods',
+        ),
+    namespace: (z: typeof zod) =>
+      z
+        .string()
+        .default(d.namespace)
+        .describe(`Namespace (default ${d.namespace})`),
+    release: (z: typeof zod) =>
+      z
+        .string()
+        .default(d.release)
+        .describe(`Release name (default ${d.release})`),
+    chart: (z: typeof zod) =>
+      z
+        .string()
+        .default(d.chart)
+        .describe(`${d.chartDescription}, or a local chart path`),
+    repo: (z: typeof zod) =>
+      z
+        .string()
+        .optional()
+        .describe(
+          d.repo
+            ? `Chart repository URL (default ${d.repo}); empty for a local chart path`
+            : 'Chart repository URL; empty for a local chart path',
+        ),
+    version: (z: typeof zod) =>
+      (d.version
+        ? z.string().default(d.version)
+        : z.string().optional()
+      ).describe(
+        d.version
+          ? `Chart version (default ${d.version})`
+          : 'Chart version; default the latest',
+      ),
+    timeoutSeconds: (z: typeof zod) =>
+      z
+        .number()
+        .int()
+        .min(30)
+        .max(3600)
+        .default(d.timeoutSeconds)
+        .describe('Helm --timeout'),
+  };
+}
+
+export function validateReleaseInput(input: ReleaseInput): void {
+  assertDnsLabel('namespace', input.namespace);
+  assertDnsLabel('release', input.release);
+}
+
+/** The repository to pass to helm: the default when not given, none when given empty (a local chart path). */
+export function chartRepo(
+  given: string | undefined,
+  defaultRepo: string | undefined,
+): string | undefined {
+  return given === undefined ? defaultRepo : given || undefined;
+}
+
+/** Installs the release for an action (see ensureRelease); returns its revision. */
+export async function installRelease(
+  ctx: ActionContext<any, any>,
+  options: {
+    config: Config;
+    kc: KubeConfig;
+    input: ReleaseInput;
+    repo: string | undefined;
+    values: Record<string, unknown>;
+    checkpointPrefix: string;
+  },
+): Promise<number> {
+  const { input } = options;
+  const { revision } = await ensureRelease({
+    config: options.config,
+    kc: options.kc,
+    logger: ctx.logger,
+    dryRun: Boolean(ctx.isDryRun),
+    install: {
+      release: input.release,
+      namespace: input.namespace,
+      chart: input.chart,
+      repo: options.repo,
+      version: input.version,
+      values: options.values,
+      timeoutSeconds: input.timeoutSeconds,
+    },
+    checkpoint: (key, fn) =>
+      ctx.checkpoint({
+        key: `${options.checkpointPrefix}.${input.cluster}.${key}`,
+        fn: fn as () => Promise<any>,
+      }),
+  });
+  return revision;
+}
