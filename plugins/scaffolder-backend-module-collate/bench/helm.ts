@@ -16,18 +16,7 @@ import {
   testEnv,
   TEST_CLUSTER_NAME,
 } from '@internal/testenv';
-import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
-import { createCollateActions } from '../src/actions';
-
-const silent = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return silent;
-  },
-};
+import { actionRunner } from './lib';
 
 async function main() {
   const collate = await startCollateContractServer({ tls: testEnv.tls() });
@@ -35,21 +24,7 @@ async function main() {
     kubernetes: backstageKubernetesConfig(),
     collate: { helm: { binary: testEnv.helmBin() } },
   });
-  const actions = new Map<string, TemplateAction<any, any, any>>(
-    createCollateActions({ config }).map(a => [a.id, a]),
-  );
-  const run = async (id: string, input: Record<string, unknown>) => {
-    const outputs: Record<string, any> = {};
-    await actions.get(id)!.handler({
-      input,
-      logger: silent,
-      output: (k: string, v: unknown) => (outputs[k] = v),
-      checkpoint: async ({ fn }: { fn: () => Promise<unknown> }) => fn(),
-      isDryRun: false,
-      secrets: {},
-    } as never);
-    return outputs;
-  };
+  const run = actionRunner(config);
   const suffix = randomBytes(3).toString('hex');
   const namespaces: string[] = [];
   const local = (chart: string) => ({

@@ -21,18 +21,7 @@ import {
   testEnv,
   TEST_CLUSTER_NAME,
 } from '@internal/testenv';
-import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
-import { createCollateActions } from '../src/actions';
-
-const silent = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return silent;
-  },
-};
+import { actionRunner } from './lib';
 
 async function main() {
   const arm = await startArmContractServer({ tls: testEnv.tls() });
@@ -70,21 +59,7 @@ async function main() {
       },
     },
   });
-  const actions = new Map<string, TemplateAction<any, any, any>>(
-    createCollateActions({ config }).map(a => [a.id, a]),
-  );
-  const run = async (id: string, input: Record<string, unknown>) => {
-    const outputs: Record<string, any> = {};
-    await actions.get(id)!.handler({
-      input,
-      logger: silent,
-      output: (k: string, v: unknown) => (outputs[k] = v),
-      checkpoint: async ({ fn }: { fn: () => Promise<unknown> }) => fn(),
-      isDryRun: false,
-      secrets: {},
-    } as never);
-    return outputs;
-  };
+  const run = actionRunner(config);
 
   const aksNamespace = `collate-aks-${suffix}`;
   const eksNamespace = `collate-eks-${suffix}`;
