@@ -95,9 +95,8 @@ export async function ensureRelease(options: {
     if (plan.action === 'unchanged')
       return { revision: Number(plan.current!.revision), action: 'unchanged' };
     const revision = await options.checkpoint(
-      `helm.${install.namespace}.${install.release}.${
-        JSON.stringify(diff).length
-      }`,
+      // One install per release and step: a recovered task that already installed it skips straight on.
+      `helm.${install.namespace}.${install.release}`,
       async () => {
         await helm.recover(plan, install);
         const release = await helm.upgradeInstall(install);
