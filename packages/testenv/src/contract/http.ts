@@ -1,5 +1,5 @@
-// Small HTTP helpers shared by the contract servers. Node built-ins only, so the servers also run standalone
-// (`node src/contract/serve.ts`, Node 24 strips the types).
+// Small HTTP helpers shared by the contract servers. Node built-ins only, and only erasable TypeScript with
+// explicit `.ts` imports, so the servers can also be started by plain Node 24 (which strips the types).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 
