@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   adminKubeConfig,
   backstageKubernetesConfig,
@@ -122,6 +123,60 @@ describe('collate:deploy with the fixture chart on the local control plane', () 
       await expect(action.handler(ctx as never)).rejects.toThrow(
         /Invalid input 'env\./,
       );
+    }
+  });
+
+  it('reinstalls a release left pending-install by an interrupted first install', async () => {
+    const other = `${namespace}-p`;
+    const first = actionContext({ ...input, namespace: other } as never);
+    await action.handler(first.ctx as never);
+    // Mark the only revision pending-install, as an interrupted first `helm install` leaves it.
+    const name = 'sh.helm.release.v1.openmetadata.v1';
+    const s = await core.readNamespacedSecret({ name, namespace: other });
+    const release = JSON.parse(
+      gunzipSync(
+        Buffer.from(
+          Buffer.from(s.data!.release, 'base64').toString(),
+          'base64',
+        ),
+      ).toString(),
+    );
+    release.info.status = 'pending-install';
+    const encoded = Buffer.from(
+      gzipSync(Buffer.from(JSON.stringify(release))).toString('base64'),
+    ).toString('base64');
+    await core.replaceNamespacedSecret({
+      name,
+      namespace: other,
+      body: {
+        ...s,
+        metadata: {
+          ...s.metadata,
+          labels: { ...s.metadata!.labels, status: 'pending-install' },
+        },
+        data: { release: encoded },
+      },
+    });
+    try {
+      const { ctx, outputs, logger } = actionContext({
+        ...input,
+        namespace: other,
+      } as never);
+      await action.handler(ctx as never);
+      expect(
+        logger.lines.some(l =>
+          l.includes(
+            'is pending-install with no deployed revision: uninstalling it first',
+          ),
+        ),
+      ).toBe(true);
+      expect(outputs.revision).toBe(1);
+      const deployment = await admin
+        .makeApiClient(AppsV1Api)
+        .readNamespacedDeployment({ name: 'openmetadata', namespace: other });
+      expect(deployment.status?.readyReplicas).toBe(1);
+    } finally {
+      await core.deleteNamespace({ name: other }).catch(() => undefined);
     }
   });
 });
