@@ -44,14 +44,7 @@ async function main() {
   const config = new ConfigReader({
     kubernetes: backstageKubernetesConfig(),
     collate: {
-      azure: {
-        subscriptionId,
-        tenantId: arm.tenantId,
-        clientId: arm.clientId,
-        clientSecret: arm.clientSecret,
-        authorityHost: arm.url,
-        resourceManagerEndpoint: arm.url,
-      },
+      azure: arm.backstageConfig(subscriptionId),
       aws: {
         region: 'eu-west-1',
         endpoint: recorder.endpoint,

@@ -85,6 +85,15 @@ export interface ArmContractServer {
   throttle(path: RegExp, times: number, retryAfterSeconds?: number): void;
   setPrincipalReplicationDelay(ms: number): void;
   seedManagedCluster(cluster: SeedManagedCluster): void;
+  /** Backstage's `collate.azure` config that points the actions' Azure SDK clients at this server. */
+  backstageConfig(subscriptionId: string): {
+    subscriptionId: string;
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    authorityHost: string;
+    resourceManagerEndpoint: string;
+  };
   /** A stored resource by id (case-insensitive), for assertions. */
   resource(id: string): ArmResource | undefined;
   reset(): void;
@@ -1146,6 +1155,14 @@ export async function startArmContractServer(
         },
       });
     },
+    backstageConfig: subscriptionId => ({
+      subscriptionId,
+      tenantId,
+      clientId,
+      clientSecret,
+      authorityHost: baseUrl,
+      resourceManagerEndpoint: baseUrl,
+    }),
     resource: id => state.resources.get(key(id)),
     reset() {
       state = newState();

@@ -111,14 +111,7 @@ describe('action examples', () => {
     const config = new ConfigReader({
       kubernetes: k8s,
       collate: {
-        azure: {
-          subscriptionId,
-          tenantId: arm.tenantId,
-          clientId: arm.clientId,
-          clientSecret: arm.clientSecret,
-          authorityHost: arm.url,
-          resourceManagerEndpoint: arm.url,
-        },
+        azure: arm.backstageConfig(subscriptionId),
         aws: {
           region: 'eu-west-1',
           endpoint: aws.endpoint,

@@ -57,14 +57,7 @@ describe('collate:preflight against the local environment', () => {
     const config = new ConfigReader({
       kubernetes: backstageKubernetesConfig(),
       collate: {
-        azure: {
-          subscriptionId,
-          tenantId: arm.tenantId,
-          clientId: arm.clientId,
-          clientSecret: arm.clientSecret,
-          authorityHost: arm.url,
-          resourceManagerEndpoint: arm.url,
-        },
+        azure: arm.backstageConfig(subscriptionId),
       },
     });
     action = createCollatePreflightAction({

@@ -69,14 +69,7 @@ describe('Azure actions against the ARM contract server', () => {
     arm = await startArmContractServer({ tls: testEnv.tls() });
     const config = new ConfigReader({
       collate: {
-        azure: {
-          subscriptionId,
-          tenantId: arm.tenantId,
-          clientId: arm.clientId,
-          clientSecret: arm.clientSecret,
-          authorityHost: arm.url,
-          resourceManagerEndpoint: arm.url,
-        },
+        azure: arm.backstageConfig(subscriptionId),
       },
     });
     const azure = createAzureClients(config);
