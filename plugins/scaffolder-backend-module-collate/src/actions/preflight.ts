@@ -11,7 +11,7 @@ import { createConnection as createMysqlConnection } from 'mysql2/promise';
 import type { AzureClients } from '../lib/azure';
 import { resolveSubscription } from '../lib/azure';
 import { awsClientConfig } from '../lib/aws';
-import { kubeConfigFor, kubeMessage } from '../lib/kubernetes';
+import { clusterInput, kubeConfigFor, kubeMessage } from '../lib/kubernetes';
 import {
   assertAksName,
   assertEksClusterName,
@@ -140,13 +140,7 @@ export function createCollatePreflightAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        cluster: z =>
-          z
-            .string()
-            .min(1)
-            .describe(
-              'Cluster name as configured under kubernetes.clusterLocatorMethods',
-            ),
+        cluster: clusterInput,
         target: z =>
           z
             .enum(['server', 'runner'])

@@ -2,7 +2,7 @@ import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { applyObjects } from '../lib/apply';
 import { withDefaults } from '../lib/defaults';
-import { kubeConfigFor } from '../lib/kubernetes';
+import { clusterInput, kubeConfigFor } from '../lib/kubernetes';
 import { logChange } from '../lib/plan';
 import { assertDnsLabel, assertDnsSubdomain, fail } from '../lib/validation';
 import {
@@ -32,13 +32,7 @@ export function createAwsEcrPullSecretAction(options: { config: Config }) {
     supportsDryRun: true,
     schema: {
       input: {
-        cluster: z =>
-          z
-            .string()
-            .min(1)
-            .describe(
-              'Cluster name as configured under kubernetes.clusterLocatorMethods',
-            ),
+        cluster: clusterInput,
         namespace: z =>
           z
             .string()

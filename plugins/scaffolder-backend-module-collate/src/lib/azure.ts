@@ -9,6 +9,14 @@ import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { StorageManagementClient } from '@azure/arm-storage';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { InputError } from '@backstage/errors';
+import type { z as zod } from 'zod/v3';
+
+/** The `subscriptionId` input of every Azure action. */
+export const subscriptionIdInput = (z: typeof zod) =>
+  z
+    .string()
+    .optional()
+    .describe('Subscription; default collate.azure.subscriptionId');
 
 /** Azure clients built from `collate.azure` config (see config.d.ts). */
 export interface AzureClients {

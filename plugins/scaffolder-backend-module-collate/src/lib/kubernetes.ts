@@ -1,6 +1,16 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { z as zod } from 'zod/v3';
+
+/** The `cluster` input of every action that works on a cluster. */
+export const clusterInput = (z: typeof zod) =>
+  z
+    .string()
+    .min(1)
+    .describe(
+      'Cluster name as configured under kubernetes.clusterLocatorMethods',
+    );
 
 /** The field manager of every server-side apply this module makes. */
 export const FIELD_MANAGER = 'backstage-collate';

@@ -1,5 +1,9 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { type AzureClients, resolveSubscription } from '../../lib/azure';
+import {
+  type AzureClients,
+  resolveSubscription,
+  subscriptionIdInput,
+} from '../../lib/azure';
 import { logChange, planFor } from '../../lib/plan';
 import { assertAksName, assertResourceGroup } from '../../lib/validation';
 import { examples } from './aksWorkloadIdentity.examples';
@@ -20,11 +24,7 @@ export function createAzureAksWorkloadIdentityAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        subscriptionId: z =>
-          z
-            .string()
-            .optional()
-            .describe('Subscription; default collate.azure.subscriptionId'),
+        subscriptionId: subscriptionIdInput,
         resourceGroup: z =>
           z.string().describe('Resource group of the cluster'),
         clusterName: z => z.string().describe('AKS cluster name'),

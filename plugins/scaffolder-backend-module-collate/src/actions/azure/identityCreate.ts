@@ -3,6 +3,7 @@ import {
   type AzureClients,
   getOrUndefined,
   resolveSubscription,
+  subscriptionIdInput,
 } from '../../lib/azure';
 import { DRY_RUN_GUID } from '../../lib/ids';
 import { logChange, planFor } from '../../lib/plan';
@@ -30,11 +31,7 @@ export function createAzureIdentityCreateAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        subscriptionId: z =>
-          z
-            .string()
-            .optional()
-            .describe('Subscription; default collate.azure.subscriptionId'),
+        subscriptionId: subscriptionIdInput,
         resourceGroup: z =>
           z.string().describe('Resource group of the identity'),
         name: z => z.string().describe('Identity name, e.g. collate-ingestion'),

@@ -4,6 +4,7 @@ import {
   type AzureClients,
   listAll,
   resolveSubscription,
+  subscriptionIdInput,
 } from '../../lib/azure';
 import { KeyedMutex } from '../../lib/ids';
 import { logChange, planFor } from '../../lib/plan';
@@ -45,11 +46,7 @@ export function createAzureIdentityFederateAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        subscriptionId: z =>
-          z
-            .string()
-            .optional()
-            .describe('Subscription; default collate.azure.subscriptionId'),
+        subscriptionId: subscriptionIdInput,
         resourceGroup: z =>
           z.string().describe('Resource group of the identity'),
         identityName: z =>

@@ -3,6 +3,7 @@ import {
   type AzureClients,
   getOrUndefined,
   resolveSubscription,
+  subscriptionIdInput,
 } from '../../lib/azure';
 import { logChange, type PlannedChange } from '../../lib/plan';
 import {
@@ -36,11 +37,7 @@ export function createAzureStorageEnsureAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        subscriptionId: z =>
-          z
-            .string()
-            .optional()
-            .describe('Subscription; default collate.azure.subscriptionId'),
+        subscriptionId: subscriptionIdInput,
         resourceGroup: z =>
           z.string().describe('Resource group of the account'),
         accountName: z =>

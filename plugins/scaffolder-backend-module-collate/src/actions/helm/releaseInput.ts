@@ -1,3 +1,4 @@
+import { clusterInput } from '../../lib/kubernetes';
 import type { Config } from '@backstage/config';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -31,13 +32,7 @@ export interface ReleaseDefaults {
 /** The zod-callback schema of ReleaseInput, documented with one action's defaults. */
 export function releaseInputSchema(d: ReleaseDefaults) {
   return {
-    cluster: (z: typeof zod) =>
-      z
-        .string()
-        .min(1)
-        .describe(
-          'Cluster name as configured under kubernetes.clusterLocatorMethods',
-        ),
+    cluster: clusterInput,
     namespace: (z: typeof zod) =>
       z
         .string()

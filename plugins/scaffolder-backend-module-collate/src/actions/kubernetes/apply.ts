@@ -5,7 +5,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 import { applyObjects, validateObject } from '../../lib/apply';
-import { kubeConfigFor } from '../../lib/kubernetes';
+import { clusterInput, kubeConfigFor } from '../../lib/kubernetes';
 import { assertDnsLabel } from '../../lib/validation';
 import { examples } from './apply.examples';
 
@@ -59,13 +59,7 @@ export function createKubernetesApplyAction(options: { config: Config }) {
     supportsDryRun: true,
     schema: {
       input: {
-        cluster: z =>
-          z
-            .string()
-            .min(1)
-            .describe(
-              'Cluster name as configured under kubernetes.clusterLocatorMethods',
-            ),
+        cluster: clusterInput,
         manifests: z =>
           z
             .array(z.record(z.any()))

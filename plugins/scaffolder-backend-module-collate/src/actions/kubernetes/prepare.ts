@@ -4,7 +4,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { KubernetesObject, V1ObjectMeta } from '@kubernetes/client-node';
 import { applyObjects } from '../../lib/apply';
 import { withDefaults } from '../../lib/defaults';
-import { kubeConfigFor } from '../../lib/kubernetes';
+import { clusterInput, kubeConfigFor } from '../../lib/kubernetes';
 import {
   assertDnsLabel,
   assertRoleArn,
@@ -195,13 +195,7 @@ export function createCollateKubernetesPrepareAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        cluster: z =>
-          z
-            .string()
-            .min(1)
-            .describe(
-              'Cluster name as configured under kubernetes.clusterLocatorMethods',
-            ),
+        cluster: clusterInput,
         namespace: z =>
           z
             .string()
