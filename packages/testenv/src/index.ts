@@ -38,3 +38,17 @@ export {
   type IngestionPipeline,
   type PipelineStatus,
 } from './contract/collate.ts';
+export {
+  SEED_INSTANCE_ID,
+  deleteWorkflows,
+  demoWorkflows,
+  ensureNamespace,
+  installFixtureRelease,
+  seedCronWorkflow,
+  seedDemoDeployment,
+  seedWorkflows,
+  workflowObject,
+  type DemoDeployment,
+  type SeedPhase,
+  type SeedWorkflow,
+} from './seed';

@@ -2,10 +2,17 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { collatePermissions } from '@internal/backstage-plugin-collate-common';
+import { readStatusConfig } from './config';
 import { createRouter } from './router';
+import { createStatusSources } from './status/createStatusSources';
+import { SourceCache } from './status/sourceCache';
+import { StatusService } from './status/StatusService';
 
 /**
- * The Collate backend plugin: aggregates the status of Collate deployments for the entity cards.
+ * The Collate backend plugin: aggregates the status of Collate deployments for the entity cards, from the
+ * Kubernetes API, the Argo server and the Collate API.
  *
  * @public
  */
@@ -14,13 +21,43 @@ export const collatePlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         logger: coreServices.logger,
+        cache: coreServices.cache,
+        httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
       },
-      async init({ logger, httpRouter }) {
-        httpRouter.use(await createRouter({ logger }));
+      async init(deps) {
+        const statusConfig = readStatusConfig(deps.config);
+        const sources = createStatusSources(
+          deps.config,
+          statusConfig,
+          deps.logger,
+        );
+        deps.lifecycle.addShutdownHook(() => sources.close());
+        deps.permissionsRegistry.addPermissions(collatePermissions);
+        const status = new StatusService(
+          statusConfig,
+          sources,
+          new SourceCache(deps.cache, statusConfig.cacheTtlMs),
+        );
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            catalog: deps.catalog,
+            status,
+          }),
+        );
         // Health is probed by load balancers and uptime checks without a Backstage token.
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

@@ -63,7 +63,10 @@ export function isCollateComponentKind(
 }
 
 /** Minimal entity shape, so this package does not depend on the catalog model. */
-type AnnotatedEntity = { metadata: { annotations?: Record<string, string> } };
+type AnnotatedEntity = {
+  kind?: string;
+  metadata: { annotations?: Record<string, string> };
+};
 
 /**
  * Reads every Collate annotation an entity carries. Unknown or empty values are left out.
@@ -94,4 +97,33 @@ export function isCollateEntity(entity: AnnotatedEntity): boolean {
   return (
     isCollateComponentKind(a.component) && Boolean(a.cluster || a.serverUrl)
   );
+}
+
+/** Whether the annotations carry what the backend needs to report a component. */
+const SUPPORTS: Record<
+  CollateComponentKind,
+  (a: Partial<Record<keyof typeof COLLATE_ANNOTATIONS, string>>) => boolean
+> = {
+  server: a => Boolean(a.serverUrl || (a.cluster && a.serverRelease)),
+  argo: a => Boolean(a.argoServerUrl || (a.cluster && a.argoNamespace)),
+  database: a => Boolean(a.serverUrl || a.databaseEndpoint),
+  search: a => Boolean(a.serverUrl || a.searchEndpoint),
+  runner: a => Boolean(a.runnerAgentId),
+  ingestion: a => Boolean(a.serverUrl || (a.cluster && a.namespace)),
+};
+
+/**
+ * The components whose status an entity shows: a System shows every component its annotations describe, any
+ * other entity the one its `collate.io/component` names.
+ * @public
+ */
+export function collateComponentsOf(
+  entity: AnnotatedEntity,
+): CollateComponentKind[] {
+  const a = readCollateAnnotations(entity);
+  if (!isCollateComponentKind(a.component)) return [];
+  if (entity.kind?.toLocaleLowerCase('en-US') === 'system') {
+    return COLLATE_COMPONENT_KINDS.filter(kind => SUPPORTS[kind](a));
+  }
+  return SUPPORTS[a.component](a) ? [a.component] : [];
 }

@@ -7,14 +7,165 @@ import type { CollateComponentKind } from './annotations';
  */
 export type CollateHealth = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
 
-/** The status of one component of a Collate deployment. @public */
-export interface CollateComponentStatus {
+/** Where the backend gets status from. @public */
+export type CollateStatusSource = 'kubernetes' | 'argo' | 'collate';
+
+/** A source that could not answer for a component, and why. @public */
+export interface CollateSourceError {
+  source: CollateStatusSource;
+  message: string;
+}
+
+/** Replicas of a Deployment as the Kubernetes API reports them. @public */
+export interface CollateDeploymentStatus {
+  name: string;
+  namespace: string;
+  ready: number;
+  desired: number;
+  /** The first container's image, e.g. `quay.io/argoproj/argocli:v3.7.1`. */
+  image?: string;
+}
+
+/** Fields every component status has. @public */
+export interface CollateComponentStatusBase {
   component: CollateComponentKind;
   health: CollateHealth;
   /** One sentence a person can act on; always set when health is not `healthy`. */
   reason?: string;
   /** When the backend gathered this status (ISO 8601). */
   observedAt: string;
+  /** Sources that failed; the fields they would have filled are absent. */
+  errors: CollateSourceError[];
+}
+
+/** The Collate server: its Deployment, version and the deployment checks of `/api/v1/system/status`. @public */
+export interface CollateServerStatus extends CollateComponentStatusBase {
+  component: 'server';
+  url?: string;
+  version?: string;
+  deployment?: CollateDeploymentStatus;
+  /** Each check of `/api/v1/system/status` (database, searchInstance, pipelineServiceClient, jwks, migrations). */
+  checks?: Array<{ name: string; passed: boolean; message: string }>;
+}
+
+/** Workflow phases as Argo reports them, plus `Unknown` for workflows the controller has not picked up yet. @public */
+export type WorkflowPhase =
+  | 'Pending'
+  | 'Running'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Error'
+  | 'Unknown';
+
+/** Argo Workflows: server and controller Deployments, server version, workflow counts. @public */
+export interface CollateArgoStatus extends CollateComponentStatusBase {
+  component: 'argo';
+  namespace?: string;
+  server?: CollateDeploymentStatus;
+  controller?: CollateDeploymentStatus;
+  /** `version` of the Argo server's `/api/v1/version`. */
+  serverVersion?: string;
+  /** Workflows in the ingestion namespace by phase (all of them, not only the last 24 h). */
+  workflowsByPhase?: Partial<Record<WorkflowPhase, number>>;
+  uiUrl?: string;
+}
+
+/** The database or the search engine, as Collate validates it. @public */
+export interface CollateBackingServiceStatus
+  extends CollateComponentStatusBase {
+  component: 'database' | 'search';
+  /** `postgresql`, `mysql`, `opensearch` or `elasticsearch`, when Collate's check names it. */
+  type?: string;
+  host?: string;
+  version?: string;
+  /** The endpoint the deployment was configured with (the entity's annotation). */
+  endpoint?: string;
+  /** Collate's own words from `/api/v1/system/status`. */
+  message?: string;
+}
+
+/** Connection of a Hybrid Ingestion Runner to Collate. @public */
+export type RunnerConnection = 'connected' | 'disconnected' | 'unknown';
+
+/** A Hybrid Ingestion Runner: its pods and its connection to Collate. @public */
+export interface CollateRunnerStatus extends CollateComponentStatusBase {
+  component: 'runner';
+  agentId?: string;
+  namespace?: string;
+  deployment?: CollateDeploymentStatus;
+  connection: RunnerConnection;
+  /** When Collate last heard from the runner (ISO 8601). */
+  lastSeen?: string;
+}
+
+/** One Argo workflow run. @public */
+export interface WorkflowRun {
+  name: string;
+  namespace: string;
+  phase: WorkflowPhase;
+  /** Argo's `status.progress`, e.g. `3/5`. */
+  progress?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationSeconds?: number;
+  /** The CronWorkflow that started it, when one did. */
+  cronWorkflow?: string;
+  message?: string;
+  /** The run in the Argo UI, and its logs. */
+  url?: string;
+  logsUrl?: string;
+}
+
+/** A CronWorkflow: the schedule of an ingestion. @public */
+export interface WorkflowSchedule {
+  name: string;
+  schedule: string;
+  timezone?: string;
+  suspended: boolean;
+  /** Next run computed from the schedule (ISO 8601); absent when suspended or the schedule cannot be read. */
+  nextRun?: string;
+  lastScheduled?: string;
+}
+
+/** An ingestion pipeline as Collate knows it. @public */
+export interface CollatePipeline {
+  name: string;
+  fullyQualifiedName: string;
+  pipelineType: string;
+  deployed?: boolean;
+  enabled?: boolean;
+  schedule?: string;
+  /** `pipelineState` of the latest run: queued, running, success, failed or partialSuccess. */
+  lastState?: string;
+  lastRunAt?: string;
+}
+
+/** Ingestion workflows: latest runs, schedules, 24 h counts and Collate's pipelines. @public */
+export interface CollateIngestionStatus extends CollateComponentStatusBase {
+  component: 'ingestion';
+  namespace?: string;
+  /** Newest first. */
+  runs?: WorkflowRun[];
+  /** Runs created in the last 24 hours, by phase. */
+  last24h?: Partial<Record<WorkflowPhase, number>>;
+  schedules?: WorkflowSchedule[];
+  pipelines?: CollatePipeline[];
+  /** Whether Collate has more pipelines than listed. */
+  pipelinesTruncated?: boolean;
+}
+
+/** The status of one component of a Collate deployment. @public */
+export type CollateComponentStatus =
+  | CollateServerStatus
+  | CollateArgoStatus
+  | CollateBackingServiceStatus
+  | CollateRunnerStatus
+  | CollateIngestionStatus;
+
+/** The status of every component an entity describes. @public */
+export interface CollateEntityStatus {
+  entityRef: string;
+  components: CollateComponentStatus[];
 }
 
 /** Response of the backend's health route. @public */

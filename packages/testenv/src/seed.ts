@@ -1,0 +1,311 @@
+// Puts a Collate deployment's cluster side on the local control plane: the fixture Helm releases (made Ready by
+// KWOK), Argo Workflows in every phase and CronWorkflows. Used by the status backend's integration tests, its
+// benchmark and the browser test.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+} from '@kubernetes/client-node';
+import { chartPath, type FixtureChart } from './charts';
+import { adminKubeConfig, testEnv } from './env';
+
+const run = promisify(execFile);
+
+/**
+ * Workflows and CronWorkflows carry this controller instance id, so the environment's real workflow controller (which
+ * runs without one) leaves them as seeded instead of running them.
+ */
+export const SEED_INSTANCE_ID = 'seeded';
+
+export type SeedPhase =
+  | 'Pending'
+  | 'Running'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Error';
+
+export interface SeedWorkflow {
+  name: string;
+  phase: SeedPhase;
+  /** Seconds before now the run started; defaults to 60. */
+  startedSecondsAgo?: number;
+  durationSeconds?: number;
+  progress?: string;
+  cronWorkflow?: string;
+  labels?: Record<string, string>;
+  /** Adds this many nodes to `status.nodes`, to give each object a realistic size. */
+  nodes?: number;
+}
+
+export async function ensureNamespace(name: string, kc = adminKubeConfig()) {
+  const core = kc.makeApiClient(CoreV1Api);
+  try {
+    await core.createNamespace({ body: { metadata: { name } } });
+  } catch (error) {
+    if ((error as { code?: number }).code !== 409) throw error;
+  }
+}
+
+export function workflowObject(namespace: string, w: SeedWorkflow) {
+  const started = new Date(Date.now() - (w.startedSecondsAgo ?? 60) * 1000);
+  const done = ['Succeeded', 'Failed', 'Error'].includes(w.phase);
+  const finished = done
+    ? new Date(started.getTime() + (w.durationSeconds ?? 42) * 1000)
+    : undefined;
+  const nodes: Record<string, unknown> = {};
+  for (let i = 0; i < (w.nodes ?? 0); i++) {
+    const id = `${w.name}-${1000000000 + i}`;
+    nodes[id] = {
+      id,
+      name: i === 0 ? w.name : `${w.name}.step-${i}`,
+      displayName: i === 0 ? w.name : `step-${i}`,
+      type: i === 0 ? 'Steps' : 'Pod',
+      templateName: i === 0 ? 'main' : 'ingest',
+      phase: w.phase,
+      startedAt: started.toISOString(),
+      ...(finished ? { finishedAt: finished.toISOString() } : {}),
+      progress: '1/1',
+      resourcesDuration: { cpu: 12, memory: 340 },
+      outputs: { exitCode: w.phase === 'Succeeded' ? '0' : '1' },
+    };
+  }
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: {
+      name: w.name,
+      namespace,
+      labels: {
+        'workflows.argoproj.io/controller-instanceid': SEED_INSTANCE_ID,
+        'workflows.argoproj.io/phase': w.phase,
+        ...(done ? { 'workflows.argoproj.io/completed': 'true' } : {}),
+        ...(w.cronWorkflow
+          ? { 'workflows.argoproj.io/cron-workflow': w.cronWorkflow }
+          : {}),
+        ...w.labels,
+      },
+    },
+    spec: {
+      entrypoint: 'main',
+      serviceAccountName: 'ingestion',
+      templates: [
+        {
+          name: 'main',
+          container: {
+            image: 'docker.getcollate.io/openmetadata/ingestion-base:1.12.3',
+            command: ['python', 'main.py'],
+          },
+        },
+      ],
+    },
+    status: {
+      phase: w.phase,
+      startedAt: started.toISOString(),
+      ...(finished ? { finishedAt: finished.toISOString() } : {}),
+      progress: w.progress ?? (w.phase === 'Succeeded' ? '1/1' : '0/1'),
+      ...(w.phase === 'Failed'
+        ? { message: 'Error (exit code 1): ingestion failed' }
+        : {}),
+      ...(w.nodes ? { nodes } : {}),
+    },
+  };
+}
+
+/** Creates workflows with `concurrency` requests in flight; existing names are left alone. */
+export async function seedWorkflows(
+  namespace: string,
+  workflows: SeedWorkflow[],
+  options: { kc?: KubeConfig; concurrency?: number } = {},
+) {
+  const api = (options.kc ?? adminKubeConfig()).makeApiClient(CustomObjectsApi);
+  let next = 0;
+  const worker = async () => {
+    while (next < workflows.length) {
+      const w = workflows[next++];
+      try {
+        await api.createNamespacedCustomObject({
+          group: 'argoproj.io',
+          version: 'v1alpha1',
+          namespace,
+          plural: 'workflows',
+          body: workflowObject(namespace, w),
+        });
+      } catch (error) {
+        if ((error as { code?: number }).code !== 409) throw error;
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: options.concurrency ?? 16 }, () => worker()),
+  );
+}
+
+export async function deleteWorkflows(
+  namespace: string,
+  kc = adminKubeConfig(),
+) {
+  await kc
+    .makeApiClient(CustomObjectsApi)
+    .deleteCollectionNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace,
+      plural: 'workflows',
+    });
+}
+
+export async function seedCronWorkflow(
+  namespace: string,
+  cron: {
+    name: string;
+    schedule: string;
+    timezone?: string;
+    suspend?: boolean;
+  },
+  kc = adminKubeConfig(),
+) {
+  const api = kc.makeApiClient(CustomObjectsApi);
+  try {
+    await api.createNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace,
+      plural: 'cronworkflows',
+      body: {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'CronWorkflow',
+        metadata: {
+          name: cron.name,
+          labels: {
+            'workflows.argoproj.io/controller-instanceid': SEED_INSTANCE_ID,
+          },
+        },
+        spec: {
+          schedule: cron.schedule,
+          ...(cron.timezone ? { timezone: cron.timezone } : {}),
+          suspend: cron.suspend ?? false,
+          workflowSpec: {
+            entrypoint: 'main',
+            templates: [
+              {
+                name: 'main',
+                container: { image: 'busybox', command: ['true'] },
+              },
+            ],
+          },
+        },
+      },
+    });
+  } catch (error) {
+    if ((error as { code?: number }).code !== 409) throw error;
+  }
+}
+
+/** `helm upgrade --install --wait` of a fixture chart (KWOK makes its pods Ready). */
+export async function installFixtureRelease(options: {
+  chart: FixtureChart;
+  release: string;
+  namespace: string;
+  set?: Record<string, string>;
+}) {
+  await run(testEnv.helmBin(), [
+    'upgrade',
+    '--install',
+    options.release,
+    chartPath(options.chart),
+    '--namespace',
+    options.namespace,
+    '--create-namespace',
+    '--wait',
+    '--timeout',
+    '120s',
+    '--kubeconfig',
+    testEnv.kubernetes().kubeconfigPath,
+    ...Object.entries(options.set ?? {}).flatMap(([k, v]) => [
+      '--set',
+      `${k}=${v}`,
+    ]),
+  ]);
+}
+
+export interface DemoDeployment {
+  /** Namespace of Collate and its ingestion workflows. */
+  namespace: string;
+  argoNamespace: string;
+  runnerNamespace: string;
+  runnerAgentId: string;
+}
+
+/**
+ * The cluster side of the demo System (catalog-info.yaml): openmetadata in `collate`, argo-workflows in
+ * `argo-workflows`, a runner in `collate-runner`, workflows in every phase and two CronWorkflows.
+ */
+export async function seedDemoDeployment(
+  d: DemoDeployment = {
+    namespace: 'collate',
+    argoNamespace: 'argo-workflows',
+    runnerNamespace: 'collate-runner',
+    runnerAgentId: 'demo-runner',
+  },
+) {
+  await Promise.all([
+    installFixtureRelease({
+      chart: 'argo-workflows',
+      release: 'argo-workflows',
+      namespace: d.argoNamespace,
+    }),
+    installFixtureRelease({
+      chart: 'openmetadata',
+      release: 'openmetadata',
+      namespace: d.namespace,
+    }),
+    installFixtureRelease({
+      chart: 'hybrid-ingestion-runner',
+      release: 'hybrid-ingestion-runner',
+      namespace: d.runnerNamespace,
+      set: {
+        'config.agentId': d.runnerAgentId,
+        'config.serverHost': 'http://openmetadata.collate:8585',
+        'config.authTokenSecret.name': 'runner-auth',
+        'config.authTokenSecret.key': 'token',
+        'argo-workflows.enabled': 'false',
+      },
+    }),
+  ]);
+  await seedWorkflows(d.namespace, demoWorkflows());
+  await seedCronWorkflow(d.namespace, {
+    name: 'warehouse-metadata',
+    schedule: '0 * * * *',
+  });
+  await seedCronWorkflow(d.namespace, {
+    name: 'warehouse-profiler',
+    schedule: '30 2 * * *',
+    timezone: 'Europe/Berlin',
+  });
+  return d;
+}
+
+/** Eight runs of two ingestions: succeeded, failed, running and pending ones, newest last. */
+export function demoWorkflows(): SeedWorkflow[] {
+  const phases: SeedPhase[] = [
+    'Succeeded',
+    'Succeeded',
+    'Failed',
+    'Succeeded',
+    'Error',
+    'Succeeded',
+    'Running',
+    'Pending',
+  ];
+  return phases.map((phase, i) => ({
+    name: `warehouse-${i % 2 ? 'profiler' : 'metadata'}-${1000 + i}`,
+    phase,
+    startedSecondsAgo: (phases.length - i) * 600,
+    durationSeconds: 30 + i * 7,
+    cronWorkflow: i % 2 ? 'warehouse-profiler' : 'warehouse-metadata',
+    progress: phase === 'Running' ? '2/4' : undefined,
+    nodes: 3,
+  }));
+}

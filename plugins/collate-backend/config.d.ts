@@ -1,0 +1,51 @@
+export interface Config {
+  collate?: {
+    /**
+     * Collate servers the status backend may call. An entity's `collate.io/server-url` annotation selects one by
+     * `url`; servers not listed here are never called, so a catalog entry cannot point the backend's token elsewhere.
+     */
+    servers?: Array<{
+      /** The URL as the entities' `collate.io/server-url` annotation gives it. */
+      url: string;
+      /** Where the backend reaches the server, when not at `url`. */
+      baseUrl?: string;
+      /**
+       * JWT of a Collate bot with read access (e.g. the ingestion-bot). Sent to this server only.
+       * @visibility secret
+       */
+      token: string;
+    }>;
+    argo?: {
+      /** Argo servers the status backend may call, selected by the `collate.io/argo-server-url` annotation. */
+      servers?: Array<{
+        /** The URL as the entities' `collate.io/argo-server-url` annotation gives it. */
+        url: string;
+        /** Where the backend reaches the server, when not at `url`. */
+        baseUrl?: string;
+        /** Where people open the Argo UI (links in the cards). Defaults to `url`. */
+        uiUrl?: string;
+        /**
+         * Bearer token for an Argo server in `client` auth mode.
+         * @visibility secret
+         */
+        token?: string;
+      }>;
+    };
+    status?: {
+      /** How long a source's answer is reused. Default 10. */
+      cacheTtlSeconds?: number;
+      /** Per-source timeouts in milliseconds. Defaults: Kubernetes 5000, Argo 3000, Collate 3000. */
+      timeouts?: { kubernetesMs?: number; argoMs?: number; collateMs?: number };
+      /** Newest workflow runs listed in the ingestion card. Default 10. */
+      recentRuns?: number;
+      /** Collate ingestion pipelines listed, at most. Default 200. */
+      maxPipelines?: number;
+      /** CronWorkflows listed per namespace, at most. Default 200. */
+      maxSchedules?: number;
+      /** Page size of Kubernetes list requests. Default 500. */
+      pageSize?: number;
+      /** Stop watching a namespace's workflows after this many minutes without a view. Default 15. */
+      workflowWatchIdleMinutes?: number;
+    };
+  };
+}

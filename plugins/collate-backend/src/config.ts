@@ -1,0 +1,77 @@
+import type { Config } from '@backstage/config';
+
+/** An Argo server the backend may call, by the URL the entities' annotations give. */
+export interface ArgoServerConfig {
+  /** As in the `collate.io/argo-server-url` annotation. */
+  url: string;
+  /** Where the backend reaches it, when not at `url` (e.g. through a proxy). */
+  baseUrl: string;
+  /** Where people open the Argo UI; the cards link there. */
+  uiUrl: string;
+  token?: string;
+}
+
+/** A Collate server the backend may call, by the URL the entities' annotations give. */
+export interface CollateServerConfig {
+  /** As in the `collate.io/server-url` annotation. */
+  url: string;
+  baseUrl: string;
+  /** A bot's JWT; sent to this server only, never to the browser. */
+  token: string;
+}
+
+export interface StatusConfig {
+  cacheTtlMs: number;
+  timeouts: { kubernetes: number; argo: number; collate: number };
+  recentRuns: number;
+  maxPipelines: number;
+  maxSchedules: number;
+  pageSize: number;
+  idleMs: number;
+  argoServers: ArgoServerConfig[];
+  collateServers: CollateServerConfig[];
+}
+
+export const normalizeUrl = (url: string) => url.trim().replace(/\/+$/, '');
+
+export function readStatusConfig(config: Config): StatusConfig {
+  const status = config.getOptionalConfig('collate.status');
+  const ms = (key: string, fallback: number) =>
+    status?.getOptionalNumber(key) ?? fallback;
+  return {
+    cacheTtlMs: ms('cacheTtlSeconds', 10) * 1000,
+    timeouts: {
+      kubernetes: ms('timeouts.kubernetesMs', 5000),
+      argo: ms('timeouts.argoMs', 3000),
+      collate: ms('timeouts.collateMs', 3000),
+    },
+    recentRuns: ms('recentRuns', 10),
+    maxPipelines: ms('maxPipelines', 200),
+    maxSchedules: ms('maxSchedules', 200),
+    pageSize: ms('pageSize', 500),
+    idleMs: ms('workflowWatchIdleMinutes', 15) * 60_000,
+    argoServers: (
+      config.getOptionalConfigArray('collate.argo.servers') ?? []
+    ).map(c => {
+      const url = normalizeUrl(c.getString('url'));
+      return {
+        url,
+        baseUrl: normalizeUrl(c.getOptionalString('baseUrl') ?? url),
+        uiUrl: normalizeUrl(c.getOptionalString('uiUrl') ?? url),
+        ...(c.getOptionalString('token')
+          ? { token: c.getString('token') }
+          : {}),
+      };
+    }),
+    collateServers: (
+      config.getOptionalConfigArray('collate.servers') ?? []
+    ).map(c => {
+      const url = normalizeUrl(c.getString('url'));
+      return {
+        url,
+        baseUrl: normalizeUrl(c.getOptionalString('baseUrl') ?? url),
+        token: c.getString('token'),
+      };
+    }),
+  };
+}

@@ -1,0 +1,156 @@
+import { Agent, request, type RequestOptions } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/** Accept header that makes the API server answer lists with metadata only (`PartialObjectMetadataList`). */
+export const METADATA_LIST =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+/** Accept header for a watch of metadata only (`PartialObjectMetadata` events). */
+export const METADATA_OBJECT =
+  'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+
+/** A failed request to the Kubernetes API, with the API server's status code and message. */
+export class KubeRequestError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'KubeRequestError';
+  }
+}
+
+/**
+ * A small HTTPS client for one cluster, on a keep-alive agent: the status backend needs metadata-only lists and
+ * watches with their own Accept headers, which the generated client does not offer.
+ */
+export class KubeHttp {
+  private constructor(
+    private readonly server: URL,
+    private readonly agent: Agent,
+    private readonly headers: Record<string, string>,
+  ) {}
+
+  static async create(kc: KubeConfig): Promise<KubeHttp> {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    const opts: RequestOptions = {};
+    await kc.applyToHTTPSOptions(opts);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts.headers ?? {})) {
+      if (typeof v === 'string') headers[k] = v;
+    }
+    if (opts.auth) {
+      headers.Authorization = `Basic ${Buffer.from(opts.auth).toString(
+        'base64',
+      )}`;
+    }
+    const agent = new Agent({
+      keepAlive: true,
+      maxSockets: 16,
+      ca: opts.ca,
+      cert: opts.cert,
+      key: opts.key,
+      rejectUnauthorized: opts.rejectUnauthorized,
+      servername: opts.servername,
+    });
+    return new KubeHttp(new URL(cluster.server), agent, headers);
+  }
+
+  /** GET a path and parse its JSON body; non-2xx answers throw a {@link KubeRequestError}. */
+  async get<T>(
+    path: string,
+    options: { accept?: string; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    const res = await this.open(path, options);
+    const body = await readBody(res);
+    if ((res.statusCode ?? 0) >= 300) {
+      throw errorFrom(res.statusCode ?? 0, body, path);
+    }
+    return JSON.parse(body) as T;
+  }
+
+  /**
+   * Opens a watch and calls `onEvent` for each event line until the stream ends or `signal` aborts.
+   * Resolves when the server closes the stream (watches are closed after a timeout).
+   */
+  async watch<T>(
+    path: string,
+    onEvent: (event: { type: string; object: T }) => void,
+    options: { accept?: string; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const res = await this.open(path, options);
+    if ((res.statusCode ?? 0) >= 300) {
+      throw errorFrom(res.statusCode ?? 0, await readBody(res), path);
+    }
+    res.setEncoding('utf8');
+    let buffer = '';
+    await new Promise<void>((resolve, reject) => {
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let newline = buffer.indexOf('\n');
+        while (newline >= 0) {
+          const line = buffer.slice(0, newline).trim();
+          buffer = buffer.slice(newline + 1);
+          if (line) {
+            try {
+              onEvent(JSON.parse(line));
+            } catch (error) {
+              res.destroy();
+              reject(error);
+              return;
+            }
+          }
+          newline = buffer.indexOf('\n');
+        }
+      });
+      res.on('end', () => resolve());
+      res.on('close', () => resolve());
+      res.on('error', reject);
+    });
+  }
+
+  close() {
+    this.agent.destroy();
+  }
+
+  private open(
+    path: string,
+    options: { accept?: string; signal?: AbortSignal },
+  ): Promise<IncomingMessage> {
+    const url = new URL(path, this.server);
+    return new Promise((resolve, reject) => {
+      const req = request(url, {
+        agent: this.agent,
+        method: 'GET',
+        headers: {
+          ...this.headers,
+          Accept: options.accept ?? 'application/json',
+        },
+        signal: options.signal,
+      });
+      req.on('response', resolve);
+      req.on('error', reject);
+      req.end();
+    });
+  }
+}
+
+function readBody(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+  });
+}
+
+function errorFrom(status: number, body: string, path: string) {
+  let message = body.slice(0, 300);
+  try {
+    message = JSON.parse(body).message ?? message;
+  } catch {
+    // not a Status object
+  }
+  return new KubeRequestError(
+    status,
+    `Kubernetes API ${status} for ${path.split('?')[0]}: ${message}`,
+  );
+}

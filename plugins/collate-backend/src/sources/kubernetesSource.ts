@@ -1,0 +1,365 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import type {
+  CollateDeploymentStatus,
+  WorkflowPhase,
+  WorkflowRun,
+  WorkflowSchedule,
+} from '@internal/backstage-plugin-collate-common';
+import { kubeConfigFor } from '@internal/backstage-plugin-collate-node';
+import { nextRun } from './schedule';
+import { KubeHttp } from './kubeHttp';
+import {
+  WorkflowIndex,
+  type IndexedWorkflow,
+  type WorkflowIndexSummary,
+} from './workflowIndex';
+
+/** A Deployment with the labels and container env the status needs to tell deployments apart. */
+export interface DeploymentInfo extends CollateDeploymentStatus {
+  labels: Record<string, string>;
+  env: Record<string, string>;
+}
+
+interface K8sDeployment {
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+  };
+  spec?: {
+    replicas?: number;
+    template?: {
+      spec?: {
+        containers?: Array<{
+          image?: string;
+          env?: Array<{ name: string; value?: string }>;
+        }>;
+      };
+    };
+  };
+  status?: { readyReplicas?: number };
+}
+
+interface K8sWorkflow {
+  metadata: {
+    name: string;
+    namespace: string;
+    uid: string;
+    resourceVersion: string;
+    labels?: Record<string, string>;
+  };
+  status?: {
+    phase?: string;
+    progress?: string;
+    startedAt?: string;
+    finishedAt?: string;
+    message?: string;
+  };
+}
+
+interface K8sCronWorkflow {
+  metadata: { name: string };
+  spec: {
+    schedule?: string;
+    schedules?: string[];
+    timezone?: string;
+    suspend?: boolean;
+  };
+  status?: { lastScheduledTime?: string };
+}
+
+interface List<T> {
+  metadata: { continue?: string };
+  items: T[];
+}
+
+/** A workflow run before the Argo UI links are added (they depend on the Argo server, not on Kubernetes). */
+export type WorkflowRunDetail = Omit<WorkflowRun, 'url' | 'logsUrl'>;
+
+export interface WorkflowOverview extends WorkflowIndexSummary {
+  runs: WorkflowRunDetail[];
+  /** Set while the watch is failing: the counts are the last ones seen. */
+  staleReason?: string;
+}
+
+export interface KubernetesSourceOptions {
+  /** How many of the newest runs to show. */
+  recentRuns: number;
+  /** Stop following a namespace's workflows after this long without a page view. */
+  idleMs: number;
+  /** Page size of list requests (deployments, cron workflows, the workflow index). */
+  pageSize: number;
+  /** Cap on CronWorkflows listed per namespace. */
+  maxSchedules: number;
+}
+
+/**
+ * Reads the cluster state the status cards show, through the Kubernetes API with the service-account credentials of
+ * `kubernetes.clusterLocatorMethods`. Lists are bounded by label selectors and `limit`; workflows come from a
+ * metadata-only {@link WorkflowIndex} per namespace, and the details of the few newest runs are fetched once per
+ * resourceVersion.
+ */
+export class KubernetesSource {
+  private readonly clients = new Map<string, Promise<KubeHttp>>();
+  private readonly indexes = new Map<
+    string,
+    { index: WorkflowIndex; lastUsed: number }
+  >();
+  private readonly details = new Map<string, WorkflowRunDetail>();
+  private readonly reaper: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: LoggerService,
+    private readonly options: KubernetesSourceOptions,
+  ) {
+    this.reaper = setInterval(
+      () => this.reapIdle(),
+      Math.min(options.idleMs, 60_000),
+    );
+    this.reaper.unref();
+  }
+
+  /** Deployments in a namespace matching a label selector (at most one page). */
+  async deployments(
+    cluster: string,
+    namespace: string,
+    labelSelector: string,
+    signal: AbortSignal,
+  ): Promise<DeploymentInfo[]> {
+    const http = await this.client(cluster);
+    const query = new URLSearchParams({
+      labelSelector,
+      limit: String(this.options.pageSize),
+    });
+    const list = await http.get<List<K8sDeployment>>(
+      `/apis/apps/v1/namespaces/${encodeURIComponent(
+        namespace,
+      )}/deployments?${query}`,
+      { signal },
+    );
+    return list.items.map(toDeploymentInfo);
+  }
+
+  /** Counts, 24 h counts and the newest runs of the workflows in a namespace. */
+  async workflows(
+    cluster: string,
+    namespace: string,
+    signal: AbortSignal,
+  ): Promise<WorkflowOverview> {
+    const index = await this.index(cluster, namespace);
+    await abortable(index.ready(), signal);
+    const summary = index.summary();
+    const http = await this.client(cluster);
+    const runs = await Promise.all(
+      summary.newest.map(wf =>
+        this.detail(http, cluster, namespace, wf, signal),
+      ),
+    );
+    // creationTimestamp has one-second resolution: order the shown runs by when they started.
+    runs.sort((x, y) => (y.startedAt ?? '').localeCompare(x.startedAt ?? ''));
+    return {
+      ...summary,
+      runs,
+      ...(index.error ? { staleReason: index.error } : {}),
+    };
+  }
+
+  /** The CronWorkflows of a namespace with their next run. */
+  async schedules(
+    cluster: string,
+    namespace: string,
+    signal: AbortSignal,
+    now = new Date(),
+  ): Promise<{ schedules: WorkflowSchedule[]; truncated: boolean }> {
+    const http = await this.client(cluster);
+    const schedules: WorkflowSchedule[] = [];
+    let token: string | undefined;
+    do {
+      const query = new URLSearchParams({
+        limit: String(this.options.pageSize),
+      });
+      if (token) query.set('continue', token);
+      const list = await http.get<List<K8sCronWorkflow>>(
+        `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(
+          namespace,
+        )}/cronworkflows?${query}`,
+        { signal },
+      );
+      for (const cron of list.items) schedules.push(toSchedule(cron, now));
+      token = list.metadata.continue || undefined;
+    } while (token && schedules.length < this.options.maxSchedules);
+    return {
+      schedules: schedules.slice(0, this.options.maxSchedules),
+      truncated: Boolean(token) || schedules.length > this.options.maxSchedules,
+    };
+  }
+
+  close() {
+    clearInterval(this.reaper);
+    for (const { index } of this.indexes.values()) index.stop();
+    this.indexes.clear();
+    for (const client of this.clients.values()) {
+      client.then(c => c.close()).catch(() => {});
+    }
+    this.clients.clear();
+  }
+
+  private client(cluster: string): Promise<KubeHttp> {
+    let client = this.clients.get(cluster);
+    if (!client) {
+      client = Promise.resolve().then(() =>
+        KubeHttp.create(kubeConfigFor(this.config, cluster)),
+      );
+      client.catch(() => this.clients.delete(cluster));
+      this.clients.set(cluster, client);
+    }
+    return client;
+  }
+
+  private async index(
+    cluster: string,
+    namespace: string,
+  ): Promise<WorkflowIndex> {
+    const key = `${cluster}/${namespace}`;
+    let entry = this.indexes.get(key);
+    if (!entry) {
+      const http = await this.client(cluster);
+      entry = this.indexes.get(key) ?? {
+        index: new WorkflowIndex(http, namespace, this.logger, {
+          pageSize: this.options.pageSize,
+          newest: this.options.recentRuns,
+        }),
+        lastUsed: Date.now(),
+      };
+      this.indexes.set(key, entry);
+    }
+    entry.lastUsed = Date.now();
+    return entry.index;
+  }
+
+  private reapIdle() {
+    const now = Date.now();
+    for (const [key, entry] of this.indexes) {
+      if (now - entry.lastUsed > this.options.idleMs) {
+        entry.index.stop();
+        this.indexes.delete(key);
+        this.logger.debug(`Stopped following workflows in ${key} (idle)`);
+      }
+    }
+  }
+
+  /** A run's status fields, fetched once per resourceVersion. */
+  private async detail(
+    http: KubeHttp,
+    cluster: string,
+    namespace: string,
+    wf: IndexedWorkflow,
+    signal: AbortSignal,
+  ): Promise<WorkflowRunDetail> {
+    const key = `${cluster}/${namespace}/${wf.uid}/${wf.resourceVersion}`;
+    const known = this.details.get(key);
+    if (known) return known;
+    const full = await http.get<K8sWorkflow>(
+      `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(
+        namespace,
+      )}/workflows/${encodeURIComponent(wf.name)}`,
+      { signal },
+    );
+    const run = toRun(full, wf);
+    // Bounded: the newest runs of the namespaces in use, a few versions each.
+    if (this.details.size > 2000) this.details.clear();
+    this.details.set(key, run);
+    return run;
+  }
+}
+
+function toDeploymentInfo(d: K8sDeployment): DeploymentInfo {
+  const container = d.spec?.template?.spec?.containers?.[0];
+  return {
+    name: d.metadata.name,
+    namespace: d.metadata.namespace,
+    ready: d.status?.readyReplicas ?? 0,
+    desired: d.spec?.replicas ?? 1,
+    ...(container?.image ? { image: container.image } : {}),
+    labels: d.metadata.labels ?? {},
+    env: Object.fromEntries(
+      (container?.env ?? [])
+        .filter(e => e.value !== undefined)
+        .map(e => [e.name, e.value as string]),
+    ),
+  };
+}
+
+const KNOWN_PHASES = new Set([
+  'Pending',
+  'Running',
+  'Succeeded',
+  'Failed',
+  'Error',
+]);
+
+function toRun(full: K8sWorkflow, wf: IndexedWorkflow): WorkflowRunDetail {
+  const s = full.status ?? {};
+  const phase =
+    s.phase && KNOWN_PHASES.has(s.phase)
+      ? (s.phase as WorkflowPhase)
+      : wf.phase;
+  const started = s.startedAt ? Date.parse(s.startedAt) : undefined;
+  const finished = s.finishedAt ? Date.parse(s.finishedAt) : undefined;
+  return {
+    name: full.metadata.name,
+    namespace: full.metadata.namespace,
+    phase,
+    ...(s.progress ? { progress: s.progress } : {}),
+    ...(s.startedAt ? { startedAt: s.startedAt } : {}),
+    ...(s.finishedAt ? { finishedAt: s.finishedAt } : {}),
+    ...(started && finished
+      ? { durationSeconds: Math.round((finished - started) / 1000) }
+      : {}),
+    ...(wf.cronWorkflow ? { cronWorkflow: wf.cronWorkflow } : {}),
+    ...(s.message ? { message: s.message } : {}),
+  };
+}
+
+function toSchedule(cron: K8sCronWorkflow, now: Date): WorkflowSchedule {
+  const schedules = cron.spec.schedules?.length
+    ? cron.spec.schedules
+    : [cron.spec.schedule ?? ''];
+  const suspended = cron.spec.suspend === true;
+  const next = suspended
+    ? undefined
+    : schedules
+        .map(s => nextRun(s, cron.spec.timezone, now))
+        .filter((d): d is Date => Boolean(d))
+        .sort((a, b) => a.getTime() - b.getTime())[0];
+  return {
+    name: cron.metadata.name,
+    schedule: schedules.join(', '),
+    ...(cron.spec.timezone ? { timezone: cron.spec.timezone } : {}),
+    suspended,
+    ...(next ? { nextRun: next.toISOString() } : {}),
+    ...(cron.status?.lastScheduledTime
+      ? { lastScheduled: cron.status.lastScheduledTime }
+      : {}),
+  };
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      v => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      e => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

@@ -1,0 +1,382 @@
+import { randomBytes } from 'node:crypto';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { Entity } from '@backstage/catalog-model';
+import { CoreV1Api } from '@kubernetes/client-node';
+import {
+  adminKubeConfig,
+  backstageKubernetesConfig,
+  demoWorkflows,
+  ensureNamespace,
+  installFixtureRelease,
+  seedCronWorkflow,
+  seedWorkflows,
+  startCollateContractServer,
+  testEnv,
+  TEST_CLUSTER_NAME,
+  type CollateContractServer,
+} from '@internal/testenv';
+import type {
+  CollateArgoStatus,
+  CollateBackingServiceStatus,
+  CollateEntityStatus,
+  CollateIngestionStatus,
+  CollateRunnerStatus,
+  CollateServerStatus,
+} from '@internal/backstage-plugin-collate-common';
+import request from 'supertest';
+import { collatePlugin } from './plugin';
+
+const suffix = randomBytes(3).toString('hex');
+const ns = {
+  collate: `collate-${suffix}`,
+  argo: `argo-${suffix}`,
+  runner: `runner-${suffix}`,
+};
+const SERVER_URL = `http://openmetadata.${ns.collate}:8585`;
+const ARGO_URL = `http://argo-workflows-server.${ns.argo}:2746`;
+const AGENT_ID = `agent-${suffix}`;
+
+function systemEntity(annotations: Record<string, string> = {}): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: {
+      name: 'collate-it',
+      namespace: 'default',
+      annotations: {
+        'collate.io/component': 'server',
+        'collate.io/kubernetes-cluster': TEST_CLUSTER_NAME,
+        'collate.io/namespace': ns.collate,
+        'collate.io/server-release': 'openmetadata',
+        'collate.io/server-url': SERVER_URL,
+        'collate.io/argo-namespace': ns.argo,
+        'collate.io/argo-release': 'argo-workflows',
+        'collate.io/argo-server-url': ARGO_URL,
+        'collate.io/database-endpoint': 'postgres.collate:5432',
+        'collate.io/search-endpoint': 'http://opensearch.collate:9200',
+        'collate.io/runner-agent-id': AGENT_ID,
+        'collate.io/runner-namespace': ns.runner,
+        ...annotations,
+      },
+    },
+    spec: { owner: 'platform-team' },
+  };
+}
+
+describe('status backend against the local control plane', () => {
+  let collate: CollateContractServer;
+
+  beforeAll(async () => {
+    collate = await startCollateContractServer();
+    collate.connectRunner(AGENT_ID);
+    const pipeline = collate.addPipeline({ name: 'warehouse_metadata' });
+    collate.addPipelineStatus(pipeline.fullyQualifiedName, {
+      runId: 'r1',
+      pipelineState: 'success',
+      startDate: Date.now() - 60_000,
+      timestamp: Date.now() - 60_000,
+      endDate: Date.now() - 30_000,
+    });
+    await Promise.all([
+      installFixtureRelease({
+        chart: 'argo-workflows',
+        release: 'argo-workflows',
+        namespace: ns.argo,
+      }),
+      installFixtureRelease({
+        chart: 'openmetadata',
+        release: 'openmetadata',
+        namespace: ns.collate,
+      }),
+      installFixtureRelease({
+        chart: 'hybrid-ingestion-runner',
+        release: 'hybrid-ingestion-runner',
+        namespace: ns.runner,
+        set: {
+          'config.agentId': AGENT_ID,
+          'config.serverHost': SERVER_URL,
+          'config.authTokenSecret.name': 'runner-auth',
+          'config.authTokenSecret.key': 'token',
+          'argo-workflows.enabled': 'false',
+        },
+      }),
+    ]);
+    await ensureNamespace(ns.collate);
+    await seedWorkflows(ns.collate, demoWorkflows());
+    await seedCronWorkflow(ns.collate, {
+      name: 'warehouse-metadata',
+      schedule: '0 * * * *',
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await collate?.close();
+    const core = adminKubeConfig().makeApiClient(CoreV1Api);
+    await Promise.all(
+      Object.values(ns).map(name =>
+        core.deleteNamespace({ name }).catch(() => undefined),
+      ),
+    );
+  });
+
+  async function backend(entity: Entity, extraConfig: object = {}) {
+    return startTestBackend({
+      features: [
+        collatePlugin,
+        catalogServiceMock.factory({ entities: [entity] }),
+        mockServices.rootConfig.factory({
+          data: {
+            kubernetes: backstageKubernetesConfig(),
+            collate: {
+              servers: [
+                {
+                  url: SERVER_URL,
+                  baseUrl: collate.url,
+                  token: collate.issueToken(),
+                },
+              ],
+              argo: {
+                servers: [
+                  {
+                    url: ARGO_URL,
+                    baseUrl: testEnv.argoUrl(),
+                    uiUrl: 'https://argo.example.com',
+                  },
+                ],
+              },
+              ...extraConfig,
+            },
+          },
+        }),
+      ],
+    });
+  }
+
+  it('reports every component of the System from Kubernetes, the Argo server and Collate', async () => {
+    const { server } = await backend(systemEntity());
+    const res = await request(server).get(
+      '/api/collate/entities/system/default/collate-it/status',
+    );
+    expect(res.status).toBe(200);
+    const body = res.body as CollateEntityStatus;
+    expect(body.entityRef).toBe('system:default/collate-it');
+    const by = Object.fromEntries(body.components.map(c => [c.component, c]));
+    expect(Object.keys(by).sort()).toEqual(
+      ['argo', 'database', 'ingestion', 'runner', 'search', 'server'].sort(),
+    );
+
+    const srv = by.server as CollateServerStatus;
+    expect(srv).toMatchObject({
+      health: 'healthy',
+      version: '1.12.3',
+      deployment: { name: 'openmetadata', ready: 1, desired: 1 },
+    });
+    expect(srv.checks?.map(c => c.name)).toEqual([
+      'database',
+      'searchInstance',
+      'pipelineServiceClient',
+      'jwks',
+      'migrations',
+    ]);
+
+    const argo = by.argo as CollateArgoStatus;
+    expect(argo).toMatchObject({
+      health: 'healthy',
+      serverVersion: 'v3.7.1',
+      server: { name: 'argo-workflows-server', ready: 1, desired: 1 },
+      controller: {
+        name: 'argo-workflows-workflow-controller',
+        ready: 1,
+        desired: 1,
+      },
+      workflowsByPhase: {
+        Succeeded: 4,
+        Failed: 1,
+        Error: 1,
+        Running: 1,
+        Pending: 1,
+      },
+      uiUrl: 'https://argo.example.com',
+    });
+    expect(argo.server?.image).toMatch(/argocli/);
+
+    expect(by.database as CollateBackingServiceStatus).toMatchObject({
+      health: 'healthy',
+      type: 'postgresql',
+      version: '15.4',
+      host: 'postgres.collate:5432',
+      endpoint: 'postgres.collate:5432',
+    });
+    expect(by.search as CollateBackingServiceStatus).toMatchObject({
+      health: 'healthy',
+      type: 'opensearch',
+      version: '3.4.0',
+      endpoint: 'http://opensearch.collate:9200',
+    });
+
+    const runner = by.runner as CollateRunnerStatus;
+    expect(runner).toMatchObject({
+      health: 'healthy',
+      agentId: AGENT_ID,
+      connection: 'connected',
+      deployment: { name: 'hybrid-ingestion-runner', ready: 1, desired: 1 },
+    });
+    expect(Date.parse(runner.lastSeen!)).toBeGreaterThan(Date.now() - 60_000);
+
+    const ingestion = by.ingestion as CollateIngestionStatus;
+    // Two of the eight runs of the last 24 h failed.
+    expect(ingestion.health).toBe('degraded');
+    expect(ingestion.reason).toBe('2 of 8 runs in the last 24 h failed');
+    expect(ingestion.last24h).toEqual({
+      Succeeded: 4,
+      Failed: 1,
+      Error: 1,
+      Running: 1,
+      Pending: 1,
+    });
+    expect(ingestion.runs?.map(r => r.phase)).toEqual([
+      'Pending',
+      'Running',
+      'Succeeded',
+      'Error',
+      'Succeeded',
+      'Failed',
+      'Succeeded',
+      'Succeeded',
+    ]);
+    const newestDone = ingestion.runs!.find(r => r.phase === 'Succeeded')!;
+    expect(newestDone).toMatchObject({
+      name: 'warehouse-profiler-1005',
+      progress: '1/1',
+      durationSeconds: 65,
+      cronWorkflow: 'warehouse-profiler',
+      url: `https://argo.example.com/workflows/${ns.collate}/warehouse-profiler-1005`,
+    });
+    expect(ingestion.runs![1]).toMatchObject({
+      phase: 'Running',
+      progress: '2/4',
+    });
+    expect(ingestion.schedules).toEqual([
+      expect.objectContaining({
+        name: 'warehouse-metadata',
+        schedule: '0 * * * *',
+        suspended: false,
+        nextRun: expect.stringMatching(/T\d\d:00:00\.000Z$/),
+      }),
+    ]);
+    expect(ingestion.pipelines).toEqual([
+      expect.objectContaining({
+        name: 'warehouse_metadata',
+        fullyQualifiedName: 'warehouse.warehouse_metadata',
+        lastState: 'success',
+        schedule: '0 * * * *',
+      }),
+    ]);
+  });
+
+  it('follows new workflows through its watch without listing again', async () => {
+    const { server } = await backend(systemEntity());
+    const get = () =>
+      request(server).get(
+        '/api/collate/entities/system/default/collate-it/status/argo',
+      );
+    const before = (await get()).body as CollateArgoStatus;
+    await seedWorkflows(ns.collate, [
+      { name: `late-${suffix}`, phase: 'Failed' },
+    ]);
+    let after = before;
+    for (let i = 0; i < 50; i++) {
+      after = (await get()).body as CollateArgoStatus;
+      if (after.workflowsByPhase?.Failed !== before.workflowsByPhase?.Failed)
+        break;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    expect(after.workflowsByPhase?.Failed).toBe(
+      (before.workflowsByPhase?.Failed ?? 0) + 1,
+    );
+  });
+
+  it('keeps answering when Collate fails: Collate components are unknown with the reason, the rest still report', async () => {
+    collate.failNext(/\/system\/status$/, 503, 5);
+    const { server } = await backend(systemEntity());
+    const res = await request(server).get(
+      '/api/collate/entities/system/default/collate-it/status',
+    );
+    const by = Object.fromEntries(
+      (res.body as CollateEntityStatus).components.map(c => [c.component, c]),
+    );
+    expect(by.database).toMatchObject({
+      health: 'unknown',
+      reason: expect.stringContaining('Collate answered 503'),
+      errors: [{ source: 'collate' }],
+      endpoint: 'postgres.collate:5432',
+    });
+    expect(by.argo.health).toBe('healthy');
+    expect(by.runner.health).toBe('healthy');
+  });
+
+  it('times a slow source out with its own timeout', async () => {
+    collate.setLatency(1500);
+    try {
+      const { server } = await backend(systemEntity(), {
+        status: { timeouts: { collateMs: 200 } },
+      });
+      const started = Date.now();
+      const res = await request(server).get(
+        '/api/collate/entities/system/default/collate-it/status/search',
+      );
+      expect(Date.now() - started).toBeLessThan(1400);
+      expect(res.body).toMatchObject({
+        component: 'search',
+        health: 'unknown',
+        reason: 'Collate: timed out after 200 ms',
+      });
+    } finally {
+      collate.setLatency(0);
+    }
+  });
+
+  it('reports a missing Deployment as unhealthy and a disconnected runner', async () => {
+    collate.disconnectRunner(AGENT_ID);
+    try {
+      const { server } = await backend(
+        systemEntity({ 'collate.io/argo-release': 'nope' }),
+      );
+      const argo = await request(server).get(
+        '/api/collate/entities/system/default/collate-it/status/argo',
+      );
+      expect(argo.body).toMatchObject({
+        health: 'unhealthy',
+        reason: expect.stringContaining(
+          `No Argo server Deployment of release nope in namespace ${ns.argo}`,
+        ),
+      });
+      const runner = await request(server).get(
+        '/api/collate/entities/system/default/collate-it/status/runner',
+      );
+      expect(runner.body).toMatchObject({
+        health: 'unhealthy',
+        connection: 'disconnected',
+        reason: `Runner ${AGENT_ID} is not connected to Collate`,
+      });
+    } finally {
+      collate.connectRunner(AGENT_ID);
+    }
+  });
+
+  it('does not call servers the backend config does not list', async () => {
+    const calls = collate.calls.length;
+    const { server } = await backend(
+      systemEntity({ 'collate.io/server-url': collate.url }),
+    );
+    const res = await request(server).get(
+      '/api/collate/entities/system/default/collate-it/status/database',
+    );
+    expect(res.body).toMatchObject({
+      health: 'unknown',
+      reason: `Collate: ${collate.url} is not configured under collate.servers in the backend`,
+    });
+    expect(collate.calls.length).toBe(calls);
+  });
+});

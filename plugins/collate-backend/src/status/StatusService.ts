@@ -1,0 +1,578 @@
+import type {
+  CollateArgoStatus,
+  CollateBackingServiceStatus,
+  CollateComponentKind,
+  CollateComponentStatus,
+  CollateDeploymentStatus,
+  CollateHealth,
+  CollateIngestionStatus,
+  CollatePipeline,
+  CollateRunnerStatus,
+  CollateServerStatus,
+  CollateSourceError,
+  CollateStatusSource,
+  WorkflowSchedule,
+} from '@internal/backstage-plugin-collate-common';
+import {
+  COLLATE_ANNOTATIONS,
+  readCollateAnnotations,
+} from '@internal/backstage-plugin-collate-common';
+import {
+  normalizeUrl,
+  type ArgoServerConfig,
+  type CollateServerConfig,
+  type StatusConfig,
+} from '../config';
+import type { SystemStatus, RunnerView } from '../sources/collateApi';
+import type {
+  DeploymentInfo,
+  WorkflowOverview,
+} from '../sources/kubernetesSource';
+import { argoLinks } from '../sources/argoServer';
+import { SourceCache, settle, type Settled } from './sourceCache';
+
+type Annotations = ReturnType<typeof readCollateAnnotations>;
+
+/** Everything the status is read from; the real implementation is {@link createStatusSources}. */
+export interface StatusSources {
+  deployments(
+    cluster: string,
+    namespace: string,
+    labelSelector: string,
+    signal: AbortSignal,
+  ): Promise<DeploymentInfo[]>;
+  workflows(
+    cluster: string,
+    namespace: string,
+    signal: AbortSignal,
+  ): Promise<WorkflowOverview>;
+  schedules(
+    cluster: string,
+    namespace: string,
+    signal: AbortSignal,
+  ): Promise<{ schedules: WorkflowSchedule[]; truncated: boolean }>;
+  argoVersion(server: ArgoServerConfig, signal: AbortSignal): Promise<string>;
+  systemStatus(
+    server: CollateServerConfig,
+    signal: AbortSignal,
+  ): Promise<SystemStatus>;
+  collateVersion(
+    server: CollateServerConfig,
+    signal: AbortSignal,
+  ): Promise<string>;
+  runner(
+    server: CollateServerConfig,
+    agentId: string,
+    signal: AbortSignal,
+  ): Promise<RunnerView | undefined>;
+  pipelines(
+    server: CollateServerConfig,
+    max: number,
+    signal: AbortSignal,
+  ): Promise<{ pipelines: CollatePipeline[]; truncated: boolean }>;
+}
+
+const HEALTH_ORDER: CollateHealth[] = [
+  'healthy',
+  'degraded',
+  'unknown',
+  'unhealthy',
+];
+const worst = (...healths: CollateHealth[]): CollateHealth =>
+  healths.reduce(
+    (a, b) => (HEALTH_ORDER.indexOf(b) > HEALTH_ORDER.indexOf(a) ? b : a),
+    'healthy',
+  );
+
+const SOURCE_NAMES: Record<CollateStatusSource, string> = {
+  kubernetes: 'Kubernetes',
+  argo: 'Argo server',
+  collate: 'Collate',
+};
+
+/** Collects the facts and failures of one component. */
+class Findings {
+  readonly errors: CollateSourceError[] = [];
+  private health: CollateHealth = 'healthy';
+  private readonly reasons: string[] = [];
+
+  /** Records a fact's health; `reason` explains anything but healthy. */
+  judge(health: CollateHealth, reason?: string) {
+    this.health = worst(this.health, health);
+    if (health !== 'healthy' && reason) this.reasons.push(reason);
+  }
+
+  /** Records a source that could not answer. */
+  fail(source: CollateStatusSource, message: string) {
+    this.errors.push({ source, message });
+  }
+
+  /** The value of a settled source, or undefined after recording its failure. */
+  take<T>(source: CollateStatusSource, settled: Settled<T>): T | undefined {
+    if (settled.ok) return settled.value;
+    this.fail(source, settled.error);
+    return undefined;
+  }
+
+  /**
+   * A component whose sources did not all answer is `unknown` unless what did answer already shows it unhealthy;
+   * the reason names the failed sources.
+   */
+  result() {
+    let health = this.health;
+    const reasons = [...this.reasons];
+    if (this.errors.length > 0) {
+      if (health !== 'unhealthy') health = 'unknown';
+      reasons.push(
+        ...this.errors.map(e => `${SOURCE_NAMES[e.source]}: ${e.message}`),
+      );
+    }
+    return {
+      health,
+      ...(reasons.length ? { reason: reasons.join('; ') } : {}),
+      errors: this.errors,
+    };
+  }
+}
+
+function judgeDeployment(
+  f: Findings,
+  what: string,
+  d: CollateDeploymentStatus | undefined,
+  missing: string,
+) {
+  if (!d) {
+    f.judge('unhealthy', missing);
+  } else if (d.ready === 0 && d.desired > 0) {
+    f.judge('unhealthy', `${what}: 0 of ${d.desired} pods ready`);
+  } else if (d.ready < d.desired) {
+    f.judge('degraded', `${what}: ${d.ready} of ${d.desired} pods ready`);
+  }
+}
+
+const plain = (d: DeploymentInfo | undefined) =>
+  d && {
+    name: d.name,
+    namespace: d.namespace,
+    ready: d.ready,
+    desired: d.desired,
+    ...(d.image ? { image: d.image } : {}),
+  };
+
+/**
+ * Builds the status of each component of an entity from its `collate.io/*` annotations. Every source call has its
+ * own timeout and cache entry, so one slow or failing source only affects the components that need it.
+ */
+export class StatusService {
+  private readonly argoServers: Map<string, ArgoServerConfig>;
+  private readonly collateServers: Map<string, CollateServerConfig>;
+
+  constructor(
+    private readonly config: StatusConfig,
+    private readonly sources: StatusSources,
+    private readonly cache: SourceCache,
+  ) {
+    this.argoServers = new Map(config.argoServers.map(s => [s.url, s]));
+    this.collateServers = new Map(config.collateServers.map(s => [s.url, s]));
+  }
+
+  async status(
+    entity: { metadata: { annotations?: Record<string, string> } },
+    components: CollateComponentKind[],
+  ): Promise<CollateComponentStatus[]> {
+    const a = readCollateAnnotations(entity);
+    return Promise.all(components.map(c => this.component(c, a)));
+  }
+
+  private component(
+    kind: CollateComponentKind,
+    a: Annotations,
+  ): Promise<CollateComponentStatus> {
+    switch (kind) {
+      case 'server':
+        return this.server(a);
+      case 'argo':
+        return this.argo(a);
+      case 'database':
+      case 'search':
+        return this.backing(kind, a);
+      case 'runner':
+        return this.runner(a);
+      case 'ingestion':
+      default:
+        return this.ingestion(a);
+    }
+  }
+
+  private async server(a: Annotations): Promise<CollateServerStatus> {
+    const f = new Findings();
+    const collate = this.collateServer(a, f);
+    const [deployments, status, version] = await Promise.all([
+      a.cluster && a.namespace && a.serverRelease
+        ? this.deployments(
+            a.cluster,
+            a.namespace,
+            `app.kubernetes.io/instance=${a.serverRelease}`,
+          )
+        : undefined,
+      collate && this.systemStatus(collate),
+      collate && this.collateVersion(collate),
+    ]);
+    let deployment: CollateDeploymentStatus | undefined;
+    if (deployments) {
+      const list = f.take('kubernetes', deployments);
+      if (list) {
+        const d =
+          list.find(x => x.name === a.serverRelease) ??
+          list.find(x => x.labels['app.kubernetes.io/name'] === 'openmetadata');
+        deployment = plain(d);
+        judgeDeployment(
+          f,
+          'Collate server',
+          deployment,
+          `No Deployment of Helm release ${a.serverRelease} in namespace ${a.namespace}`,
+        );
+      }
+    }
+    const system = status && f.take('collate', status);
+    const checks = system
+      ? Object.entries(system)
+          .filter(([, step]) => step && typeof step.passed === 'boolean')
+          .map(([name, step]) => ({
+            name,
+            passed: step!.passed,
+            message: step!.message,
+          }))
+      : undefined;
+    for (const check of checks ?? []) {
+      if (!check.passed) f.judge('degraded', `${check.name}: ${check.message}`);
+    }
+    const v = version && f.take('collate', version);
+    return {
+      component: 'server',
+      ...f.result(),
+      observedAt: new Date().toISOString(),
+      ...(a.serverUrl ? { url: a.serverUrl } : {}),
+      ...(v ? { version: v } : {}),
+      ...(deployment ? { deployment } : {}),
+      ...(checks ? { checks } : {}),
+    };
+  }
+
+  private async argo(a: Annotations): Promise<CollateArgoStatus> {
+    const f = new Findings();
+    const server = this.argoServer(a, f);
+    const release = a.argoRelease ?? 'argo-workflows';
+    const [deployments, version, workflows] = await Promise.all([
+      a.cluster && a.argoNamespace
+        ? this.deployments(
+            a.cluster,
+            a.argoNamespace,
+            `app.kubernetes.io/instance=${release}`,
+          )
+        : undefined,
+      server && this.argoVersion(server),
+      a.cluster && a.namespace
+        ? this.workflows(a.cluster, a.namespace)
+        : undefined,
+    ]);
+    if (!a.cluster || !a.argoNamespace) {
+      f.judge(
+        'unknown',
+        `Add ${COLLATE_ANNOTATIONS.cluster} and ${COLLATE_ANNOTATIONS.argoNamespace} to see Argo's Deployments`,
+      );
+    }
+    let serverDeployment: CollateDeploymentStatus | undefined;
+    let controller: CollateDeploymentStatus | undefined;
+    const list = deployments && f.take('kubernetes', deployments);
+    if (list) {
+      const pick = (component: string) =>
+        plain(
+          list.find(
+            d => d.labels['app.kubernetes.io/component'] === component,
+          ) ?? list.find(d => d.name.endsWith(`-${component}`)),
+        );
+      serverDeployment = pick('server');
+      controller = pick('workflow-controller');
+      const where = `release ${release} in namespace ${a.argoNamespace}`;
+      judgeDeployment(
+        f,
+        'Argo server',
+        serverDeployment,
+        `No Argo server Deployment of ${where}`,
+      );
+      judgeDeployment(
+        f,
+        'Workflow controller',
+        controller,
+        `No workflow controller Deployment of ${where}`,
+      );
+    }
+    const v = version && f.take('argo', version);
+    const wf = workflows && f.take('kubernetes', workflows);
+    return {
+      component: 'argo',
+      ...f.result(),
+      observedAt: new Date().toISOString(),
+      ...(a.argoNamespace ? { namespace: a.argoNamespace } : {}),
+      ...(serverDeployment ? { server: serverDeployment } : {}),
+      ...(controller ? { controller } : {}),
+      ...(v ? { serverVersion: v } : {}),
+      ...(wf ? { workflowsByPhase: wf.byPhase } : {}),
+      ...(server ? { uiUrl: server.uiUrl } : {}),
+    };
+  }
+
+  private async backing(
+    kind: 'database' | 'search',
+    a: Annotations,
+  ): Promise<CollateBackingServiceStatus> {
+    const f = new Findings();
+    const endpoint =
+      kind === 'database' ? a.databaseEndpoint : a.searchEndpoint;
+    const collate = this.collateServer(a, f);
+    const status =
+      collate && f.take('collate', await this.systemStatus(collate));
+    const step = status?.[kind === 'database' ? 'database' : 'searchInstance'];
+    const parsed = step ? parseValidation(step.message) : {};
+    if (status && !step) {
+      f.judge('unknown', `Collate's system status has no ${kind} check`);
+    } else if (step && !step.passed) {
+      f.judge('unhealthy', step.message);
+    }
+    return {
+      component: kind,
+      ...f.result(),
+      observedAt: new Date().toISOString(),
+      ...parsed,
+      ...(endpoint ? { endpoint } : {}),
+      ...(step ? { message: step.message } : {}),
+    };
+  }
+
+  private async runner(a: Annotations): Promise<CollateRunnerStatus> {
+    const f = new Findings();
+    const agentId = a.runnerAgentId!;
+    const collate = this.collateServer(a, f);
+    const [deployments, view] = await Promise.all([
+      a.cluster && a.runnerNamespace
+        ? this.deployments(
+            a.cluster,
+            a.runnerNamespace,
+            'app.kubernetes.io/name=hybrid-ingestion-runner',
+          )
+        : undefined,
+      collate &&
+        this.cache.get(
+          `collate:${collate.url}:runner:${agentId}`,
+          this.config.timeouts.collate,
+          s => this.sources.runner(collate, agentId, s),
+        ),
+    ]);
+    let deployment: CollateDeploymentStatus | undefined;
+    const list = deployments && f.take('kubernetes', deployments);
+    if (list) {
+      deployment = plain(
+        list.find(d => d.labels['collate.io/agent-id'] === agentId) ??
+          list.find(d => d.env.AGENT_ID === agentId) ??
+          (list.length === 1 ? list[0] : undefined),
+      );
+      judgeDeployment(
+        f,
+        'Runner',
+        deployment,
+        `No Hybrid Ingestion Runner with agent id ${agentId} in namespace ${a.runnerNamespace}`,
+      );
+    } else if (!deployments) {
+      f.judge(
+        'unknown',
+        `Add ${COLLATE_ANNOTATIONS.cluster} and ${COLLATE_ANNOTATIONS.runnerNamespace} to see the runner's pods`,
+      );
+    }
+    let connection: CollateRunnerStatus['connection'] = 'unknown';
+    const seen = view && f.take('collate', view);
+    if (view?.ok) {
+      if (!seen) {
+        connection = 'disconnected';
+        f.judge('unhealthy', `Collate does not know runner ${agentId}`);
+      } else {
+        connection = seen.connected ? 'connected' : 'disconnected';
+        if (!seen.connected) {
+          f.judge('unhealthy', `Runner ${agentId} is not connected to Collate`);
+        }
+      }
+    }
+    return {
+      component: 'runner',
+      ...f.result(),
+      observedAt: new Date().toISOString(),
+      agentId,
+      ...(a.runnerNamespace ? { namespace: a.runnerNamespace } : {}),
+      ...(deployment ? { deployment } : {}),
+      connection,
+      ...(seen?.lastSeen ? { lastSeen: seen.lastSeen } : {}),
+    };
+  }
+
+  private async ingestion(a: Annotations): Promise<CollateIngestionStatus> {
+    const f = new Findings();
+    const argo = a.argoServerUrl
+      ? this.argoServers.get(normalizeUrl(a.argoServerUrl))
+      : undefined;
+    const collate = a.serverUrl ? this.collateServer(a, f) : undefined;
+    const inCluster = Boolean(a.cluster && a.namespace);
+    const [workflows, schedules, pipelines] = await Promise.all([
+      inCluster ? this.workflows(a.cluster!, a.namespace!) : undefined,
+      inCluster
+        ? this.cache.get(
+            `k8s:${a.cluster}:cron:${a.namespace}`,
+            this.config.timeouts.kubernetes,
+            s => this.sources.schedules(a.cluster!, a.namespace!, s),
+          )
+        : undefined,
+      collate &&
+        this.cache.get(
+          `collate:${collate.url}:pipelines`,
+          this.config.timeouts.collate,
+          s => this.sources.pipelines(collate, this.config.maxPipelines, s),
+        ),
+    ]);
+    const wf = workflows && f.take('kubernetes', workflows);
+    if (wf?.staleReason) {
+      f.judge('degraded', `Workflow counts may be stale: ${wf.staleReason}`);
+    }
+    const runs = wf?.runs.map(run => ({
+      ...run,
+      ...(argo ? argoLinks(argo, run.namespace, run.name) : {}),
+    }));
+    if (wf) {
+      const failed24h = (wf.last24h.Failed ?? 0) + (wf.last24h.Error ?? 0);
+      const total24h = Object.values(wf.last24h).reduce((s, n) => s + n, 0);
+      if (failed24h > 0) {
+        f.judge(
+          'degraded',
+          `${failed24h} of ${total24h} runs in the last 24 h failed`,
+        );
+      }
+    }
+    const sched = schedules && f.take('kubernetes', schedules);
+    const pipes = pipelines && f.take('collate', pipelines);
+    const failing = pipes?.pipelines.filter(p => p.lastState === 'failed');
+    if (failing?.length) {
+      f.judge(
+        'degraded',
+        `Last run failed for ${failing.map(p => p.name).join(', ')}`,
+      );
+    }
+    if (!inCluster && !collate) {
+      f.judge(
+        'unknown',
+        `Add ${COLLATE_ANNOTATIONS.cluster} and ${COLLATE_ANNOTATIONS.namespace}, or ${COLLATE_ANNOTATIONS.serverUrl}`,
+      );
+    }
+    return {
+      component: 'ingestion',
+      ...f.result(),
+      observedAt: new Date().toISOString(),
+      ...(a.namespace ? { namespace: a.namespace } : {}),
+      ...(runs ? { runs } : {}),
+      ...(wf ? { last24h: wf.last24h } : {}),
+      ...(sched ? { schedules: sched.schedules } : {}),
+      ...(pipes ? { pipelines: pipes.pipelines } : {}),
+      ...(pipes?.truncated ? { pipelinesTruncated: true } : {}),
+    };
+  }
+
+  private collateServer(a: Annotations, f: Findings) {
+    if (!a.serverUrl) {
+      f.judge(
+        'unknown',
+        `Add ${COLLATE_ANNOTATIONS.serverUrl}: Collate validates this component`,
+      );
+      return undefined;
+    }
+    const server = this.collateServers.get(normalizeUrl(a.serverUrl));
+    if (!server) {
+      f.fail(
+        'collate',
+        `${a.serverUrl} is not configured under collate.servers in the backend`,
+      );
+    }
+    return server;
+  }
+
+  private argoServer(a: Annotations, f: Findings) {
+    if (!a.argoServerUrl) return undefined;
+    const server = this.argoServers.get(normalizeUrl(a.argoServerUrl));
+    if (!server) {
+      f.fail(
+        'argo',
+        `${a.argoServerUrl} is not configured under collate.argo.servers in the backend`,
+      );
+    }
+    return server;
+  }
+
+  private deployments(cluster: string, namespace: string, selector: string) {
+    return this.cache.get(
+      `k8s:${cluster}:deploy:${namespace}:${selector}`,
+      this.config.timeouts.kubernetes,
+      s => this.sources.deployments(cluster, namespace, selector, s),
+    );
+  }
+
+  /** Not cached: the workflow index is kept current by its watch; runs are fetched once per resourceVersion. */
+  private workflows(cluster: string, namespace: string) {
+    return settle(
+      s => this.sources.workflows(cluster, namespace, s),
+      this.config.timeouts.kubernetes,
+    );
+  }
+
+  private systemStatus(server: CollateServerConfig) {
+    return this.cache.get(
+      `collate:${server.url}:system-status`,
+      this.config.timeouts.collate,
+      s => this.sources.systemStatus(server, s),
+    );
+  }
+
+  private collateVersion(server: CollateServerConfig) {
+    return this.cache.get(
+      `collate:${server.url}:version`,
+      this.config.timeouts.collate,
+      s => this.sources.collateVersion(server, s),
+    );
+  }
+
+  private argoVersion(server: ArgoServerConfig) {
+    return this.cache.get(
+      `argo:${server.url}:version`,
+      this.config.timeouts.argo,
+      s => this.sources.argoVersion(server, s),
+    );
+  }
+}
+
+const ENGINES: Array<[RegExp, string]> = [
+  [/postgres/i, 'postgresql'],
+  [/mysql/i, 'mysql'],
+  [/opensearch/i, 'opensearch'],
+  [/elasticsearch/i, 'elasticsearch'],
+];
+
+/** Type, version and host from a validation message such as "Connected to PostgreSQL 15.4 at db:5432". */
+export function parseValidation(message: string): {
+  type?: string;
+  version?: string;
+  host?: string;
+} {
+  const type = ENGINES.find(([re]) => re.test(message))?.[1];
+  const version = message.match(/\b(\d+\.\d+(?:\.\d+)?)\b/)?.[1];
+  const host = message.match(/\bat\s+([\w.-]+(?::\d+)?)/)?.[1];
+  return {
+    ...(type ? { type } : {}),
+    ...(version ? { version } : {}),
+    ...(host ? { host } : {}),
+  };
+}
