@@ -1,22 +1,142 @@
-import { startTestBackend } from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import { collatePlugin } from './plugin';
 
+const search: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'collate-search',
+    namespace: 'default',
+    annotations: {
+      'collate.io/component': 'search',
+      'collate.io/server-url': 'http://openmetadata.collate:8585',
+      'collate.io/search-endpoint': 'http://opensearch.collate:9200',
+    },
+  },
+  spec: { type: 'search-engine', owner: 'platform-team' },
+};
+const plain: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'plain', namespace: 'default' },
+  spec: { type: 'service', owner: 'platform-team', lifecycle: 'production' },
+};
+
+async function backend(
+  options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
+) {
+  const { server } = await startTestBackend({
+    features: [
+      collatePlugin,
+      catalogServiceMock.factory({ entities: [search, plain] }),
+      mockServices.permissions.factory({
+        result: options.permission ?? AuthorizeResult.ALLOW,
+      }),
+    ],
+  });
+  return server;
+}
+
 describe('collate backend plugin', () => {
   it('answers its health route without credentials', async () => {
-    const { server } = await startTestBackend({ features: [collatePlugin] });
-
-    const res = await request(server).get('/api/collate/health');
+    const res = await request(await backend()).get('/api/collate/health');
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
   });
 
   it('does not serve unknown routes', async () => {
-    const { server } = await startTestBackend({ features: [collatePlugin] });
-
-    const res = await request(server).get('/api/collate/nope');
+    const res = await request(await backend()).get('/api/collate/nope');
 
     expect(res.status).toBe(404);
+  });
+
+  it('reports the components an entity describes, with the reason a source is missing', async () => {
+    const res = await request(await backend()).get(
+      '/api/collate/entities/resource/default/collate-search/status',
+    );
+
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({
+      entityRef: 'resource:default/collate-search',
+      components: [
+        {
+          component: 'search',
+          health: 'unknown',
+          reason:
+            'Collate: http://openmetadata.collate:8585 is not configured under collate.servers in the backend',
+          errors: [
+            {
+              source: 'collate',
+              message:
+                'http://openmetadata.collate:8585 is not configured under collate.servers in the backend',
+            },
+          ],
+          endpoint: 'http://opensearch.collate:9200',
+          observedAt: expect.any(String),
+        },
+      ],
+    });
+  });
+
+  it('serves one component for refreshes and rejects components the entity does not describe', async () => {
+    const server = await backend();
+    const one = await request(server).get(
+      '/api/collate/entities/resource/default/collate-search/status/search',
+    );
+    expect(one.status).toBe(200);
+    expect(one.body.component).toBe('search');
+
+    const other = await request(server).get(
+      '/api/collate/entities/resource/default/collate-search/status/argo',
+    );
+    expect(other.status).toBe(404);
+    expect(other.body.error.message).toBe(
+      'resource:default/collate-search does not describe a Collate argo',
+    );
+
+    const bad = await request(server).get(
+      '/api/collate/entities/resource/default/collate-search/status/oracle',
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.name).toBe('InputError');
+  });
+
+  it('answers 404 for unknown entities and an empty list for entities without annotations', async () => {
+    const server = await backend();
+    const missing = await request(server).get(
+      '/api/collate/entities/component/default/nope/status',
+    );
+    expect(missing.status).toBe(404);
+
+    const none = await request(server).get(
+      '/api/collate/entities/component/default/plain/status',
+    );
+    expect(none.status).toBe(200);
+    expect(none.body.components).toEqual([]);
+  });
+
+  it('requires collate.status.read', async () => {
+    const res = await request(
+      await backend({ permission: AuthorizeResult.DENY }),
+    ).get('/api/collate/entities/resource/default/collate-search/status');
+
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe(
+      'Not allowed to read the Collate status of resource:default/collate-search',
+    );
+  });
+
+  it('requires a Backstage token', async () => {
+    const res = await request(await backend())
+      .get('/api/collate/entities/resource/default/collate-search/status')
+      .set('Authorization', 'Bearer not-a-token');
+
+    expect(res.status).toBe(401);
   });
 });

@@ -1,5 +1,6 @@
 import {
   COLLATE_ANNOTATIONS,
+  collateComponentsOf,
   isCollateComponentKind,
   isCollateEntity,
   readCollateAnnotations,
@@ -59,6 +60,57 @@ describe('annotations', () => {
     expect(isCollateComponentKind('runner')).toBe(true);
     expect(isCollateComponentKind('RUNNER')).toBe(false);
     expect(isCollateComponentKind(undefined)).toBe(false);
+  });
+});
+
+describe('collateComponentsOf', () => {
+  const system = {
+    kind: 'System',
+    metadata: {
+      annotations: {
+        'collate.io/component': 'server',
+        'collate.io/kubernetes-cluster': 'prod',
+        'collate.io/namespace': 'collate',
+        'collate.io/server-url': 'https://collate.example.com',
+        'collate.io/argo-namespace': 'argo-workflows',
+      },
+    },
+  };
+
+  it('gives a System every component its annotations describe', () => {
+    expect(collateComponentsOf(system)).toEqual([
+      'server',
+      'argo',
+      'database',
+      'search',
+      'ingestion',
+    ]);
+    expect(
+      collateComponentsOf({
+        ...system,
+        metadata: {
+          annotations: {
+            ...system.metadata.annotations,
+            'collate.io/runner-agent-id': 'a1',
+          },
+        },
+      }),
+    ).toContain('runner');
+  });
+
+  it('gives any other entity the component it names, when it can be reported', () => {
+    expect(collateComponentsOf({ ...system, kind: 'Component' })).toEqual([
+      'server',
+    ]);
+    expect(
+      collateComponentsOf(
+        entity({
+          'collate.io/component': 'runner',
+          'collate.io/server-url': 'https://collate.example.com',
+        }),
+      ),
+    ).toEqual([]);
+    expect(collateComponentsOf(entity({}))).toEqual([]);
   });
 });
 

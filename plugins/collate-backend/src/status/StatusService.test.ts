@@ -1,0 +1,307 @@
+import { CacheManager } from '@backstage/backend-defaults/cache';
+import { ConfigReader } from '@backstage/config';
+import type { Entity } from '@backstage/catalog-model';
+import { readStatusConfig } from '../config';
+import type {
+  DeploymentInfo,
+  WorkflowOverview,
+} from '../sources/kubernetesSource';
+import {
+  StatusService,
+  parseValidation,
+  type StatusSources,
+} from './StatusService';
+import { SourceCache } from './sourceCache';
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: {
+    name: 'c',
+    annotations: {
+      'collate.io/component': 'server',
+      'collate.io/kubernetes-cluster': 'local',
+      'collate.io/namespace': 'collate',
+      'collate.io/server-release': 'openmetadata',
+      'collate.io/server-url': 'http://openmetadata.collate:8585',
+      'collate.io/argo-namespace': 'argo-workflows',
+      'collate.io/argo-server-url': 'http://argo:2746',
+      'collate.io/runner-agent-id': 'agent-1',
+      'collate.io/runner-namespace': 'runner',
+    },
+  },
+};
+
+const deployment = (
+  name: string,
+  labels: Record<string, string>,
+  ready = 1,
+): DeploymentInfo => ({
+  name,
+  namespace: 'ns',
+  ready,
+  desired: 1,
+  labels,
+  env: {},
+});
+
+const overview: WorkflowOverview = {
+  total: 3,
+  byPhase: { Succeeded: 3 },
+  last24h: { Succeeded: 3 },
+  newest: [],
+  runs: [],
+};
+
+/** Sources answering like a healthy deployment; each test overrides what it studies. */
+function sources(overrides: Partial<StatusSources> = {}) {
+  const calls: string[] = [];
+  const impl: StatusSources = {
+    deployments: async (_c, ns, selector) => {
+      calls.push(`deployments ${ns} ${selector}`);
+      if (selector.includes('openmetadata'))
+        return [deployment('openmetadata', {})];
+      if (selector.includes('hybrid'))
+        return [deployment('runner', { 'collate.io/agent-id': 'agent-1' })];
+      return [
+        deployment('argo-workflows-server', {
+          'app.kubernetes.io/component': 'server',
+        }),
+        deployment('argo-workflows-workflow-controller', {
+          'app.kubernetes.io/component': 'workflow-controller',
+        }),
+      ];
+    },
+    workflows: async () => {
+      calls.push('workflows');
+      return overview;
+    },
+    schedules: async () => ({ schedules: [], truncated: false }),
+    argoVersion: async () => {
+      calls.push('argo version');
+      return 'v3.7.1';
+    },
+    systemStatus: async () => {
+      calls.push('system status');
+      return {
+        database: {
+          passed: true,
+          message: 'Connected to MySQL 8.0.36 at db:3306',
+        },
+        searchInstance: {
+          passed: false,
+          message: 'Search instance es:9200 is not reachable',
+        },
+      };
+    },
+    collateVersion: async () => '1.12.3',
+    runner: async () => ({
+      connected: true,
+      lastSeen: '2026-11-21T10:00:00.000Z',
+    }),
+    pipelines: async () => ({ pipelines: [], truncated: false }),
+    ...overrides,
+  };
+  return { impl, calls };
+}
+
+function service(impl: StatusSources, config: object = {}) {
+  const root = new ConfigReader({
+    backend: { cache: { store: 'memory' } },
+    collate: {
+      servers: [{ url: 'http://openmetadata.collate:8585/', token: 't' }],
+      argo: { servers: [{ url: 'http://argo:2746' }] },
+      ...config,
+    },
+  });
+  const status = readStatusConfig(root);
+  const cache = CacheManager.fromConfig(root).forPlugin('collate');
+  return new StatusService(
+    status,
+    impl,
+    new SourceCache(cache, status.cacheTtlMs),
+  );
+}
+
+describe('StatusService', () => {
+  it('asks each source once per view, however many components need it', async () => {
+    const { impl, calls } = sources();
+    const result = await service(impl).status(entity, [
+      'server',
+      'database',
+      'search',
+    ]);
+    expect(result.map(c => c.health)).toEqual([
+      'degraded',
+      'healthy',
+      'unhealthy',
+    ]);
+    expect(calls.filter(c => c === 'system status')).toHaveLength(1);
+  });
+
+  it('serves a second view from the cache', async () => {
+    const { impl, calls } = sources();
+    const s = service(impl);
+    await s.status(entity, ['server', 'argo', 'database', 'search', 'runner']);
+    const first = calls.length;
+    await s.status(entity, ['server', 'argo', 'database', 'search', 'runner']);
+    // Only the workflow index is read again (it is kept current by its watch, not cached).
+    expect(calls.slice(first)).toEqual(['workflows']);
+  });
+
+  it('judges the database and search engine from Collate’s checks', async () => {
+    const { impl } = sources();
+    const [db, search] = await service(impl).status(entity, [
+      'database',
+      'search',
+    ]);
+    expect(db).toMatchObject({
+      health: 'healthy',
+      type: 'mysql',
+      version: '8.0.36',
+      host: 'db:3306',
+      errors: [],
+    });
+    expect(search).toMatchObject({
+      health: 'unhealthy',
+      reason: 'Search instance es:9200 is not reachable',
+    });
+  });
+
+  it('isolates a failing source: its components are unknown, the others answer', async () => {
+    const { impl } = sources({
+      argoVersion: async () => {
+        throw new Error('Argo server at http://argo:2746: ECONNREFUSED');
+      },
+    });
+    const [argo, runner] = await service(impl).status(entity, [
+      'argo',
+      'runner',
+    ]);
+    expect(argo).toMatchObject({
+      health: 'unknown',
+      reason: 'Argo server: Argo server at http://argo:2746: ECONNREFUSED',
+      errors: [{ source: 'argo' }],
+      server: { name: 'argo-workflows-server', ready: 1 },
+    });
+    expect(runner).toMatchObject({
+      health: 'healthy',
+      connection: 'connected',
+    });
+  });
+
+  it('keeps unhealthy when what did answer shows it, even if another source failed', async () => {
+    const { impl } = sources({
+      deployments: async () => [],
+      argoVersion: async () => {
+        throw new Error('boom');
+      },
+    });
+    const [argo] = await service(impl).status(entity, ['argo']);
+    expect(argo.health).toBe('unhealthy');
+    expect(argo.reason).toContain(
+      'No Argo server Deployment of release argo-workflows in namespace argo-workflows',
+    );
+    expect(argo.reason).toContain('Argo server: boom');
+  });
+
+  it('gives each source its own timeout', async () => {
+    const { impl } = sources({
+      systemStatus: (_s, signal) =>
+        new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason)),
+        ),
+    });
+    const started = Date.now();
+    const [db, argo] = await service(impl, {
+      status: { timeouts: { collateMs: 50 } },
+    }).status(entity, ['database', 'argo']);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(db).toMatchObject({
+      health: 'unknown',
+      reason: 'Collate: timed out after 50 ms',
+    });
+    expect(argo.health).toBe('healthy');
+  });
+
+  it('grades pods: none ready is unhealthy, some ready is degraded', async () => {
+    const { impl } = sources({
+      deployments: async (_c, _ns, selector) =>
+        selector.includes('openmetadata')
+          ? [{ ...deployment('openmetadata', {}), desired: 3, ready: 2 }]
+          : [deployment('runner', { 'collate.io/agent-id': 'agent-1' }, 0)],
+      systemStatus: async () => ({}),
+    });
+    const [server, runner] = await service(impl).status(entity, [
+      'server',
+      'runner',
+    ]);
+    expect(server).toMatchObject({
+      health: 'degraded',
+      reason: 'Collate server: 2 of 3 pods ready',
+    });
+    expect(runner).toMatchObject({
+      health: 'unhealthy',
+      reason: 'Runner: 0 of 1 pods ready',
+    });
+  });
+
+  it('marks ingestion degraded when runs failed in the last 24 h or a pipeline’s last run failed', async () => {
+    const { impl } = sources({
+      workflows: async () => ({
+        ...overview,
+        last24h: { Succeeded: 8, Failed: 1, Error: 1 },
+      }),
+      pipelines: async () => ({
+        pipelines: [
+          {
+            name: 'orders',
+            fullyQualifiedName: 'pg.orders',
+            pipelineType: 'metadata',
+            lastState: 'failed',
+          },
+        ],
+        truncated: true,
+      }),
+    });
+    const [ingestion] = await service(impl).status(entity, ['ingestion']);
+    expect(ingestion).toMatchObject({
+      health: 'degraded',
+      reason:
+        '2 of 10 runs in the last 24 h failed; Last run failed for orders',
+      pipelinesTruncated: true,
+    });
+  });
+
+  it('tells which annotation to add when the runner namespace is missing', async () => {
+    const { impl } = sources();
+    const { 'collate.io/runner-namespace': _, ...annotations } =
+      entity.metadata.annotations!;
+    const [runner] = await service(impl).status({ metadata: { annotations } }, [
+      'runner',
+    ]);
+    expect(runner).toMatchObject({
+      health: 'unknown',
+      reason:
+        "Add collate.io/kubernetes-cluster and collate.io/runner-namespace to see the runner's pods",
+      connection: 'connected',
+    });
+  });
+});
+
+describe('parseValidation', () => {
+  it.each([
+    [
+      'Connected to PostgreSQL 15.4 at postgres.collate:5432',
+      { type: 'postgresql', version: '15.4', host: 'postgres.collate:5432' },
+    ],
+    [
+      'Connected to Elasticsearch 9.3.0 at es.internal:9200',
+      { type: 'elasticsearch', version: '9.3.0', host: 'es.internal:9200' },
+    ],
+    ['OpenSearch is healthy', { type: 'opensearch' }],
+    ['', {}],
+  ])('%j', (message, expected) => {
+    expect(parseValidation(message)).toEqual(expected);
+  });
+});
