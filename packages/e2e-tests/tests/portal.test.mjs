@@ -2,14 +2,25 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifactsDir, frontendUrl, startPortal } from '../lib/portal.mjs';
+import {
+  artifactsDir,
+  frontendUrl,
+  repoRoot,
+  startPortal,
+} from '../lib/portal.mjs';
 import { launchBrowser, signInAsGuest } from '../lib/browser.mjs';
+import { startLiveDemo } from '../lib/liveDemo.mjs';
 
+let live;
 let portal;
 let browser;
 
 before(async () => {
-  portal = await startPortal();
+  // The demo System's cluster side runs on the local control plane, so the cards show live values.
+  live = await startLiveDemo();
+  portal = await startPortal({
+    configs: [join(repoRoot, 'app-config.yaml'), live.configPath],
+  });
   console.log(
     `portal ready in ${portal.startupMs} ms${portal.reused ? ' (reused)' : ''}`,
   );
@@ -19,6 +30,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await portal?.stop();
+  await live?.stop();
 });
 
 test('a guest opens the demo System and sees its components', async () => {
@@ -75,6 +87,83 @@ test('a guest opens the demo System and sees its components', async () => {
     );
   } finally {
     // Saved on success and on failure alike, to see what the browser saw.
+    await page.screenshot({ path: file, fullPage: true });
+    console.log(`screenshot: ${file}`);
+  }
+});
+
+test('the demo System shows live status cards from the local control plane', async () => {
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 2200 },
+  });
+  const file = join(artifactsDir, 'demo-status-cards.png');
+  try {
+    await signInAsGuest(page, frontendUrl);
+    await page.goto(`${frontendUrl}/catalog/default/system/collate-demo`);
+
+    const card = title =>
+      page
+        .locator('.MuiCard-root')
+        .filter({
+          has: page
+            .locator('.MuiCardHeader-title')
+            .getByText(title, { exact: true }),
+        })
+        .first();
+    const expectIn = async (title, texts) => {
+      const c = card(title);
+      for (const text of texts) {
+        // Not exact: external links carry a hidden "opens in a new window" text.
+        await c
+          .getByText(text)
+          .first()
+          .waitFor({ timeout: 60_000 });
+      }
+    };
+
+    // Argo: the fixture release's Deployments made Ready by KWOK, the real Argo server's version,
+    // the seeded workflows by phase.
+    await expectIn('Argo Workflows', [
+      'v3.7.1',
+      'Succeeded: 4',
+      'Failed: 1',
+      'Running: 1',
+    ]);
+    assert.equal(
+      await card('Argo Workflows').getByText('1/1 ready').count(),
+      2,
+    );
+    // Database and search engine, as the Collate contract server's system status validates them.
+    await expectIn('Collate database', [
+      'postgresql',
+      '15.4',
+      'postgres.collate:5432',
+    ]);
+    await expectIn('Collate search engine', [
+      'opensearch',
+      '3.4.0',
+      'http://opensearch.collate:9200',
+    ]);
+    await expectIn('Hybrid Ingestion Runner', ['demo-runner', 'connected']);
+    // Ingestion: the newest run first, links to the Argo UI, Collate's pipelines.
+    await expectIn('Ingestion workflows', [
+      'warehouse-metadata-1006',
+      'warehouse_profiler',
+      'warehouse-metadata',
+    ]);
+    const runLink = card('Ingestion workflows').getByRole('link', {
+      name: /warehouse-metadata-1006/,
+    });
+    assert.match(
+      await runLink.getAttribute('href'),
+      /\/workflows\/collate\/warehouse-metadata-1006$/,
+    );
+    // The overview: every component, two failed runs make ingestion degraded.
+    await expectIn('Collate deployment', ['Degraded']);
+    assert.ok(
+      (await card('Collate deployment').getByText('Healthy').count()) >= 4,
+    );
+  } finally {
     await page.screenshot({ path: file, fullPage: true });
     console.log(`screenshot: ${file}`);
   }

@@ -1,7 +1,19 @@
 /**
- * Entity cards for Collate deployments (legacy frontend system).
- * For the new frontend system, import the default export of `./alpha`.
+ * Entity cards for Collate deployments: overview, Argo, database, search engine, Hybrid Runner, ingestion workflows.
  *
  * @packageDocumentation
  */
-export { collatePlugin, EntityCollateOverviewCard } from './plugin';
+export {
+  collatePlugin,
+  EntityCollateArgoCard,
+  EntityCollateDatabaseCard,
+  EntityCollateIngestionCard,
+  EntityCollateOverviewCard,
+  EntityCollateRunnerCard,
+  EntityCollateSearchCard,
+} from './plugin';
+export {
+  CollateStatusClient,
+  collateStatusApiRef,
+  type CollateStatusApi,
+} from './api';

@@ -1,7 +1,11 @@
 import {
+  createApiFactory,
   createComponentExtension,
   createPlugin,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { CollateStatusClient, collateStatusApiRef } from './api';
 
 /**
  * The Collate frontend plugin for the legacy frontend system.
@@ -11,21 +15,47 @@ import {
  */
 export const collatePlugin = createPlugin({
   id: 'collate',
+  apis: [
+    createApiFactory({
+      api: collateStatusApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new CollateStatusClient(deps),
+    }),
+  ],
 });
 
-/**
- * Where a Collate deployment runs, from the entity's `collate.io/*` annotations.
- *
- * @public
- */
-export const EntityCollateOverviewCard = collatePlugin.provide(
-  createComponentExtension({
-    name: 'EntityCollateOverviewCard',
-    component: {
-      lazy: () =>
-        import('./components/CollateOverviewCard').then(
-          m => m.CollateOverviewCard,
-        ),
-    },
-  }),
+const card = (name: string, load: () => Promise<() => JSX.Element | null>) =>
+  collatePlugin.provide(
+    createComponentExtension({ name, component: { lazy: load } }),
+  );
+
+/** Every component's health at a glance, and where the deployment runs. @public */
+export const EntityCollateOverviewCard = card('EntityCollateOverviewCard', () =>
+  import('./components/CollateOverviewCard').then(m => m.CollateOverviewCard),
+);
+
+/** Argo Workflows: server and controller pods, version, workflows by phase. @public */
+export const EntityCollateArgoCard = card('EntityCollateArgoCard', () =>
+  import('./components/status/cards').then(m => m.CollateArgoCard),
+);
+
+/** The database as Collate validates it. @public */
+export const EntityCollateDatabaseCard = card('EntityCollateDatabaseCard', () =>
+  import('./components/status/cards').then(m => m.CollateDatabaseCard),
+);
+
+/** The search engine as Collate validates it. @public */
+export const EntityCollateSearchCard = card('EntityCollateSearchCard', () =>
+  import('./components/status/cards').then(m => m.CollateSearchCard),
+);
+
+/** The Hybrid Ingestion Runner: pods, connection, last seen. @public */
+export const EntityCollateRunnerCard = card('EntityCollateRunnerCard', () =>
+  import('./components/status/cards').then(m => m.CollateRunnerCard),
+);
+
+/** Ingestion workflows: latest runs, schedules, 24 h counts, Collate's pipelines. @public */
+export const EntityCollateIngestionCard = card(
+  'EntityCollateIngestionCard',
+  () => import('./components/status/cards').then(m => m.CollateIngestionCard),
 );

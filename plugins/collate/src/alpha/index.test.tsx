@@ -6,7 +6,13 @@ import {
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import type { Entity } from '@backstage/catalog-model';
-import plugin, { collateOverviewEntityCard } from './index';
+import { collateStatusApiRef } from '../api';
+import { demoStatuses, statusApi } from '../testing/statusApi';
+import plugin, {
+  collateIngestionEntityCard,
+  collateOverviewEntityCard,
+  collateRunnerEntityCard,
+} from './index';
 
 const collateEntity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -45,10 +51,35 @@ describe('collate plugin (new frontend system)', () => {
       <EntityProvider entity={collateEntity}>
         {tester.reactElement()}
       </EntityProvider>,
+      { apis: [[collateStatusApiRef, statusApi(demoStatuses).api]] },
     );
     expect(
       await screen.findByText('http://openmetadata.collate:8585'),
     ).toBeInTheDocument();
     expect(screen.getByText('Collate deployment')).toBeInTheDocument();
+  });
+
+  it('shows each component card only where the entity describes that component', () => {
+    const runner = createExtensionTester(collateRunnerEntityCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    );
+    const ingestion = createExtensionTester(collateIngestionEntityCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    );
+    // The System carries a server URL (so Collate's pipelines) but no runner annotations.
+    expect(ingestion?.(collateEntity)).toBe(true);
+    expect(runner?.(collateEntity)).toBe(false);
+    expect(
+      runner?.({
+        ...collateEntity,
+        metadata: {
+          ...collateEntity.metadata,
+          annotations: {
+            ...collateEntity.metadata.annotations,
+            'collate.io/runner-agent-id': 'agent-1',
+          },
+        },
+      }),
+    ).toBe(true);
   });
 });

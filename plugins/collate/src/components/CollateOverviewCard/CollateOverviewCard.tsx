@@ -1,12 +1,31 @@
+import { useEffect, useState } from 'react';
+import IconButton from '@material-ui/core/IconButton';
+import Tooltip from '@material-ui/core/Tooltip';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import { useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   useEntity,
   MissingAnnotationEmptyState,
 } from '@backstage/plugin-catalog-react';
-import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  StructuredMetadataTable,
+  Table,
+  type TableColumn,
+} from '@backstage/core-components';
 import {
   COLLATE_ANNOTATIONS,
   readCollateAnnotations,
+  type CollateComponentKind,
+  type CollateComponentStatus,
+  type CollateEntityStatus,
 } from '@internal/backstage-plugin-collate-common';
+import { collateStatusApiRef } from '../../api';
+import { Health } from '../status/StatusCard';
+import { REFRESH_INTERVAL_MS } from '../status/useComponentStatus';
 
 const LABELS: Record<keyof typeof COLLATE_ANNOTATIONS, string> = {
   component: 'Component',
@@ -23,15 +42,61 @@ const LABELS: Record<keyof typeof COLLATE_ANNOTATIONS, string> = {
   runnerNamespace: 'Runner namespace',
 };
 
+const COMPONENT_TITLES: Record<CollateComponentKind, string> = {
+  server: 'Collate server',
+  argo: 'Argo Workflows',
+  database: 'Database',
+  search: 'Search engine',
+  runner: 'Hybrid Ingestion Runner',
+  ingestion: 'Ingestion workflows',
+};
+
+const columns: TableColumn<CollateComponentStatus>[] = [
+  {
+    title: 'Component',
+    field: 'component',
+    highlight: true,
+    render: c => COMPONENT_TITLES[c.component],
+  },
+  {
+    title: 'Health',
+    field: 'health',
+    render: c => <Health health={c.health} />,
+  },
+  { title: 'Details', field: 'reason', emptyValue: '—' },
+];
+
+function useEntityStatus(entityRef: string) {
+  const api = useApi(collateStatusApiRef);
+  const [tick, setTick] = useState(0);
+  const [state, setState] = useState<{
+    value?: CollateEntityStatus;
+    error?: Error;
+  }>({});
+  useEffect(() => {
+    let alive = true;
+    api.getEntityStatus(entityRef).then(
+      value => alive && setState({ value }),
+      error => alive && setState(s => ({ ...s, error })),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [api, entityRef, tick]);
+  useEffect(() => {
+    const timer = setInterval(() => setTick(t => t + 1), REFRESH_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, []);
+  return { ...state, refresh: () => setTick(t => t + 1) };
+}
+
 /**
- * Shows where a Collate deployment runs, as the entity's annotations describe it.
- * Live status arrives with the status backend.
+ * Every component of a Collate deployment at a glance (health and reason), and where it runs as the entity's
+ * annotations describe it.
  */
 export const CollateOverviewCard = () => {
   const { entity } = useEntity();
-  const annotations = readCollateAnnotations(entity);
-
-  if (!annotations.component) {
+  if (!readCollateAnnotations(entity).component) {
     return (
       <MissingAnnotationEmptyState
         annotation={[
@@ -41,6 +106,13 @@ export const CollateOverviewCard = () => {
       />
     );
   }
+  return <Overview />;
+};
+
+const Overview = () => {
+  const { entity } = useEntity();
+  const annotations = readCollateAnnotations(entity);
+  const { value, error, refresh } = useEntityStatus(stringifyEntityRef(entity));
 
   const metadata = Object.fromEntries(
     (Object.keys(LABELS) as Array<keyof typeof LABELS>)
@@ -48,11 +120,39 @@ export const CollateOverviewCard = () => {
       .map(key => [LABELS[key], annotations[key]]),
   );
 
+  let health;
+  if (value) {
+    health = (
+      <Table<CollateComponentStatus>
+        options={{
+          paging: false,
+          search: false,
+          toolbar: false,
+          padding: 'dense',
+        }}
+        columns={columns}
+        data={value.components}
+      />
+    );
+  } else if (error) {
+    health = <ResponseErrorPanel error={error} />;
+  } else {
+    health = <Progress />;
+  }
+
   return (
     <InfoCard
       title="Collate deployment"
       subheader={entity.metadata.title ?? entity.metadata.name}
+      action={
+        <Tooltip title="Refresh">
+          <IconButton aria-label="Refresh" onClick={refresh}>
+            <RefreshIcon />
+          </IconButton>
+        </Tooltip>
+      }
     >
+      {health}
       <StructuredMetadataTable metadata={metadata} />
     </InfoCard>
   );

@@ -1,0 +1,78 @@
+// Brings the demo System of catalog-info.yaml to life on the local control plane, for the browser test and for
+// trying the cards by hand:
+//   - the fixture releases (openmetadata, argo-workflows, hybrid-ingestion-runner) and workflows in every phase;
+//   - a Collate contract server with the runner connected and ingestion pipelines;
+//   - an app-config file that points the portal's backend at all of it (cluster `local`, collate.servers,
+//     collate.argo.servers), written to the path given as the first argument.
+// It prints `ready <config path>` and serves until SIGTERM/SIGINT.
+//   node --require @backstage/cli/config/nodeTransform.cjs packages/testenv/src/bin/live-demo.ts <config.yaml>
+import { writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { backstageKubernetesConfig, testEnv } from '../env';
+import { seedDemoDeployment } from '../seed';
+import { startCollateContractServer } from '../contract/collate.ts';
+
+async function main() {
+  const target = process.argv[2];
+  if (!target) throw new Error('usage: live-demo.ts <app-config output path>');
+  const demo = await seedDemoDeployment();
+  const collate = await startCollateContractServer();
+  collate.connectRunner(demo.runnerAgentId);
+  const now = Date.now();
+  const metadata = collate.addPipeline({ name: 'warehouse_metadata' });
+  const profiler = collate.addPipeline({
+    name: 'warehouse_profiler',
+    pipelineType: 'profiler',
+    airflowConfig: { scheduleInterval: '30 2 * * *' },
+  });
+  collate.addPipelineStatus(metadata.fullyQualifiedName, {
+    runId: 'run-1',
+    pipelineState: 'success',
+    startDate: now - 3_600_000,
+    timestamp: now - 3_600_000,
+    endDate: now - 3_540_000,
+  });
+  collate.addPipelineStatus(profiler.fullyQualifiedName, {
+    runId: 'run-2',
+    pipelineState: 'failed',
+    startDate: now - 7_200_000,
+    timestamp: now - 7_200_000,
+    endDate: now - 7_100_000,
+  });
+
+  const argoUrl = testEnv.argoUrl();
+  const config = {
+    kubernetes: backstageKubernetesConfig(),
+    collate: {
+      servers: [
+        {
+          url: 'http://openmetadata.collate:8585',
+          baseUrl: collate.url,
+          token: collate.issueToken('ingestion-bot'),
+        },
+      ],
+      argo: {
+        servers: [
+          {
+            url: 'http://argo-workflows-server.argo-workflows:2746',
+            baseUrl: argoUrl,
+            uiUrl: argoUrl,
+          },
+        ],
+      },
+    },
+  };
+  writeFileSync(target, stringify(config), { mode: 0o600 });
+  process.stdout.write(`ready ${target}\n`);
+
+  const stop = () => {
+    void collate.close().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch(error => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+export {
+  CollateStatusClient,
+  collateStatusApiRef,
+  type CollateStatusApi,
+} from './CollateStatusApi';

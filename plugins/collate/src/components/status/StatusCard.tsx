@@ -1,0 +1,170 @@
+import type { ReactNode } from 'react';
+import IconButton from '@material-ui/core/IconButton';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  StatusAborted,
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import {
+  COLLATE_ANNOTATIONS,
+  collateComponentsOf,
+  type CollateComponentKind,
+  type CollateComponentStatus,
+  type CollateHealth,
+} from '@internal/backstage-plugin-collate-common';
+import { useComponentStatus } from './useComponentStatus';
+
+const HEALTH_LABELS: Record<CollateHealth, string> = {
+  healthy: 'Healthy',
+  degraded: 'Degraded',
+  unhealthy: 'Unhealthy',
+  unknown: 'Unknown',
+};
+
+/** A health value with Backstage's status icon. */
+export const Health = ({
+  health,
+  children,
+}: {
+  health: CollateHealth;
+  children?: ReactNode;
+}) => {
+  const label = children ?? HEALTH_LABELS[health];
+  switch (health) {
+    case 'healthy':
+      return <StatusOK>{label}</StatusOK>;
+    case 'degraded':
+      return <StatusWarning>{label}</StatusWarning>;
+    case 'unhealthy':
+      return <StatusError>{label}</StatusError>;
+    default:
+      return <StatusAborted>{label}</StatusAborted>;
+  }
+};
+
+/** What an entity needs so the backend can report each component. */
+const REQUIRED: Record<CollateComponentKind, string[]> = {
+  server: [COLLATE_ANNOTATIONS.serverUrl, COLLATE_ANNOTATIONS.serverRelease],
+  argo: [COLLATE_ANNOTATIONS.cluster, COLLATE_ANNOTATIONS.argoNamespace],
+  database: [COLLATE_ANNOTATIONS.serverUrl],
+  search: [COLLATE_ANNOTATIONS.serverUrl],
+  runner: [
+    COLLATE_ANNOTATIONS.runnerAgentId,
+    COLLATE_ANNOTATIONS.runnerNamespace,
+  ],
+  ingestion: [COLLATE_ANNOTATIONS.cluster, COLLATE_ANNOTATIONS.namespace],
+};
+
+/**
+ * The frame every status card shares: empty state when the entity lacks the annotations, progress, the error panel,
+ * the component's health with its reason, and a refresh button.
+ */
+export function StatusCard<T extends CollateComponentStatus>(props: {
+  title: string;
+  component: CollateComponentKind;
+  children: (status: T) => ReactNode;
+}) {
+  const { entity } = useEntity();
+  const applies = collateComponentsOf(entity).includes(props.component);
+  if (!applies) {
+    return (
+      <MissingAnnotationEmptyState
+        annotation={[
+          COLLATE_ANNOTATIONS.component,
+          ...REQUIRED[props.component],
+        ]}
+      />
+    );
+  }
+  return <LoadedStatusCard {...props} />;
+}
+
+function LoadedStatusCard<T extends CollateComponentStatus>(props: {
+  title: string;
+  component: CollateComponentKind;
+  children: (status: T) => ReactNode;
+}) {
+  const { value, error, loading, refresh } = useComponentStatus<T>(
+    props.component,
+  );
+  const action = (
+    <Tooltip title="Refresh">
+      <IconButton aria-label="Refresh" onClick={refresh} disabled={loading}>
+        <RefreshIcon />
+      </IconButton>
+    </Tooltip>
+  );
+  let content: ReactNode;
+  if (!value && error) {
+    content = <ResponseErrorPanel error={error} />;
+  } else if (!value) {
+    content = <Progress />;
+  } else {
+    content = (
+      <>
+        {value.reason && (
+          <Typography variant="body2" color="textSecondary" paragraph>
+            {value.reason}
+          </Typography>
+        )}
+        {props.children(value)}
+      </>
+    );
+  }
+  return (
+    <InfoCard
+      title={props.title}
+      subheader={value ? <Health health={value.health} /> : undefined}
+      action={action}
+    >
+      {content}
+    </InfoCard>
+  );
+}
+
+/** `2/3` with the health it implies. */
+export const Replicas = ({
+  ready,
+  desired,
+}: {
+  ready: number;
+  desired: number;
+}) => {
+  let health: CollateHealth = 'healthy';
+  if (ready === 0 && desired > 0) health = 'unhealthy';
+  else if (ready < desired) health = 'degraded';
+  return <Health health={health}>{`${ready}/${desired} ready`}</Health>;
+};
+
+/** A time as "5 minutes ago"-style relative text, with the exact time as a tooltip. */
+export const When = ({ at }: { at?: string }) => {
+  if (!at) return <>—</>;
+  const ms = Date.now() - Date.parse(at);
+  const future = ms < 0;
+  const abs = Math.abs(ms);
+  const units: Array<[number, string]> = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+    [1000, 'second'],
+  ];
+  const [size, unit] = units.find(([u]) => abs >= u) ?? [1000, 'second'];
+  const n = Math.max(1, Math.round(abs / size));
+  const text = `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return (
+    <Tooltip title={new Date(at).toISOString()}>
+      <span>{future ? `in ${text}` : `${text} ago`}</span>
+    </Tooltip>
+  );
+};

@@ -1,0 +1,176 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { ResponseError } from '@backstage/errors';
+import type { Entity } from '@backstage/catalog-model';
+import type { CollateComponentStatus } from '@internal/backstage-plugin-collate-common';
+import { collateStatusApiRef } from '../../api';
+import { demoStatuses, statusApi } from '../../testing/statusApi';
+import {
+  CollateArgoCard,
+  CollateDatabaseCard,
+  CollateIngestionCard,
+  CollateRunnerCard,
+  CollateSearchCard,
+} from './cards';
+
+const system: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: {
+    name: 'collate-demo',
+    namespace: 'default',
+    annotations: {
+      'collate.io/component': 'server',
+      'collate.io/kubernetes-cluster': 'local',
+      'collate.io/namespace': 'collate',
+      'collate.io/server-url': 'http://openmetadata.collate:8585',
+      'collate.io/argo-namespace': 'argo-workflows',
+      'collate.io/runner-agent-id': 'demo-runner',
+      'collate.io/runner-namespace': 'collate-runner',
+    },
+  },
+  spec: { owner: 'platform' },
+};
+
+async function render(
+  card: JSX.Element,
+  options: {
+    entity?: Entity;
+    statuses?: CollateComponentStatus[];
+    fail?: Error;
+  } = {},
+) {
+  const { api, calls } = statusApi(options.statuses ?? demoStatuses, {
+    fail: options.fail,
+  });
+  await renderInTestApp(
+    <TestApiProvider apis={[[collateStatusApiRef, api]]}>
+      <EntityProvider entity={options.entity ?? system}>{card}</EntityProvider>
+    </TestApiProvider>,
+  );
+  return calls;
+}
+
+describe('status cards', () => {
+  it('Argo: pods, version, workflows by phase and the UI link', async () => {
+    await render(<CollateArgoCard />);
+    expect(await screen.findByText('v3.7.1')).toBeInTheDocument();
+    expect(screen.getByText('Argo Workflows')).toBeInTheDocument();
+    expect(screen.getAllByText('1/1 ready')).toHaveLength(1);
+    expect(screen.getByText('0/1 ready')).toBeInTheDocument();
+    expect(screen.getByText('Succeeded: 12')).toBeInTheDocument();
+    expect(screen.getByText('Failed: 2')).toBeInTheDocument();
+    expect(
+      screen.getByText('https://argo.example.com').closest('a'),
+    ).toHaveAttribute('href', 'https://argo.example.com');
+    expect(screen.getByText('Healthy')).toBeInTheDocument();
+  });
+
+  it('Database: type, host, version, endpoint and Collate’s check', async () => {
+    await render(<CollateDatabaseCard />);
+    expect(await screen.findByText('postgresql')).toBeInTheDocument();
+    expect(screen.getByText('15.4')).toBeInTheDocument();
+    expect(screen.getAllByText('postgres.collate:5432')).toHaveLength(2);
+    expect(
+      screen.getByText('Connected to PostgreSQL 15.4 at postgres.collate:5432'),
+    ).toBeInTheDocument();
+  });
+
+  it('Search: unknown with the reason when Collate did not answer', async () => {
+    await render(<CollateSearchCard />);
+    expect(
+      await screen.findByText('Collate: timed out after 3000 ms'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Unknown')).toBeInTheDocument();
+    expect(
+      screen.getByText('http://opensearch.collate:9200'),
+    ).toBeInTheDocument();
+  });
+
+  it('Runner: agent id, pods, connection and last seen', async () => {
+    await render(<CollateRunnerCard />);
+    expect(await screen.findByText('demo-runner')).toBeInTheDocument();
+    expect(screen.getByText('disconnected')).toBeInTheDocument();
+    expect(screen.getByText('5 minutes ago')).toBeInTheDocument();
+    expect(screen.getByText('Unhealthy')).toBeInTheDocument();
+  });
+
+  it('Ingestion: runs newest first with links, 24 h counts, schedules and pipelines', async () => {
+    await render(<CollateIngestionCard />);
+    const runs = await screen.findByText('warehouse-metadata-newest');
+    expect(runs.closest('a')).toHaveAttribute(
+      'href',
+      'https://argo.example.com/workflows/collate/warehouse-metadata-newest',
+    );
+    const rows = screen
+      .getAllByRole('row')
+      .map(r => r.textContent ?? '')
+      .filter(t => t.includes('warehouse-metadata-'));
+    expect(rows[0]).toContain('warehouse-metadata-newest');
+    expect(rows[0]).toContain('1h 2m 5s');
+    expect(rows[1]).toContain('warehouse-metadata-older');
+    expect(screen.getByText('logs').closest('a')).toHaveAttribute(
+      'href',
+      expect.stringContaining('sidePanel=logs'),
+    );
+    expect(screen.getByText('Succeeded: 2')).toBeInTheDocument();
+    expect(screen.getByText('in 30 minutes')).toBeInTheDocument();
+    expect(screen.getByText('warehouse_metadata')).toBeInTheDocument();
+    expect(screen.getByText('Degraded')).toBeInTheDocument();
+  });
+
+  it('shares one request per page view and refreshes one component on demand', async () => {
+    const calls = await render(<CollateArgoCard />);
+    await screen.findByText('v3.7.1');
+    expect(calls).toEqual(['entity system:default/collate-demo']);
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await screen.findByText('v3.7.1');
+    expect(calls).toEqual([
+      'entity system:default/collate-demo',
+      'component system:default/collate-demo argo',
+    ]);
+  });
+
+  it('shows the error panel with the backend’s reason', async () => {
+    const response = new Response(
+      JSON.stringify({
+        error: {
+          name: 'NotAllowedError',
+          message: 'Not allowed to read the Collate status',
+        },
+        response: { statusCode: 403 },
+      }),
+      { status: 403, headers: { 'Content-Type': 'application/json' } },
+    );
+    await render(<CollateRunnerCard />, {
+      fail: await ResponseError.fromResponse(response as any),
+    });
+    expect(
+      (await screen.findAllByText(/Not allowed to read the Collate status/))[0],
+    ).toBeInTheDocument();
+  });
+
+  it('explains which annotations to add when the entity does not describe the component', async () => {
+    await render(<CollateRunnerCard />, {
+      entity: {
+        ...system,
+        kind: 'Component',
+        metadata: {
+          name: 'x',
+          annotations: {
+            'collate.io/component': 'argo',
+            'collate.io/kubernetes-cluster': 'local',
+            'collate.io/argo-namespace': 'argo',
+          },
+        },
+      },
+    });
+    const empty = await screen.findByText(/Missing Annotation/i);
+    expect(empty).toBeInTheDocument();
+    expect(
+      within(document.body).getAllByText(/collate.io\/runner-agent-id/).length,
+    ).toBeGreaterThan(0);
+  });
+});

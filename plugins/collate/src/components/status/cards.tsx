@@ -1,0 +1,295 @@
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Typography from '@material-ui/core/Typography';
+import {
+  Link,
+  StructuredMetadataTable,
+  Table,
+  type TableColumn,
+} from '@backstage/core-components';
+import type {
+  CollateArgoStatus,
+  CollateBackingServiceStatus,
+  CollateDeploymentStatus,
+  CollateHealth,
+  CollateIngestionStatus,
+  CollatePipeline,
+  CollateRunnerStatus,
+  WorkflowPhase,
+  WorkflowRun,
+  WorkflowSchedule,
+} from '@internal/backstage-plugin-collate-common';
+import { Health, Replicas, StatusCard, When } from './StatusCard';
+
+const deploymentRow = (d?: CollateDeploymentStatus) =>
+  d ? <Replicas ready={d.ready} desired={d.desired} /> : '—';
+
+const PHASE_HEALTH: Record<WorkflowPhase, CollateHealth> = {
+  Succeeded: 'healthy',
+  Running: 'healthy',
+  Pending: 'unknown',
+  Failed: 'unhealthy',
+  Error: 'unhealthy',
+  Unknown: 'unknown',
+};
+
+const PHASE_ORDER: WorkflowPhase[] = [
+  'Running',
+  'Pending',
+  'Succeeded',
+  'Failed',
+  'Error',
+  'Unknown',
+];
+
+/** Counts by phase as chips, in a fixed order. */
+const PhaseCounts = ({
+  counts,
+}: {
+  counts?: Partial<Record<WorkflowPhase, number>>;
+}) => {
+  const entries = PHASE_ORDER.filter(p => counts?.[p]).map(
+    p => [p, counts![p]!] as const,
+  );
+  if (!entries.length) return <>none</>;
+  return (
+    <>
+      {entries.map(([phase, n]) => (
+        <Chip key={phase} size="small" label={`${phase}: ${n}`} />
+      ))}
+    </>
+  );
+};
+
+/** Argo Workflows: server and controller pods, server version, workflows by phase. @public */
+export const CollateArgoCard = () => (
+  <StatusCard<CollateArgoStatus> title="Argo Workflows" component="argo">
+    {s => (
+      <StructuredMetadataTable
+        metadata={{
+          Namespace: s.namespace ?? '—',
+          'Argo server': deploymentRow(s.server),
+          'Workflow controller': deploymentRow(s.controller),
+          'Server version': s.serverVersion ?? '—',
+          Image: s.server?.image ?? '—',
+          Workflows: <PhaseCounts counts={s.workflowsByPhase} />,
+          ...(s.uiUrl
+            ? { 'Argo UI': <Link to={s.uiUrl}>{s.uiUrl}</Link> }
+            : {}),
+        }}
+      />
+    )}
+  </StatusCard>
+);
+
+const BackingServiceCard = ({
+  component,
+  title,
+}: {
+  component: 'database' | 'search';
+  title: string;
+}) => (
+  <StatusCard<CollateBackingServiceStatus> title={title} component={component}>
+    {s => (
+      <StructuredMetadataTable
+        metadata={{
+          Type: s.type ?? 'unknown',
+          Host: s.host ?? 'unknown',
+          Version: s.version ?? 'unknown',
+          'Configured endpoint': s.endpoint ?? '—',
+          'Collate check': s.message ?? 'unknown',
+        }}
+      />
+    )}
+  </StatusCard>
+);
+
+/** The database, as Collate's system status validates it. @public */
+export const CollateDatabaseCard = () => (
+  <BackingServiceCard component="database" title="Collate database" />
+);
+
+/** The search engine, as Collate's system status validates it. @public */
+export const CollateSearchCard = () => (
+  <BackingServiceCard component="search" title="Collate search engine" />
+);
+
+const CONNECTION_HEALTH: Record<
+  CollateRunnerStatus['connection'],
+  CollateHealth
+> = {
+  connected: 'healthy',
+  disconnected: 'unhealthy',
+  unknown: 'unknown',
+};
+
+/** A Hybrid Ingestion Runner: agent id, pods, connection, last seen. @public */
+export const CollateRunnerCard = () => (
+  <StatusCard<CollateRunnerStatus>
+    title="Hybrid Ingestion Runner"
+    component="runner"
+  >
+    {s => (
+      <StructuredMetadataTable
+        metadata={{
+          'Agent id': s.agentId ?? '—',
+          Namespace: s.namespace ?? '—',
+          Pods: deploymentRow(s.deployment),
+          Connection: (
+            <Health health={CONNECTION_HEALTH[s.connection]}>
+              {s.connection}
+            </Health>
+          ),
+          'Last seen': <When at={s.lastSeen} />,
+        }}
+      />
+    )}
+  </StatusCard>
+);
+
+const duration = (seconds?: number) => {
+  if (seconds === undefined) return '—';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return [h && `${h}h`, (h || m) && `${m}m`, `${s}s`].filter(Boolean).join(' ');
+};
+
+const runColumns: TableColumn<WorkflowRun>[] = [
+  {
+    title: 'Status',
+    field: 'phase',
+    render: r => <Health health={PHASE_HEALTH[r.phase]}>{r.phase}</Health>,
+  },
+  {
+    title: 'Workflow',
+    field: 'name',
+    highlight: true,
+    render: r => (r.url ? <Link to={r.url}>{r.name}</Link> : r.name),
+  },
+  { title: 'Progress', field: 'progress', emptyValue: '—' },
+  {
+    title: 'Started',
+    field: 'startedAt',
+    defaultSort: 'desc',
+    render: r => <When at={r.startedAt} />,
+  },
+  {
+    title: 'Finished',
+    field: 'finishedAt',
+    render: r => <When at={r.finishedAt} />,
+  },
+  {
+    title: 'Duration',
+    field: 'durationSeconds',
+    type: 'numeric',
+    render: r => duration(r.durationSeconds),
+  },
+  {
+    title: 'Logs',
+    sorting: false,
+    render: r => (r.logsUrl ? <Link to={r.logsUrl}>logs</Link> : '—'),
+  },
+];
+
+const scheduleColumns: TableColumn<WorkflowSchedule>[] = [
+  { title: 'CronWorkflow', field: 'name', highlight: true },
+  {
+    title: 'Schedule',
+    field: 'schedule',
+    render: s => `${s.schedule}${s.timezone ? ` (${s.timezone})` : ''}`,
+  },
+  {
+    title: 'Next run',
+    field: 'nextRun',
+    defaultSort: 'asc',
+    render: s => (s.suspended ? 'suspended' : <When at={s.nextRun} />),
+  },
+  {
+    title: 'Last scheduled',
+    field: 'lastScheduled',
+    render: s => <When at={s.lastScheduled} />,
+  },
+];
+
+const PIPELINE_HEALTH: Record<string, CollateHealth> = {
+  success: 'healthy',
+  running: 'healthy',
+  queued: 'unknown',
+  partialSuccess: 'degraded',
+  failed: 'unhealthy',
+};
+
+const pipelineColumns: TableColumn<CollatePipeline>[] = [
+  { title: 'Pipeline', field: 'name', highlight: true },
+  { title: 'Type', field: 'pipelineType' },
+  { title: 'Schedule', field: 'schedule', emptyValue: '—' },
+  {
+    title: 'Last run',
+    field: 'lastState',
+    render: p =>
+      p.lastState ? (
+        <Health health={PIPELINE_HEALTH[p.lastState] ?? 'unknown'}>
+          {p.lastState}
+        </Health>
+      ) : (
+        '—'
+      ),
+  },
+  {
+    title: 'At',
+    field: 'lastRunAt',
+    defaultSort: 'desc',
+    render: p => <When at={p.lastRunAt} />,
+  },
+];
+
+/** Ingestion workflows: latest runs, 24 h counts, schedules and Collate's pipelines. @public */
+export const CollateIngestionCard = () => (
+  <StatusCard<CollateIngestionStatus>
+    title="Ingestion workflows"
+    component="ingestion"
+  >
+    {s => (
+      <>
+        <Box mb={2}>
+          <Typography variant="subtitle2" component="span">
+            Last 24 h:{' '}
+          </Typography>
+          <PhaseCounts counts={s.last24h} />
+        </Box>
+        {s.runs && (
+          <Table<WorkflowRun>
+            title="Latest runs"
+            options={{ paging: false, search: false, padding: 'dense' }}
+            columns={runColumns}
+            data={s.runs}
+          />
+        )}
+        {s.schedules && s.schedules.length > 0 && (
+          <Table<WorkflowSchedule>
+            title="Schedules"
+            options={{ paging: false, search: false, padding: 'dense' }}
+            columns={scheduleColumns}
+            data={s.schedules}
+          />
+        )}
+        {s.pipelines && (
+          <Table<CollatePipeline>
+            title={`Collate ingestion pipelines${
+              s.pipelinesTruncated ? ' (first ones)' : ''
+            }`}
+            options={{
+              paging: s.pipelines.length > 10,
+              pageSize: 10,
+              search: false,
+              padding: 'dense',
+            }}
+            columns={pipelineColumns}
+            data={s.pipelines}
+          />
+        )}
+      </>
+    )}
+  </StatusCard>
+);

@@ -1,0 +1,158 @@
+import type {
+  CollateComponentKind,
+  CollateComponentStatus,
+  CollateEntityStatus,
+} from '@internal/backstage-plugin-collate-common';
+import type { CollateStatusApi } from '../api';
+
+/** A CollateStatusApi answering from fixed statuses, recording what the cards asked for. */
+export function statusApi(
+  components: CollateComponentStatus[],
+  options: { fail?: Error } = {},
+) {
+  const calls: string[] = [];
+  const api: CollateStatusApi = {
+    async getEntityStatus(entityRef): Promise<CollateEntityStatus> {
+      calls.push(`entity ${entityRef}`);
+      if (options.fail) throw options.fail;
+      return { entityRef, components };
+    },
+    async getComponentStatus(entityRef, component: CollateComponentKind) {
+      calls.push(`component ${entityRef} ${component}`);
+      if (options.fail) throw options.fail;
+      const found = components.find(c => c.component === component);
+      if (!found) throw new Error(`no ${component}`);
+      return found;
+    },
+  };
+  return { api, calls };
+}
+
+const observedAt = '2026-11-21T10:00:00.000Z';
+
+/** Statuses of a deployment like the demo's, one per component. */
+export const demoStatuses: CollateComponentStatus[] = [
+  {
+    component: 'server',
+    health: 'healthy',
+    observedAt,
+    errors: [],
+    url: 'http://openmetadata.collate:8585',
+    version: '1.12.3',
+    deployment: {
+      name: 'openmetadata',
+      namespace: 'collate',
+      ready: 1,
+      desired: 1,
+    },
+  },
+  {
+    component: 'argo',
+    health: 'healthy',
+    observedAt,
+    errors: [],
+    namespace: 'argo-workflows',
+    server: {
+      name: 'argo-workflows-server',
+      namespace: 'argo-workflows',
+      ready: 1,
+      desired: 1,
+      image: 'quay.io/argoproj/argocli:v3.7.1',
+    },
+    controller: {
+      name: 'argo-workflows-workflow-controller',
+      namespace: 'argo-workflows',
+      ready: 0,
+      desired: 1,
+    },
+    serverVersion: 'v3.7.1',
+    workflowsByPhase: { Succeeded: 12, Failed: 2 },
+    uiUrl: 'https://argo.example.com',
+  },
+  {
+    component: 'database',
+    health: 'healthy',
+    observedAt,
+    errors: [],
+    type: 'postgresql',
+    host: 'postgres.collate:5432',
+    version: '15.4',
+    endpoint: 'postgres.collate:5432',
+    message: 'Connected to PostgreSQL 15.4 at postgres.collate:5432',
+  },
+  {
+    component: 'search',
+    health: 'unknown',
+    reason: 'Collate: timed out after 3000 ms',
+    observedAt,
+    errors: [{ source: 'collate', message: 'timed out after 3000 ms' }],
+    endpoint: 'http://opensearch.collate:9200',
+  },
+  {
+    component: 'runner',
+    health: 'unhealthy',
+    reason: 'Runner demo-runner is not connected to Collate',
+    observedAt,
+    errors: [],
+    agentId: 'demo-runner',
+    namespace: 'collate-runner',
+    deployment: {
+      name: 'hybrid-ingestion-runner',
+      namespace: 'collate-runner',
+      ready: 1,
+      desired: 1,
+    },
+    connection: 'disconnected',
+    lastSeen: new Date(Date.now() - 5 * 60_000).toISOString(),
+  },
+  {
+    component: 'ingestion',
+    health: 'degraded',
+    reason: '1 of 3 runs in the last 24 h failed',
+    observedAt,
+    errors: [],
+    namespace: 'collate',
+    last24h: { Succeeded: 2, Failed: 1 },
+    runs: [
+      {
+        name: 'warehouse-metadata-older',
+        namespace: 'collate',
+        phase: 'Succeeded',
+        progress: '1/1',
+        startedAt: new Date(Date.now() - 7200_000).toISOString(),
+        finishedAt: new Date(Date.now() - 7100_000).toISOString(),
+        durationSeconds: 100,
+        url: 'https://argo.example.com/workflows/collate/warehouse-metadata-older',
+        logsUrl:
+          'https://argo.example.com/workflows/collate/warehouse-metadata-older?tab=workflow&sidePanel=logs',
+      },
+      {
+        name: 'warehouse-metadata-newest',
+        namespace: 'collate',
+        phase: 'Failed',
+        progress: '0/1',
+        startedAt: new Date(Date.now() - 600_000).toISOString(),
+        finishedAt: new Date(Date.now() - 500_000).toISOString(),
+        durationSeconds: 3725,
+        url: 'https://argo.example.com/workflows/collate/warehouse-metadata-newest',
+      },
+    ],
+    schedules: [
+      {
+        name: 'warehouse-metadata',
+        schedule: '0 * * * *',
+        suspended: false,
+        nextRun: new Date(Date.now() + 1800_000).toISOString(),
+      },
+    ],
+    pipelines: [
+      {
+        name: 'warehouse_metadata',
+        fullyQualifiedName: 'warehouse.warehouse_metadata',
+        pipelineType: 'metadata',
+        lastState: 'success',
+        schedule: '0 * * * *',
+      },
+    ],
+  },
+];
