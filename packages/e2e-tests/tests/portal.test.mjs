@@ -114,10 +114,7 @@ test('the demo System shows live status cards from the local control plane', asy
       const c = card(title);
       for (const text of texts) {
         // Not exact: external links carry a hidden "opens in a new window" text.
-        await c
-          .getByText(text)
-          .first()
-          .waitFor({ timeout: 60_000 });
+        await c.getByText(text).first().waitFor({ timeout: 60_000 });
       }
     };
 

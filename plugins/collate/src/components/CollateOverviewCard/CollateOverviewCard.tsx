@@ -90,25 +90,6 @@ function useEntityStatus(entityRef: string) {
   return { ...state, refresh: () => setTick(t => t + 1) };
 }
 
-/**
- * Every component of a Collate deployment at a glance (health and reason), and where it runs as the entity's
- * annotations describe it.
- */
-export const CollateOverviewCard = () => {
-  const { entity } = useEntity();
-  if (!readCollateAnnotations(entity).component) {
-    return (
-      <MissingAnnotationEmptyState
-        annotation={[
-          COLLATE_ANNOTATIONS.component,
-          COLLATE_ANNOTATIONS.cluster,
-        ]}
-      />
-    );
-  }
-  return <Overview />;
-};
-
 const Overview = () => {
   const { entity } = useEntity();
   const annotations = readCollateAnnotations(entity);
@@ -156,4 +137,23 @@ const Overview = () => {
       <StructuredMetadataTable metadata={metadata} />
     </InfoCard>
   );
+};
+
+/**
+ * Every component of a Collate deployment at a glance (health and reason), and where it runs as the entity's
+ * annotations describe it.
+ */
+export const CollateOverviewCard = () => {
+  const { entity } = useEntity();
+  if (!readCollateAnnotations(entity).component) {
+    return (
+      <MissingAnnotationEmptyState
+        annotation={[
+          COLLATE_ANNOTATIONS.component,
+          COLLATE_ANNOTATIONS.cluster,
+        ]}
+      />
+    );
+  }
+  return <Overview />;
 };
