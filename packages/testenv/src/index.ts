@@ -52,3 +52,8 @@ export {
   type SeedPhase,
   type SeedWorkflow,
 } from './seed';
+export {
+  startCountingProxy,
+  type CountedRequest,
+  type CountingProxy,
+} from './countingProxy';

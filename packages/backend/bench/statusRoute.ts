@@ -1,0 +1,360 @@
+// Benchmark of the Collate status route against Backstage's own Kubernetes backend, on the same entity and the same
+// data, in the same process and the same backend (scripts/bench status).
+//
+// Data: Argo Workflows (with a realistic status) in one namespace of the local API server, 1,000 and 10,000 of them.
+// Both backends reach the API server through a counting HTTPS proxy, so the upstream requests of each page view
+// are counted, not estimated.
+//   - cold: a fresh backend process state (no cache, no workflow index) answering its first view;
+//   - warm: later views, with the cache and the workflow index in place.
+// Backstage's Kubernetes backend has no cache: every view is the same for it.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBackend } from '@backstage/backend-defaults';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import {
+  adminKubeConfig,
+  ensureNamespace,
+  seedWorkflows,
+  startCountingProxy,
+  testEnv,
+  type CountingProxy,
+} from '@internal/testenv';
+import { stringify } from 'yaml';
+
+const PORT = 17007;
+const BASE = `http://localhost:${PORT}`;
+const SIZES = [1000, 10000];
+const COLD_SAMPLES = 5;
+const WARM_SAMPLES = 200;
+const K8S_SAMPLES = 10;
+
+const entityName = (size: number) => `collate-bench-${size}`;
+const namespaceOf = (size: number) => `bench-workflows-${size}`;
+
+function catalogFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'collate-bench-'));
+  const file = join(dir, 'catalog-info.yaml');
+  const docs = SIZES.map(size => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: entityName(size),
+      annotations: {
+        'collate.io/component': 'ingestion',
+        'collate.io/kubernetes-cluster': 'bench',
+        'collate.io/namespace': namespaceOf(size),
+        'backstage.io/kubernetes-id': entityName(size),
+        'backstage.io/kubernetes-namespace': namespaceOf(size),
+      },
+    },
+    spec: { type: 'service', lifecycle: 'production', owner: 'platform-team' },
+  }));
+  writeFileSync(file, docs.map(d => stringify(d)).join('---\n'));
+  return file;
+}
+
+function config(proxy: CountingProxy, catalog: string) {
+  return {
+    backend: {
+      baseUrl: BASE,
+      listen: { port: PORT },
+      database: { client: 'better-sqlite3', connection: ':memory:' },
+    },
+    auth: { providers: { guest: {} } },
+    catalog: {
+      rules: [{ allow: ['Component', 'Location'] }],
+      locations: [{ type: 'file', target: catalog }],
+    },
+    kubernetes: {
+      serviceLocatorMethod: { type: 'multiTenant' },
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: [
+            {
+              name: 'bench',
+              url: proxy.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: testEnv.kubernetes().backstageToken,
+              caData: Buffer.from(proxy.caPem).toString('base64'),
+            },
+          ],
+        },
+      ],
+      // The Kubernetes plugin shows Argo Workflows when they are configured as a custom resource.
+      customResources: [
+        { group: 'argoproj.io', apiVersion: 'v1alpha1', plural: 'workflows' },
+      ],
+    },
+  };
+}
+
+async function startPortalBackend(data: object) {
+  const backend = createBackend();
+  backend.add(
+    createServiceFactory({
+      service: coreServices.rootConfig,
+      deps: {},
+      factory: () => new ConfigReader(data),
+    }),
+  );
+  backend.add(import('@backstage/plugin-auth-backend'));
+  backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+  backend.add(import('@backstage/plugin-catalog-backend'));
+  backend.add(import('@backstage/plugin-permission-backend'));
+  backend.add(
+    import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  );
+  backend.add(import('@backstage/plugin-kubernetes-backend'));
+  backend.add(import('@internal/backstage-plugin-collate-backend'));
+  await backend.start();
+  const token = await guestToken();
+  for (const size of SIZES) {
+    await waitFor(async () => {
+      const res = await fetch(
+        `${BASE}/api/catalog/entities/by-name/component/default/${entityName(
+          size,
+        )}`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      return res.ok;
+    });
+  }
+  return { backend, token };
+}
+
+async function guestToken(): Promise<string> {
+  const res = await fetch(`${BASE}/api/auth/guest/refresh`, {
+    method: 'POST',
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!res.ok) throw new Error(`guest sign-in: ${res.status}`);
+  return (await res.json()).backstageIdentity.token;
+}
+
+async function waitFor(check: () => Promise<boolean>) {
+  for (let i = 0; i < 240; i++) {
+    if (await check()) return;
+    await new Promise(r => setTimeout(r, 250));
+  }
+  throw new Error('timed out waiting for the catalog');
+}
+
+/** Seeds `size` workflows in the namespace unless they are there already (reruns reuse them). */
+async function ensureWorkflows(size: number) {
+  const namespace = namespaceOf(size);
+  await ensureNamespace(namespace);
+  const api = adminKubeConfig().makeApiClient(CustomObjectsApi);
+  const list = (await api.listNamespacedCustomObject({
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    namespace,
+    plural: 'workflows',
+    limit: 1,
+  })) as { items: unknown[]; metadata: { remainingItemCount?: number } };
+  const existing = list.items.length + (list.metadata.remainingItemCount ?? 0);
+  if (existing >= size) return;
+  const started = Date.now();
+  const phases = [
+    'Succeeded',
+    'Succeeded',
+    'Succeeded',
+    'Failed',
+    'Running',
+  ] as const;
+  await seedWorkflows(
+    namespace,
+    Array.from({ length: size }, (_, i) => ({
+      name: `ingestion-${String(i).padStart(6, '0')}`,
+      phase: phases[i % phases.length],
+      startedSecondsAgo: (size - i) * 30,
+      cronWorkflow: `pipeline-${i % 20}`,
+      labels: { 'backstage.io/kubernetes-id': entityName(size) },
+      nodes: 4,
+    })),
+    { concurrency: 32 },
+  );
+  console.log(
+    `seeded ${size} workflows in ${namespace} in ${(
+      (Date.now() - started) /
+      1000
+    ).toFixed(1)} s`,
+  );
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
+};
+
+async function timed(fn: () => Promise<Response>) {
+  const started = performance.now();
+  const res = await fn();
+  const body = await res.text();
+  const ms = performance.now() - started;
+  if (!res.ok) throw new Error(`${res.status}: ${body.slice(0, 300)}`);
+  return { ms, body };
+}
+
+interface Measure {
+  p50: number;
+  p95: number;
+  requestsPerView: number;
+}
+
+async function main() {
+  const proxy = await startCountingProxy({
+    target: testEnv.kubernetes().url,
+    targetCaFile: testEnv.kubernetes().caFile,
+  });
+  for (const size of SIZES) await ensureWorkflows(size);
+  const data = config(proxy, catalogFile());
+
+  const collateView = (token: string, size: number) => () =>
+    fetch(
+      `${BASE}/api/collate/entities/component/default/${entityName(
+        size,
+      )}/status`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+  const kubernetesView = (token: string, size: number) => () =>
+    fetch(`${BASE}/api/kubernetes/services/${entityName(size)}`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({
+        entity: {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: {
+            name: entityName(size),
+            namespace: 'default',
+            annotations: {
+              'backstage.io/kubernetes-id': entityName(size),
+              'backstage.io/kubernetes-namespace': namespaceOf(size),
+            },
+          },
+        },
+      }),
+    });
+
+  const results: Record<number, Record<string, Measure>> = {};
+  for (const size of SIZES) {
+    // Cold: a fresh backend for each sample.
+    const cold: number[] = [];
+    let coldRequests = 0;
+    for (let i = 0; i < COLD_SAMPLES; i++) {
+      const { backend, token } = await startPortalBackend(data);
+      proxy.reset();
+      const { ms, body } = await timed(collateView(token, size));
+      coldRequests += proxy.requests.length;
+      cold.push(ms);
+      if (i === 0) {
+        const ingestion = JSON.parse(body).components[0];
+        console.log(
+          `collate view (${size}): health ${ingestion.health}, ${
+            ingestion.runs.length
+          } runs, last 24 h ${JSON.stringify(ingestion.last24h)}`,
+        );
+      }
+      await backend.stop();
+    }
+
+    const { backend, token } = await startPortalBackend(data);
+    await timed(collateView(token, size));
+    const warm: number[] = [];
+    proxy.reset();
+    for (let i = 0; i < WARM_SAMPLES; i++) {
+      warm.push((await timed(collateView(token, size))).ms);
+    }
+    const warmRequests = proxy.requests.length;
+
+    const k8s: number[] = [];
+    proxy.reset();
+    let k8sBytes = 0;
+    for (let i = 0; i < K8S_SAMPLES; i++) {
+      const { ms, body } = await timed(kubernetesView(token, size));
+      k8s.push(ms);
+      k8sBytes = body.length;
+    }
+    const k8sRequests = proxy.requests.length;
+    await backend.stop();
+
+    results[size] = {
+      'collate cold': {
+        p50: percentile(cold, 50),
+        p95: percentile(cold, 95),
+        requestsPerView: coldRequests / COLD_SAMPLES,
+      },
+      'collate warm': {
+        p50: percentile(warm, 50),
+        p95: percentile(warm, 95),
+        requestsPerView: warmRequests / WARM_SAMPLES,
+      },
+      'kubernetes backend': {
+        p50: percentile(k8s, 50),
+        p95: percentile(k8s, 95),
+        requestsPerView: k8sRequests / K8S_SAMPLES,
+      },
+    };
+    console.log(
+      `kubernetes backend view (${size}): ${(k8sBytes / 1e6).toFixed(
+        1,
+      )} MB response`,
+    );
+  }
+  await proxy.close();
+
+  console.log(
+    '\nworkflows  view                 p50 ms   p95 ms   upstream requests/view',
+  );
+  for (const size of SIZES) {
+    for (const [name, m] of Object.entries(results[size])) {
+      console.log(
+        `${String(size).padStart(9)}  ${name.padEnd(19)} ${m.p50
+          .toFixed(1)
+          .padStart(7)}  ${m.p95
+          .toFixed(1)
+          .padStart(7)}   ${m.requestsPerView.toFixed(2)}`,
+      );
+    }
+  }
+  const big = results[10000];
+  const goal = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+  console.log(
+    `\nratios at 10,000 workflows (kubernetes backend / collate):` +
+      `\n  p95 warm ${(
+        big['kubernetes backend'].p95 / big['collate warm'].p95
+      ).toFixed(0)}x` +
+      `, p95 cold ${(
+        big['kubernetes backend'].p95 / big['collate cold'].p95
+      ).toFixed(1)}x` +
+      `\ngoals: warm p95 <= 20 ms ${goal(big['collate warm'].p95 <= 20)}` +
+      `; cold p95 <= 500 ms ${goal(big['collate cold'].p95 <= 500)}` +
+      `; >= 10x faster (warm) ${goal(
+        big['kubernetes backend'].p95 / big['collate warm'].p95 >= 10,
+      )}` +
+      `; upstream requests per warm view independent of workflows: ` +
+      `${results[1000]['collate warm'].requestsPerView.toFixed(
+        2,
+      )} at 1,000 vs ${big['collate warm'].requestsPerView.toFixed(
+        2,
+      )} at 10,000`,
+  );
+  process.exit(0);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
