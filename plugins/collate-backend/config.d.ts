@@ -44,6 +44,8 @@ export interface Config {
       maxSchedules?: number;
       /** Page size of Kubernetes list requests. Default 500. */
       pageSize?: number;
+      /** Page size of the workflow index's list (Table rows of about 150 bytes). Default 5000. */
+      workflowPageSize?: number;
       /** Stop watching a namespace's workflows after this many minutes without a view. Default 15. */
       workflowWatchIdleMinutes?: number;
     };

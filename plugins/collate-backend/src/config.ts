@@ -27,6 +27,7 @@ export interface StatusConfig {
   maxPipelines: number;
   maxSchedules: number;
   pageSize: number;
+  workflowPageSize: number;
   idleMs: number;
   argoServers: ArgoServerConfig[];
   collateServers: CollateServerConfig[];
@@ -49,6 +50,7 @@ export function readStatusConfig(config: Config): StatusConfig {
     maxPipelines: ms('maxPipelines', 200),
     maxSchedules: ms('maxSchedules', 200),
     pageSize: ms('pageSize', 500),
+    workflowPageSize: ms('workflowPageSize', 5000),
     idleMs: ms('workflowWatchIdleMinutes', 15) * 60_000,
     argoServers: (
       config.getOptionalConfigArray('collate.argo.servers') ?? []

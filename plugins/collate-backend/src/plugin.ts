@@ -6,6 +6,8 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { collatePermissions } from '@internal/backstage-plugin-collate-common';
 import { readStatusConfig } from './config';
 import { createRouter } from './router';
+import { DeploymentStore } from './deployments/DeploymentStore';
+import { createDeploymentsRouter } from './deployments/router';
 import { createStatusSources } from './status/createStatusSources';
 import { SourceCache } from './status/sourceCache';
 import { StatusService } from './status/StatusService';
@@ -29,6 +31,9 @@ export const collatePlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
+        database: coreServices.database,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -53,6 +58,20 @@ export const collatePlugin = createBackendPlugin({
             status,
           }),
         );
+        deps.httpRouter.use(
+          createDeploymentsRouter({
+            store: await DeploymentStore.create(deps.database),
+            catalog: deps.catalog,
+            auth: deps.auth,
+            httpAuth: deps.httpAuth,
+            discovery: deps.discovery,
+          }),
+        );
+        // The catalog's URL reader fetches the deployments' entities without a Backstage token.
+        deps.httpRouter.addAuthPolicy({
+          path: '/deployments',
+          allow: 'unauthenticated',
+        });
         // Health is probed by load balancers and uptime checks without a Backstage token.
         deps.httpRouter.addAuthPolicy({
           path: '/health',

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createCollateActions } from './actions';
+import { createCollateCatalogRegisterAction } from './actions/catalog/catalogRegister';
 import { refreshEcrPullSecrets } from './ecr/pullSecret';
 
 /** Task id of the scheduled ECR pull-secret renewal. */
@@ -25,9 +26,21 @@ export const scaffolderModuleCollate = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
       },
-      async init({ scaffolderActions, config, logger, scheduler }) {
-        const actions = createCollateActions({ config });
+      async init({
+        scaffolderActions,
+        config,
+        logger,
+        scheduler,
+        auth,
+        discovery,
+      }) {
+        const actions = [
+          ...createCollateActions({ config }),
+          createCollateCatalogRegisterAction({ auth, discovery }),
+        ];
         scaffolderActions.addActions(...actions);
         logger.info(`Registered ${actions.length} Collate scaffolder actions`);
 

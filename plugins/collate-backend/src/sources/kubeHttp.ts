@@ -2,12 +2,8 @@ import { Agent, request, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 
-/** Accept header that makes the API server answer lists with metadata only (`PartialObjectMetadataList`). */
-export const METADATA_LIST =
-  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
-/** Accept header for a watch of metadata only (`PartialObjectMetadata` events). */
-export const METADATA_OBJECT =
-  'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+/** Accept header for the API server's Table rendering (the printer columns of `kubectl get`), lists and watches. */
+export const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 
 /** A failed request to the Kubernetes API, with the API server's status code and message. */
 export class KubeRequestError extends Error {
@@ -18,8 +14,8 @@ export class KubeRequestError extends Error {
 }
 
 /**
- * A small HTTPS client for one cluster, on a keep-alive agent: the status backend needs metadata-only lists and
- * watches with their own Accept headers, which the generated client does not offer.
+ * A small HTTPS client for one cluster, on a keep-alive agent: the status backend needs Table lists and watches with
+ * their own Accept header, which the generated client does not offer.
  */
 export class KubeHttp {
   private constructor(

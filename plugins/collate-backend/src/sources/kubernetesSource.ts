@@ -45,8 +45,6 @@ interface K8sWorkflow {
   metadata: {
     name: string;
     namespace: string;
-    uid: string;
-    resourceVersion: string;
     labels?: Record<string, string>;
   };
   status?: {
@@ -88,8 +86,10 @@ export interface KubernetesSourceOptions {
   recentRuns: number;
   /** Stop following a namespace's workflows after this long without a page view. */
   idleMs: number;
-  /** Page size of list requests (deployments, cron workflows, the workflow index). */
+  /** Page size of list requests (deployments, cron workflows). */
   pageSize: number;
+  /** Page size of the workflow index's Table list. */
+  workflowPageSize: number;
   /** Cap on CronWorkflows listed per namespace. */
   maxSchedules: number;
 }
@@ -106,7 +106,10 @@ export class KubernetesSource {
     string,
     { index: WorkflowIndex; lastUsed: number }
   >();
-  private readonly details = new Map<string, WorkflowRunDetail>();
+  private readonly details = new Map<
+    string,
+    { run: WorkflowRunDetail; at: number }
+  >();
   private readonly reaper: NodeJS.Timeout;
 
   constructor(
@@ -228,7 +231,7 @@ export class KubernetesSource {
       const http = await this.client(cluster);
       entry = this.indexes.get(key) ?? {
         index: new WorkflowIndex(http, namespace, this.logger, {
-          pageSize: this.options.pageSize,
+          pageSize: this.options.workflowPageSize,
           newest: this.options.recentRuns,
         }),
         lastUsed: Date.now(),
@@ -250,7 +253,7 @@ export class KubernetesSource {
     }
   }
 
-  /** A run's status fields, fetched once per resourceVersion. */
+  /** A run's status fields: fetched once when it has finished, at most every 10 s while it runs. */
   private async detail(
     http: KubeHttp,
     cluster: string,
@@ -258,9 +261,14 @@ export class KubernetesSource {
     wf: IndexedWorkflow,
     signal: AbortSignal,
   ): Promise<WorkflowRunDetail> {
-    const key = `${cluster}/${namespace}/${wf.uid}/${wf.resourceVersion}`;
+    const key = `${cluster}/${namespace}/${wf.name}/${wf.phase}`;
     const known = this.details.get(key);
-    if (known) return known;
+    if (
+      known &&
+      (FINISHED.has(known.run.phase) || Date.now() - known.at < 10_000)
+    ) {
+      return known.run;
+    }
     const full = await http.get<K8sWorkflow>(
       `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(
         namespace,
@@ -268,12 +276,14 @@ export class KubernetesSource {
       { signal },
     );
     const run = toRun(full, wf);
-    // Bounded: the newest runs of the namespaces in use, a few versions each.
+    // Bounded: the newest runs of the namespaces in use.
     if (this.details.size > 2000) this.details.clear();
-    this.details.set(key, run);
+    this.details.set(key, { run, at: Date.now() });
     return run;
   }
 }
+
+const FINISHED = new Set(['Succeeded', 'Failed', 'Error']);
 
 function toDeploymentInfo(d: K8sDeployment): DeploymentInfo {
   const container = d.spec?.template?.spec?.containers?.[0];
@@ -292,6 +302,7 @@ function toDeploymentInfo(d: K8sDeployment): DeploymentInfo {
   };
 }
 
+const CRON_LABEL = 'workflows.argoproj.io/cron-workflow';
 const KNOWN_PHASES = new Set([
   'Pending',
   'Running',
@@ -318,7 +329,9 @@ function toRun(full: K8sWorkflow, wf: IndexedWorkflow): WorkflowRunDetail {
     ...(started && finished
       ? { durationSeconds: Math.round((finished - started) / 1000) }
       : {}),
-    ...(wf.cronWorkflow ? { cronWorkflow: wf.cronWorkflow } : {}),
+    ...(full.metadata.labels?.[CRON_LABEL]
+      ? { cronWorkflow: full.metadata.labels[CRON_LABEL] }
+      : {}),
     ...(s.message ? { message: s.message } : {}),
   };
 }

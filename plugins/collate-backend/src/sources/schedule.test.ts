@@ -1,4 +1,5 @@
 import { nextRun } from './schedule';
+import { parseAge } from './workflowIndex';
 
 describe('nextRun', () => {
   const from = new Date('2026-11-21T10:17:00Z');
@@ -20,4 +21,20 @@ describe('nextRun', () => {
       expect(nextRun(schedule, undefined, from)).toBeUndefined();
     },
   );
+});
+
+describe('parseAge', () => {
+  it.each([
+    ['45s', 45_000],
+    ['5m30s', 330_000],
+    ['8h', 8 * 3600_000],
+    ['3d11h', (3 * 24 + 11) * 3600_000],
+    ['2y45d', (2 * 365 + 45) * 24 * 3600_000],
+  ])('%s is %d ms', (age, ms) => {
+    expect(parseAge(age)).toBe(ms);
+  });
+
+  it.each(['<unknown>', '', '5 m', 'h', '3d11hx'])('%j is unknown', age => {
+    expect(parseAge(age)).toBeUndefined();
+  });
 });

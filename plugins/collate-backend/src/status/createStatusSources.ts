@@ -16,6 +16,7 @@ export function createStatusSources(
     recentRuns: status.recentRuns,
     idleMs: status.idleMs,
     pageSize: status.pageSize,
+    workflowPageSize: status.workflowPageSize,
     maxSchedules: status.maxSchedules,
   });
   const argo = new ArgoServerSource();
