@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
+import { parse } from 'yaml';
+import request from 'supertest';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import collateScaffolderModule from '@internal/backstage-plugin-scaffolder-backend-module-collate';
+import { TEMPLATES_DIR, templateFiles } from './templates';
+
+const templates = templateFiles();
+
+/** The ids of the actions a backend with the scaffolder and the Collate module registers. */
+let registered: Set<string>;
+
+beforeAll(async () => {
+  const { server } = await startTestBackend({
+    features: [
+      scaffolderPlugin,
+      collateScaffolderModule,
+      catalogServiceMock.factory(),
+      mockServices.rootConfig.factory({ data: {} }),
+    ],
+  });
+  const res = await request(server).get('/api/scaffolder/v2/actions');
+  registered = new Set(res.body.map((a: { id: string }) => a.id));
+});
+
+describe('Software Templates', () => {
+  it('has one template per documented topology, all registered by templates/catalog-info.yaml', () => {
+    const names = templates.map(t => t.template.metadata.name).sort();
+    expect(names).toEqual([
+      'collate-aws-eks',
+      'collate-azure-aks',
+      'collate-existing-deployment',
+      'collate-hybrid-runner-aks',
+      'metaflow-azure',
+    ]);
+    const location = parse(
+      readFileSync(join(TEMPLATES_DIR, 'catalog-info.yaml'), 'utf8'),
+    );
+    expect([...location.spec.targets].sort()).toEqual(
+      templates.map(t => `./${t.dir.split('/').pop()}/template.yaml`).sort(),
+    );
+  });
+
+  it.each(templates.map(t => [t.template.metadata.name, t] as const))(
+    '%s is a valid Template entity',
+    async (_name, t) => {
+      await expect(
+        templateEntityV1beta3Validator.check(t.template as any),
+      ).resolves.toBe(true);
+    },
+  );
+
+  it.each(templates.map(t => [t.template.metadata.name, t] as const))(
+    '%s: every step uses an action the backend registers',
+    (_name, t) => {
+      const ids = registered;
+      const unknown = t.template.spec.steps
+        .map(s => s.action)
+        .filter(a => !ids.has(a));
+      expect(unknown).toEqual([]);
+      // Step ids are unique, and every steps[...] reference names an earlier step.
+      const stepIds = t.template.spec.steps.map(s => s.id);
+      expect(new Set(stepIds).size).toBe(stepIds.length);
+      t.template.spec.steps.forEach((step, i) => {
+        const refs = [
+          ...JSON.stringify(step.input ?? {}).matchAll(
+            /steps(?:\.([\w]+)|\[\\?['"]([\w-]+)\\?['"]\])\.output/g,
+          ),
+        ].map(m => m[1] ?? m[2]);
+        for (const ref of refs) {
+          expect(stepIds.slice(0, i)).toContain(ref);
+        }
+      });
+    },
+  );
+
+  it.each(templates.map(t => [t.template.metadata.name, t] as const))(
+    '%s: secrets only through the Secret field and ${{ secrets.* }}',
+    (_name, t) => {
+      const text = readFileSync(t.path, 'utf8');
+      for (const page of t.template.spec.parameters) {
+        for (const [key, prop] of Object.entries(page.properties)) {
+          if (/password|token|secret/i.test(key)) {
+            expect({ key, field: prop['ui:field'] }).toEqual({
+              key,
+              field: 'Secret',
+            });
+            // A secret parameter is never read as a parameter.
+            expect(text).not.toContain(`parameters.${key}`);
+          }
+        }
+      }
+    },
+  );
+
+  it.each(
+    templates
+      .filter(t => t.template.metadata.name !== 'collate-existing-deployment')
+      .map(t => [t.template.metadata.name, t] as const),
+  )('%s: registers what it deployed and links to it', (_name, t) => {
+    const steps = t.template.spec.steps;
+    expect(steps.at(-1)?.action).toBe('collate:catalog:register');
+    expect(steps.at(-1)?.input.entities[0].kind).toBe('System');
+    expect(t.template.spec.output.links[0]).toEqual({
+      title: 'Open the System in the catalog',
+      icon: 'catalog',
+      entityRef: '${{ steps.register.output.entityRef }}',
+    });
+    // The form groups parameters in titled steps; names are patterns the catalog accepts.
+    for (const page of t.template.spec.parameters)
+      expect(page.title).toBeTruthy();
+    expect(t.template.spec.parameters[0].properties.name.pattern).toBeDefined();
+  });
+});
