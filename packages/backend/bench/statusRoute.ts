@@ -68,7 +68,9 @@ function config(proxy: CountingProxy, catalog: string) {
       database: { client: 'better-sqlite3', connection: ':memory:' },
     },
     // The benchmark runs outside NODE_ENV=development.
-    auth: { providers: { guest: { dangerouslyAllowOutsideDevelopment: true } } },
+    auth: {
+      providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
+    },
     catalog: {
       rules: [{ allow: ['Component', 'Location'] }],
       locations: [{ type: 'file', target: catalog }],

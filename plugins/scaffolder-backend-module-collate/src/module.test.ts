@@ -22,9 +22,13 @@ describe('scaffolderModuleCollate', () => {
       }),
     );
 
-    const expected = createCollateActions({
-      config: mockServices.rootConfig(),
-    }).map(a => a.id);
+    const expected = [
+      ...createCollateActions({ config: mockServices.rootConfig() }).map(
+        a => a.id,
+      ),
+      // Needs the auth and discovery services, which only the module has.
+      'collate:catalog:register',
+    ];
     const added = addActions.mock.calls.flat().map(a => a.id);
     expect(added).toEqual(expected);
   });

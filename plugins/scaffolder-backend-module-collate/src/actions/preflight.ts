@@ -154,6 +154,12 @@ export function createCollatePreflightAction(options: {
               subscriptionId: z.string().optional(),
               resourceGroup: z.string(),
               clusterName: z.string(),
+              enabledLater: z
+                .boolean()
+                .optional()
+                .describe(
+                  'A later step (azure:aks:workload-identity with enable: true) turns them on: report them off as a warning',
+                ),
             })
             .optional()
             .describe(
@@ -304,7 +310,7 @@ export function createCollatePreflightAction(options: {
               }
             : {
                 name: 'aks-workload-identity',
-                status: 'fail',
+                status: input.azure!.enabledLater ? 'warn' : 'fail',
                 reason: `OIDC issuer ${
                   oidc ? 'on' : 'off'
                 }, workload identity ${

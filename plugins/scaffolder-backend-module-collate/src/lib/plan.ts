@@ -8,6 +8,8 @@ export interface PlannedChange {
   resource: string;
   /** For updates: each differing field, current and desired. Values are never secrets. */
   changes?: Record<string, { current: unknown; desired: unknown }>;
+  /** For creates planned by {@link planFor}: what will be created. Values are never secrets. */
+  desired?: Record<string, unknown>;
 }
 
 /** The fields of `desired` whose values differ from `current` (dot paths, compared deeply). */
@@ -30,7 +32,7 @@ export function planFor(
   current: Record<string, unknown> | undefined,
   desired: Record<string, unknown>,
 ): PlannedChange {
-  if (!current) return { action: 'create', resource };
+  if (!current) return { action: 'create', resource, desired };
   const changes = diffFields(current, desired);
   return changes && Object.keys(changes).length > 0
     ? { action: 'update', resource, changes }
@@ -58,7 +60,11 @@ export function logChange(
         )
         .join('; ')})`
     : '';
-  logger.info(`${verb} ${change.resource}${fields}`);
+  const created =
+    change.action === 'create' && change.desired
+      ? ` ${JSON.stringify(change.desired)}`
+      : '';
+  logger.info(`${verb} ${change.resource}${fields}${created}`);
 }
 
 /** A planned change from what was found: missing → create; differing fields → update; else unchanged. */

@@ -164,6 +164,12 @@ export function createAwsIamServiceAccountRoleAction(options: {
             },
       });
       logChange(ctx.logger, trustChange, dryRun);
+      if (trustChange.action === 'create') {
+        // The plan shows what the new role will trust, not only its name.
+        ctx.logger.info(
+          `IAM role ${roleName} trust policy: ${JSON.stringify(trust)}`,
+        );
+      }
 
       const attached = role
         ? (

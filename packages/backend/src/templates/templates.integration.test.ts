@@ -1,0 +1,495 @@
+// The Software Templates through the real scaffolder backend with the Collate module, against the local control
+// plane: dry-runs of every template (POST /api/scaffolder/v2/dry-run) checked against the guides, and the AWS
+// template run for real twice (the second run changes nothing), after which the registered System reports every
+// component through the status route.
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import collateScaffolderModule from '@internal/backstage-plugin-scaffolder-backend-module-collate';
+import collateBackend from '@internal/backstage-plugin-collate-backend';
+import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CoreV1Api } from '@kubernetes/client-node';
+import {
+  adminKubeConfig,
+  awsTestConfig,
+  backstageKubernetesConfig,
+  BACKSTAGE_SERVICE_ACCOUNT,
+  chartPath,
+  kubernetesWrites,
+  startArmContractServer,
+  startAwsCallRecorder,
+  startCollateContractServer,
+  terraformFixturePath,
+  testEnv,
+  type ArmContractServer,
+  type AwsCallRecorder,
+  type CollateContractServer,
+} from '@internal/testenv';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import request from 'supertest';
+import { TEMPLATES_DIR, defaultValues, templateNamed } from './templates';
+
+const suffix = randomBytes(3).toString('hex');
+
+// Jest runs tests in a VM context whose Array differs from the host's. The host's fetch parses JSON into host arrays
+// (e.g. the user entity the scaffolder reads from the catalog), which the scaffolder's sandboxed templating
+// (nunjitsu) rejects. Parsing in the test's realm keeps one realm, as outside Jest.
+const hostJson = Response.prototype.json;
+beforeAll(() => {
+  Response.prototype.json = async function json(this: Response) {
+    return JSON.parse(await this.text());
+  };
+});
+afterAll(() => {
+  Response.prototype.json = hostJson;
+});
+const auth = mockCredentials.user.header();
+
+interface DryRunLog {
+  body: { message: string; stepId?: string; status?: string };
+}
+
+describe('Software Templates on the local control plane', () => {
+  let arm: ArmContractServer;
+  let aws: AwsCallRecorder;
+  let collate: CollateContractServer;
+  let server: any;
+  const subscriptionId = randomUUID();
+  const eksCluster = `collate-eks-${suffix}`;
+  const ns = {
+    collate: `collate-t-${suffix}`,
+    argo: `argo-t-${suffix}`,
+    runner: `runner-t-${suffix}`,
+  };
+
+  beforeAll(async () => {
+    arm = await startArmContractServer({ tls: testEnv.tls() });
+    arm.seedManagedCluster({
+      subscriptionId,
+      resourceGroup: 'collate-rg',
+      name: 'collate-aks',
+    });
+    const awsConfig = awsTestConfig();
+    aws = await startAwsCallRecorder(awsConfig.endpoint);
+    await new EKSClient({ ...awsConfig, region: 'eu-west-1' }).send(
+      new CreateClusterCommand({
+        name: eksCluster,
+        roleArn: 'arn:aws:iam::123456789012:role/eks',
+        resourcesVpcConfig: { subnetIds: ['subnet-1'] },
+      }),
+    );
+    // Terraform's S3 state backend reaches moto through the AWS SDK's standard environment.
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_S3: awsConfig.endpoint,
+      AWS_ENDPOINT_URL_STS: awsConfig.endpoint,
+      AWS_ACCESS_KEY_ID: awsConfig.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: awsConfig.credentials.secretAccessKey,
+    });
+    await new S3Client(awsConfig).send(
+      new CreateBucketCommand({ Bucket: `tfstate-${suffix}` }),
+    );
+    collate = await startCollateContractServer({ tls: testEnv.tls() });
+    collate.connectRunner(`runner-${suffix}`, 500);
+
+    ({ server } = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        collateScaffolderModule,
+        catalogPlugin,
+        collateBackend,
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              reading: {
+                allow: [
+                  {
+                    host: 'localhost:1024-65535',
+                    paths: ['/api/collate/deployments/'],
+                  },
+                ],
+              },
+            },
+            catalog: {
+              rules: [
+                {
+                  allow: [
+                    'Template',
+                    'System',
+                    'Component',
+                    'Resource',
+                    'Location',
+                  ],
+                },
+              ],
+              locations: [
+                {
+                  type: 'file',
+                  target: join(TEMPLATES_DIR, 'collate-aws-eks/template.yaml'),
+                },
+              ],
+            },
+            kubernetes: backstageKubernetesConfig(),
+            collate: {
+              azure: arm.backstageConfig(subscriptionId),
+              aws: {
+                region: 'eu-west-1',
+                endpoint: aws.endpoint,
+                credentials: awsConfig.credentials,
+              },
+              helm: { binary: testEnv.helmBin() },
+              terraform: { binary: testEnv.tofuBin() },
+              // The status route of the registered System: Collate through the contract server, the real Argo server.
+              servers: [
+                {
+                  url: `http://openmetadata.${ns.collate}:8585`,
+                  baseUrl: collate.url,
+                  token: collate.issueToken(),
+                },
+              ],
+              argo: {
+                servers: [
+                  {
+                    url: `http://argo-workflows-server.${ns.argo}:2746`,
+                    baseUrl: testEnv.argoUrl(),
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      ],
+    }));
+  }, 120_000);
+
+  afterAll(async () => {
+    await arm?.close();
+    await aws?.close();
+    await collate?.close();
+    const core = adminKubeConfig().makeApiClient(CoreV1Api);
+    await Promise.all(
+      Object.values(ns).map(name =>
+        core.deleteNamespace({ name }).catch(() => undefined),
+      ),
+    );
+  });
+
+  const awsValues = (name: string) => ({
+    ...defaultValues(templateNamed('collate-aws-eks')),
+    name,
+    owner: 'group:default/platform-team',
+    cluster: 'resource:default/local',
+    namespace: ns.collate,
+    argoNamespace: ns.argo,
+    eksClusterName: eksCluster,
+    region: 'eu-west-1',
+    bucket: `collate-argo-artifacts-${suffix}`,
+    roleSuffix: `-${suffix}`,
+    dbHost: testEnv.postgres().host,
+    dbPort: testEnv.postgres().port,
+    dbUser: testEnv.postgres().user,
+    searchHost: '127.0.0.1',
+    searchPort: 9,
+    searchScheme: 'http',
+    // The search engine cannot run here: its check fails and is reported.
+    preflightFailOnError: false,
+    // The form's Secret fields submit a mask as the value; the secret itself travels in `secrets`.
+    databasePassword: '********',
+    searchPassword: '********',
+    argoChart: chartPath('argo-workflows'),
+    argoChartRepo: '',
+    collateChart: chartPath('openmetadata'),
+    collateChartRepo: '',
+  });
+  const awsSecrets = {
+    databasePassword: testEnv.postgres().password,
+    searchPassword: 'search-test-only',
+  };
+
+  async function dryRun(
+    template: object,
+    values: object,
+    secrets: object,
+    directoryContents: Array<{ path: string; base64Content: string }> = [],
+  ) {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', auth)
+      .send({ template, values, secrets, directoryContents });
+    if (res.status !== 200) {
+      throw new Error(`dry-run ${res.status}: ${JSON.stringify(res.body)}`);
+    }
+    const log = (res.body.log as DryRunLog[]).map(l => l.body);
+    const text = log.map(l => l.message).join('\n');
+    const failed = log.filter(l => l.status === 'failed');
+    if (failed.length) throw new Error(`dry-run failed:\n${text}`);
+    return { text, output: res.body.output, steps: res.body.steps };
+  }
+
+  it('dry-runs the AWS EKS template: the plan follows guide 001', async () => {
+    const { text, output } = await dryRun(
+      templateNamed('collate-aws-eks'),
+      awsValues(`collate-dry-${suffix}`),
+      awsSecrets,
+    );
+    const expected: Array<[string, string | RegExp]> = [
+      ['IAM roles', `collate-argo-controller-role-${suffix}`],
+      ['IAM roles', `collate-argo-server-role-${suffix}`],
+      ['IAM roles', `collate-server-role-${suffix}`],
+      ['IAM roles', `collate-ingestion-role-${suffix}`],
+      [
+        'trust subjects',
+        `system:serviceaccount:${ns.argo}:argo-workflows-controller-sa`,
+      ],
+      [
+        'trust subjects',
+        `system:serviceaccount:${ns.argo}:argo-workflows-server-sa`,
+      ],
+      ['trust subjects', `system:serviceaccount:${ns.collate}:openmetadata`],
+      ['trust subjects', `system:serviceaccount:${ns.collate}:om-role`],
+      ['policies', 'arn:aws:iam::aws:policy/AmazonS3FullAccess'],
+      ['policies', 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'],
+      ['bucket', `collate-argo-artifacts-${suffix}`],
+      ['Kubernetes', 'om-argo-role'],
+      ['Kubernetes', 'om-role.service-account-token'],
+      ['Kubernetes', 'db-credentials'],
+      ['Kubernetes', 'es-credentials'],
+      ['ECR', 'ecr-registry-creds'],
+      ['Helm values', 'eks.amazonaws.com/role-arn'],
+      ['Helm values', 'ARGO_WORKFLOW_EXECUTOR_SERVICE_ACCOUNT_NAME'],
+      ['Helm values', 'ASSET_UPLOADER_S3_BUCKET_NAME'],
+      ['Helm values', 'io.collate.pipeline.argo.ArgoServiceClient'],
+      ['Helm values', 'om-1.12.3-cl-1.12.3'],
+      ['catalog', `would create: system:default/collate-dry-${suffix}`],
+    ];
+    const missing = expected.filter(([, s]) =>
+      typeof s === 'string' ? !text.includes(s) : !s.test(text),
+    );
+    expect(missing).toEqual([]);
+    // Secrets are never in the plan.
+    expect(text).not.toContain(awsSecrets.databasePassword);
+    expect(text).not.toContain(awsSecrets.searchPassword);
+    expect(output.links[0].entityRef).toBe(
+      `system:default/collate-dry-${suffix}`,
+    );
+  });
+
+  it('dry-runs the Azure AKS template: identities, subjects and roles of guide 000', async () => {
+    const values = {
+      ...defaultValues(templateNamed('collate-azure-aks')),
+      name: `collate-aks-${suffix}`,
+      owner: 'group:default/platform-team',
+      cluster: 'resource:default/local',
+      namespace: ns.collate,
+      argoNamespace: ns.argo,
+      subscriptionId,
+      resourceGroup: 'collate-rg',
+      aksClusterName: 'collate-aks',
+      storageAccountName: `collate${suffix}`,
+      dbHost: testEnv.postgres().host,
+      dbPort: testEnv.postgres().port,
+      dbUser: testEnv.postgres().user,
+      searchHost: '127.0.0.1',
+      searchPort: 9,
+      searchScheme: 'http',
+      preflightFailOnError: false,
+      databasePassword: '********',
+      searchPassword: '********',
+      argoChart: chartPath('argo-workflows'),
+      argoChartRepo: '',
+      collateChart: chartPath('openmetadata'),
+      collateChartRepo: '',
+    };
+    const { text } = await dryRun(
+      templateNamed('collate-azure-aks'),
+      values,
+      awsSecrets,
+    );
+    const expected = [
+      'collate-application',
+      'collate-ingestion',
+      'argo-workflows-server',
+      'argo-workflows-controller',
+      `system:serviceaccount:${ns.collate}:openmetadata`,
+      `system:serviceaccount:${ns.collate}:om-role`,
+      `system:serviceaccount:${ns.argo}:argo-workflows-server-sa`,
+      `system:serviceaccount:${ns.argo}:argo-workflows-controller-sa`,
+      'api://AzureADTokenExchange',
+      'Storage Blob Data Contributor',
+      'Storage Blob Data Reader',
+      'azure.workload.identity/client-id',
+      'ASSET_UPLOADER_AZURE',
+      'om-argo-role',
+      `would create: system:default/collate-aks-${suffix}`,
+    ];
+    expect(expected.filter(s => !text.includes(s))).toEqual([]);
+    expect(arm.mutatingCalls()).toEqual([]);
+  });
+
+  it('dry-runs the Hybrid Runner template: identity, federation, Key Vault role, runner', async () => {
+    const values = {
+      ...defaultValues(templateNamed('collate-hybrid-runner-aks')),
+      name: `runner-${suffix}`,
+      owner: 'group:default/platform-team',
+      cluster: 'resource:default/local',
+      namespace: ns.runner,
+      agentId: `runner-${suffix}`,
+      collateUrl: collate.url,
+      subscriptionId,
+      resourceGroup: 'collate-rg',
+      aksClusterName: 'collate-aks',
+      keyVaultName: `kv-${suffix}`,
+      chart: chartPath('hybrid-ingestion-runner'),
+      chartRepo: '',
+      ingestionBotToken: '********',
+    };
+    const { text } = await dryRun(
+      templateNamed('collate-hybrid-runner-aks'),
+      values,
+      { ingestionBotToken: collate.issueToken('ingestion-bot') },
+    );
+    const expected = [
+      'Kubernetes',
+      'collate-ingestion',
+      `system:serviceaccount:${ns.runner}:ingestion`,
+      'Key Vault Secrets Officer',
+      `Microsoft.KeyVault/vaults/kv-${suffix}`,
+      `runner-${suffix}`,
+      `would create: system:default/runner-${suffix}`,
+    ];
+    expect(expected.filter(s => !text.includes(s))).toEqual([]);
+  });
+
+  it('dry-runs the Metaflow template: plans infra, then services, with remote state', async () => {
+    const dir = terraformFixturePath();
+    const files = (root: string): string[] =>
+      readdirSync(root).flatMap(f =>
+        statSync(join(root, f)).isDirectory()
+          ? files(join(root, f))
+          : [join(root, f)],
+      );
+    const directoryContents = files(dir).map(f => ({
+      path: `terraform/${relative(dir, f)}`,
+      base64Content: readFileSync(f).toString('base64'),
+    }));
+    const { text } = await dryRun(
+      templateNamed('metaflow-azure'),
+      {
+        ...defaultValues(templateNamed('metaflow-azure')),
+        name: `metaflow-${suffix}`,
+        owner: 'group:default/platform-team',
+        orgPrefix: 'acme',
+        terraformSource: './terraform',
+        stateBackend: 's3',
+        stateBucket: `tfstate-${suffix}`,
+        stateRegion: 'us-east-1',
+        stateS3PathStyle: true,
+      },
+      {},
+      directoryContents,
+    );
+    expect(text).toMatch(/module\.infra/);
+    expect(text).toMatch(/module\.services/);
+    expect(text).toContain(`would create: system:default/metaflow-${suffix}`);
+  });
+
+  async function runTask(values: object, secrets: object) {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', auth)
+      .send({
+        templateRef: 'template:default/collate-aws-eks',
+        values,
+        secrets,
+      });
+    expect(res.status).toBe(201);
+    const id = res.body.id;
+    for (let i = 0; i < 600; i++) {
+      const task = await request(server)
+        .get(`/api/scaffolder/v2/tasks/${id}`)
+        .set('Authorization', auth);
+      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
+        const events = await request(server)
+          .get(`/api/scaffolder/v2/tasks/${id}/events`)
+          .set('Authorization', auth);
+        const log = events.body
+          .filter((e: any) => e.type === 'log')
+          .map((e: any) => e.body.message)
+          .join('\n');
+        if (task.body.status !== 'completed') {
+          throw new Error(`task ${task.body.status}:\n${log}`);
+        }
+        const completion = events.body.find(
+          (e: any) => e.type === 'completion',
+        );
+        return { log, output: completion?.body?.output ?? task.body.output };
+      }
+      await new Promise(r => setTimeout(r, 500));
+    }
+    throw new Error('task did not finish in 300 s');
+  }
+
+  it('runs the AWS EKS template for real; a second run changes nothing; the System reports every component', async () => {
+    // The template reaches the catalog from the file location.
+    for (let i = 0; i < 120; i++) {
+      const res = await request(server)
+        .get('/api/catalog/entities/by-name/template/default/collate-aws-eks')
+        .set('Authorization', auth);
+      if (res.status === 200) break;
+      await new Promise(r => setTimeout(r, 500));
+    }
+    const name = `collate-run-${suffix}`;
+    const values = awsValues(name);
+    const first = await runTask(values, awsSecrets);
+    expect(first.log).not.toContain(awsSecrets.databasePassword);
+
+    const marks = { aws: aws.mutatingCalls().length, since: Date.now() };
+    const second = await runTask(values, awsSecrets);
+    expect(aws.mutatingCalls().slice(marks.aws)).toEqual([]);
+    expect(
+      kubernetesWrites({ since: marks.since, user: BACKSTAGE_SERVICE_ACCOUNT }),
+    ).toEqual([]);
+    expect(second.log).toContain('unchanged');
+    expect(second.log).not.toContain(awsSecrets.databasePassword);
+
+    // The catalog reads the registered entities from the collate backend.
+    let status: any;
+    for (let i = 0; i < 120; i++) {
+      const res = await request(server)
+        .get(`/api/collate/entities/system/default/${name}/status`)
+        .set('Authorization', auth);
+      if (res.status === 200) {
+        status = res.body;
+        break;
+      }
+      await new Promise(r => setTimeout(r, 500));
+    }
+    expect(status).toBeDefined();
+    const by = Object.fromEntries(
+      status.components.map((c: any) => [c.component, c]),
+    );
+    expect(Object.keys(by).sort()).toEqual(
+      ['argo', 'database', 'ingestion', 'search', 'server'].sort(),
+    );
+    expect(by.server).toMatchObject({
+      health: 'healthy',
+      deployment: { name: 'openmetadata', ready: 1 },
+    });
+    expect(by.argo).toMatchObject({
+      health: 'healthy',
+      serverVersion: 'v3.7.1',
+      server: { ready: 1 },
+      controller: { ready: 1 },
+    });
+    expect(by.database.endpoint).toBe(
+      `${testEnv.postgres().host}:${testEnv.postgres().port}`,
+    );
+    expect(by.ingestion.health).toBeDefined();
+  });
+});
