@@ -9,6 +9,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import collateScaffolderModule from '@internal/backstage-plugin-scaffolder-backend-module-collate';
 import collateBackend from '@internal/backstage-plugin-collate-backend';
@@ -103,6 +104,7 @@ describe('Software Templates on the local control plane', () => {
         scaffolderPlugin,
         collateScaffolderModule,
         catalogPlugin,
+        scaffolderEntityModel,
         collateBackend,
         mockServices.rootConfig.factory({
           data: {
@@ -410,7 +412,7 @@ describe('Software Templates on the local control plane', () => {
       });
     expect(res.status).toBe(201);
     const id = res.body.id;
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 800; i++) {
       const task = await request(server)
         .get(`/api/scaffolder/v2/tasks/${id}`)
         .set('Authorization', auth);
@@ -432,16 +434,17 @@ describe('Software Templates on the local control plane', () => {
       }
       await new Promise(r => setTimeout(r, 500));
     }
-    throw new Error('task did not finish in 300 s');
+    throw new Error(`task ${id} did not finish in 400 s`);
   }
 
   it('runs the AWS EKS template for real; a second run changes nothing; the System reports every component', async () => {
     // The template reaches the catalog from the file location.
-    for (let i = 0; i < 120; i++) {
+    for (let i = 0; ; i++) {
       const res = await request(server)
         .get('/api/catalog/entities/by-name/template/default/collate-aws-eks')
         .set('Authorization', auth);
       if (res.status === 200) break;
+      if (i === 120) throw new Error('the template did not reach the catalog');
       await new Promise(r => setTimeout(r, 500));
     }
     const name = `collate-run-${suffix}`;
@@ -491,5 +494,5 @@ describe('Software Templates on the local control plane', () => {
       `${testEnv.postgres().host}:${testEnv.postgres().port}`,
     );
     expect(by.ingestion.health).toBeDefined();
-  });
+  }, 480_000);
 });
