@@ -34,9 +34,12 @@ import {
 } from '@internal/testenv';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import request from 'supertest';
 import { TEMPLATES_DIR, defaultValues, templateNamed } from './templates';
 
+const execFileAsync = promisify(execFile);
 const suffix = randomBytes(3).toString('hex');
 
 // Jest runs tests in a VM context whose Array differs from the host's. The host's fetch parses JSON into host arrays
@@ -495,4 +498,54 @@ describe('Software Templates on the local control plane', () => {
     );
     expect(by.ingestion.health).toBeDefined();
   }, 480_000);
+
+  it('is callable from automation: scripts/scaffold.mjs dry-runs and runs the template through the REST API', async () => {
+    const script = join(TEMPLATES_DIR, '../scripts/scaffold.mjs');
+    const backendUrl = `http://localhost:${server.address().port}`;
+    const name = `collate-run-${suffix}`;
+    const values = awsValues(name) as Record<string, unknown>;
+    delete values.databasePassword;
+    delete values.searchPassword;
+    const run = (extra: string[]) =>
+      execFileAsync(
+        process.execPath,
+        [
+          script,
+          '--template',
+          'template:default/collate-aws-eks',
+          '--backend',
+          backendUrl,
+          ...Object.entries(values).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
+          '--secret',
+          'databasePassword=COLLATE_DB_PASSWORD',
+          '--secret',
+          'searchPassword=COLLATE_SEARCH_PASSWORD',
+          ...extra,
+        ],
+        {
+          env: {
+            ...process.env,
+            BACKSTAGE_TOKEN: mockCredentials.user.token(),
+            COLLATE_DB_PASSWORD: awsSecrets.databasePassword,
+            COLLATE_SEARCH_PASSWORD: awsSecrets.searchPassword,
+          },
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
+
+    const dry = await run(['--dry-run']);
+    expect(dry.stdout).toContain('collate-argo-controller-role');
+    expect(dry.stdout).not.toContain(awsSecrets.databasePassword);
+    const real = await run([]);
+    const lines = real.stdout.trim().split('\n');
+    const output = JSON.parse(lines.at(-1)!);
+    expect(output.links[0]).toEqual({
+      title: 'Open the System in the catalog',
+      icon: 'catalog',
+      entityRef: `system:default/${name}`,
+    });
+    // The third run of the same deployment: everything already converged.
+    expect(real.stdout).toContain(`unchanged: system:default/${name}`);
+    expect(real.stdout).not.toContain(awsSecrets.databasePassword);
+  }, 300_000);
 });
