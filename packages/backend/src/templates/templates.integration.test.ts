@@ -37,7 +37,11 @@ import { join, relative } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { TEMPLATES_DIR, defaultValues, templateNamed } from './templates';
+import {
+  TEMPLATES_DIR,
+  defaultValues,
+  templateNamed,
+} from './__testUtils__/templates';
 
 const execFileAsync = promisify(execFile);
 const suffix = randomBytes(3).toString('hex');

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import request from 'supertest';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import collateScaffolderModule from '@internal/backstage-plugin-scaffolder-backend-module-collate';
-import { TEMPLATES_DIR, templateFiles } from './templates';
+import { TEMPLATES_DIR, templateFiles } from './__testUtils__/templates';
 
 const templates = templateFiles();
 
@@ -82,18 +82,21 @@ describe('Software Templates', () => {
     '%s: secrets only through the Secret field and ${{ secrets.* }}',
     (_name, t) => {
       const text = readFileSync(t.path, 'utf8');
-      for (const page of t.template.spec.parameters) {
-        for (const [key, prop] of Object.entries(page.properties)) {
-          if (/password|token|secret/i.test(key)) {
-            expect({ key, field: prop['ui:field'] }).toEqual({
-              key,
-              field: 'Secret',
-            });
-            // A secret parameter is never read as a parameter.
-            expect(text).not.toContain(`parameters.${key}`);
-          }
-        }
-      }
+      const secretKeys = t.template.spec.parameters.flatMap(page =>
+        Object.keys(page.properties).filter(key =>
+          /password|token|secret/i.test(key),
+        ),
+      );
+      const fields = t.template.spec.parameters.flatMap(page =>
+        Object.entries(page.properties)
+          .filter(([key]) => secretKeys.includes(key))
+          .map(([key, prop]) => [key, prop['ui:field']]),
+      );
+      expect(fields).toEqual(secretKeys.map(key => [key, 'Secret']));
+      // A secret parameter is never read as a parameter.
+      expect(
+        secretKeys.filter(key => text.includes(`parameters.${key}`)),
+      ).toEqual([]);
     },
   );
 

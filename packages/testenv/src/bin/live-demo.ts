@@ -2,13 +2,15 @@
 // trying the cards by hand:
 //   - the fixture releases (openmetadata, argo-workflows, hybrid-ingestion-runner) and workflows in every phase;
 //   - a Collate contract server with the runner connected and ingestion pipelines;
+//   - an EKS cluster on moto for running the AWS template from the portal;
 //   - an app-config file that points the portal's backend at all of it (cluster `local`, collate.servers,
-//     collate.argo.servers), written to the path given as the first argument.
+//     collate.argo.servers, collate.aws on moto, helm), written to the path given as the first argument.
 // It prints `ready <config path>` and serves until SIGTERM/SIGINT.
 //   node --require @backstage/cli/config/nodeTransform.cjs packages/testenv/src/bin/live-demo.ts <config.yaml>
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { backstageKubernetesConfig, testEnv } from '../env';
+import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { awsTestConfig, backstageKubernetesConfig, testEnv } from '../env';
 import { seedDemoDeployment } from '../seed';
 import { startCollateContractServer } from '../contract/collate.ts';
 
@@ -40,10 +42,30 @@ async function main() {
     endDate: now - 7_100_000,
   });
 
+  // An EKS cluster (on moto) for running the Collate on AWS EKS template from the portal.
+  const aws = awsTestConfig();
+  await new EKSClient({ ...aws, region: 'eu-west-1' })
+    .send(
+      new CreateClusterCommand({
+        name: 'collate-eks-portal',
+        roleArn: 'arn:aws:iam::123456789012:role/eks',
+        resourcesVpcConfig: { subnetIds: ['subnet-1'] },
+      }),
+    )
+    .catch(error => {
+      if (error.name !== 'ResourceInUseException') throw error;
+    });
+
   const argoUrl = testEnv.argoUrl();
   const config = {
     kubernetes: backstageKubernetesConfig(),
     collate: {
+      aws: {
+        region: 'eu-west-1',
+        endpoint: aws.endpoint,
+        credentials: aws.credentials,
+      },
+      helm: { binary: testEnv.helmBin() },
       servers: [
         {
           url: 'http://openmetadata.collate:8585',

@@ -94,6 +94,9 @@ export interface KubernetesSourceOptions {
   maxSchedules: number;
 }
 
+const CRON_LABEL = 'workflows.argoproj.io/cron-workflow';
+const FINISHED = new Set(['Succeeded', 'Failed', 'Error']);
+
 /**
  * Reads the cluster state the status cards show, through the Kubernetes API with the service-account credentials of
  * `kubernetes.clusterLocatorMethods`. Lists are bounded by label selectors and `limit`; workflows come from a
@@ -283,8 +286,6 @@ export class KubernetesSource {
   }
 }
 
-const FINISHED = new Set(['Succeeded', 'Failed', 'Error']);
-
 function toDeploymentInfo(d: K8sDeployment): DeploymentInfo {
   const container = d.spec?.template?.spec?.containers?.[0];
   return {
@@ -302,7 +303,6 @@ function toDeploymentInfo(d: K8sDeployment): DeploymentInfo {
   };
 }
 
-const CRON_LABEL = 'workflows.argoproj.io/cron-workflow';
 const KNOWN_PHASES = new Set([
   'Pending',
   'Running',

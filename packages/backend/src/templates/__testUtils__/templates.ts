@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
-export const TEMPLATES_DIR = resolve(__dirname, '../../../../templates');
+export const TEMPLATES_DIR = resolve(__dirname, '../../../../../templates');
 
 export interface TemplateFile {
   dir: string;
