@@ -2,10 +2,12 @@
 // contract server, and an app-config file pointing the portal at both. Needs the test environment's variables
 // (scripts/test e2e sets them).
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactsDir, repoRoot } from './portal.mjs';
 
 export async function startLiveDemo() {
+  mkdirSync(artifactsDir, { recursive: true });
   const configPath = join(artifactsDir, 'app-config.live.yaml');
   const child = spawn(
     process.execPath,
