@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifactsDir, repoRoot } from './portal.mjs';
+import { launchBrowser } from './browser.mjs';
+import { artifactsDir, repoRoot, startPortal } from './portal.mjs';
 
 export async function startLiveDemo() {
   mkdirSync(artifactsDir, { recursive: true });
@@ -46,4 +47,34 @@ export async function startLiveDemo() {
       await exited;
     },
   };
+}
+
+/**
+ * What every browser test starts with: the live demo, the portal pointed at it and a browser. `stop()` ends them in
+ * reverse order, and only what was started.
+ */
+export async function startLiveSession() {
+  const started = [];
+  const stop = async () => {
+    for (const end of started.reverse()) await end();
+  };
+  try {
+    const live = await startLiveDemo();
+    started.push(live.stop);
+    const portal = await startPortal({
+      configs: [join(repoRoot, 'app-config.yaml'), live.configPath],
+    });
+    started.push(portal.stop);
+    console.log(
+      `portal ready in ${portal.startupMs} ms${
+        portal.reused ? ' (reused)' : ''
+      }`,
+    );
+    const browser = await launchBrowser();
+    started.push(() => browser.close());
+    return { browser, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

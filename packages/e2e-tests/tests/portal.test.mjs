@@ -2,35 +2,21 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  artifactsDir,
-  frontendUrl,
-  repoRoot,
-  startPortal,
-} from '../lib/portal.mjs';
-import { launchBrowser, signInAsGuest } from '../lib/browser.mjs';
-import { startLiveDemo } from '../lib/liveDemo.mjs';
+import { artifactsDir, frontendUrl } from '../lib/portal.mjs';
+import { signInAsGuest } from '../lib/browser.mjs';
+import { startLiveSession } from '../lib/liveDemo.mjs';
 
-let live;
-let portal;
+let session;
 let browser;
 
 before(async () => {
   // The demo System's cluster side runs on the local control plane, so the cards show live values.
-  live = await startLiveDemo();
-  portal = await startPortal({
-    configs: [join(repoRoot, 'app-config.yaml'), live.configPath],
-  });
-  console.log(
-    `portal ready in ${portal.startupMs} ms${portal.reused ? ' (reused)' : ''}`,
-  );
-  browser = await launchBrowser();
+  session = await startLiveSession();
+  browser = session.browser;
 });
 
 after(async () => {
-  await browser?.close();
-  await portal?.stop();
-  await live?.stop();
+  await session?.stop();
 });
 
 test('a guest opens the demo System and sees its components', async () => {

@@ -1,31 +1,20 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import {
-  artifactsDir,
-  frontendUrl,
-  repoRoot,
-  startPortal,
-} from '../lib/portal.mjs';
-import { launchBrowser, signInAsGuest } from '../lib/browser.mjs';
-import { startLiveDemo } from '../lib/liveDemo.mjs';
+import { artifactsDir, frontendUrl, repoRoot } from '../lib/portal.mjs';
+import { signInAsGuest } from '../lib/browser.mjs';
+import { startLiveSession } from '../lib/liveDemo.mjs';
 
-let live;
-let portal;
+let session;
 let browser;
 
 before(async () => {
-  live = await startLiveDemo();
-  portal = await startPortal({
-    configs: [join(repoRoot, 'app-config.yaml'), live.configPath],
-  });
-  browser = await launchBrowser();
+  session = await startLiveSession();
+  browser = session.browser;
 });
 
 after(async () => {
-  await browser?.close();
-  await portal?.stop();
-  await live?.stop();
+  await session?.stop();
 });
 
 test('a guest runs the Collate on AWS EKS template from the portal against the local environment', async () => {

@@ -57,3 +57,4 @@ export {
   type CountedRequest,
   type CountingProxy,
 } from './countingProxy';
+export { collateAwsTestConfig, ensureEksCluster } from './aws';

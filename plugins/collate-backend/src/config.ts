@@ -37,21 +37,21 @@ export const normalizeUrl = (url: string) => url.trim().replace(/\/+$/, '');
 
 export function readStatusConfig(config: Config): StatusConfig {
   const status = config.getOptionalConfig('collate.status');
-  const ms = (key: string, fallback: number) =>
+  const num = (key: string, fallback: number) =>
     status?.getOptionalNumber(key) ?? fallback;
   return {
-    cacheTtlMs: ms('cacheTtlSeconds', 10) * 1000,
+    cacheTtlMs: num('cacheTtlSeconds', 10) * 1000,
     timeouts: {
-      kubernetes: ms('timeouts.kubernetesMs', 5000),
-      argo: ms('timeouts.argoMs', 3000),
-      collate: ms('timeouts.collateMs', 3000),
+      kubernetes: num('timeouts.kubernetesMs', 5000),
+      argo: num('timeouts.argoMs', 3000),
+      collate: num('timeouts.collateMs', 3000),
     },
-    recentRuns: ms('recentRuns', 10),
-    maxPipelines: ms('maxPipelines', 200),
-    maxSchedules: ms('maxSchedules', 200),
-    pageSize: ms('pageSize', 500),
-    workflowPageSize: ms('workflowPageSize', 5000),
-    idleMs: ms('workflowWatchIdleMinutes', 15) * 60_000,
+    recentRuns: num('recentRuns', 10),
+    maxPipelines: num('maxPipelines', 200),
+    maxSchedules: num('maxSchedules', 200),
+    pageSize: num('pageSize', 500),
+    workflowPageSize: num('workflowPageSize', 5000),
+    idleMs: num('workflowWatchIdleMinutes', 15) * 60_000,
     argoServers: (
       config.getOptionalConfigArray('collate.argo.servers') ?? []
     ).map(c => {

@@ -7,12 +7,13 @@
  *   scripts/bench actions
  */
 import { ConfigReader } from '@backstage/config';
-import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   adminKubeConfig,
   awsTestConfig,
+  collateAwsTestConfig,
+  ensureEksCluster,
   backstageKubernetesConfig,
   BACKSTAGE_SERVICE_ACCOUNT,
   kubernetesWrites,
@@ -34,22 +35,12 @@ async function main() {
     resourceGroup: 'collate-rg',
     name: 'collate-aks',
   });
-  await new EKSClient({ ...aws, region: 'eu-west-1' }).send(
-    new CreateClusterCommand({
-      name: `collate-eks-${suffix}`,
-      roleArn: 'arn:aws:iam::123456789012:role/eks',
-      resourcesVpcConfig: { subnetIds: ['subnet-1'] },
-    }),
-  );
+  await ensureEksCluster(`collate-eks-${suffix}`);
   const config = new ConfigReader({
     kubernetes: backstageKubernetesConfig(),
     collate: {
       azure: arm.backstageConfig(subscriptionId),
-      aws: {
-        region: 'eu-west-1',
-        endpoint: recorder.endpoint,
-        credentials: aws.credentials,
-      },
+      aws: collateAwsTestConfig(recorder.endpoint),
     },
   });
   const run = actionRunner(config);

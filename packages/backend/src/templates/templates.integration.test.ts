@@ -13,7 +13,6 @@ import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaf
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import collateScaffolderModule from '@internal/backstage-plugin-scaffolder-backend-module-collate';
 import collateBackend from '@internal/backstage-plugin-collate-backend';
-import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CoreV1Api } from '@kubernetes/client-node';
 import {
@@ -22,6 +21,8 @@ import {
   backstageKubernetesConfig,
   BACKSTAGE_SERVICE_ACCOUNT,
   chartPath,
+  collateAwsTestConfig,
+  ensureEksCluster,
   kubernetesWrites,
   startArmContractServer,
   startAwsCallRecorder,
@@ -86,13 +87,7 @@ describe('Software Templates on the local control plane', () => {
     });
     const awsConfig = awsTestConfig();
     aws = await startAwsCallRecorder(awsConfig.endpoint);
-    await new EKSClient({ ...awsConfig, region: 'eu-west-1' }).send(
-      new CreateClusterCommand({
-        name: eksCluster,
-        roleArn: 'arn:aws:iam::123456789012:role/eks',
-        resourcesVpcConfig: { subnetIds: ['subnet-1'] },
-      }),
-    );
+    await ensureEksCluster(eksCluster);
     // Terraform's S3 state backend reaches moto through the AWS SDK's standard environment.
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_S3: awsConfig.endpoint,
@@ -147,11 +142,7 @@ describe('Software Templates on the local control plane', () => {
             kubernetes: backstageKubernetesConfig(),
             collate: {
               azure: arm.backstageConfig(subscriptionId),
-              aws: {
-                region: 'eu-west-1',
-                endpoint: aws.endpoint,
-                credentials: awsConfig.credentials,
-              },
+              aws: collateAwsTestConfig(aws.endpoint),
               helm: { binary: testEnv.helmBin() },
               terraform: { binary: testEnv.tofuBin() },
               // The status route of the registered System: Collate through the contract server, the real Argo server.
@@ -189,17 +180,14 @@ describe('Software Templates on the local control plane', () => {
     );
   });
 
-  const awsValues = (name: string) => ({
-    ...defaultValues(templateNamed('collate-aws-eks')),
+  /** The values both Collate templates share: where it runs, the database, the search engine, local charts. */
+  const collateValues = (template: string, name: string) => ({
+    ...defaultValues(templateNamed(template)),
     name,
     owner: 'group:default/platform-team',
     cluster: 'resource:default/local',
     namespace: ns.collate,
     argoNamespace: ns.argo,
-    eksClusterName: eksCluster,
-    region: 'eu-west-1',
-    bucket: `collate-argo-artifacts-${suffix}`,
-    roleSuffix: `-${suffix}`,
     dbHost: testEnv.postgres().host,
     dbPort: testEnv.postgres().port,
     dbUser: testEnv.postgres().user,
@@ -215,6 +203,13 @@ describe('Software Templates on the local control plane', () => {
     argoChartRepo: '',
     collateChart: chartPath('openmetadata'),
     collateChartRepo: '',
+  });
+  const awsValues = (name: string) => ({
+    ...collateValues('collate-aws-eks', name),
+    eksClusterName: eksCluster,
+    region: 'eu-west-1',
+    bucket: `collate-argo-artifacts-${suffix}`,
+    roleSuffix: `-${suffix}`,
   });
   const awsSecrets = {
     databasePassword: testEnv.postgres().password,
@@ -291,29 +286,11 @@ describe('Software Templates on the local control plane', () => {
 
   it('dry-runs the Azure AKS template: identities, subjects and roles of guide 000', async () => {
     const values = {
-      ...defaultValues(templateNamed('collate-azure-aks')),
-      name: `collate-aks-${suffix}`,
-      owner: 'group:default/platform-team',
-      cluster: 'resource:default/local',
-      namespace: ns.collate,
-      argoNamespace: ns.argo,
+      ...collateValues('collate-azure-aks', `collate-aks-${suffix}`),
       subscriptionId,
       resourceGroup: 'collate-rg',
       aksClusterName: 'collate-aks',
       storageAccountName: `collate${suffix}`,
-      dbHost: testEnv.postgres().host,
-      dbPort: testEnv.postgres().port,
-      dbUser: testEnv.postgres().user,
-      searchHost: '127.0.0.1',
-      searchPort: 9,
-      searchScheme: 'http',
-      preflightFailOnError: false,
-      databasePassword: '********',
-      searchPassword: '********',
-      argoChart: chartPath('argo-workflows'),
-      argoChartRepo: '',
-      collateChart: chartPath('openmetadata'),
-      collateChartRepo: '',
     };
     const { text } = await dryRun(
       templateNamed('collate-azure-aks'),

@@ -9,8 +9,8 @@
 //   node --require @backstage/cli/config/nodeTransform.cjs packages/testenv/src/bin/live-demo.ts <config.yaml>
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import { awsTestConfig, backstageKubernetesConfig, testEnv } from '../env';
+import { collateAwsTestConfig, ensureEksCluster } from '../aws';
+import { backstageKubernetesConfig, testEnv } from '../env';
 import { seedDemoDeployment } from '../seed';
 import { startCollateContractServer } from '../contract/collate.ts';
 
@@ -43,28 +43,13 @@ async function main() {
   });
 
   // An EKS cluster (on moto) for running the Collate on AWS EKS template from the portal.
-  const aws = awsTestConfig();
-  await new EKSClient({ ...aws, region: 'eu-west-1' })
-    .send(
-      new CreateClusterCommand({
-        name: 'collate-eks-portal',
-        roleArn: 'arn:aws:iam::123456789012:role/eks',
-        resourcesVpcConfig: { subnetIds: ['subnet-1'] },
-      }),
-    )
-    .catch(error => {
-      if (error.name !== 'ResourceInUseException') throw error;
-    });
+  await ensureEksCluster('collate-eks-portal');
 
   const argoUrl = testEnv.argoUrl();
   const config = {
     kubernetes: backstageKubernetesConfig(),
     collate: {
-      aws: {
-        region: 'eu-west-1',
-        endpoint: aws.endpoint,
-        credentials: aws.credentials,
-      },
+      aws: collateAwsTestConfig(),
       helm: { binary: testEnv.helmBin() },
       servers: [
         {

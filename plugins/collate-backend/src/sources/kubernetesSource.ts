@@ -100,8 +100,8 @@ const FINISHED = new Set(['Succeeded', 'Failed', 'Error']);
 /**
  * Reads the cluster state the status cards show, through the Kubernetes API with the service-account credentials of
  * `kubernetes.clusterLocatorMethods`. Lists are bounded by label selectors and `limit`; workflows come from a
- * metadata-only {@link WorkflowIndex} per namespace, and the details of the few newest runs are fetched once per
- * resourceVersion.
+ * {@link WorkflowIndex} per namespace (Table rows only), and the details of the few newest runs are fetched once
+ * when they have finished, at most every 10 s while they run.
  */
 export class KubernetesSource {
   private readonly clients = new Map<string, Promise<KubeHttp>>();
@@ -163,7 +163,7 @@ export class KubernetesSource {
         this.detail(http, cluster, namespace, wf, signal),
       ),
     );
-    // creationTimestamp has one-second resolution: order the shown runs by when they started.
+    // The Age column is coarse: order the shown runs by their exact start.
     runs.sort((x, y) => (y.startedAt ?? '').localeCompare(x.startedAt ?? ''));
     return {
       ...summary,

@@ -6,7 +6,7 @@ import { KubeHttp, KubeRequestError, TABLE } from './kubeHttp';
 export interface IndexedWorkflow {
   name: string;
   /** When it started (epoch ms), from the Age column: exact to its display unit. */
-  created: number;
+  started: number;
   phase: WorkflowPhase;
 }
 
@@ -121,7 +121,7 @@ export class WorkflowIndex {
     const newest: IndexedWorkflow[] = [];
     for (const wf of this.items.values()) {
       byPhase[wf.phase] = (byPhase[wf.phase] ?? 0) + 1;
-      if (now - wf.created <= DAY_MS) {
+      if (now - wf.started <= DAY_MS) {
         last24h[wf.phase] = (last24h[wf.phase] ?? 0) + 1;
       }
       insertNewest(newest, wf, keep);
@@ -249,7 +249,7 @@ export class WorkflowIndex {
     return {
       name,
       // Not started yet (no Age): as new as it gets.
-      created: ageMs === undefined ? now : now - ageMs,
+      started: ageMs === undefined ? now : now - ageMs,
       phase:
         typeof status === 'string' && PHASES.has(status)
           ? (status as WorkflowPhase)
@@ -293,9 +293,9 @@ function insertNewest(
   wf: IndexedWorkflow,
   keep: number,
 ) {
-  if (list.length === keep && wf.created <= list[keep - 1].created) return;
+  if (list.length === keep && wf.started <= list[keep - 1].started) return;
   let i = list.length;
-  while (i > 0 && list[i - 1].created < wf.created) i--;
+  while (i > 0 && list[i - 1].started < wf.started) i--;
   list.splice(i, 0, wf);
   if (list.length > keep) list.pop();
 }

@@ -116,7 +116,7 @@ class Findings {
 
   /**
    * A component whose sources did not all answer is `unknown` unless what did answer already shows it unhealthy;
-   * the reason names the failed sources.
+   * the reason names the failed sources. Stamped with the time it was gathered.
    */
   result() {
     let health = this.health;
@@ -131,6 +131,7 @@ class Findings {
       health,
       ...(reasons.length ? { reason: reasons.join('; ') } : {}),
       errors: this.errors,
+      observedAt: new Date().toISOString(),
     };
   }
 }
@@ -251,7 +252,6 @@ export class StatusService {
     return {
       component: 'server',
       ...f.result(),
-      observedAt: new Date().toISOString(),
       ...(a.serverUrl ? { url: a.serverUrl } : {}),
       ...(v ? { version: v } : {}),
       ...(deployment ? { deployment } : {}),
@@ -313,7 +313,6 @@ export class StatusService {
     return {
       component: 'argo',
       ...f.result(),
-      observedAt: new Date().toISOString(),
       ...(a.argoNamespace ? { namespace: a.argoNamespace } : {}),
       ...(serverDeployment ? { server: serverDeployment } : {}),
       ...(controller ? { controller } : {}),
@@ -343,7 +342,6 @@ export class StatusService {
     return {
       component: kind,
       ...f.result(),
-      observedAt: new Date().toISOString(),
       ...parsed,
       ...(endpoint ? { endpoint } : {}),
       ...(step ? { message: step.message } : {}),
@@ -405,7 +403,6 @@ export class StatusService {
     return {
       component: 'runner',
       ...f.result(),
-      observedAt: new Date().toISOString(),
       agentId,
       ...(a.runnerNamespace ? { namespace: a.runnerNamespace } : {}),
       ...(deployment ? { deployment } : {}),
@@ -473,7 +470,6 @@ export class StatusService {
     return {
       component: 'ingestion',
       ...f.result(),
-      observedAt: new Date().toISOString(),
       ...(a.namespace ? { namespace: a.namespace } : {}),
       ...(runs ? { runs } : {}),
       ...(wf ? { last24h: wf.last24h } : {}),

@@ -39,58 +39,51 @@ export const collateOverviewEntityCard = EntityCardBlueprint.make({
   },
 });
 
-/** @alpha */
-export const collateArgoEntityCard = EntityCardBlueprint.make({
-  name: 'argo',
-  params: {
-    filter: has('argo'),
-    loader: () =>
-      import('../components/status/cards').then(m => <m.CollateArgoCard />),
-  },
-});
+type StatusCards = typeof import('../components/status/cards');
+
+/** The card of one component, on the entities that describe that component. */
+function componentCard<K extends CollateComponentKind>(
+  kind: K,
+  card: keyof StatusCards,
+  options: { type?: 'content' } = {},
+) {
+  return EntityCardBlueprint.make({
+    name: kind,
+    params: {
+      filter: has(kind),
+      ...options,
+      loader: () =>
+        import('../components/status/cards').then(m => {
+          const Card = m[card];
+          return <Card />;
+        }),
+    },
+  });
+}
 
 /** @alpha */
-export const collateDatabaseEntityCard = EntityCardBlueprint.make({
-  name: 'database',
-  params: {
-    filter: has('database'),
-    loader: () =>
-      import('../components/status/cards').then(m => <m.CollateDatabaseCard />),
-  },
-});
-
+export const collateArgoEntityCard = componentCard('argo', 'CollateArgoCard');
 /** @alpha */
-export const collateSearchEntityCard = EntityCardBlueprint.make({
-  name: 'search',
-  params: {
-    filter: has('search'),
-    loader: () =>
-      import('../components/status/cards').then(m => <m.CollateSearchCard />),
-  },
-});
-
+export const collateDatabaseEntityCard = componentCard(
+  'database',
+  'CollateDatabaseCard',
+);
 /** @alpha */
-export const collateRunnerEntityCard = EntityCardBlueprint.make({
-  name: 'runner',
-  params: {
-    filter: has('runner'),
-    loader: () =>
-      import('../components/status/cards').then(m => <m.CollateRunnerCard />),
-  },
-});
-
+export const collateSearchEntityCard = componentCard(
+  'search',
+  'CollateSearchCard',
+);
 /** @alpha */
-export const collateIngestionEntityCard = EntityCardBlueprint.make({
-  name: 'ingestion',
-  params: {
-    filter: has('ingestion'),
-    type: 'content',
-    loader: () =>
-      import('../components/status/cards').then(m => (
-        <m.CollateIngestionCard />
-      )),
-  },
-});
+export const collateRunnerEntityCard = componentCard(
+  'runner',
+  'CollateRunnerCard',
+);
+/** Full width: a table of runs, schedules and pipelines. @alpha */
+export const collateIngestionEntityCard = componentCard(
+  'ingestion',
+  'CollateIngestionCard',
+  { type: 'content' },
+);
 
 /**
  * The Collate frontend plugin for the new frontend system.

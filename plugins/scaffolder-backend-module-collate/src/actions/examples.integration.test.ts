@@ -1,5 +1,4 @@
 import { ConfigReader } from '@backstage/config';
-import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { randomUUID } from 'node:crypto';
 import yaml from 'yaml';
 import { cp } from 'node:fs/promises';
@@ -8,6 +7,8 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { validate } from 'jsonschema';
 import {
   awsTestConfig,
+  collateAwsTestConfig,
+  ensureEksCluster,
   chartPath,
   terraformFixturePath,
   backstageKubernetesConfig,
@@ -112,11 +113,7 @@ describe('action examples', () => {
       kubernetes: k8s,
       collate: {
         azure: arm.backstageConfig(subscriptionId),
-        aws: {
-          region: 'eu-west-1',
-          endpoint: aws.endpoint,
-          credentials: aws.credentials,
-        },
+        aws: collateAwsTestConfig(),
         helm: { binary: testEnv.helmBin() },
         terraform: { binary: testEnv.tofuBin() },
       },
@@ -140,17 +137,7 @@ describe('action examples', () => {
       new CreateBucketCommand({ Bucket: EXAMPLES_STATE_BUCKET }),
     );
     actions = new Map(createCollateActions({ config }).map(a => [a.id, a]));
-    await new EKSClient({ ...aws, region: 'eu-west-1' })
-      .send(
-        new CreateClusterCommand({
-          name: 'collate-eks',
-          roleArn: 'arn:aws:iam::123456789012:role/eks',
-          resourcesVpcConfig: { subnetIds: ['subnet-1'] },
-        }),
-      )
-      .catch(e => {
-        if (e.name !== 'ResourceInUseException') throw e;
-      });
+    await ensureEksCluster('collate-eks');
   });
   afterAll(async () => {
     await arm.close();

@@ -3,7 +3,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import {
   adminKubeConfig,
-  awsTestConfig,
+  collateAwsTestConfig,
   backstageKubernetesConfig,
   BACKSTAGE_SERVICE_ACCOUNT,
   kubernetesWrites,
@@ -14,15 +14,10 @@ import { createAwsEcrPullSecretAction } from './pullSecretAction';
 import { ECR_ANNOTATIONS, refreshEcrPullSecrets } from './pullSecret';
 
 describe('aws:ecr:pull-secret and its scheduled renewal, against moto and the local API server', () => {
-  const aws = awsTestConfig();
   const config = new ConfigReader({
     kubernetes: backstageKubernetesConfig(),
     collate: {
-      aws: {
-        region: 'eu-west-1',
-        endpoint: aws.endpoint,
-        credentials: aws.credentials,
-      },
+      aws: collateAwsTestConfig(),
     },
   });
   const action = createAwsEcrPullSecretAction({ config });
