@@ -6,3 +6,24 @@
 export { scaffolderModuleCollate as default } from './module';
 export { createCollateActions } from './actions';
 export type { CollateActionsOptions } from './actions';
+export {
+  ARGO_DEFAULTS,
+  argoFullname,
+  argoServerUrl,
+  escapeForTpl,
+  renderArgoValues,
+} from './actions/helm/argoValues';
+export type { ArgoValuesInput } from './actions/helm/argoValues';
+export {
+  COLLATE_DEFAULTS,
+  chartVersionForImageTag,
+  collateServiceUrl,
+  renderCollateValues,
+} from './actions/helm/collateValues';
+export type { CollateValuesInput } from './actions/helm/collateValues';
+export {
+  RUNNER_DEFAULTS,
+  renderRunnerValues,
+  runnerFullname,
+} from './actions/helm/runnerValues';
+export type { RunnerValuesInput } from './actions/helm/runnerValues';

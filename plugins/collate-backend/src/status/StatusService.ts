@@ -371,8 +371,8 @@ export class StatusService {
     const list = deployments && f.take('kubernetes', deployments);
     if (list) {
       deployment = plain(
-        list.find(d => d.labels['collate.io/agent-id'] === agentId) ??
-          list.find(d => d.env.AGENT_ID === agentId) ??
+        // The chart sets the agent id only in the runner's environment.
+        list.find(d => d.env.AGENT_ID === agentId) ??
           (list.length === 1 ? list[0] : undefined),
       );
       judgeDeployment(

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { stringify as toYaml } from 'yaml';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 
 /** A release as `helm list -o json` describes it. */
 export interface HelmRelease {
@@ -39,7 +39,16 @@ export interface HelmPlan {
   /** A release left `pending-*` or `failed` by an interrupted or failed run, and how it will be recovered. */
   recovery?: 'rollback' | 'uninstall';
   current?: HelmRelease;
+  /** The chart that would be installed, as its Chart.yaml names it. */
+  chart?: ChartMetadata;
   valueChanges?: Record<string, { current: unknown; desired: unknown }>;
+}
+
+/** A chart's name, version and app version (`helm show chart`). */
+export interface ChartMetadata {
+  name: string;
+  version: string;
+  appVersion?: string;
 }
 
 const RUN_TIMEOUT_GRACE_MS = 60_000;
@@ -159,19 +168,17 @@ export class Helm {
     return JSON.parse(out || '[]');
   }
 
-  /** The chart name-version a release would have, e.g. `argo-workflows-0.45.23`. */
-  async chartNameVersion(ref: ChartRef): Promise<string> {
-    const args = [
-      'show',
-      'chart',
-      ref.chart,
-      ...(ref.repo ? ['--repo', ref.repo] : []),
-      ...(ref.version ? ['--version', ref.version] : []),
-    ];
-    const out = await this.run(args);
-    const name = out.match(/^name:\s*(.+)$/m)?.[1]?.trim();
-    const version = out.match(/^version:\s*(.+)$/m)?.[1]?.trim();
-    return `${name}-${version}`;
+  /** The chart a release would get: name, version and app version from its Chart.yaml. */
+  async chartMetadata(ref: ChartRef): Promise<ChartMetadata> {
+    const out = await this.run(['show', 'chart', ref.chart, ...chartArgs(ref)]);
+    const meta = (parseYaml(out) ?? {}) as Record<string, unknown>;
+    return {
+      name: String(meta.name),
+      version: String(meta.version),
+      ...(meta.appVersion !== undefined
+        ? { appVersion: String(meta.appVersion) }
+        : {}),
+    };
   }
 
   /** Renders the chart with the values (no cluster changes), for dry-run plans. */
@@ -190,8 +197,11 @@ export class Helm {
   }
 
   async plan(options: InstallOptions): Promise<HelmPlan> {
-    const current = await this.release(options.release, options.namespace);
-    if (!current) return { action: 'install' };
+    const [current, chart] = await Promise.all([
+      this.release(options.release, options.namespace),
+      this.chartMetadata(options),
+    ]);
+    if (!current) return { action: 'install', chart };
     if (current.status.startsWith('pending-') || current.status === 'failed') {
       const history = await this.history(options.release, options.namespace);
       const deployed = history.some(
@@ -201,23 +211,25 @@ export class Helm {
         action: deployed ? 'upgrade' : 'install',
         recovery: deployed ? 'rollback' : 'uninstall',
         current,
+        chart,
       };
     }
-    const [values, chart] = await Promise.all([
-      this.userValues(options.release, options.namespace),
-      this.chartNameVersion(options),
-    ]);
+    const values = await this.userValues(options.release, options.namespace);
     const valueChanges = diffValues(values, options.values);
+    const nameVersion = `${chart.name}-${chart.version}`;
     if (
       current.status === 'deployed' &&
-      chart === current.chart &&
+      nameVersion === current.chart &&
       Object.keys(valueChanges).length === 0
     ) {
-      return { action: 'unchanged', current };
+      return { action: 'unchanged', current, chart };
     }
-    if (chart !== current.chart)
-      valueChanges.chart = { current: current.chart, desired: chart };
-    return { action: 'upgrade', current, valueChanges };
+    if (nameVersion !== current.chart)
+      valueChanges.chart = {
+        current: `${current.chart} (app ${current.app_version})`,
+        desired: `${nameVersion} (app ${chart.appVersion ?? 'unknown'})`,
+      };
+    return { action: 'upgrade', current, chart, valueChanges };
   }
 
   /** Puts a release left pending or failed back into a state `upgrade --install` can work from. */

@@ -12,7 +12,7 @@ import {
   assertGuid,
   fail,
 } from '../../lib/validation';
-import { ARGO_DEFAULTS, renderArgoValues } from './argoValues';
+import { ARGO_DEFAULTS, argoServerUrl, renderArgoValues } from './argoValues';
 import {
   chartRepo,
   installRelease,
@@ -87,9 +87,20 @@ export function createArgoInstallAction(options: { config: Config }) {
         persistence: z =>
           z
             .object({
+              engine: z
+                .enum(['postgresql', 'mysql'])
+                .default('postgresql')
+                .describe('Archive database engine (guides: postgresql)'),
               host: z
                 .string()
-                .describe('PostgreSQL host for the workflow archive'),
+                .describe('Database host for the workflow archive'),
+              port: z
+                .number()
+                .int()
+                .min(1)
+                .max(65535)
+                .optional()
+                .describe("Database port (default: the engine's)"),
               database: z.string().describe('Database name'),
               username: z.string().describe('Database user'),
               password: z
@@ -105,7 +116,7 @@ export function createArgoInstallAction(options: { config: Config }) {
             .boolean()
             .default(false)
             .describe(
-              'Enable Prometheus ServiceMonitors for controller and server',
+              'Prometheus metrics for the controller and its ServiceMonitor (controller.metricsConfig + controller.serviceMonitor; the chart has none for the server)',
             ),
       },
       output: {
@@ -119,7 +130,7 @@ export function createArgoInstallAction(options: { config: Config }) {
           z
             .string()
             .describe(
-              'In-cluster Argo server URL (pipelineServiceClientConfig.apiEndpoint)',
+              "In-cluster Argo server URL by the chart's naming rule (pipelineServiceClientConfig.airflow.apiEndpoint)",
             ),
       },
     },
@@ -143,8 +154,19 @@ export function createArgoInstallAction(options: { config: Config }) {
         assertBucketName('aws.bucket', input.aws.bucket);
         assertAwsRegion('aws.region', input.aws.region);
       }
-      if (input.persistence && !/^[A-Za-z0-9.-]+$/.test(input.persistence.host))
-        fail('persistence.host', 'must be a host name');
+      if (input.persistence) {
+        if (!/^[A-Za-z0-9.-]+$/.test(input.persistence.host))
+          fail('persistence.host', 'must be a host name');
+        if (!/^[A-Za-z0-9_$-]{1,63}$/.test(input.persistence.database))
+          fail(
+            'persistence.database',
+            'must be 1-63 letters, digits, _, $ or -',
+          );
+        if (!input.persistence.username)
+          fail('persistence.username', 'must not be empty');
+        if (!input.persistence.password)
+          fail('persistence.password', 'must not be empty');
+      }
       const repo = chartRepo(ctx.input.repo, ARGO_DEFAULTS.repo);
 
       const kc = kubeConfigFor(options.config, input.cluster);
@@ -183,7 +205,9 @@ export function createArgoInstallAction(options: { config: Config }) {
         azure: input.azure,
         aws: input.aws,
         persistence: input.persistence && {
+          engine: input.persistence.engine ?? 'postgresql',
           host: input.persistence.host,
+          port: input.persistence.port,
           database: input.persistence.database,
         },
         serviceMonitor: input.serviceMonitor,
@@ -199,10 +223,7 @@ export function createArgoInstallAction(options: { config: Config }) {
       ctx.output('release', input.release);
       ctx.output('namespace', input.namespace);
       ctx.output('revision', revision);
-      ctx.output(
-        'serverUrl',
-        `http://${input.release}-server.${input.namespace}:2746`,
-      );
+      ctx.output('serverUrl', argoServerUrl(input.release, input.namespace));
     },
   });
 }

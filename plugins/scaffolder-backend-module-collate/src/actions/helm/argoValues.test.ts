@@ -1,4 +1,9 @@
-import { renderArgoValues } from './argoValues';
+import {
+  argoFullname,
+  argoServerUrl,
+  escapeForTpl,
+  renderArgoValues,
+} from './argoValues';
 
 const azure = renderArgoValues({
   cloud: 'azure',
@@ -92,7 +97,8 @@ const TABLE: Array<[string, unknown, unknown]> = [
   ],
   ['controller.persistence.postgresql.ssl', true, true],
   ['controller.persistence.postgresql.sslMode', 'require', 'require'],
-  ['useDefaultArtifactRepo', true, true],
+  // Not a key of chart 0.45.23 (README: departures): not set.
+  ['useDefaultArtifactRepo', undefined, undefined],
   ['useStaticCredentials', false, false],
   ['artifactRepository.archiveLogs', true, true],
   [
@@ -100,8 +106,9 @@ const TABLE: Array<[string, unknown, unknown]> = [
     {
       endpoint: 'https://collate.blob.core.windows.net/',
       container: 'argo-workflows',
+      // Escaped for the chart's tpl of the azure block; the ConfigMap gets the guide's literal (charts.test.ts).
       blobNameFormat:
-        'workflows/{{workflow.namespace}}/{{workflow.name}}/{{pod.name}}',
+        '{{`workflows/{{workflow.namespace}}/{{workflow.name}}/{{pod.name}}`}}',
       useSDKCreds: true,
     },
     undefined,
@@ -128,7 +135,7 @@ describe('Argo Workflows values, value by value against the guides', () => {
     expect(at(aws, path)).toEqual(guide001);
   });
 
-  it("enables ServiceMonitors for controller and server on request (the guides' optional step)", () => {
+  it("enables the controller's metrics and ServiceMonitor on request (the guides' optional step)", () => {
     const values = renderArgoValues({
       cloud: 'aws',
       aws: {
@@ -140,7 +147,59 @@ describe('Argo Workflows values, value by value against the guides', () => {
       serviceMonitor: true,
     });
     expect(at(values, 'controller.serviceMonitor')).toEqual({ enabled: true });
-    expect(at(values, 'server.serviceMonitor')).toEqual({ enabled: true });
+    // Without metricsConfig the chart renders no ServiceMonitor; the server has none in this chart.
+    expect(at(values, 'controller.metricsConfig')).toEqual({ enabled: true });
+    expect(at(values, 'server.serviceMonitor')).toBeUndefined();
     expect(at(values, 'controller.persistence')).toBeUndefined();
+  });
+});
+
+describe('names and escaping', () => {
+  it.each([
+    ['argo-workflows', 'argo-workflows'],
+    ['argo', 'argo-argo-workflows'],
+    ['collate-argo-workflows', 'collate-argo-workflows'],
+  ])("release %s has the chart's fullname %s", (release, fullname) => {
+    expect(argoFullname(release)).toBe(fullname);
+  });
+
+  it('gives the server URL of the Service the chart creates', () => {
+    expect(argoServerUrl('argo', 'wf')).toBe(
+      'http://argo-argo-workflows-server.wf:2746',
+    );
+  });
+
+  it('escapes a value for tpl, and refuses one it cannot escape', () => {
+    expect(escapeForTpl('a/{{b}}')).toBe('{{`a/{{b}}`}}');
+    expect(() => escapeForTpl('a`b')).toThrow(/backtick/);
+  });
+
+  it('puts a MySQL archive under mysql, without the PostgreSQL TLS settings', () => {
+    const values = renderArgoValues({
+      cloud: 'aws',
+      aws: {
+        controllerRoleArn: 'a',
+        serverRoleArn: 'b',
+        bucket: 'c',
+        region: 'eu-west-1',
+      },
+      persistence: {
+        engine: 'mysql',
+        host: 'db',
+        port: 3306,
+        database: 'argo',
+      },
+    });
+    expect(at(values, 'controller.persistence')).toEqual({
+      archive: true,
+      mysql: {
+        host: 'db',
+        port: 3306,
+        database: 'argo',
+        tableName: 'argo_workflows',
+        userNameSecret: { name: 'argo-db-credentials', key: 'username' },
+        passwordSecret: { name: 'argo-db-credentials', key: 'password' },
+      },
+    });
   });
 });

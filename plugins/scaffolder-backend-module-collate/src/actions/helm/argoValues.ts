@@ -1,5 +1,10 @@
 /**
- * Argo Workflows Helm values exactly as guides 000 (Azure) and 001 (AWS) write them.
+ * Argo Workflows Helm values for the argo/argo-workflows chart 0.45.23, with what guides 000 (Azure) and 001 (AWS)
+ * set. Where the guides' YAML does not work on that chart the intent is kept (README, "Where we depart from the
+ * guides"):
+ * - the Azure `blobNameFormat` goes through the chart's `tpl`, so its Argo placeholders are escaped for it;
+ * - `useDefaultArtifactRepo` is not a key of the chart any more and is not set;
+ * - the controller's ServiceMonitor needs `controller.metricsConfig.enabled`; the server has no ServiceMonitor.
  */
 
 export const ARGO_DEFAULTS = {
@@ -15,9 +20,32 @@ export const ARGO_DEFAULTS = {
   timeoutSeconds: 600,
 };
 
-/** Where workflow logs and artifacts go (both guides). */
-const KEY_FORMAT =
+/** Where workflow logs and artifacts go (both guides): Argo's own placeholders, resolved per workflow by Argo. */
+export const ARGO_KEY_FORMAT =
   'workflows/{{workflow.namespace}}/{{workflow.name}}/{{pod.name}}';
+
+/**
+ * A string the chart passes through Helm's `tpl` that must come out unchanged: a Go template raw-string action
+ * (`{{`…`}}`) prints it literally, so Argo's `{{workflow.*}}` placeholders reach the ConfigMap as they are.
+ */
+export function escapeForTpl(value: string): string {
+  if (value.includes('`'))
+    throw new Error(`cannot escape a value with a backtick for tpl: ${value}`);
+  return `{{\`${value}\`}}`;
+}
+
+/** The chart's fullname rule: `<release>-argo-workflows`, or the release itself when it contains the chart name. */
+export function argoFullname(release: string): string {
+  const name = release.includes('argo-workflows')
+    ? release
+    : `${release}-argo-workflows`;
+  return name.slice(0, 63).replace(/-+$/, '');
+}
+
+/** The Argo server's in-cluster URL for a release of the chart (Service `<fullname>-server`, port 2746). */
+export function argoServerUrl(release: string, namespace: string): string {
+  return `http://${argoFullname(release)}-server.${namespace}:2746`;
+}
 
 export interface ArgoValuesInput {
   cloud: 'azure' | 'aws';
@@ -33,8 +61,13 @@ export interface ArgoValuesInput {
     bucket: string;
     region: string;
   };
-  /** The Postgres workflow archive (guides: persistence.archive with argo-db-credentials). */
-  persistence?: { host: string; database: string };
+  /** The workflow archive (guides: persistence.archive on PostgreSQL with argo-db-credentials). */
+  persistence?: {
+    engine?: 'postgresql' | 'mysql';
+    host: string;
+    port?: number;
+    database: string;
+  };
   serviceMonitor?: boolean;
   /** Service account of ingestion workflows on AWS (guide 001: om-role). */
   workflowServiceAccount?: string;
@@ -51,9 +84,6 @@ export function renderArgoValues(
     input.cloud === 'azure'
       ? { podLabels: { 'azure.workload.identity/use': 'true' } }
       : {};
-  const serviceMonitor = input.serviceMonitor
-    ? { serviceMonitor: { enabled: true } }
-    : {};
 
   const controller: Record<string, unknown> = {
     serviceAccount: {
@@ -76,19 +106,27 @@ export function renderArgoValues(
             }
           : { serviceAccountName: input.workflowServiceAccount ?? 'om-role' },
     },
-    ...serviceMonitor,
+    ...(input.serviceMonitor
+      ? {
+          metricsConfig: { enabled: true },
+          serviceMonitor: { enabled: true },
+        }
+      : {}),
   };
   if (input.persistence) {
+    const p = input.persistence;
+    const engine = p.engine ?? 'postgresql';
     controller.persistence = {
       archive: true,
-      postgresql: {
-        host: input.persistence.host,
-        database: input.persistence.database,
+      [engine]: {
+        host: p.host,
+        ...(p.port ? { port: p.port } : {}),
+        database: p.database,
         tableName: ARGO_DEFAULTS.tableName,
         userNameSecret: { name: ARGO_DEFAULTS.dbSecret, key: 'username' },
         passwordSecret: { name: ARGO_DEFAULTS.dbSecret, key: 'password' },
-        ssl: true,
-        sslMode: 'require',
+        // Argo's MySQL archive has no ssl/sslMode settings; the guides' PostgreSQL archive requires TLS.
+        ...(engine === 'postgresql' ? { ssl: true, sslMode: 'require' } : {}),
       },
     };
   }
@@ -103,7 +141,6 @@ export function renderArgoValues(
     },
     ...azurePodLabels,
     extraArgs: ['--auth-mode=server', '--request-timeout=5m'],
-    ...serviceMonitor,
   };
   const artifactRepository =
     input.cloud === 'azure'
@@ -112,7 +149,8 @@ export function renderArgoValues(
           azure: {
             endpoint: input.azure!.storageEndpoint,
             container: input.azure!.container,
-            blobNameFormat: KEY_FORMAT,
+            // The chart renders the whole azure block with tpl.
+            blobNameFormat: escapeForTpl(ARGO_KEY_FORMAT),
             useSDKCreds: true,
           },
         }
@@ -121,7 +159,8 @@ export function renderArgoValues(
           s3: {
             endpoint: 's3.amazonaws.com',
             bucket: input.aws!.bucket,
-            keyFormat: KEY_FORMAT,
+            // 0.45.23 quotes keyFormat without tpl (bucket, endpoint and region do go through tpl).
+            keyFormat: ARGO_KEY_FORMAT,
             insecure: false,
             region: input.aws!.region,
             encryptionOptions: { enableEncryption: true },
@@ -130,7 +169,6 @@ export function renderArgoValues(
   return {
     controller,
     server,
-    useDefaultArtifactRepo: true,
     useStaticCredentials: false,
     artifactRepository,
   };

@@ -14,6 +14,8 @@ import {
 import {
   COLLATE_DEFAULTS,
   COLLATE_ENV_TABLE,
+  chartVersionForImageTag,
+  collateServiceUrl,
   renderCollateValues,
 } from './collateValues';
 import {
@@ -45,6 +47,8 @@ export function createCollateDeployAction(options: { config: Config }) {
           ...COLLATE_DEFAULTS,
           chartDescription:
             'Chart name in the repository (guides: open-metadata/openmetadata)',
+          versionDescription:
+            'Chart version; default the OpenMetadata version of imageTag (om-1.12.3-cl-1.12.3 → 1.12.3), so chart and image move together',
         }),
         cloud: z =>
           z
@@ -168,7 +172,14 @@ export function createCollateDeployAction(options: { config: Config }) {
           z
             .number()
             .describe('Release revision (unchanged on an idempotent re-run)'),
-        serviceUrl: z => z.string().describe('In-cluster Collate URL'),
+        serviceUrl: z =>
+          z
+            .string()
+            .describe(
+              'In-cluster Collate URL (the chart always names its Service openmetadata)',
+            ),
+        chartVersion: z =>
+          z.string().describe('The openmetadata chart version installed'),
       },
     },
     async handler(ctx) {
@@ -189,6 +200,12 @@ export function createCollateDeployAction(options: { config: Config }) {
         fail('imageRepository', 'must be an image repository');
       if (!/^[\w.-]{1,128}$/.test(input.imageTag))
         fail('imageTag', 'must be an image tag');
+      const version = input.version || chartVersionForImageTag(input.imageTag);
+      if (!version)
+        fail(
+          'version',
+          `no chart version given and none can be read from imageTag '${input.imageTag}' (expected om-X.Y.Z-…); give the openmetadata chart version`,
+        );
       if (!/^[\w./-]+(:[\w.-]{1,128})?$/.test(input.ingestionImage))
         fail('ingestionImage', 'must be image[:tag]');
       for (const name of Object.keys(input.env ?? {})) {
@@ -237,7 +254,7 @@ export function createCollateDeployAction(options: { config: Config }) {
       const revision = await installRelease(ctx, {
         config: options.config,
         kc,
-        input,
+        input: { ...input, version },
         repo,
         values,
         checkpointPrefix: 'collate.deploy',
@@ -245,10 +262,8 @@ export function createCollateDeployAction(options: { config: Config }) {
       ctx.output('release', input.release);
       ctx.output('namespace', input.namespace);
       ctx.output('revision', revision);
-      ctx.output(
-        'serviceUrl',
-        `http://${input.release}.${input.namespace}:8585`,
-      );
+      ctx.output('serviceUrl', collateServiceUrl(input.namespace));
+      ctx.output('chartVersion', version);
     },
   });
 }

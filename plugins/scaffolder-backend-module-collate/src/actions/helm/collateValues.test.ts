@@ -1,6 +1,8 @@
 import {
   COLLATE_DEFAULTS,
   COLLATE_ENV_TABLE,
+  chartVersionForImageTag,
+  collateServiceUrl,
   renderCollateValues,
 } from './collateValues';
 
@@ -90,13 +92,18 @@ const TABLE: Array<[string, unknown, unknown]> = [
     },
     'same',
   ],
+  // The guides' flat className/apiEndpoint/auth, where chart 1.11.12 and later read them (README: departures).
   [
     'openmetadata.config.pipelineServiceClientConfig',
     {
-      className: 'io.collate.pipeline.argo.ArgoServiceClient',
-      apiEndpoint: 'http://argo-workflows-server.argo-workflows:2746',
+      enabled: true,
+      type: 'airflow',
       metadataApiEndpoint: 'http://openmetadata:8585/api',
-      auth: { enabled: false },
+      airflow: {
+        className: 'io.collate.pipeline.argo.ArgoServiceClient',
+        apiEndpoint: 'http://argo-workflows-server.argo-workflows:2746',
+        auth: { enabled: false },
+      },
     },
     'same',
   ],
@@ -106,7 +113,8 @@ const TABLE: Array<[string, unknown, unknown]> = [
       repository:
         '118146679784.dkr.ecr.eu-west-1.amazonaws.com/collate-customers-eu-west-1',
       tag: 'om-1.12.3-cl-1.12.3',
-      imagePullPolicy: 'IfNotPresent',
+      // The guides' image.imagePullPolicy is not a key of the chart (README: departures).
+      pullPolicy: 'IfNotPresent',
     },
     'same',
   ],
@@ -195,5 +203,23 @@ describe('openmetadata values, value by value against the guides', () => {
       driverClass: 'com.mysql.cj.jdbc.Driver',
       dbScheme: 'mysql',
     });
+  });
+});
+
+describe('chart version and service URL', () => {
+  it.each([
+    ['om-1.12.3-cl-1.12.3', '1.12.3'],
+    ['om-1.11.12-cl-1.11.12', '1.11.12'],
+    ['1.12.3', '1.12.3'],
+    ['latest', undefined],
+    ['om-1.12', undefined],
+  ])('image tag %s pins chart %s', (tag, version) => {
+    expect(chartVersionForImageTag(tag)).toBe(version);
+  });
+
+  it('names the Service openmetadata whatever the release is called', () => {
+    expect(collateServiceUrl('collate')).toBe(
+      'http://openmetadata.collate:8585',
+    );
   });
 });

@@ -1,6 +1,10 @@
 /**
- * openmetadata Helm values exactly as guides 000 (Azure) and 001 (AWS) write them, and the environment variables
- * of their ARGO_* / ASSET_UPLOADER_* table.
+ * Helm values for the openmetadata chart 1.12.x with what guides 000 (Azure) and 001 (AWS) set, and the environment
+ * variables of their ARGO_* / ASSET_UPLOADER_* table. Where the guides' YAML does not work on that chart the intent
+ * is kept (README, "Where we depart from the guides"):
+ * - since chart 1.11.12 the pipeline service client is configured under `pipelineServiceClientConfig.airflow`
+ *   (`type: airflow`); the guides' flat className/apiEndpoint/auth would be ignored;
+ * - the image pull policy is `image.pullPolicy` (the guides' `image.imagePullPolicy` is not a key of the chart).
  */
 
 export const COLLATE_DEFAULTS = {
@@ -20,6 +24,22 @@ export const COLLATE_DEFAULTS = {
   dbParams: 'allowPublicKeyRetrieval=true&useSSL=true&serverTimezone=UTC',
   timeoutSeconds: 900,
 };
+
+/** The chart's fullnameOverride is `openmetadata`: its Service has that name whatever the release is called. */
+export const COLLATE_SERVICE_NAME = 'openmetadata';
+
+/** The in-cluster URL of the Collate server installed by the openmetadata chart in a namespace. */
+export function collateServiceUrl(namespace: string): string {
+  return `http://${COLLATE_SERVICE_NAME}.${namespace}:8585`;
+}
+
+/**
+ * The openmetadata chart version that matches a Collate image tag: the chart is versioned with the app, and Collate's
+ * tags name the OpenMetadata version (`om-1.12.3-cl-1.12.3` → 1.12.3; a plain `1.12.3` → 1.12.3).
+ */
+export function chartVersionForImageTag(tag: string): string | undefined {
+  return /^(?:om-)?(\d+\.\d+\.\d+)(?:$|-)/.exec(tag)?.[1];
+}
 
 /** The guides' table of environment variables: documented default and whether it is required. */
 export const COLLATE_ENV_TABLE: Record<
@@ -271,17 +291,21 @@ export function renderCollateValues(
           dbParams: input.database.params ?? COLLATE_DEFAULTS.dbParams,
         },
         pipelineServiceClientConfig: {
-          className: 'io.collate.pipeline.argo.ArgoServiceClient',
-          apiEndpoint: input.argoServerUrl,
-          metadataApiEndpoint: 'http://openmetadata:8585/api',
-          auth: { enabled: false },
+          enabled: true,
+          type: 'airflow',
+          metadataApiEndpoint: `http://${COLLATE_SERVICE_NAME}:8585/api`,
+          airflow: {
+            className: 'io.collate.pipeline.argo.ArgoServiceClient',
+            apiEndpoint: input.argoServerUrl,
+            auth: { enabled: false },
+          },
         },
       },
     },
     image: {
       repository: input.image.repository,
       tag: input.image.tag,
-      imagePullPolicy: 'IfNotPresent',
+      pullPolicy: 'IfNotPresent',
     },
     imagePullSecrets: [{ name: COLLATE_DEFAULTS.pullSecret }],
     extraEnvs: env.map(e => JSON.parse(JSON.stringify(e))),

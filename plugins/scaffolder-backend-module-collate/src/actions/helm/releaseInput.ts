@@ -27,6 +27,8 @@ export interface ReleaseDefaults {
   timeoutSeconds: number;
   /** How the chart's source is described to users. */
   chartDescription: string;
+  /** For a version that has no fixed default but is derived from other input: how it is derived. */
+  versionDescription?: string;
 }
 
 /** The zod-callback schema of ReleaseInput, documented with one action's defaults. */
@@ -64,7 +66,7 @@ export function releaseInputSchema(d: ReleaseDefaults) {
       ).describe(
         d.version
           ? `Chart version (default ${d.version})`
-          : 'Chart version; default the latest',
+          : d.versionDescription ?? 'Chart version; default the latest',
       ),
     timeoutSeconds: (z: typeof zod) =>
       z

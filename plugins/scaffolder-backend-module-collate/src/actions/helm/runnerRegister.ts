@@ -4,7 +4,13 @@ import { AppsV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import { applyObjects } from '../../lib/apply';
 import { withDefaults } from '../../lib/defaults';
 import { kubeConfigFor } from '../../lib/kubernetes';
-import { assertGuid, assertHttpsUrl, fail } from '../../lib/validation';
+import {
+  assertDnsLabel,
+  assertDnsSubdomain,
+  assertGuid,
+  assertHttpsUrl,
+  fail,
+} from '../../lib/validation';
 import {
   chartRepo,
   installRelease,
@@ -12,18 +18,11 @@ import {
   validateReleaseInput,
 } from './releaseInput';
 import { examples } from './runnerRegister.examples';
-
-export const RUNNER_DEFAULTS = {
-  namespace: 'hybrid-ingestion-runner',
-  release: 'hybrid-ingestion-runner',
-  chart: 'hybrid-ingestion-runner',
-  secretsManager: 'kubernetes' as const,
-  ingestionServiceAccount: 'ingestion',
-  installArgo: true,
-  waitTimeoutSeconds: 300,
-  pollIntervalSeconds: 5,
-  timeoutSeconds: 600,
-};
+import {
+  KEY_VAULT_ENV,
+  RUNNER_DEFAULTS,
+  renderRunnerValues,
+} from './runnerValues';
 
 export interface RunnerState {
   podsReady: string;
@@ -41,11 +40,13 @@ async function runnerState(options: {
   agentId: string;
   token: string;
 }): Promise<RunnerState> {
+  // By label: the Deployment is <release>-hybrid-ingestion-runner unless the release contains the chart name.
   const deployment = await options.apps
-    .readNamespacedDeployment({
-      name: options.release,
+    .listNamespacedDeployment({
       namespace: options.namespace,
+      labelSelector: `app.kubernetes.io/name=hybrid-ingestion-runner,app.kubernetes.io/instance=${options.release}`,
     })
+    .then(list => list.items[0])
     .catch(() => undefined);
   const ready = deployment?.status?.readyReplicas ?? 0;
   const desired = deployment?.spec?.replicas ?? 1;
@@ -104,7 +105,7 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
   return createTemplateAction({
     id: 'collate:runner:register',
     description:
-      'Installs the Collate Hybrid Ingestion Runner with Helm (agentId, server host, the ingestion-bot JWT from a secret, Kubernetes / Azure Key Vault / AWS secrets manager, Argo by the chart or reused), then waits, bounded, until its pods are ready and Collate reports it connected.',
+      'Installs the Collate Hybrid Ingestion Runner with Helm (agentId, server host, the ingestion-bot JWT from a secret, Kubernetes / Azure Key Vault / AWS secrets manager, Argo installed by the chart or reused, the managed ECR pull secret), then waits, bounded, until its pods are ready and Collate reports it connected.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -149,7 +150,28 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
             .boolean()
             .default(RUNNER_DEFAULTS.installArgo)
             .describe(
-              'Install Argo Workflows with the chart (false: reuse an existing one)',
+              'Install Argo Workflows with the chart (installArgoWorkflows); false: reuse the Argo server at argoEndpoint',
+            ),
+        argoNamespace: z =>
+          z
+            .string()
+            .default(RUNNER_DEFAULTS.argoNamespace)
+            .describe(
+              `Namespace of the Argo Workflows the chart installs (default ${RUNNER_DEFAULTS.argoNamespace}); created if missing`,
+            ),
+        argoEndpoint: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'URL of an existing Argo server to reuse when installArgo is false, e.g. http://argo-workflows-server.argo-workflows:2746',
+            ),
+        pullSecret: z =>
+          z
+            .string()
+            .default(RUNNER_DEFAULTS.pullSecret)
+            .describe(
+              `Pull secret in the runner's namespace for the runner and ingestion images (default ${RUNNER_DEFAULTS.pullSecret}, kept fresh by aws:ecr:pull-secret); the chart's own ECR helper is turned off`,
             ),
         waitTimeoutSeconds: z =>
           z
@@ -212,6 +234,27 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
           );
         assertGuid('azureKeyVault.clientId', input.azureKeyVault.clientId);
       }
+      assertDnsLabel('argoNamespace', input.argoNamespace);
+      assertDnsSubdomain('pullSecret', input.pullSecret);
+      if (input.installArgo && input.argoEndpoint)
+        fail(
+          'argoEndpoint',
+          'is for reusing an Argo server: set installArgo to false, or leave argoEndpoint empty',
+        );
+      if (!input.installArgo) {
+        if (!input.argoEndpoint)
+          fail(
+            'argoEndpoint',
+            'required when installArgo is false (the URL of the Argo server to reuse)',
+          );
+        if (
+          !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/.test(input.argoEndpoint)
+        )
+          fail(
+            'argoEndpoint',
+            `'${input.argoEndpoint}' must be http(s)://host[:port]`,
+          );
+      }
       const repo = chartRepo(ctx.input.repo, undefined);
       if (!repo && !input.chart.includes('/'))
         fail(
@@ -230,6 +273,15 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
             kind: 'Namespace',
             metadata: { name: input.namespace },
           },
+          ...(input.installArgo
+            ? [
+                {
+                  apiVersion: 'v1',
+                  kind: 'Namespace',
+                  metadata: { name: input.argoNamespace },
+                },
+              ]
+            : []),
           {
             apiVersion: 'v1',
             kind: 'Secret',
@@ -244,41 +296,28 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
         ],
         { dryRun, logger: ctx.logger },
       );
-      const azureKv =
-        input.secretsManager === 'azure-kv' ? input.azureKeyVault! : undefined;
-      const values = {
-        config: {
-          agentId: input.agentId,
-          serverHost: input.serverHost,
-          authTokenSecret: { name: tokenSecret, key: 'token' },
-          secretsManager: {
-            provider: {
-              kubernetes: 'kubernetes',
-              'azure-kv': 'managed-azure-kv',
-              aws: 'managed-aws',
-            }[input.secretsManager],
-            ...(azureKv
-              ? { azureKeyVault: { vaultName: azureKv.vaultName } }
-              : {}),
-          },
-          ingestionPods: {
-            serviceAccount: {
-              name: RUNNER_DEFAULTS.ingestionServiceAccount,
-              ...(azureKv
-                ? {
-                    annotations: {
-                      'azure.workload.identity/client-id': azureKv.clientId,
-                    },
-                  }
-                : {}),
-            },
-            ...(azureKv
-              ? { labels: { 'azure.workload.identity/use': 'true' } }
-              : {}),
-          },
-        },
-        'argo-workflows': { enabled: input.installArgo },
-      };
+      const values = renderRunnerValues({
+        agentId: input.agentId,
+        serverUrl: input.serverHost,
+        authTokenSecret: tokenSecret,
+        secretsManager: input.secretsManager,
+        azureKeyVault: input.azureKeyVault,
+        argo: input.installArgo
+          ? { install: true, namespace: input.argoNamespace }
+          : { endpoint: input.argoEndpoint! },
+        pullSecret: input.pullSecret,
+      });
+      if (input.secretsManager === 'azure-kv') {
+        ctx.logger.info(
+          `Key Vault ${
+            input.azureKeyVault!.vaultName
+          } is passed to the runner and its ingestion pods as ${KEY_VAULT_ENV}`,
+        );
+        if (!input.installArgo)
+          ctx.logger.warn(
+            `Argo at ${input.argoEndpoint} is reused: its workflow defaults must label ingestion pods azure.workload.identity/use=true for Key Vault access (this chart can only set them on the Argo it installs)`,
+          );
+      }
       const revision = await installRelease(ctx, {
         config: options.config,
         kc,
