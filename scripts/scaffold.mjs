@@ -2,7 +2,7 @@
 // Runs a Software Template through the scaffolder REST API, for automation (CI pipelines, other platforms).
 //
 //   node scripts/scaffold.mjs --template template:default/collate-aws-eks \
-//     --values values.json [--set name=collate-prod ...] \
+//     --values values.json [--set name=collate-prod ...] [--set-string roleSuffix=-2024 ...] \
 //     --secret databasePassword=DB_PASSWORD --secret searchPassword=SEARCH_PASSWORD \
 //     [--dry-run] [--backend http://localhost:7007]
 //
@@ -19,13 +19,14 @@ function usage(message) {
 }
 
 function parseArgs(argv) {
-  const args = { set: [], secret: [], dryRun: false };
+  const args = { set: [], setString: [], secret: [], dryRun: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i] ?? usage(`${a} needs a value`);
     if (a === '--template') args.template = next();
     else if (a === '--values') args.values = next();
     else if (a === '--set') args.set.push(next());
+    else if (a === '--set-string') args.setString.push(next());
     else if (a === '--secret') args.secret.push(next());
     else if (a === '--backend') args.backend = next();
     else if (a === '--dry-run') args.dryRun = true;
@@ -35,7 +36,7 @@ function parseArgs(argv) {
   return args;
 }
 
-/** `true`/`false`/numbers become JSON values; everything else stays a string. */
+/** `true`/`false`/numbers become JSON values; everything else stays a string (`--set-string` keeps it one). */
 function scalar(text) {
   if (/^(true|false|-?\d+(\.\d+)?)$/.test(text)) return JSON.parse(text);
   return text;
@@ -72,10 +73,15 @@ async function main() {
   const values = args.values
     ? JSON.parse(readFileSync(args.values, 'utf8'))
     : {};
-  for (const kv of args.set) {
-    const at = kv.indexOf('=');
-    if (at < 1) usage(`--set ${kv}: expected key=value`);
-    values[kv.slice(0, at)] = scalar(kv.slice(at + 1));
+  for (const [flag, list, parse] of [
+    ['--set', args.set, scalar],
+    ['--set-string', args.setString, String],
+  ]) {
+    for (const kv of list) {
+      const at = kv.indexOf('=');
+      if (at < 1) usage(`${flag} ${kv}: expected key=value`);
+      values[kv.slice(0, at)] = parse(kv.slice(at + 1));
+    }
   }
   const secrets = {};
   for (const kv of args.secret) {

@@ -496,7 +496,11 @@ describe('Software Templates on the local control plane', () => {
           'template:default/collate-aws-eks',
           '--backend',
           backendUrl,
-          ...Object.entries(values).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
+          // Strings stay strings (a suffix of digits would otherwise be sent as a number).
+          ...Object.entries(values).flatMap(([k, v]) => [
+            typeof v === 'string' ? '--set-string' : '--set',
+            `${k}=${v}`,
+          ]),
           '--secret',
           'databasePassword=COLLATE_DB_PASSWORD',
           '--secret',

@@ -45,6 +45,8 @@ const LOCAL_CHARTS: Record<string, Record<string, unknown>> = {
     chart: chartPath('hybrid-ingestion-runner'),
     repo: '',
     timeoutSeconds: 120,
+    // The argo:install example's Argo is in argo-workflows: the runner's own Argo goes elsewhere.
+    argoNamespace: `runner-argo-${Date.now().toString(36)}`,
   },
   'terraform:apply': {
     backend: {

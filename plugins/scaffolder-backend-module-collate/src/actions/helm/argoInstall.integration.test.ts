@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import { ConfigReader } from '@backstage/config';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -74,7 +75,9 @@ describe('argo:install with the fixture chart on the local control plane', () =>
     expect(writes(since)).toEqual([]);
     expect(
       logger.lines.some(l =>
-        l.includes(`would install Helm release ${namespace}/argo-workflows`),
+        l.includes(
+          `would install Helm release ${namespace}/argo-workflows (chart argo-workflows 0.45.23, app v3.7.1)`,
+        ),
       ),
     ).toBe(true);
     expect(outputs.serverUrl).toBe(
@@ -115,8 +118,17 @@ describe('argo:install with the fixture chart on the local control plane', () =>
       name: 'argo-workflows-workflow-controller-configmap',
       namespace,
     });
-    expect(cm.data?.artifactRepository).toContain('useSDKCreds: true');
-    expect(cm.data?.persistence).toContain('name: argo-db-credentials');
+    // One `config` key, as the real chart writes it, with the guide's literal placeholders (escaped for tpl).
+    const controllerConfig = parseYaml(cm.data!.config);
+    expect(controllerConfig.artifactRepository.azure).toMatchObject({
+      useSDKCreds: true,
+      blobNameFormat:
+        'workflows/{{workflow.namespace}}/{{workflow.name}}/{{pod.name}}',
+    });
+    expect(controllerConfig.persistence.postgresql).toMatchObject({
+      tableName: 'argo_workflows',
+      passwordSecret: { name: 'argo-db-credentials', key: 'password' },
+    });
     const secret = await core.readNamespacedSecret({
       name: 'argo-db-credentials',
       namespace,
@@ -142,9 +154,7 @@ describe('argo:install with the fixture chart on the local control plane', () =>
       plan.logger.lines.some(
         l =>
           l.includes('would upgrade') &&
-          l.includes(
-            'controller.serviceMonitor: undefined -> {"enabled":true}',
-          ),
+          l.includes('controller.metricsConfig: undefined -> {"enabled":true}'),
       ),
     ).toBe(true);
     const { outputs } = await run({ serviceMonitor: true });

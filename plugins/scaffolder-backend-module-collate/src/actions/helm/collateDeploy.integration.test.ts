@@ -67,6 +67,7 @@ describe('collate:deploy with the fixture chart on the local control plane', () 
       namespace,
       revision: 1,
       serviceUrl: `http://openmetadata.${namespace}:8585`,
+      chartVersion: '1.12.3',
     });
     const deployment = await admin
       .makeApiClient(AppsV1Api)
@@ -82,8 +83,21 @@ describe('collate:deploy with the fixture chart on the local control plane', () 
       secretKeyRef: { name: 'om-role.service-account-token', key: 'token' },
     });
     expect(env.ARGO_NAMESPACE).toBe(namespace);
-    expect(env.PIPELINE_SERVICE_CLIENT_CLASS_NAME).toBe(
+    // The chart hands the pipeline client to the server through its generated Secret, not through env values.
+    const pipeline = await core.readNamespacedSecret({
+      name: 'openmetadata-pipeline-secret',
+      namespace,
+    });
+    const decoded = (v: string) =>
+      Buffer.from(v, 'base64')
+        .toString()
+        .replace(/^"(.*)"$/, '$1');
+    expect(decoded(pipeline.data!.PIPELINE_SERVICE_CLIENT_CLASS_NAME)).toBe(
       'io.collate.pipeline.argo.ArgoServiceClient',
+    );
+    expect(env.AIRFLOW_PASSWORD).toBeUndefined();
+    expect(deployment.spec!.template.spec!.containers[0].imagePullPolicy).toBe(
+      'IfNotPresent',
     );
     expect(deployment.spec!.template.spec!.imagePullSecrets).toEqual([
       { name: 'ecr-registry-creds' },

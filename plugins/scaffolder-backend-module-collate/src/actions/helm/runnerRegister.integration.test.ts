@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { InputError } from '@backstage/errors';
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -24,7 +25,11 @@ describe('collate:runner:register with the fixture chart and the Collate contrac
   });
   const action = createCollateRunnerRegisterAction({ config });
   const core = adminKubeConfig().makeApiClient(CoreV1Api);
+  const apps = adminKubeConfig().makeApiClient(AppsV1Api);
   const namespace = `runner-${randomBytes(3).toString('hex')}`;
+  // The Argo Workflows the first runner's chart installs (its fullname is argo-workflows).
+  const argoNamespace = `${namespace}-argo`;
+  const argoEndpoint = `http://argo-workflows-server.${argoNamespace}:2746`;
   let collate: CollateContractServer;
   let token: string;
 
@@ -35,9 +40,8 @@ describe('collate:runner:register with the fixture chart and the Collate contrac
   afterAll(async () => {
     await collate.close();
     await core.deleteNamespace({ name: namespace }).catch(() => undefined);
-    await core
-      .deleteNamespace({ name: `${namespace}-b` })
-      .catch(() => undefined);
+    for (const name of [`${namespace}-b`, argoNamespace])
+      await core.deleteNamespace({ name }).catch(() => undefined);
   });
 
   const input = (agentId: string, extra: Record<string, unknown> = {}) => ({
@@ -49,6 +53,7 @@ describe('collate:runner:register with the fixture chart and the Collate contrac
     agentId,
     serverHost: collate.url,
     authToken: token,
+    argoNamespace,
     pollIntervalSeconds: 1,
     waitTimeoutSeconds: 20,
     timeoutSeconds: 120,
@@ -97,6 +102,60 @@ describe('collate:runner:register with the fixture chart and the Collate contrac
       name: 'runner-aks-runner-auth',
       key: 'token',
     });
+
+    // The chart's naming: <release>-hybrid-ingestion-runner, connecting to the bare host over wss/https.
+    const runner = await apps.readNamespacedDeployment({
+      name: 'runner-aks-runner-hybrid-ingestion-runner',
+      namespace,
+    });
+    const env = Object.fromEntries(
+      runner.spec!.template.spec!.containers[0].env!.map(e => [
+        e.name,
+        e.value,
+      ]),
+    );
+    const host = new URL(collate.url).host;
+    expect(env).toMatchObject({
+      AGENT_ID: 'aks-runner',
+      SERVER_URL: `wss://${host}`,
+      SERVER_HOST_API_URL: `https://${host}/api`,
+      SECRETS_MANAGER: 'kubernetes',
+      PIPELINE_SERVICE_CLIENT_ENDPOINT: `http://argo-workflows-server.${argoNamespace}.svc:2746`,
+      INGESTION_IMAGE_PULL_SECRETS: 'ecr-registry-creds',
+    });
+    expect(runner.spec!.template.spec!.imagePullSecrets).toEqual([
+      { name: 'ecr-registry-creds' },
+    ]);
+    // Argo came with the chart, in its own namespace; the chart's ECR helper did not.
+    const argo = await apps.listNamespacedDeployment({
+      namespace: argoNamespace,
+    });
+    expect(argo.items.map(d => d.metadata!.name).sort()).toEqual([
+      'argo-workflows-server',
+      'argo-workflows-workflow-controller',
+    ]);
+    await expect(
+      core.readNamespacedConfigMap({
+        name: 'runner-aks-runner-hybrid-ingestion-runner-config',
+        namespace,
+      }),
+    ).rejects.toThrow();
+  });
+
+  it('refuses to install a second Argo where another release has one, before changing anything', async () => {
+    const { ctx } = actionContext(
+      input('other-runner', { namespace: `${namespace}-c` }) as never,
+    );
+    const error = await action.handler(ctx as never).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(
+      new RegExp(
+        `namespace ${argoNamespace} already runs Argo Workflows of Helm release 'runner-aks-runner'`,
+      ),
+    );
+    await expect(
+      core.readNamespace({ name: `${namespace}-c` }),
+    ).rejects.toThrow();
   });
 
   it('a re-run makes no new revision', async () => {
@@ -107,7 +166,12 @@ describe('collate:runner:register with the fixture chart and the Collate contrac
 
   it('fails with a clear timeout error when the runner never connects', async () => {
     const { ctx } = actionContext(
-      input('silent-runner', { waitTimeoutSeconds: 3 }) as never,
+      // This one reuses the first runner's Argo.
+      input('silent-runner', {
+        waitTimeoutSeconds: 3,
+        installArgo: false,
+        argoEndpoint,
+      }) as never,
     );
     await expect(action.handler(ctx as never)).rejects.toThrow(
       /Runner silent-runner did not connect within 3 s \(pods ready 1\/1; Collate does not know runner silent-runner yet\)/,

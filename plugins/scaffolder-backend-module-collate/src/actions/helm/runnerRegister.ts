@@ -95,6 +95,21 @@ async function runnerState(options: {
   }
 }
 
+/** The Helm release of an Argo Workflows in the namespace other than the runner's own, if any. */
+async function otherArgo(
+  apps: AppsV1Api,
+  namespace: string,
+  runnerRelease: string,
+): Promise<string | undefined> {
+  const list = await apps.listNamespacedDeployment({
+    namespace,
+    labelSelector: 'app.kubernetes.io/part-of=argo-workflows',
+  });
+  return list.items
+    .map(d => d.metadata?.labels?.['app.kubernetes.io/instance'])
+    .find(release => release && release !== runnerRelease);
+}
+
 /**
  * `collate:runner:register`: installs the Collate Hybrid Ingestion Runner (guide 002) and waits until it is
  * connected. The ingestion-bot JWT goes into a Kubernetes secret the chart references; it is never in values on
@@ -265,6 +280,16 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
       const kc = kubeConfigFor(options.config, input.cluster);
       const dryRun = Boolean(ctx.isDryRun);
       const tokenSecret = `${input.release}-auth`;
+      const apps = kc.makeApiClient(AppsV1Api);
+      if (input.installArgo) {
+        // The chart's Argo is named argo-workflows in argoNamespace: another Argo there would collide with it.
+        const other = await otherArgo(apps, input.argoNamespace, input.release);
+        if (other)
+          fail(
+            'argoNamespace',
+            `namespace ${input.argoNamespace} already runs Argo Workflows of Helm release '${other}'; give another argoNamespace, or reuse that Argo with installArgo: false and argoEndpoint`,
+          );
+      }
       await applyObjects(
         kc,
         [
@@ -335,7 +360,6 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
         return;
       }
 
-      const apps = kc.makeApiClient(AppsV1Api);
       const deadline = Date.now() + input.waitTimeoutSeconds * 1000;
       let state = await runnerState({
         apps,
