@@ -44,6 +44,7 @@ export {
   deleteWorkflows,
   demoWorkflows,
   ensureNamespace,
+  fixtureRunnerValues,
   installFixtureRelease,
   seedCronWorkflow,
   seedDemoDeployment,

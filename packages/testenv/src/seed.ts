@@ -230,6 +230,26 @@ export async function installFixtureRelease(options: {
   ]);
 }
 
+/**
+ * `--set` values of a runner fixture release as the hybrid-ingestion-runner chart takes them: a bare server host
+ * (plain http here), the token from a secret, an existing Argo server, the chart's ECR helper off.
+ */
+export function fixtureRunnerValues(
+  agentId: string,
+  serverHost: string,
+  argoEndpoint: string,
+): Record<string, string> {
+  return {
+    'config.agentId': agentId,
+    'config.serverHost': serverHost,
+    'config.useSecureProtocols': 'false',
+    'config.authTokenSecret.name': 'runner-auth',
+    'config.authTokenSecret.key': 'token',
+    'config.argoWorkflows.endpoint': argoEndpoint,
+    'ecrRegistryHelper.enabled': 'false',
+  };
+}
+
 export interface DemoDeployment {
   /** Namespace of Collate and its ingestion workflows. */
   namespace: string;
@@ -266,11 +286,11 @@ export async function seedDemoDeployment(
       release: 'hybrid-ingestion-runner',
       namespace: d.runnerNamespace,
       set: {
-        'config.agentId': d.runnerAgentId,
-        'config.serverHost': 'http://openmetadata.collate:8585',
-        'config.authTokenSecret.name': 'runner-auth',
-        'config.authTokenSecret.key': 'token',
-        'argo-workflows.enabled': 'false',
+        ...fixtureRunnerValues(
+          d.runnerAgentId,
+          'openmetadata.collate:8585',
+          `http://argo-workflows-server.${d.argoNamespace}:2746`,
+        ),
       },
     }),
   ]);

@@ -8,6 +8,7 @@ import {
   backstageKubernetesConfig,
   demoWorkflows,
   ensureNamespace,
+  fixtureRunnerValues,
   installFixtureRelease,
   seedCronWorkflow,
   seedWorkflows,
@@ -93,13 +94,11 @@ describe('status backend against the local control plane', () => {
         chart: 'hybrid-ingestion-runner',
         release: 'hybrid-ingestion-runner',
         namespace: ns.runner,
-        set: {
-          'config.agentId': AGENT_ID,
-          'config.serverHost': SERVER_URL,
-          'config.authTokenSecret.name': 'runner-auth',
-          'config.authTokenSecret.key': 'token',
-          'argo-workflows.enabled': 'false',
-        },
+        set: fixtureRunnerValues(
+          AGENT_ID,
+          new URL(SERVER_URL).host,
+          `http://argo-workflows-server.${ns.argo}:2746`,
+        ),
       }),
     ]);
     await ensureNamespace(ns.collate);

@@ -90,6 +90,9 @@ async function main() {
         agentId: `bench-${suffix}`,
         serverHost: collate.url,
         authToken: botToken,
+        // The runner reuses the Argo installed above (its chart would otherwise install one of its own).
+        installArgo: false,
+        argoEndpoint: argo.serverUrl,
         pollIntervalSeconds: 1,
         waitTimeoutSeconds: 30,
       });

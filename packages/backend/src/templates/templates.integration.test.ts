@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 // The Software Templates through the real scaffolder backend with the Collate module, against the local control
 // plane: dry-runs of every template (POST /api/scaffolder/v2/dry-run) checked against the guides, and the AWS
 // template run for real twice (the second run changes nothing), after which the registered System reports every
@@ -14,7 +15,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import collateScaffolderModule from '@internal/backstage-plugin-scaffolder-backend-module-collate';
 import collateBackend from '@internal/backstage-plugin-collate-backend';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import {
   adminKubeConfig,
   awsTestConfig,
@@ -76,6 +77,9 @@ describe('Software Templates on the local control plane', () => {
     collate: `collate-t-${suffix}`,
     argo: `argo-t-${suffix}`,
     runner: `runner-t-${suffix}`,
+    aksCollate: `collate-aks-${suffix}`,
+    aksArgo: `argo-aks-${suffix}`,
+    runnerArgo: `argo-r-${suffix}`,
   };
 
   beforeAll(async () => {
@@ -136,6 +140,13 @@ describe('Software Templates on the local control plane', () => {
                 {
                   type: 'file',
                   target: join(TEMPLATES_DIR, 'collate-aws-eks/template.yaml'),
+                },
+                {
+                  type: 'file',
+                  target: join(
+                    TEMPLATES_DIR,
+                    'collate-azure-aks/template.yaml',
+                  ),
                 },
               ],
             },
@@ -270,6 +281,10 @@ describe('Software Templates on the local control plane', () => {
       ['Helm values', 'ASSET_UPLOADER_S3_BUCKET_NAME'],
       ['Helm values', 'io.collate.pipeline.argo.ArgoServiceClient'],
       ['Helm values', 'om-1.12.3-cl-1.12.3'],
+      ['pinned charts', 'chart argo-workflows 0.45.23, app v3.7.1'],
+      ['pinned charts', 'chart openmetadata 1.12.3, app 1.12.3'],
+      ['Argo archive', 'argo-db-credentials'],
+      ['Argo archive', 'tableName: argo_workflows'],
       ['catalog', `would create: system:default/collate-dry-${suffix}`],
     ];
     const missing = expected.filter(([, s]) =>
@@ -325,6 +340,7 @@ describe('Software Templates on the local control plane', () => {
       owner: 'group:default/platform-team',
       cluster: 'resource:default/local',
       namespace: ns.runner,
+      argoNamespace: ns.runnerArgo,
       agentId: `runner-${suffix}`,
       collateUrl: collate.url,
       subscriptionId,
@@ -347,6 +363,16 @@ describe('Software Templates on the local control plane', () => {
       'Key Vault Secrets Officer',
       `Microsoft.KeyVault/vaults/kv-${suffix}`,
       `runner-${suffix}`,
+      // The runner's values as the chart reads them, and the pinned chart.
+      'chart hybrid-ingestion-runner 1.12.3, app 1.12.3',
+      // The scaffolder's dry-run log over-redacts the inputs that follow a secret one (secretsManager's name
+      // and value among them); the Key Vault variable shows the Azure Key Vault setup.
+      '- name: AZURE_KEY_VAULT_NAME',
+      `serverHost: ${new URL(collate.url).host}`,
+      'installArgoWorkflows: true',
+      `namespaceOverride: ${ns.runnerArgo}`,
+      'azure.workload.identity/use',
+      'ecr-registry-creds',
       `would create: system:default/runner-${suffix}`,
     ];
     expect(expected.filter(s => !text.includes(s))).toEqual([]);
@@ -385,12 +411,25 @@ describe('Software Templates on the local control plane', () => {
     expect(text).toContain(`would create: system:default/metaflow-${suffix}`);
   });
 
-  async function runTask(values: object, secrets: object) {
+  async function runTask(
+    values: object,
+    secrets: object,
+    template = 'collate-aws-eks',
+  ) {
+    // The template reaches the catalog from its file location.
+    for (let i = 0; ; i++) {
+      const res = await request(server)
+        .get(`/api/catalog/entities/by-name/template/default/${template}`)
+        .set('Authorization', auth);
+      if (res.status === 200) break;
+      if (i === 120) throw new Error(`${template} did not reach the catalog`);
+      await new Promise(r => setTimeout(r, 500));
+    }
     const res = await request(server)
       .post('/api/scaffolder/v2/tasks')
       .set('Authorization', auth)
       .send({
-        templateRef: 'template:default/collate-aws-eks',
+        templateRef: `template:default/${template}`,
         values,
         secrets,
       });
@@ -421,20 +460,50 @@ describe('Software Templates on the local control plane', () => {
     throw new Error(`task ${id} did not finish in 400 s`);
   }
 
+  /** What the Argo step created: the archive credentials, and the archive in the controller's one `config` key. */
+  async function expectArgoArchive(namespace: string, password: string) {
+    const core = adminKubeConfig().makeApiClient(CoreV1Api);
+    const secret = await core.readNamespacedSecret({
+      name: 'argo-db-credentials',
+      namespace,
+    });
+    const decode = (v: string) => Buffer.from(v, 'base64').toString();
+    expect(decode(secret.data!.username)).toBe(testEnv.postgres().user);
+    expect(decode(secret.data!.password)).toBe(password);
+    const cm = await core.readNamespacedConfigMap({
+      name: 'argo-workflows-workflow-controller-configmap',
+      namespace,
+    });
+    const config = parseYaml(cm.data!.config);
+    expect(config.persistence).toEqual({
+      archive: true,
+      postgresql: {
+        host: testEnv.postgres().host,
+        port: testEnv.postgres().port,
+        database: 'argo',
+        tableName: 'argo_workflows',
+        userNameSecret: { name: 'argo-db-credentials', key: 'username' },
+        passwordSecret: { name: 'argo-db-credentials', key: 'password' },
+        ssl: true,
+        sslMode: 'require',
+      },
+    });
+    return config;
+  }
+
   it('runs the AWS EKS template for real; a second run changes nothing; the System reports every component', async () => {
-    // The template reaches the catalog from the file location.
-    for (let i = 0; ; i++) {
-      const res = await request(server)
-        .get('/api/catalog/entities/by-name/template/default/collate-aws-eks')
-        .set('Authorization', auth);
-      if (res.status === 200) break;
-      if (i === 120) throw new Error('the template did not reach the catalog');
-      await new Promise(r => setTimeout(r, 500));
-    }
     const name = `collate-run-${suffix}`;
     const values = awsValues(name);
     const first = await runTask(values, awsSecrets);
     expect(first.log).not.toContain(awsSecrets.databasePassword);
+    // The archive reuses the Collate database: host, port, user and password.
+    const argoConfig = await expectArgoArchive(
+      ns.argo,
+      awsSecrets.databasePassword,
+    );
+    expect(argoConfig.artifactRepository.s3.keyFormat).toBe(
+      'workflows/{{workflow.namespace}}/{{workflow.name}}/{{pod.name}}',
+    );
 
     const marks = { aws: aws.mutatingCalls().length, since: Date.now() };
     const second = await runTask(values, awsSecrets);
@@ -478,6 +547,49 @@ describe('Software Templates on the local control plane', () => {
       `${testEnv.postgres().host}:${testEnv.postgres().port}`,
     );
     expect(by.ingestion.health).toBeDefined();
+  }, 480_000);
+
+  it('runs the Azure AKS template for real: identities on ARM, the Argo archive with its own password, Collate', async () => {
+    const name = `collate-aks-run-${suffix}`;
+    const values = {
+      ...collateValues('collate-azure-aks', name),
+      namespace: ns.aksCollate,
+      argoNamespace: ns.aksArgo,
+      subscriptionId,
+      resourceGroup: 'collate-rg',
+      aksClusterName: 'collate-aks',
+      storageAccountName: `collaterun${suffix}`,
+      argoDbPassword: '********',
+    };
+    const argoDbPassword = `argo-archive-${suffix}`;
+    const run = await runTask(
+      values,
+      { ...awsSecrets, argoDbPassword },
+      'collate-azure-aks',
+    );
+    for (const secret of [awsSecrets.databasePassword, argoDbPassword])
+      expect(run.log).not.toContain(secret);
+    const argoConfig = await expectArgoArchive(ns.aksArgo, argoDbPassword);
+    // The guide's placeholders reach the ConfigMap literally, through the chart's tpl.
+    expect(argoConfig.artifactRepository.azure).toMatchObject({
+      blobNameFormat:
+        'workflows/{{workflow.namespace}}/{{workflow.name}}/{{pod.name}}',
+      useSDKCreds: true,
+    });
+    expect(argoConfig.workflowDefaults.spec.podMetadata.labels).toEqual({
+      'azure.workload.identity/use': 'true',
+    });
+    const apps = adminKubeConfig().makeApiClient(AppsV1Api);
+    const collateServer = await apps.readNamespacedDeployment({
+      name: 'openmetadata',
+      namespace: ns.aksCollate,
+    });
+    expect(collateServer.status?.readyReplicas).toBe(1);
+    expect(
+      collateServer.spec!.template.metadata!.labels![
+        'azure.workload.identity/use'
+      ],
+    ).toBe('true');
   }, 480_000);
 
   it('is callable from automation: scripts/scaffold.mjs dry-runs and runs the template through the REST API', async () => {
