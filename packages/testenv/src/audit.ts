@@ -15,8 +15,11 @@ export interface AuditedWrite {
 export function kubernetesWrites(options: {
   since: number;
   user?: string;
-  namespace?: string;
+  /** Only writes in these namespaces (and to the namespaces themselves). */
+  namespace?: string | string[];
 }): AuditedWrite[] {
+  const namespaces =
+    options.namespace === undefined ? undefined : [options.namespace].flat();
   const lines = readFileSync(
     requireEnv('COLLATE_TEST_K8S_AUDIT_LOG'),
     'utf8',
@@ -30,11 +33,11 @@ export function kubernetesWrites(options: {
     if (/[?&]dryRun=All/.test(event.requestURI)) continue;
     if (options.user && event.user?.username !== options.user) continue;
     if (
-      options.namespace &&
-      event.objectRef?.namespace !== options.namespace &&
+      namespaces &&
+      !namespaces.includes(event.objectRef?.namespace) &&
       !(
         event.objectRef?.resource === 'namespaces' &&
-        event.objectRef?.name === options.namespace
+        namespaces.includes(event.objectRef?.name)
       )
     )
       continue;

@@ -27,6 +27,17 @@ const aws = renderArgoValues({
   persistence: { host: 'db.example', database: 'argo' },
 });
 
+/** The least AWS input, for tests about something else. */
+const AWS_MIN = {
+  cloud: 'aws' as const,
+  aws: {
+    controllerRoleArn: 'a',
+    serverRoleArn: 'b',
+    bucket: 'c',
+    region: 'eu-west-1',
+  },
+};
+
 const at = (values: unknown, path: string) =>
   path.split('.').reduce<any>((v, k) => v?.[k], values);
 
@@ -136,16 +147,7 @@ describe('Argo Workflows values, value by value against the guides', () => {
   });
 
   it("enables the controller's metrics and ServiceMonitor on request (the guides' optional step)", () => {
-    const values = renderArgoValues({
-      cloud: 'aws',
-      aws: {
-        controllerRoleArn: 'a',
-        serverRoleArn: 'b',
-        bucket: 'c',
-        region: 'eu-west-1',
-      },
-      serviceMonitor: true,
-    });
+    const values = renderArgoValues({ ...AWS_MIN, serviceMonitor: true });
     expect(at(values, 'controller.serviceMonitor')).toEqual({ enabled: true });
     // Without metricsConfig the chart renders no ServiceMonitor; the server has none in this chart.
     expect(at(values, 'controller.metricsConfig')).toEqual({ enabled: true });
@@ -176,13 +178,7 @@ describe('names and escaping', () => {
 
   it('puts a MySQL archive under mysql, without the PostgreSQL TLS settings', () => {
     const values = renderArgoValues({
-      cloud: 'aws',
-      aws: {
-        controllerRoleArn: 'a',
-        serverRoleArn: 'b',
-        bucket: 'c',
-        region: 'eu-west-1',
-      },
+      ...AWS_MIN,
       persistence: {
         engine: 'mysql',
         host: 'db',

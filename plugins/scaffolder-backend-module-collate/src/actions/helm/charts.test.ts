@@ -182,6 +182,19 @@ const CONTROLLER = 'argo-workflows-workflow-controller';
 const SERVER = 'argo-workflows-server';
 const saAnnotation = (name: string, key: string) => (m: Manifest) =>
   m.get('ServiceAccount', name).metadata.annotations?.[key];
+/** A dot path into the workflow controller's configuration. */
+const argoConfigAt = (path: string) => (m: Manifest) =>
+  path.split('.').reduce<any>((v, k) => v?.[k], m.argoConfig());
+/** The least AWS input renderArgoValues takes, for tests about something else. */
+const AWS_MIN = {
+  cloud: 'aws' as const,
+  aws: {
+    controllerRoleArn: 'a',
+    serverRoleArn: 'b',
+    bucket: 'c',
+    region: 'eu-west-1',
+  },
+};
 
 // Rows common to both guides' argo-workflows.values.yml.
 const ARGO_COMMON: Row[] = [
@@ -221,46 +234,46 @@ const ARGO_COMMON: Row[] = [
         .container(SERVER)
         .args.filter((a: string) => /^--(auth-mode|request-timeout)/.test(a)),
   ],
-  ['persistence.archive', true, m => m.argoConfig().persistence.archive],
+  ['persistence.archive', true, argoConfigAt('persistence.archive')],
   [
     'persistence.postgresql.host',
     ARCHIVE.host,
-    m => m.argoConfig().persistence.postgresql.host,
+    argoConfigAt('persistence.postgresql.host'),
   ],
   [
     'persistence.postgresql.database',
     ARCHIVE.database,
-    m => m.argoConfig().persistence.postgresql.database,
+    argoConfigAt('persistence.postgresql.database'),
   ],
   [
     'persistence.postgresql.tableName',
     'argo_workflows',
-    m => m.argoConfig().persistence.postgresql.tableName,
+    argoConfigAt('persistence.postgresql.tableName'),
   ],
   [
     'persistence.postgresql.userNameSecret',
     { name: 'argo-db-credentials', key: 'username' },
-    m => m.argoConfig().persistence.postgresql.userNameSecret,
+    argoConfigAt('persistence.postgresql.userNameSecret'),
   ],
   [
     'persistence.postgresql.passwordSecret',
     { name: 'argo-db-credentials', key: 'password' },
-    m => m.argoConfig().persistence.postgresql.passwordSecret,
+    argoConfigAt('persistence.postgresql.passwordSecret'),
   ],
   [
     'persistence.postgresql.ssl',
     true,
-    m => m.argoConfig().persistence.postgresql.ssl,
+    argoConfigAt('persistence.postgresql.ssl'),
   ],
   [
     'persistence.postgresql.sslMode',
     'require',
-    m => m.argoConfig().persistence.postgresql.sslMode,
+    argoConfigAt('persistence.postgresql.sslMode'),
   ],
   [
     'artifactRepository.archiveLogs',
     true,
-    m => m.argoConfig().artifactRepository.archiveLogs,
+    argoConfigAt('artifactRepository.archiveLogs'),
   ],
   [
     'server URL (Service <fullname>-server:2746)',
@@ -287,7 +300,7 @@ const ARGO_000: Row[] = [
   [
     'controller.workflowDefaults.spec.podMetadata.labels',
     { 'azure.workload.identity/use': 'true' },
-    m => m.argoConfig().workflowDefaults.spec.podMetadata.labels,
+    argoConfigAt('workflowDefaults.spec.podMetadata.labels'),
   ],
   [
     'server.serviceAccount.annotations azure.workload.identity/client-id',
@@ -305,27 +318,27 @@ const ARGO_000: Row[] = [
   [
     'artifactRepository.azure.endpoint',
     'https://collatestore.blob.core.windows.net/',
-    m => m.argoConfig().artifactRepository.azure.endpoint,
+    argoConfigAt('artifactRepository.azure.endpoint'),
   ],
   [
     'artifactRepository.azure.container',
     'argo-workflows',
-    m => m.argoConfig().artifactRepository.azure.container,
+    argoConfigAt('artifactRepository.azure.container'),
   ],
   [
     'artifactRepository.azure.blobNameFormat',
     ARGO_KEY_FORMAT,
-    m => m.argoConfig().artifactRepository.azure.blobNameFormat,
+    argoConfigAt('artifactRepository.azure.blobNameFormat'),
   ],
   [
     'artifactRepository.azure.useSDKCreds',
     true,
-    m => m.argoConfig().artifactRepository.azure.useSDKCreds,
+    argoConfigAt('artifactRepository.azure.useSDKCreds'),
   ],
   [
     'useStaticCredentials: false (no account key)',
     undefined,
-    m => m.argoConfig().artifactRepository.azure.accountKeySecret,
+    argoConfigAt('artifactRepository.azure.accountKeySecret'),
   ],
 ];
 
@@ -339,7 +352,7 @@ const ARGO_001: Row[] = [
   [
     'controller.workflowDefaults.spec.serviceAccountName',
     'om-role',
-    m => m.argoConfig().workflowDefaults.spec.serviceAccountName,
+    argoConfigAt('workflowDefaults.spec.serviceAccountName'),
   ],
   [
     'server.serviceAccount.annotations eks.amazonaws.com/role-arn',
@@ -349,37 +362,37 @@ const ARGO_001: Row[] = [
   [
     'artifactRepository.s3.endpoint',
     's3.amazonaws.com',
-    m => m.argoConfig().artifactRepository.s3.endpoint,
+    argoConfigAt('artifactRepository.s3.endpoint'),
   ],
   [
     'artifactRepository.s3.bucket',
     'collate-argo-artifacts-eu-west-1',
-    m => m.argoConfig().artifactRepository.s3.bucket,
+    argoConfigAt('artifactRepository.s3.bucket'),
   ],
   [
     'artifactRepository.s3.keyFormat',
     ARGO_KEY_FORMAT,
-    m => m.argoConfig().artifactRepository.s3.keyFormat,
+    argoConfigAt('artifactRepository.s3.keyFormat'),
   ],
   [
     'artifactRepository.s3.insecure',
     false,
-    m => m.argoConfig().artifactRepository.s3.insecure,
+    argoConfigAt('artifactRepository.s3.insecure'),
   ],
   [
     'artifactRepository.s3.region',
     'eu-west-1',
-    m => m.argoConfig().artifactRepository.s3.region,
+    argoConfigAt('artifactRepository.s3.region'),
   ],
   [
     'artifactRepository.s3.encryptionOptions',
     { enableEncryption: true },
-    m => m.argoConfig().artifactRepository.s3.encryptionOptions,
+    argoConfigAt('artifactRepository.s3.encryptionOptions'),
   ],
   [
     'useStaticCredentials: false (no access keys)',
     undefined,
-    m => m.argoConfig().artifactRepository.s3.accessKeySecret,
+    argoConfigAt('artifactRepository.s3.accessKeySecret'),
   ],
 ];
 
@@ -397,20 +410,7 @@ describe('argo-workflows chart: guide 001 (AWS) values where the chart puts them
 
 describe('argo-workflows chart: names, metrics, and values it does not take', () => {
   it("names objects by the chart's fullname rule", () => {
-    const m = render(
-      'argo-workflows',
-      'argo',
-      'wf',
-      renderArgoValues({
-        cloud: 'aws',
-        aws: {
-          controllerRoleArn: 'a',
-          serverRoleArn: 'b',
-          bucket: 'c',
-          region: 'eu-west-1',
-        },
-      }),
-    );
+    const m = render('argo-workflows', 'argo', 'wf', renderArgoValues(AWS_MIN));
     expect(m.has('Service', 'argo-argo-workflows-server')).toBe(true);
     expect(m.has('Deployment', 'argo-argo-workflows-workflow-controller')).toBe(
       true,
@@ -421,16 +421,7 @@ describe('argo-workflows chart: names, metrics, and values it does not take', ()
   });
 
   it("renders the controller's ServiceMonitor when asked, where the Prometheus Operator is installed", () => {
-    const values = renderArgoValues({
-      cloud: 'aws',
-      aws: {
-        controllerRoleArn: 'a',
-        serverRoleArn: 'b',
-        bucket: 'c',
-        region: 'eu-west-1',
-      },
-      serviceMonitor: true,
-    });
+    const values = renderArgoValues({ ...AWS_MIN, serviceMonitor: true });
     const m = render('argo-workflows', 'argo-workflows', 'argo', values, [
       '--api-versions',
       'monitoring.coreos.com/v1',
@@ -459,15 +450,7 @@ describe('argo-workflows chart: names, metrics, and values it does not take', ()
 
   it("ignores the guides' server.serviceMonitor and controller.serviceMonitor without metricsConfig", () => {
     const values = {
-      ...renderArgoValues({
-        cloud: 'aws',
-        aws: {
-          controllerRoleArn: 'a',
-          serverRoleArn: 'b',
-          bucket: 'c',
-          region: 'eu-west-1',
-        },
-      }),
+      ...renderArgoValues(AWS_MIN),
     } as any;
     values.controller.serviceMonitor = { enabled: true };
     values.server.serviceMonitor = { enabled: true };
@@ -889,7 +872,7 @@ const RUNNER_002: Row[] = [
   [
     'Argo workflow pods labelled azure.workload.identity/use',
     { 'azure.workload.identity/use': 'true' },
-    m => m.argoConfig().workflowDefaults.spec.podMetadata.labels,
+    argoConfigAt('workflowDefaults.spec.podMetadata.labels'),
   ],
   [
     'Argo installed by the chart (its server in argo-workflows)',
