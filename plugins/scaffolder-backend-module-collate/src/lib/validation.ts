@@ -139,6 +139,12 @@ export function assertHttpsUrl(field: string, value: string): void {
   }
 }
 
+/** An in-cluster service URL: http(s)://host[:port], nothing after it. */
+export function assertServiceUrl(field: string, value: string): void {
+  if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/.test(value))
+    fail(field, `'${value}' must be http(s)://host[:port]`);
+}
+
 /** S3 bucket names: 3-63 lowercase letters, digits, '.' and '-', no IP-address form, no '..'. */
 export function assertBucketName(field: string, value: string): void {
   if (

@@ -8,6 +8,7 @@ import {
   assertBucketName,
   assertContainerName,
   assertGuid,
+  assertServiceUrl,
   assertStorageAccountName,
   fail,
 } from '../../lib/validation';
@@ -189,13 +190,7 @@ export function createCollateDeployAction(options: { config: Config }) {
         fail('search.host', `'${input.search.host}' is not a host name`);
       if (!HOST.test(input.database.host))
         fail('database.host', `'${input.database.host}' is not a host name`);
-      if (
-        !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/.test(input.argoServerUrl)
-      )
-        fail(
-          'argoServerUrl',
-          `'${input.argoServerUrl}' must be http(s)://host[:port]`,
-        );
+      assertServiceUrl('argoServerUrl', input.argoServerUrl);
       if (!/^[\w./-]+$/.test(input.imageRepository))
         fail('imageRepository', 'must be an image repository');
       if (!/^[\w.-]{1,128}$/.test(input.imageTag))

@@ -9,6 +9,7 @@ import {
   assertDnsSubdomain,
   assertGuid,
   assertHttpsUrl,
+  assertServiceUrl,
   fail,
 } from '../../lib/validation';
 import {
@@ -262,13 +263,7 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
             'argoEndpoint',
             'required when installArgo is false (the URL of the Argo server to reuse)',
           );
-        if (
-          !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/.test(input.argoEndpoint)
-        )
-          fail(
-            'argoEndpoint',
-            `'${input.argoEndpoint}' must be http(s)://host[:port]`,
-          );
+        assertServiceUrl('argoEndpoint', input.argoEndpoint);
       }
       const repo = chartRepo(ctx.input.repo, undefined);
       if (!repo && !input.chart.includes('/'))
