@@ -40,7 +40,7 @@ export interface HelmPlan {
   recovery?: 'rollback' | 'uninstall';
   current?: HelmRelease;
   /** The chart that would be installed, as its Chart.yaml names it. */
-  chart?: ChartMetadata;
+  chart: ChartMetadata;
   valueChanges?: Record<string, { current: unknown; desired: unknown }>;
 }
 

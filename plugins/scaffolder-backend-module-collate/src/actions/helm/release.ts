@@ -59,11 +59,9 @@ export async function ensureRelease(options: {
       unchanged: ['unchanged', 'unchanged'],
     } as const;
     const verb = VERBS[plan.action][options.dryRun ? 0 : 1];
-    const chart = plan.chart
-      ? `chart ${plan.chart.name} ${plan.chart.version}, app ${
-          plan.chart.appVersion ?? 'unknown'
-        }`
-      : `chart ${install.chart}${install.version ? `@${install.version}` : ''}`;
+    const chart = `chart ${plan.chart.name} ${plan.chart.version}, app ${
+      plan.chart.appVersion ?? 'unknown'
+    }`;
     const recovery = plan.recovery
       ? `, after ${
           plan.recovery === 'rollback' ? 'rolling back' : 'uninstalling'
