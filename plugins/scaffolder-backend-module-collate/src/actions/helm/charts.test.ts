@@ -182,6 +182,12 @@ const CONTROLLER = 'argo-workflows-workflow-controller';
 const SERVER = 'argo-workflows-server';
 const saAnnotation = (name: string, key: string) => (m: Manifest) =>
   m.get('ServiceAccount', name).metadata.annotations?.[key];
+/** One key of a Secret the chart generates, decoded. */
+const secretAt = (secret: string, key: string) => (m: Manifest) =>
+  m.secret(secret)[key];
+/** One variable of a Deployment's first container: its value, or valueFrom. */
+const envAt = (deployment: string, name: string) => (m: Manifest) =>
+  m.env(deployment)[name];
 /** A dot path into the workflow controller's configuration. */
 const argoConfigAt = (path: string) => (m: Manifest) =>
   path.split('.').reduce<any>((v, k) => v?.[k], m.argoConfig());
@@ -524,86 +530,89 @@ const COLLATE_COMMON: Row[] = [
   [
     'elasticsearch.host',
     SEARCH.host,
-    m => m.secret('openmetadata-search-secret').ELASTICSEARCH_HOST,
+    secretAt('openmetadata-search-secret', 'ELASTICSEARCH_HOST'),
   ],
   [
     'elasticsearch.port',
     '9200',
-    m => m.secret('openmetadata-search-secret').ELASTICSEARCH_PORT,
+    secretAt('openmetadata-search-secret', 'ELASTICSEARCH_PORT'),
   ],
   [
     'elasticsearch.scheme',
     'https',
-    m => m.secret('openmetadata-search-secret').ELASTICSEARCH_SCHEME,
+    secretAt('openmetadata-search-secret', 'ELASTICSEARCH_SCHEME'),
   ],
   [
     'elasticsearch.searchType',
     'opensearch',
-    m => m.secret('openmetadata-search-secret').SEARCH_TYPE,
+    secretAt('openmetadata-search-secret', 'SEARCH_TYPE'),
   ],
   [
     'elasticsearch.auth.username',
     'admin',
-    m => m.secret('openmetadata-search-secret').ELASTICSEARCH_USER,
+    secretAt('openmetadata-search-secret', 'ELASTICSEARCH_USER'),
   ],
   [
     'elasticsearch.auth.password (es-credentials)',
     { secretKeyRef: { name: 'es-credentials', key: 'password' } },
-    m => m.env(OM).ELASTICSEARCH_PASSWORD,
+    envAt(OM, 'ELASTICSEARCH_PASSWORD'),
   ],
   [
     'database.host',
     DATABASE.host,
-    m => m.secret('openmetadata-db-secret').DB_HOST,
+    secretAt('openmetadata-db-secret', 'DB_HOST'),
   ],
-  ['database.port', '5432', m => m.secret('openmetadata-db-secret').DB_PORT],
+  ['database.port', '5432', secretAt('openmetadata-db-secret', 'DB_PORT')],
   [
     'database.driverClass',
     'org.postgresql.Driver',
-    m => m.secret('openmetadata-db-secret').DB_DRIVER_CLASS,
+    secretAt('openmetadata-db-secret', 'DB_DRIVER_CLASS'),
   ],
   [
     'database.dbScheme',
     'postgresql',
-    m => m.secret('openmetadata-db-secret').DB_SCHEME,
+    secretAt('openmetadata-db-secret', 'DB_SCHEME'),
   ],
   [
     'database.auth.username',
     'collate',
-    m => m.secret('openmetadata-db-secret').DB_USER,
+    secretAt('openmetadata-db-secret', 'DB_USER'),
   ],
   [
     'database.auth.password (db-credentials)',
     { secretKeyRef: { name: 'db-credentials', key: 'password' } },
-    m => m.env(OM).DB_USER_PASSWORD,
+    envAt(OM, 'DB_USER_PASSWORD'),
   ],
   [
     'database.dbParams',
     'allowPublicKeyRetrieval=true&useSSL=true&serverTimezone=UTC',
-    m => m.secret('openmetadata-db-secret').DB_PARAMS,
+    secretAt('openmetadata-db-secret', 'DB_PARAMS'),
   ],
   [
     'pipelineServiceClientConfig.className',
     'io.collate.pipeline.argo.ArgoServiceClient',
-    m =>
-      m.secret('openmetadata-pipeline-secret')
-        .PIPELINE_SERVICE_CLIENT_CLASS_NAME,
+    secretAt(
+      'openmetadata-pipeline-secret',
+      'PIPELINE_SERVICE_CLIENT_CLASS_NAME',
+    ),
   ],
   [
     'pipelineServiceClientConfig.apiEndpoint',
     'http://argo-workflows-server.argo-workflows:2746',
-    m =>
-      m.secret('openmetadata-pipeline-secret').PIPELINE_SERVICE_CLIENT_ENDPOINT,
+    secretAt(
+      'openmetadata-pipeline-secret',
+      'PIPELINE_SERVICE_CLIENT_ENDPOINT',
+    ),
   ],
   [
     'pipelineServiceClientConfig.metadataApiEndpoint',
     'http://openmetadata:8585/api',
-    m => m.secret('openmetadata-pipeline-secret').SERVER_HOST_API_URL,
+    secretAt('openmetadata-pipeline-secret', 'SERVER_HOST_API_URL'),
   ],
   [
     'pipelineServiceClientConfig.auth.enabled: false (no Airflow password)',
     undefined,
-    m => m.env(OM).AIRFLOW_PASSWORD,
+    envAt(OM, 'AIRFLOW_PASSWORD'),
   ],
   [
     'image.repository and image.tag',
@@ -620,31 +629,31 @@ const COLLATE_COMMON: Row[] = [
     [{ name: 'ecr-registry-creds' }],
     m => m.pod(OM).spec.imagePullSecrets,
   ],
-  ['extraEnvs ARGO_NAMESPACE', 'collate', m => m.env(OM).ARGO_NAMESPACE],
+  ['extraEnvs ARGO_NAMESPACE', 'collate', envAt(OM, 'ARGO_NAMESPACE')],
   [
     'extraEnvs ARGO_TOKEN',
     { secretKeyRef: { name: 'om-role.service-account-token', key: 'token' } },
-    m => m.env(OM).ARGO_TOKEN,
+    envAt(OM, 'ARGO_TOKEN'),
   ],
   [
     'extraEnvs ARGO_INGESTION_IMAGE',
     COLLATE_DEFAULTS.ingestionImage,
-    m => m.env(OM).ARGO_INGESTION_IMAGE,
+    envAt(OM, 'ARGO_INGESTION_IMAGE'),
   ],
   [
     'extraEnvs ARGO_WORKFLOW_EXECUTOR_SERVICE_ACCOUNT_NAME',
     'om-role',
-    m => m.env(OM).ARGO_WORKFLOW_EXECUTOR_SERVICE_ACCOUNT_NAME,
+    envAt(OM, 'ARGO_WORKFLOW_EXECUTOR_SERVICE_ACCOUNT_NAME'),
   ],
   [
     'extraEnvs ARGO_IMAGE_PULL_SECRETS',
     'ecr-registry-creds',
-    m => m.env(OM).ARGO_IMAGE_PULL_SECRETS,
+    envAt(OM, 'ARGO_IMAGE_PULL_SECRETS'),
   ],
   [
     'extraEnvs ASSET_UPLOADER_MAX_FILE_SIZE',
     '10485760',
-    m => m.env(OM).ASSET_UPLOADER_MAX_FILE_SIZE,
+    envAt(OM, 'ASSET_UPLOADER_MAX_FILE_SIZE'),
   ],
   [
     'extraEnvs reach the migration init container too',
@@ -672,22 +681,22 @@ const COLLATE_000: Row[] = [
   [
     'extraEnvs ASSET_UPLOADER_PROVIDER',
     'azure',
-    m => m.env(OM).ASSET_UPLOADER_PROVIDER,
+    envAt(OM, 'ASSET_UPLOADER_PROVIDER'),
   ],
   [
     'extraEnvs ASSET_UPLOADER_AZURE_CONTAINER_NAME',
     'collate-assets',
-    m => m.env(OM).ASSET_UPLOADER_AZURE_CONTAINER_NAME,
+    envAt(OM, 'ASSET_UPLOADER_AZURE_CONTAINER_NAME'),
   ],
   [
     'extraEnvs ASSET_UPLOADER_AZURE_BLOB_ENDPOINT',
     'https://collatestore.blob.core.windows.net',
-    m => m.env(OM).ASSET_UPLOADER_AZURE_BLOB_ENDPOINT,
+    envAt(OM, 'ASSET_UPLOADER_AZURE_BLOB_ENDPOINT'),
   ],
   [
     'extraEnvs ASSET_UPLOADER_AZURE_PREFIX_PATH',
     'assets/collate',
-    m => m.env(OM).ASSET_UPLOADER_AZURE_PREFIX_PATH,
+    envAt(OM, 'ASSET_UPLOADER_AZURE_PREFIX_PATH'),
   ],
   [
     'serviceAccount.annotations azure.workload.identity/client-id',
@@ -706,22 +715,22 @@ const COLLATE_001: Row[] = [
   [
     'extraEnvs ASSET_UPLOADER_PROVIDER',
     's3',
-    m => m.env(OM).ASSET_UPLOADER_PROVIDER,
+    envAt(OM, 'ASSET_UPLOADER_PROVIDER'),
   ],
   [
     'extraEnvs ASSET_UPLOADER_S3_BUCKET_NAME',
     'collate-assets',
-    m => m.env(OM).ASSET_UPLOADER_S3_BUCKET_NAME,
+    envAt(OM, 'ASSET_UPLOADER_S3_BUCKET_NAME'),
   ],
   [
     'extraEnvs ASSET_UPLOADER_S3_REGION',
     'eu-west-1',
-    m => m.env(OM).ASSET_UPLOADER_S3_REGION,
+    envAt(OM, 'ASSET_UPLOADER_S3_REGION'),
   ],
   [
     'extraEnvs ASSET_UPLOADER_S3_PREFIX_PATH',
     'assets/collate',
-    m => m.env(OM).ASSET_UPLOADER_S3_PREFIX_PATH,
+    envAt(OM, 'ASSET_UPLOADER_S3_PREFIX_PATH'),
   ],
   [
     'serviceAccount.annotations eks.amazonaws.com/role-arn',
@@ -828,41 +837,41 @@ const runnerAks = render(
 );
 const RUNNER = 'hybrid-ingestion-runner';
 const RUNNER_002: Row[] = [
-  ['config.agentId', 'aks-runner', m => m.env(RUNNER).AGENT_ID],
+  ['config.agentId', 'aks-runner', envAt(RUNNER, 'AGENT_ID')],
   [
     'config.serverHost (websocket)',
     'wss://acme.getcollate.io',
-    m => m.env(RUNNER).SERVER_URL,
+    envAt(RUNNER, 'SERVER_URL'),
   ],
   [
     'config.serverHost (API)',
     'https://acme.getcollate.io/api',
-    m => m.env(RUNNER).SERVER_HOST_API_URL,
+    envAt(RUNNER, 'SERVER_HOST_API_URL'),
   ],
   [
     'config.authToken (from a secret)',
     { secretKeyRef: { name: 'hybrid-ingestion-runner-auth', key: 'token' } },
-    m => m.env(RUNNER).AUTH_TOKEN,
+    envAt(RUNNER, 'AUTH_TOKEN'),
   ],
   [
     'config.secretsManager',
     'managed-azure-kv',
-    m => m.env(RUNNER).SECRETS_MANAGER,
+    envAt(RUNNER, 'SECRETS_MANAGER'),
   ],
   [
     'Key Vault name (runner)',
     'collate-kv',
-    m => m.env(RUNNER).AZURE_KEY_VAULT_NAME,
+    envAt(RUNNER, 'AZURE_KEY_VAULT_NAME'),
   ],
   [
     'Key Vault name (ingestion pods)',
     '[AZURE_KEY_VAULT_NAME:collate-kv]',
-    m => m.env(RUNNER).INGESTION_EXTRA_ENVS,
+    envAt(RUNNER, 'INGESTION_EXTRA_ENVS'),
   ],
   [
     'ingestion service account name',
     'ingestion',
-    m => m.env(RUNNER).INGESTION_SERVICE_ACCOUNT_NAME,
+    envAt(RUNNER, 'INGESTION_SERVICE_ACCOUNT_NAME'),
   ],
   [
     'ingestion service account azure.workload.identity/client-id',
@@ -882,12 +891,12 @@ const RUNNER_002: Row[] = [
   [
     'the runner talks to that Argo',
     'http://argo-workflows-server.argo-workflows.svc:2746',
-    m => m.env(RUNNER).PIPELINE_SERVICE_CLIENT_ENDPOINT,
+    envAt(RUNNER, 'PIPELINE_SERVICE_CLIENT_ENDPOINT'),
   ],
   [
     'with the argowf-client token',
     { secretKeyRef: { name: 'argowf-client-token', key: 'token' } },
-    m => m.env(RUNNER).ARGO_TOKEN,
+    envAt(RUNNER, 'ARGO_TOKEN'),
   ],
   [
     'runner pulls with the managed pull secret',
@@ -897,7 +906,7 @@ const RUNNER_002: Row[] = [
   [
     'ingestion pods pull with the managed pull secret',
     'ecr-registry-creds',
-    m => m.env(RUNNER).INGESTION_IMAGE_PULL_SECRETS,
+    envAt(RUNNER, 'INGESTION_IMAGE_PULL_SECRETS'),
   ],
   [
     "the chart's own ECR helper is off",
