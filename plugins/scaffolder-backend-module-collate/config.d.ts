@@ -1,7 +1,7 @@
 export interface Config {
   /** Settings of the Collate scaffolder actions. */
   collate?: {
-    /** Helm, for argo:install, collate:deploy and collate:runner:register. */
+    /** Helm, for collate:argo:install, collate:deploy and collate:runner:register. */
     helm?: {
       /** The helm binary (v3.13+ or v4). Default: helm on PATH. */
       binary?: string;
@@ -24,14 +24,14 @@ export interface Config {
       /** Resource Manager endpoint, for sovereign clouds. Default https://management.azure.com. */
       resourceManagerEndpoint?: string;
     };
-    /** Terraform or OpenTofu, for terraform:apply. */
+    /** Terraform or OpenTofu, for collate:terraform:apply. */
     terraform?: {
       /** The binary: terraform or tofu. Default: terraform on PATH. */
       binary?: string;
       /** A CLI configuration file (provider mirrors, credentials); default: none. */
       cliConfigFile?: string;
     };
-    /** ECR pull secrets (aws:ecr:pull-secret) and their scheduled renewal. */
+    /** ECR pull secrets (collate:aws:ecr:pull-secret) and their scheduled renewal. */
     ecr?: {
       /** How often managed pull secrets are checked; those with under 6 hours left are renewed. Default 60. */
       refreshIntervalMinutes?: number;

@@ -155,7 +155,7 @@ GO
   done
 }
 
-# OpenTofu for terraform:apply tests (providers cannot be downloaded here; the built-in terraform_data needs none).
+# OpenTofu for collate:terraform:apply tests (providers cannot be downloaded here; the built-in terraform_data needs none).
 build_tofu() {
   stamp_ok tofu "$TOFU_VERSION" && return
   local dir="$WORK/tofu"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# OpenTofu for the terraform:apply tests: built once from its Go module into .testenv/bin (nothing runs).
+# OpenTofu for the collate:terraform:apply tests: built once from its Go module into .testenv/bin (nothing runs).
 #   tofu.sh up|down|status|env
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

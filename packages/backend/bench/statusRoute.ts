@@ -116,7 +116,7 @@ async function startPortalBackend(data: object) {
     import('@backstage/plugin-permission-backend-module-allow-all-policy'),
   );
   backend.add(import('@backstage/plugin-kubernetes-backend'));
-  backend.add(import('@internal/backstage-plugin-collate-backend'));
+  backend.add(import('@collate-backstage/plugin-collate-backend'));
   await backend.start();
   const token = await guestToken();
   for (const size of SIZES) {

@@ -18,6 +18,8 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// the deployments the Collate templates register
+backend.add(import('@collate-backstage/plugin-catalog-backend-module-collate'));
 
 // scaffolder, with the Collate actions
 backend.add(import('@backstage/plugin-scaffolder-backend'));
@@ -25,7 +27,7 @@ backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
 backend.add(
-  import('@internal/backstage-plugin-scaffolder-backend-module-collate'),
+  import('@collate-backstage/plugin-scaffolder-backend-module-collate'),
 );
 
 // permissions
@@ -43,7 +45,7 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // Collate status aggregation for the entity cards
-backend.add(import('@internal/backstage-plugin-collate-backend'));
+backend.add(import('@collate-backstage/plugin-collate-backend'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));

@@ -3,11 +3,10 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { collatePermissions } from '@internal/backstage-plugin-collate-common';
+import { collatePermissions } from '@collate-backstage/plugin-collate-common';
+import { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import { readStatusConfig } from './config';
 import { createRouter } from './router';
-import { DeploymentStore } from './deployments/DeploymentStore';
-import { createDeploymentsRouter } from './deployments/router';
 import { createStatusSources } from './status/createStatusSources';
 import { SourceCache } from './status/sourceCache';
 import { StatusService } from './status/StatusService';
@@ -31,15 +30,20 @@ export const collatePlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
-        database: coreServices.database,
         auth: coreServices.auth,
-        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
       },
       async init(deps) {
         const statusConfig = readStatusConfig(deps.config);
+        // The clusters and auth of Backstage's Kubernetes plugin configuration, as the Kubernetes tab sees them.
+        const clusters = KubernetesClusters.fromConfig({
+          config: deps.config,
+          logger: deps.logger,
+          catalog: deps.catalog,
+          auth: deps.auth,
+        });
         const sources = createStatusSources(
-          deps.config,
+          clusters,
           statusConfig,
           deps.logger,
         );
@@ -56,22 +60,9 @@ export const collatePlugin = createBackendPlugin({
             permissions: deps.permissions,
             catalog: deps.catalog,
             status,
+            clusters,
           }),
         );
-        deps.httpRouter.use(
-          createDeploymentsRouter({
-            store: await DeploymentStore.create(deps.database),
-            catalog: deps.catalog,
-            auth: deps.auth,
-            httpAuth: deps.httpAuth,
-            discovery: deps.discovery,
-          }),
-        );
-        // The catalog's URL reader fetches the deployments' entities without a Backstage token.
-        deps.httpRouter.addAuthPolicy({
-          path: '/deployments',
-          allow: 'unauthenticated',
-        });
         // Health is probed by load balancers and uptime checks without a Backstage token.
         deps.httpRouter.addAuthPolicy({
           path: '/health',

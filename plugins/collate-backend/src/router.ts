@@ -12,8 +12,11 @@ import {
   collateStatusReadPermission,
   isCollateComponentKind,
   type CollateBackendHealth,
+  type CollateClusters,
   type CollateEntityStatus,
-} from '@internal/backstage-plugin-collate-common';
+} from '@collate-backstage/plugin-collate-common';
+import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
+import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { StatusService } from './status/StatusService';
@@ -23,21 +26,28 @@ export interface RouterOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   status: StatusService;
+  clusters: Pick<KubernetesClusters, 'authInfo'>;
 }
 
 /**
  * Routes:
  * - `GET /health`: liveness, without credentials.
- * - `GET /entities/:kind/:namespace/:name/status`: every component the entity describes.
- * - `GET /entities/:kind/:namespace/:name/status/:component`: one component, for a card's refresh.
+ * - `GET /clusters`: name and auth provider of every cluster, so a frontend knows which user tokens to send.
+ * - `GET|POST /entities/:kind/:namespace/:name/status`: every component the entity describes.
+ * - `GET|POST /entities/:kind/:namespace/:name/status/:component`: one component, for a card's refresh.
+ *
+ * The POST forms take `{ auth }` in the Kubernetes plugin's request-body format (what its frontend's
+ * `kubernetesAuthProvidersApi.decorateRequestBodyForAuth` produces): the signed-in user's tokens for clusters
+ * whose auth provider is client-side (`oidc`, `aks`, `google`).
  *
  * The entity is read from the catalog with the caller's credentials, then `collate.status.read` is authorized for it.
  */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, status } = options;
+  const { httpAuth, permissions, catalog, status, clusters } = options;
   const router = Router();
+  router.use(express.json({ limit: '64kb' }));
 
   router.get('/health', (_req, res) => {
     const body: CollateBackendHealth = { status: 'ok' };
@@ -64,19 +74,31 @@ export async function createRouter(
     return { entity, entityRef };
   }
 
-  router.get('/entities/:kind/:namespace/:name/status', async (req, res) => {
+  router.get('/clusters', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const body: CollateClusters = { clusters: await clusters.authInfo() };
+    res.json(body);
+  });
+
+  const entityStatus = async (req: express.Request, res: express.Response) => {
     const { entity, entityRef } = await authorizedEntity(req);
     const components = collateComponentsOf(entity);
     const body: CollateEntityStatus = {
       entityRef,
-      components: await status.status(entity, components),
+      components: await status.status(entity, components, requestAuth(req)),
     };
     res.set('Cache-Control', 'no-store').json(body);
-  });
+  };
+  router.get('/entities/:kind/:namespace/:name/status', entityStatus);
+  router.post('/entities/:kind/:namespace/:name/status', entityStatus);
 
-  router.get(
+  router.all(
     '/entities/:kind/:namespace/:name/status/:component',
-    async (req, res) => {
+    async (req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'POST') {
+        next();
+        return;
+      }
       const { component } = req.params;
       if (!isCollateComponentKind(component)) {
         throw new InputError(
@@ -91,10 +113,27 @@ export async function createRouter(
           `${entityRef} does not describe a Collate ${component}`,
         );
       }
-      const [result] = await status.status(entity, [component]);
+      const [result] = await status.status(
+        entity,
+        [component],
+        requestAuth(req),
+      );
       res.set('Cache-Control', 'no-store').json(result);
     },
   );
 
   return router;
+}
+
+/** The user's cluster tokens of a POST body (`{ auth: { oidc: { dex: '…' } } }`); none for a GET. */
+function requestAuth(req: express.Request): KubernetesRequestAuth {
+  if (req.method !== 'POST') return {};
+  const auth = (req.body as { auth?: unknown } | undefined)?.auth;
+  if (auth === undefined) return {};
+  if (typeof auth !== 'object' || auth === null || Array.isArray(auth)) {
+    throw new InputError(
+      "Invalid body: 'auth' must be an object such as { oidc: { <provider>: <token> } }",
+    );
+  }
+  return auth as KubernetesRequestAuth;
 }

@@ -24,7 +24,7 @@ import type {
   CollateIngestionStatus,
   CollateRunnerStatus,
   CollateServerStatus,
-} from '@internal/backstage-plugin-collate-common';
+} from '@collate-backstage/plugin-collate-common';
 import request from 'supertest';
 import { collatePlugin } from './plugin';
 

@@ -172,3 +172,49 @@ export interface CollateEntityStatus {
 export interface CollateBackendHealth {
   status: 'ok';
 }
+
+/**
+ * A cluster of the Kubernetes plugin configuration and how it authenticates: for `oidc`, `aks` and `google` the
+ * signed-in user's own token has to be sent with a status request.
+ *
+ * @public
+ */
+export interface CollateClusterAuth {
+  name: string;
+  authProvider: string;
+  oidcTokenProvider?: string;
+  clientSide: boolean;
+}
+
+/** Response of the backend's `GET /clusters`. @public */
+export interface CollateClusters {
+  clusters: CollateClusterAuth[];
+}
+
+/**
+ * What registering a deployment's entities in the catalog did, or on a dry run would do
+ * (`PUT /api/catalog/collate/deployments/:name`).
+ *
+ * @public
+ */
+export interface RegisterDeploymentResult {
+  name: string;
+  /** `create`, `update` or `unchanged`. */
+  action: 'create' | 'update' | 'unchanged';
+  entityRefs: string[];
+  /** Entities of an earlier registration that are no longer part of the deployment. */
+  removedEntityRefs: string[];
+}
+
+/**
+ * What removing a deployment's entities from the catalog did, or on a dry run would do
+ * (`DELETE /api/catalog/collate/deployments/:name`).
+ *
+ * @public
+ */
+export interface UnregisterDeploymentResult {
+  name: string;
+  /** False when no deployment of that name was registered (nothing to do). */
+  existed: boolean;
+  removedEntityRefs: string[];
+}

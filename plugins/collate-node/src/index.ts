@@ -3,4 +3,11 @@
  *
  * @packageDocumentation
  */
-export { configuredClusterNames, kubeConfigFor } from './kubernetes';
+export {
+  CLIENT_SIDE_AUTH_PROVIDERS,
+  SERVER_SIDE_AUTH_PROVIDERS,
+  KubernetesClusters,
+  UserCredentialsRequiredError,
+  kubeConfigFromDetails,
+  type ClusterAuthInfo,
+} from './clusters';

@@ -9,7 +9,7 @@ import { CollateStatusClient, collateStatusApiRef } from './api';
 
 /**
  * The Collate frontend plugin for the legacy frontend system.
- * The new frontend system uses the default export of `@internal/backstage-plugin-collate/alpha`.
+ * The new frontend system uses the default export of `@collate-backstage/plugin-collate/alpha`.
  *
  * @public
  */

@@ -1,6 +1,6 @@
 /*
  * Benchmark: the Helm phase of the AKS (guide 000) and EKS (guide 001) topologies against the local control
- * plane with the fixture charts: argo:install, collate:deploy and, on AKS, collate:runner:register. Prints first
+ * plane with the fixture charts: collate:argo:install, collate:deploy and, on AKS, collate:runner:register. Prints first
  * run and re-run wall times, their ratio, and the new Helm revisions the re-run made (goal: 0).
  *
  *   scripts/bench helm
@@ -57,7 +57,7 @@ async function main() {
         `runner-aks-${suffix}`,
       ];
       namespaces.push(argoNs, collateNs, runnerNs);
-      const argo = await run('argo:install', {
+      const argo = await run('collate:argo:install', {
         cluster: TEST_CLUSTER_NAME,
         namespace: argoNs,
         ...local('argo-workflows'),
@@ -104,7 +104,7 @@ async function main() {
         `collate-eks-${suffix}`,
       ];
       namespaces.push(argoNs, collateNs);
-      const argo = await run('argo:install', {
+      const argo = await run('collate:argo:install', {
         cluster: TEST_CLUSTER_NAME,
         namespace: argoNs,
         ...local('argo-workflows'),

@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { createCollateActions } from '../src/actions';
+import { clusterOptions } from '../src/__testUtils__/clusters';
 
 const silent: LoggerService = {
   info() {},
@@ -17,7 +18,9 @@ const silent: LoggerService = {
  * so the benchmark measures the actions and not the console. Returns each step's outputs.
  */
 export function actionRunner(config: Config) {
-  const actions = new Map(createCollateActions({ config }).map(a => [a.id, a]));
+  const actions = new Map(
+    createCollateActions(clusterOptions(config)).map(a => [a.id, a]),
+  );
   return async (
     id: string,
     input: Record<string, unknown>,

@@ -49,12 +49,12 @@ async function main() {
   const eksNamespace = `collate-eks-${suffix}`;
   const aksTopology = async () => {
     const rg = 'collate-rg';
-    const aks = await run('azure:aks:workload-identity', {
+    const aks = await run('collate:azure:aks:workload-identity', {
       resourceGroup: rg,
       clusterName: 'collate-aks',
       enable: true,
     });
-    const storage = await run('azure:storage:ensure', {
+    const storage = await run('collate:azure:storage:ensure', {
       resourceGroup: rg,
       accountName: `collate${suffix}`,
       location: 'westeurope',
@@ -66,7 +66,7 @@ async function main() {
       'argo-workflows-server',
       'argo-workflows-controller',
     ]) {
-      ids[name] = await run('azure:identity:create', {
+      ids[name] = await run('collate:azure:identity:create', {
         resourceGroup: rg,
         name,
         location: 'westeurope',
@@ -94,7 +94,7 @@ async function main() {
           'argo-workflows-controller-sa',
         ],
       ].map(([identityName, name, namespace, serviceAccount]) =>
-        run('azure:identity:federate', {
+        run('collate:azure:identity:federate', {
           resourceGroup: rg,
           identityName,
           name,
@@ -110,7 +110,7 @@ async function main() {
       ['argo-workflows-server', 'Storage Blob Data Reader'],
       ['argo-workflows-controller', 'Storage Blob Data Reader'],
     ]) {
-      await run('azure:role:assign', {
+      await run('collate:azure:role:assign', {
         scope: storage.containerId,
         principalId: ids[name].principalId,
         role,
@@ -125,11 +125,11 @@ async function main() {
     });
   };
   const eksTopology = async () => {
-    const oidc = await run('aws:eks:oidc-provider', {
+    const oidc = await run('collate:aws:eks:oidc-provider', {
       clusterName: `collate-eks-${suffix}`,
       region: 'eu-west-1',
     });
-    await run('aws:s3:ensure-bucket', {
+    await run('collate:aws:s3:ensure-bucket', {
       bucket: `collate-argo-artifacts-eu-west-1-${suffix}`,
       region: 'eu-west-1',
     });
@@ -150,7 +150,7 @@ async function main() {
       ['collate-server-role', 'collate', 'openmetadata', 'AmazonS3FullAccess'],
       ['collate-ingestion-role', 'collate', 'om-role', 'AmazonS3FullAccess'],
     ]) {
-      roles[roleName] = await run('aws:iam:service-account-role', {
+      roles[roleName] = await run('collate:aws:iam:service-account-role', {
         roleName: `${roleName}-${suffix}`,
         oidcProviderArn: oidc.providerArn,
         namespace,

@@ -3,6 +3,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import request from 'supertest';
 import { createCollateActions } from './actions';
+import { clusterOptions } from './__testUtils__/clusters';
 import { scaffolderModuleCollate } from './module';
 
 describe('scaffolderModuleCollate', () => {
@@ -23,14 +24,18 @@ describe('scaffolderModuleCollate', () => {
     );
 
     const expected = [
-      ...createCollateActions({ config: mockServices.rootConfig() }).map(
+      ...createCollateActions(clusterOptions(mockServices.rootConfig())).map(
         a => a.id,
       ),
-      // Needs the auth and discovery services, which only the module has.
+      // Need the auth and discovery services, which only the module has.
       'collate:catalog:register',
+      'collate:catalog:unregister',
     ];
     const added = addActions.mock.calls.flat().map(a => a.id);
     expect(added).toEqual(expected);
+    // A portal may already have other modules' kubernetes:*, aws:*, azure:* or terraform:* actions, and the
+    // scaffolder refuses duplicate ids: every id of ours is under collate:.
+    expect(added.filter(id => !id.startsWith('collate:'))).toEqual([]);
   });
 
   it('installs into the real scaffolder backend, which then serves the actions list', async () => {
@@ -44,9 +49,9 @@ describe('scaffolderModuleCollate', () => {
     const ids: string[] = res.body.map((a: { id: string }) => a.id);
     // The scaffolder's own actions are there, and so is every Collate action.
     expect(ids).toContain('fetch:plain');
-    for (const action of createCollateActions({
-      config: mockServices.rootConfig(),
-    })) {
+    for (const action of createCollateActions(
+      clusterOptions(mockServices.rootConfig()),
+    )) {
       expect(ids).toContain(action.id);
     }
   });

@@ -2,9 +2,14 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import { createCollateActions } from './actions';
-import { createCollateCatalogRegisterAction } from './actions/catalog/catalogRegister';
+import {
+  createCollateCatalogRegisterAction,
+  createCollateCatalogUnregisterAction,
+} from './actions/catalog/catalogRegister';
 import { refreshEcrPullSecrets } from './ecr/pullSecret';
 
 /** Task id of the scheduled ECR pull-secret renewal. */
@@ -28,6 +33,7 @@ export const scaffolderModuleCollate = createBackendModule({
         scheduler: coreServices.scheduler,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
+        catalog: catalogServiceRef,
       },
       async init({
         scaffolderActions,
@@ -36,10 +42,19 @@ export const scaffolderModuleCollate = createBackendModule({
         scheduler,
         auth,
         discovery,
+        catalog,
       }) {
+        // The clusters and auth of Backstage's Kubernetes plugin configuration, as the Kubernetes tab sees them.
+        const clusters = KubernetesClusters.fromConfig({
+          config,
+          logger,
+          catalog,
+          auth,
+        });
         const actions = [
-          ...createCollateActions({ config }),
+          ...createCollateActions({ config, clusters }),
           createCollateCatalogRegisterAction({ auth, discovery }),
+          createCollateCatalogUnregisterAction({ auth, discovery }),
         ];
         scaffolderActions.addActions(...actions);
         logger.info(`Registered ${actions.length} Collate scaffolder actions`);
@@ -53,7 +68,11 @@ export const scaffolderModuleCollate = createBackendModule({
           initialDelay: { minutes: 1 },
           scope: 'global',
           fn: async () => {
-            const renewed = await refreshEcrPullSecrets({ config, logger });
+            const renewed = await refreshEcrPullSecrets({
+              config,
+              clusters,
+              logger,
+            });
             if (renewed > 0)
               logger.info(`Renewed ${renewed} ECR pull secret(s)`);
           },

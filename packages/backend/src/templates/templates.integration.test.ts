@@ -12,8 +12,9 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import collateScaffolderModule from '@internal/backstage-plugin-scaffolder-backend-module-collate';
-import collateBackend from '@internal/backstage-plugin-collate-backend';
+import collateScaffolderModule from '@collate-backstage/plugin-scaffolder-backend-module-collate';
+import collateBackend from '@collate-backstage/plugin-collate-backend';
+import collateCatalogModule from '@collate-backstage/plugin-catalog-backend-module-collate';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import {
@@ -111,19 +112,10 @@ describe('Software Templates on the local control plane', () => {
         collateScaffolderModule,
         catalogPlugin,
         scaffolderEntityModel,
+        collateCatalogModule,
         collateBackend,
         mockServices.rootConfig.factory({
           data: {
-            backend: {
-              reading: {
-                allow: [
-                  {
-                    host: 'localhost:1024-65535',
-                    paths: ['/api/collate/deployments/'],
-                  },
-                ],
-              },
-            },
             catalog: {
               rules: [
                 {
@@ -519,7 +511,7 @@ describe('Software Templates on the local control plane', () => {
     expect(second.log).toContain('unchanged');
     expect(second.log).not.toContain(awsSecrets.databasePassword);
 
-    // The catalog reads the registered entities from the collate backend.
+    // The Collate catalog module provided the registered entities to the catalog.
     let status: any;
     for (let i = 0; i < 120; i++) {
       const res = await request(server)

@@ -6,7 +6,7 @@ import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-com
 import { parse } from 'yaml';
 import request from 'supertest';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import collateScaffolderModule from '@internal/backstage-plugin-scaffolder-backend-module-collate';
+import collateScaffolderModule from '@collate-backstage/plugin-scaffolder-backend-module-collate';
 import { TEMPLATES_DIR, templateFiles } from './__testUtils__/templates';
 
 const templates = templateFiles();

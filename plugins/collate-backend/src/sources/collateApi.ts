@@ -1,4 +1,4 @@
-import type { CollatePipeline } from '@internal/backstage-plugin-collate-common';
+import type { CollatePipeline } from '@collate-backstage/plugin-collate-common';
 import type { CollateServerConfig } from '../config';
 import { getJson, UpstreamError } from './http';
 

@@ -1,12 +1,12 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Config } from '@backstage/config';
+import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
 import type {
   CollateDeploymentStatus,
   WorkflowPhase,
   WorkflowRun,
   WorkflowSchedule,
-} from '@internal/backstage-plugin-collate-common';
-import { kubeConfigFor } from '@internal/backstage-plugin-collate-node';
+} from '@collate-backstage/plugin-collate-common';
+import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import { nextRun } from './schedule';
 import { KubeHttp } from './kubeHttp';
 import {
@@ -116,7 +116,7 @@ export class KubernetesSource {
   private readonly reaper: NodeJS.Timeout;
 
   constructor(
-    private readonly config: Config,
+    private readonly clusters: KubernetesClusters,
     private readonly logger: LoggerService,
     private readonly options: KubernetesSourceOptions,
   ) {
@@ -133,19 +133,21 @@ export class KubernetesSource {
     namespace: string,
     labelSelector: string,
     signal: AbortSignal,
+    auth: KubernetesRequestAuth = {},
   ): Promise<DeploymentInfo[]> {
-    const http = await this.client(cluster);
-    const query = new URLSearchParams({
-      labelSelector,
-      limit: String(this.options.pageSize),
+    return this.withClient(cluster, auth, async http => {
+      const query = new URLSearchParams({
+        labelSelector,
+        limit: String(this.options.pageSize),
+      });
+      const list = await http.get<List<K8sDeployment>>(
+        `/apis/apps/v1/namespaces/${encodeURIComponent(
+          namespace,
+        )}/deployments?${query}`,
+        { signal },
+      );
+      return list.items.map(toDeploymentInfo);
     });
-    const list = await http.get<List<K8sDeployment>>(
-      `/apis/apps/v1/namespaces/${encodeURIComponent(
-        namespace,
-      )}/deployments?${query}`,
-      { signal },
-    );
-    return list.items.map(toDeploymentInfo);
   }
 
   /** Counts, 24 h counts and the newest runs of the workflows in a namespace. */
@@ -153,23 +155,43 @@ export class KubernetesSource {
     cluster: string,
     namespace: string,
     signal: AbortSignal,
+    auth: KubernetesRequestAuth = {},
   ): Promise<WorkflowOverview> {
-    const index = await this.index(cluster, namespace);
-    await abortable(index.ready(), signal);
-    const summary = index.summary();
-    const http = await this.client(cluster);
-    const runs = await Promise.all(
-      summary.newest.map(wf =>
-        this.detail(http, cluster, namespace, wf, signal),
-      ),
-    );
-    // The Age column is coarse: order the shown runs by their exact start.
-    runs.sort((x, y) => (y.startedAt ?? '').localeCompare(x.startedAt ?? ''));
-    return {
-      ...summary,
-      runs,
-      ...(index.error ? { staleReason: index.error } : {}),
-    };
+    return this.withClient(cluster, auth, async (http, shared) => {
+      // A user's own token reads once and shares nothing: no watch is kept with it.
+      const index = shared
+        ? await this.index(cluster, namespace)
+        : new WorkflowIndex(http, namespace, this.logger, {
+            pageSize: this.options.workflowPageSize,
+            newest: this.options.recentRuns,
+          });
+      try {
+        await abortable(index.ready(), signal);
+        const summary = index.summary();
+        const runs = await Promise.all(
+          summary.newest.map(wf =>
+            this.detail(
+              http,
+              shared ? cluster : undefined,
+              namespace,
+              wf,
+              signal,
+            ),
+          ),
+        );
+        // The Age column is coarse: order the shown runs by their exact start.
+        runs.sort((x, y) =>
+          (y.startedAt ?? '').localeCompare(x.startedAt ?? ''),
+        );
+        return {
+          ...summary,
+          runs,
+          ...(index.error ? { staleReason: index.error } : {}),
+        };
+      } finally {
+        if (!shared) index.stop();
+      }
+    });
   }
 
   /** The CronWorkflows of a namespace with their next run. */
@@ -177,29 +199,32 @@ export class KubernetesSource {
     cluster: string,
     namespace: string,
     signal: AbortSignal,
+    auth: KubernetesRequestAuth = {},
     now = new Date(),
   ): Promise<{ schedules: WorkflowSchedule[]; truncated: boolean }> {
-    const http = await this.client(cluster);
-    const schedules: WorkflowSchedule[] = [];
-    let token: string | undefined;
-    do {
-      const query = new URLSearchParams({
-        limit: String(this.options.pageSize),
-      });
-      if (token) query.set('continue', token);
-      const list = await http.get<List<K8sCronWorkflow>>(
-        `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(
-          namespace,
-        )}/cronworkflows?${query}`,
-        { signal },
-      );
-      for (const cron of list.items) schedules.push(toSchedule(cron, now));
-      token = list.metadata.continue || undefined;
-    } while (token && schedules.length < this.options.maxSchedules);
-    return {
-      schedules: schedules.slice(0, this.options.maxSchedules),
-      truncated: Boolean(token) || schedules.length > this.options.maxSchedules,
-    };
+    return this.withClient(cluster, auth, async http => {
+      const schedules: WorkflowSchedule[] = [];
+      let token: string | undefined;
+      do {
+        const query = new URLSearchParams({
+          limit: String(this.options.pageSize),
+        });
+        if (token) query.set('continue', token);
+        const list = await http.get<List<K8sCronWorkflow>>(
+          `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(
+            namespace,
+          )}/cronworkflows?${query}`,
+          { signal },
+        );
+        for (const cron of list.items) schedules.push(toSchedule(cron, now));
+        token = list.metadata.continue || undefined;
+      } while (token && schedules.length < this.options.maxSchedules);
+      return {
+        schedules: schedules.slice(0, this.options.maxSchedules),
+        truncated:
+          Boolean(token) || schedules.length > this.options.maxSchedules,
+      };
+    });
   }
 
   close() {
@@ -212,12 +237,34 @@ export class KubernetesSource {
     this.clients.clear();
   }
 
+  /**
+   * Runs `fn` with the cluster's client: the backend's shared one for server-side auth providers, or, for clusters
+   * whose credential is the signed-in user's token, a client made for this request and closed after it.
+   */
+  private async withClient<T>(
+    cluster: string,
+    auth: KubernetesRequestAuth,
+    fn: (http: KubeHttp, shared: boolean) => Promise<T>,
+  ): Promise<T> {
+    if (!(await this.clusters.isClientSide(cluster))) {
+      return fn(await this.client(cluster), true);
+    }
+    const http = await KubeHttp.create(
+      await this.clusters.userKubeConfig(cluster, auth),
+    );
+    try {
+      return await fn(http, false);
+    } finally {
+      http.close();
+    }
+  }
+
   private client(cluster: string): Promise<KubeHttp> {
     let client = this.clients.get(cluster);
     if (!client) {
-      client = Promise.resolve().then(() =>
-        KubeHttp.create(kubeConfigFor(this.config, cluster)),
-      );
+      client = this.clusters
+        .serverKubeConfig(cluster)
+        .then(kc => KubeHttp.create(kc));
       client.catch(() => this.clients.delete(cluster));
       this.clients.set(cluster, client);
     }
@@ -259,13 +306,14 @@ export class KubernetesSource {
   /** A run's status fields: fetched once when it has finished, at most every 10 s while it runs. */
   private async detail(
     http: KubeHttp,
-    cluster: string,
+    /** Undefined when read with a user's own token: nothing is kept for other users. */
+    cluster: string | undefined,
     namespace: string,
     wf: IndexedWorkflow,
     signal: AbortSignal,
   ): Promise<WorkflowRunDetail> {
     const key = `${cluster}/${namespace}/${wf.name}/${wf.phase}`;
-    const known = this.details.get(key);
+    const known = cluster ? this.details.get(key) : undefined;
     if (
       known &&
       (FINISHED.has(known.run.phase) || Date.now() - known.at < 10_000)
@@ -281,7 +329,7 @@ export class KubernetesSource {
     const run = toRun(full, wf);
     // Bounded: the newest runs of the namespaces in use.
     if (this.details.size > 2000) this.details.clear();
-    this.details.set(key, { run, at: Date.now() });
+    if (cluster) this.details.set(key, { run, at: Date.now() });
     return run;
   }
 }

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { WorkflowPhase } from '@internal/backstage-plugin-collate-common';
+import type { WorkflowPhase } from '@collate-backstage/plugin-collate-common';
 import { KubeHttp, KubeRequestError, TABLE } from './kubeHttp';
 
 /** What the index keeps of a Workflow: name, phase and when it started; never its spec or status. */

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
 import type {
   CollateArgoStatus,
   CollateBackingServiceStatus,
@@ -12,11 +14,11 @@ import type {
   CollateSourceError,
   CollateStatusSource,
   WorkflowSchedule,
-} from '@internal/backstage-plugin-collate-common';
+} from '@collate-backstage/plugin-collate-common';
 import {
   COLLATE_ANNOTATIONS,
   readCollateAnnotations,
-} from '@internal/backstage-plugin-collate-common';
+} from '@collate-backstage/plugin-collate-common';
 import {
   normalizeUrl,
   type ArgoServerConfig,
@@ -33,6 +35,21 @@ import { SourceCache, settle, type Settled } from './sourceCache';
 
 type Annotations = ReturnType<typeof readCollateAnnotations>;
 
+/** The user's own cluster tokens, and the cache-key suffix that keeps what they read apart from other users'. */
+interface UserAuth {
+  auth: KubernetesRequestAuth;
+  key: string;
+}
+
+function userAuth(auth: KubernetesRequestAuth): UserAuth {
+  if (Object.keys(auth).length === 0) return { auth, key: '' };
+  const digest = createHash('sha256')
+    .update(JSON.stringify(auth))
+    .digest('hex')
+    .slice(0, 24);
+  return { auth, key: `:user:${digest}` };
+}
+
 /** Everything the status is read from; the real implementation is {@link createStatusSources}. */
 export interface StatusSources {
   deployments(
@@ -40,16 +57,19 @@ export interface StatusSources {
     namespace: string,
     labelSelector: string,
     signal: AbortSignal,
+    auth: KubernetesRequestAuth,
   ): Promise<DeploymentInfo[]>;
   workflows(
     cluster: string,
     namespace: string,
     signal: AbortSignal,
+    auth: KubernetesRequestAuth,
   ): Promise<WorkflowOverview>;
   schedules(
     cluster: string,
     namespace: string,
     signal: AbortSignal,
+    auth: KubernetesRequestAuth,
   ): Promise<{ schedules: WorkflowSchedule[]; truncated: boolean }>;
   argoVersion(server: ArgoServerConfig, signal: AbortSignal): Promise<string>;
   systemStatus(
@@ -177,40 +197,52 @@ export class StatusService {
     this.collateServers = new Map(config.collateServers.map(s => [s.url, s]));
   }
 
+  /**
+   * The status of the given components. `auth` carries the signed-in user's own tokens for clusters whose auth
+   * provider is client-side (`oidc`, `aks`, `google`), in the Kubernetes plugin's request-body format; what is read
+   * with them is cached for that user only.
+   */
   async status(
     entity: { metadata: { annotations?: Record<string, string> } },
     components: CollateComponentKind[],
+    auth: KubernetesRequestAuth = {},
   ): Promise<CollateComponentStatus[]> {
     const a = readCollateAnnotations(entity);
-    return Promise.all(components.map(c => this.component(c, a)));
+    const u = userAuth(auth);
+    return Promise.all(components.map(c => this.component(c, a, u)));
   }
 
   private component(
     kind: CollateComponentKind,
     a: Annotations,
+    u: UserAuth,
   ): Promise<CollateComponentStatus> {
     switch (kind) {
       case 'server':
-        return this.server(a);
+        return this.server(a, u);
       case 'argo':
-        return this.argo(a);
+        return this.argo(a, u);
       case 'database':
       case 'search':
         return this.backing(kind, a);
       case 'runner':
-        return this.runner(a);
+        return this.runner(a, u);
       case 'ingestion':
       default:
-        return this.ingestion(a);
+        return this.ingestion(a, u);
     }
   }
 
-  private async server(a: Annotations): Promise<CollateServerStatus> {
+  private async server(
+    a: Annotations,
+    u: UserAuth,
+  ): Promise<CollateServerStatus> {
     const f = new Findings();
     const collate = this.collateServer(a, f);
     const [deployments, status, version] = await Promise.all([
       a.cluster && a.namespace && a.serverRelease
         ? this.deployments(
+            u,
             a.cluster,
             a.namespace,
             `app.kubernetes.io/instance=${a.serverRelease}`,
@@ -259,13 +291,14 @@ export class StatusService {
     };
   }
 
-  private async argo(a: Annotations): Promise<CollateArgoStatus> {
+  private async argo(a: Annotations, u: UserAuth): Promise<CollateArgoStatus> {
     const f = new Findings();
     const server = this.argoServer(a, f);
     const release = a.argoRelease ?? 'argo-workflows';
     const [deployments, version, workflows] = await Promise.all([
       a.cluster && a.argoNamespace
         ? this.deployments(
+            u,
             a.cluster,
             a.argoNamespace,
             `app.kubernetes.io/instance=${release}`,
@@ -273,7 +306,7 @@ export class StatusService {
         : undefined,
       server && this.argoVersion(server),
       a.cluster && a.namespace
-        ? this.workflows(a.cluster, a.namespace)
+        ? this.workflows(u, a.cluster, a.namespace)
         : undefined,
     ]);
     if (!a.cluster || !a.argoNamespace) {
@@ -348,13 +381,17 @@ export class StatusService {
     };
   }
 
-  private async runner(a: Annotations): Promise<CollateRunnerStatus> {
+  private async runner(
+    a: Annotations,
+    u: UserAuth,
+  ): Promise<CollateRunnerStatus> {
     const f = new Findings();
     const agentId = a.runnerAgentId!;
     const collate = this.collateServer(a, f);
     const [deployments, view] = await Promise.all([
       a.cluster && a.runnerNamespace
         ? this.deployments(
+            u,
             a.cluster,
             a.runnerNamespace,
             'app.kubernetes.io/name=hybrid-ingestion-runner',
@@ -411,7 +448,10 @@ export class StatusService {
     };
   }
 
-  private async ingestion(a: Annotations): Promise<CollateIngestionStatus> {
+  private async ingestion(
+    a: Annotations,
+    u: UserAuth,
+  ): Promise<CollateIngestionStatus> {
     const f = new Findings();
     const argo = a.argoServerUrl
       ? this.argoServers.get(normalizeUrl(a.argoServerUrl))
@@ -419,12 +459,12 @@ export class StatusService {
     const collate = a.serverUrl ? this.collateServer(a, f) : undefined;
     const inCluster = Boolean(a.cluster && a.namespace);
     const [workflows, schedules, pipelines] = await Promise.all([
-      inCluster ? this.workflows(a.cluster!, a.namespace!) : undefined,
+      inCluster ? this.workflows(u, a.cluster!, a.namespace!) : undefined,
       inCluster
         ? this.cache.get(
-            `k8s:${a.cluster}:cron:${a.namespace}`,
+            `k8s:${a.cluster}:cron:${a.namespace}${u.key}`,
             this.config.timeouts.kubernetes,
-            s => this.sources.schedules(a.cluster!, a.namespace!, s),
+            s => this.sources.schedules(a.cluster!, a.namespace!, s, u.auth),
           )
         : undefined,
       collate &&
@@ -509,18 +549,23 @@ export class StatusService {
     return server;
   }
 
-  private deployments(cluster: string, namespace: string, selector: string) {
+  private deployments(
+    u: UserAuth,
+    cluster: string,
+    namespace: string,
+    selector: string,
+  ) {
     return this.cache.get(
-      `k8s:${cluster}:deploy:${namespace}:${selector}`,
+      `k8s:${cluster}:deploy:${namespace}:${selector}${u.key}`,
       this.config.timeouts.kubernetes,
-      s => this.sources.deployments(cluster, namespace, selector, s),
+      s => this.sources.deployments(cluster, namespace, selector, s, u.auth),
     );
   }
 
   /** Not cached: the workflow index is kept current by its watch; runs are fetched once per resourceVersion. */
-  private workflows(cluster: string, namespace: string) {
+  private workflows(u: UserAuth, cluster: string, namespace: string) {
     return settle(
-      s => this.sources.workflows(cluster, namespace, s),
+      s => this.sources.workflows(cluster, namespace, s, u.auth),
       this.config.timeouts.kubernetes,
     );
   }

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Config } from '@backstage/config';
+import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import type { StatusConfig } from '../config';
 import { ArgoServerSource } from '../sources/argoServer';
 import { CollateApiSource } from '../sources/collateApi';
@@ -8,11 +8,11 @@ import type { StatusSources } from './StatusService';
 
 /** The real sources: the Kubernetes API, the Argo server and the Collate API. */
 export function createStatusSources(
-  config: Config,
+  clusters: KubernetesClusters,
   status: StatusConfig,
   logger: LoggerService,
 ): StatusSources & { close(): void } {
-  const kube = new KubernetesSource(config, logger, {
+  const kube = new KubernetesSource(clusters, logger, {
     recentRuns: status.recentRuns,
     idleMs: status.idleMs,
     pageSize: status.pageSize,
@@ -22,10 +22,12 @@ export function createStatusSources(
   const argo = new ArgoServerSource();
   const collate = new CollateApiSource();
   return {
-    deployments: (cluster, ns, selector, signal) =>
-      kube.deployments(cluster, ns, selector, signal),
-    workflows: (cluster, ns, signal) => kube.workflows(cluster, ns, signal),
-    schedules: (cluster, ns, signal) => kube.schedules(cluster, ns, signal),
+    deployments: (cluster, ns, selector, signal, auth) =>
+      kube.deployments(cluster, ns, selector, signal, auth),
+    workflows: (cluster, ns, signal, auth) =>
+      kube.workflows(cluster, ns, signal, auth),
+    schedules: (cluster, ns, signal, auth) =>
+      kube.schedules(cluster, ns, signal, auth),
     argoVersion: (server, signal) => argo.version(server, signal),
     systemStatus: (server, signal) => collate.systemStatus(server, signal),
     collateVersion: (server, signal) => collate.version(server, signal),

@@ -10,7 +10,7 @@ import {
   collateComponentsOf,
   isCollateEntity,
   type CollateComponentKind,
-} from '@internal/backstage-plugin-collate-common';
+} from '@collate-backstage/plugin-collate-common';
 import { CollateStatusClient, collateStatusApiRef } from '../api';
 
 /** The client of the collate backend. @alpha */

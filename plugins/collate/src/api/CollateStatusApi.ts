@@ -8,7 +8,7 @@ import type {
   CollateComponentKind,
   CollateComponentStatus,
   CollateEntityStatus,
-} from '@internal/backstage-plugin-collate-common';
+} from '@collate-backstage/plugin-collate-common';
 
 /** Reads the status of Collate deployments from the collate backend. @public */
 export interface CollateStatusApi {

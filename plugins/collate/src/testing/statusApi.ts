@@ -2,7 +2,7 @@ import type {
   CollateComponentKind,
   CollateComponentStatus,
   CollateEntityStatus,
-} from '@internal/backstage-plugin-collate-common';
+} from '@collate-backstage/plugin-collate-common';
 import type { CollateStatusApi } from '../api';
 
 /** A CollateStatusApi answering from fixed statuses, recording what the cards asked for. */

@@ -21,6 +21,7 @@ import {
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { actionContext } from '../__testUtils__/context';
 import { createCollateActions } from './index';
+import { clusterOptions } from '../__testUtils__/clusters';
 
 /** Every action's documented examples, executed in order against the local environment, outputs wired forward. */
 const EXAMPLES_STATE_BUCKET = `tfstate-examples-${Date.now()}`;
@@ -31,7 +32,7 @@ const RUNTIME_OVERRIDES: Record<string, Record<string, unknown>> = {};
 // Chart repositories and Azure state storage cannot be reached here: Helm examples install the fixture chart of
 // the same name, the Terraform example keeps its state in S3 on moto.
 const LOCAL_CHARTS: Record<string, Record<string, unknown>> = {
-  'argo:install': {
+  'collate:argo:install': {
     chart: chartPath('argo-workflows'),
     repo: '',
     timeoutSeconds: 120,
@@ -45,10 +46,10 @@ const LOCAL_CHARTS: Record<string, Record<string, unknown>> = {
     chart: chartPath('hybrid-ingestion-runner'),
     repo: '',
     timeoutSeconds: 120,
-    // The argo:install example's Argo is in argo-workflows: the runner's own Argo goes elsewhere.
+    // The collate:argo:install example's Argo is in argo-workflows: the runner's own Argo goes elsewhere.
     argoNamespace: `runner-argo-${Date.now().toString(36)}`,
   },
-  'terraform:apply': {
+  'collate:terraform:apply': {
     backend: {
       type: 's3',
       config: {
@@ -78,21 +79,21 @@ describe('action examples', () => {
 
   // Dependency order: later examples use earlier outputs.
   const ORDER = [
-    'azure:aks:workload-identity',
-    'azure:storage:ensure',
-    'azure:identity:create',
-    'azure:identity:federate',
-    'azure:role:assign',
-    'aws:eks:oidc-provider',
-    'aws:s3:ensure-bucket',
-    'aws:iam:service-account-role',
-    'kubernetes:apply',
+    'collate:azure:aks:workload-identity',
+    'collate:azure:storage:ensure',
+    'collate:azure:identity:create',
+    'collate:azure:identity:federate',
+    'collate:azure:role:assign',
+    'collate:aws:eks:oidc-provider',
+    'collate:aws:s3:ensure-bucket',
+    'collate:aws:iam:service-account-role',
+    'collate:kubernetes:apply',
     'collate:kubernetes:prepare',
     'collate:preflight',
-    'argo:install',
+    'collate:argo:install',
     'collate:deploy',
-    'aws:ecr:pull-secret',
-    'terraform:apply',
+    'collate:aws:ecr:pull-secret',
+    'collate:terraform:apply',
     'collate:runner:register',
   ];
 
@@ -138,7 +139,9 @@ describe('action examples', () => {
     await new S3Client(aws).send(
       new CreateBucketCommand({ Bucket: EXAMPLES_STATE_BUCKET }),
     );
-    actions = new Map(createCollateActions({ config }).map(a => [a.id, a]));
+    actions = new Map(
+      createCollateActions(clusterOptions(config)).map(a => [a.id, a]),
+    );
     await ensureEksCluster('collate-eks');
   });
   afterAll(async () => {
@@ -199,7 +202,7 @@ describe('action examples', () => {
           const result = validate(input, action.schema!.input as never);
           expect(result.errors.map(e => e.stack)).toEqual([]);
           const { ctx, outputs: out } = actionContext(input as never);
-          if (id === 'terraform:apply') {
+          if (id === 'collate:terraform:apply') {
             // The example's checkout (fetch:plain in a template) is the fixture with the Metaflow stack's shape.
             await cp(
               terraformFixturePath(),

@@ -1,6 +1,6 @@
-import type { Config } from '@backstage/config';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createAzureClients } from '../lib/azure';
+import type { ClusterActionOptions } from '../lib/kubernetes';
 import { createAzureAksWorkloadIdentityAction } from './azure/aksWorkloadIdentity';
 import { createAzureIdentityCreateAction } from './azure/identityCreate';
 import { createAzureIdentityFederateAction } from './azure/identityFederate';
@@ -18,9 +18,12 @@ import { createAwsEcrPullSecretAction } from '../ecr/pullSecretAction';
 import { createTerraformApplyAction } from './terraform/terraformApply';
 import { createCollateRunnerRegisterAction } from './helm/runnerRegister';
 
-export interface CollateActionsOptions {
-  config: Config;
-}
+/**
+ * The configuration and the cluster access every Collate action is created with.
+ *
+ * @public
+ */
+export type CollateActionsOptions = ClusterActionOptions;
 
 /**
  * Every scaffolder action of the Collate module. The module registers exactly this list, so tests and
@@ -38,16 +41,16 @@ export function createCollateActions(
     createAzureRoleAssignAction({ azure }),
     createAzureStorageEnsureAction({ azure }),
     createAzureAksWorkloadIdentityAction({ azure }),
-    createAwsEksOidcProviderAction(options),
-    createAwsIamServiceAccountRoleAction(options),
-    createAwsS3EnsureBucketAction(options),
+    createAwsEksOidcProviderAction({ config: options.config }),
+    createAwsIamServiceAccountRoleAction({ config: options.config }),
+    createAwsS3EnsureBucketAction({ config: options.config }),
     createKubernetesApplyAction(options),
     createCollateKubernetesPrepareAction(options),
     createCollatePreflightAction({ ...options, azure }),
     createArgoInstallAction(options),
     createCollateDeployAction(options),
     createAwsEcrPullSecretAction(options),
-    createTerraformApplyAction(options),
+    createTerraformApplyAction({ config: options.config }),
     createCollateRunnerRegisterAction(options),
   ];
 }

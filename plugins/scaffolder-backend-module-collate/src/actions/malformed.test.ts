@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import { validate } from 'jsonschema';
 import { createCollateActions } from './index';
 import { actionContext } from '../__testUtils__/context';
+import { clusterOptions } from '../__testUtils__/clusters';
 
 /*
  * At least 50 malformed inputs per action: every one must fail with an InputError before any call. Every endpoint
@@ -40,7 +41,9 @@ const config = new ConfigReader({
     },
   },
 });
-const actions = new Map(createCollateActions({ config }).map(a => [a.id, a]));
+const actions = new Map(
+  createCollateActions(clusterOptions(config)).map(a => [a.id, a]),
+);
 
 const GUID = '6b0f1c1e-2d3a-4b5c-8d9e-0f1a2b3c4d5e';
 const CONTAINER = `/subscriptions/${GUID}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/collate/blobServices/default/containers/argo-workflows`;
@@ -294,7 +297,7 @@ const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
         ['no repo and no chart path', { repo: undefined }],
       ],
     },
-    'terraform:apply': {
+    'collate:terraform:apply': {
       valid: {
         directory: '.',
         backend: { type: 'azurerm', config: { key: 'metaflow.tfstate' } },
@@ -369,7 +372,7 @@ const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
         ...vary('targets', ['module.infra', [1], {}]),
       ],
     },
-    'aws:ecr:pull-secret': {
+    'collate:aws:ecr:pull-secret': {
       valid: { cluster: 'aks-prod', namespace: 'collate' },
       cases: [
         ...vary('cluster', HOSTILE),
@@ -389,7 +392,7 @@ const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
         ]),
       ],
     },
-    'argo:install': {
+    'collate:argo:install': {
       valid: {
         cluster: 'aks-prod',
         cloud: 'azure',
@@ -509,7 +512,7 @@ const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
         ),
       ],
     },
-    'azure:identity:create': {
+    'collate:azure:identity:create': {
       valid: {
         resourceGroup: 'collate-rg',
         name: 'collate-ingestion',
@@ -523,7 +526,7 @@ const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
         ...vary('subscriptionId', GUID_BAD),
       ],
     },
-    'azure:identity:federate': {
+    'collate:azure:identity:federate': {
       valid: {
         resourceGroup: 'collate-rg',
         identityName: 'collate-ingestion',
@@ -543,7 +546,7 @@ const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
         ...vary('audience', ['', 'a'.repeat(601)]),
       ],
     },
-    'azure:role:assign': {
+    'collate:azure:role:assign': {
       valid: {
         scope: CONTAINER,
         principalId: GUID,
@@ -596,7 +599,7 @@ const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
         ]),
       ],
     },
-    'azure:storage:ensure': {
+    'collate:azure:storage:ensure': {
       valid: {
         resourceGroup: 'collate-rg',
         accountName: 'collate',
@@ -612,7 +615,7 @@ const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
         ...vary('sku', ['Basic', 'standard_lrs', '']),
       ],
     },
-    'azure:aks:workload-identity': {
+    'collate:azure:aks:workload-identity': {
       valid: { resourceGroup: 'collate-rg', clusterName: 'collate-aks' },
       cases: [
         ...vary('clusterName', HOSTILE),
@@ -651,7 +654,7 @@ const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
         ]),
       ],
     },
-    'aws:eks:oidc-provider': {
+    'collate:aws:eks:oidc-provider': {
       valid: { clusterName: 'collate-eks', region: 'eu-west-1' },
       cases: [
         ...vary('clusterName', HOSTILE),
@@ -705,7 +708,7 @@ const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
         ]),
       ],
     },
-    'aws:iam:service-account-role': {
+    'collate:aws:iam:service-account-role': {
       valid: {
         roleName: 'collate-ingestion-role',
         oidcProviderArn: PROVIDER,
@@ -744,7 +747,7 @@ const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
         ],
       ],
     },
-    'aws:s3:ensure-bucket': {
+    'collate:aws:s3:ensure-bucket': {
       valid: {
         bucket: 'collate-argo-artifacts-eu-west-1',
         region: 'eu-west-1',
@@ -789,7 +792,7 @@ const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
         ]),
       ],
     },
-    'kubernetes:apply': {
+    'collate:kubernetes:apply': {
       valid: {
         cluster: 'aks-prod',
         manifests: [

@@ -17,6 +17,7 @@ import {
 import { createAzureClients } from '../lib/azure';
 import { actionContext } from '../__testUtils__/context';
 import { createCollatePreflightAction, type PreflightCheck } from './preflight';
+import { clusterOptions } from '../__testUtils__/clusters';
 
 describe('collate:preflight against the local environment', () => {
   let arm: ArmContractServer;
@@ -61,7 +62,7 @@ describe('collate:preflight against the local environment', () => {
       },
     });
     action = createCollatePreflightAction({
-      config,
+      ...clusterOptions(config),
       azure: createAzureClients(config),
     });
     const kc = testEnv.kubernetes().kubeconfigPath;

@@ -1,4 +1,3 @@
-import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { AppsV1Api, CoreV1Api, VersionApi } from '@kubernetes/client-node';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
@@ -11,7 +10,8 @@ import { createConnection as createMysqlConnection } from 'mysql2/promise';
 import type { AzureClients } from '../lib/azure';
 import { resolveSubscription } from '../lib/azure';
 import { awsClientConfig } from '../lib/aws';
-import { clusterInput, kubeConfigFor, kubeMessage } from '../lib/kubernetes';
+import { clusterInput, kubeMessage } from '../lib/kubernetes';
+import type { ClusterActionOptions } from '../lib/kubernetes';
 import {
   assertAksName,
   assertEksClusterName,
@@ -128,10 +128,9 @@ export function judgeSearch(
  * `collate:preflight`: read-only checks before a deployment, each pass/warn/fail with a reason.
  * @public
  */
-export function createCollatePreflightAction(options: {
-  config: Config;
-  azure: AzureClients;
-}) {
+export function createCollatePreflightAction(
+  options: ClusterActionOptions & { azure: AzureClients },
+) {
   return createTemplateAction({
     id: 'collate:preflight',
     description:
@@ -158,7 +157,7 @@ export function createCollatePreflightAction(options: {
                 .boolean()
                 .optional()
                 .describe(
-                  'A later step (azure:aks:workload-identity with enable: true) turns them on: report them off as a warning',
+                  'A later step (collate:azure:aks:workload-identity with enable: true) turns them on: report them off as a warning',
                 ),
             })
             .optional()
@@ -228,7 +227,7 @@ export function createCollatePreflightAction(options: {
       if (input.database && !/^[A-Za-z0-9.-]+$/.test(input.database.host))
         fail('database.host', `'${input.database.host}' is not a host name`);
       const req = REQUIREMENTS[input.target];
-      const kc = kubeConfigFor(options.config, input.cluster);
+      const kc = await options.clusters.serverKubeConfig(input.cluster);
       const checks: PreflightCheck[] = [];
       const check = async (
         name: string,
@@ -315,7 +314,7 @@ export function createCollatePreflightAction(options: {
                   oidc ? 'on' : 'off'
                 }, workload identity ${
                   wi ? 'on' : 'off'
-                }: az aks update --resource-group ${resourceGroup} --name ${clusterName} --enable-oidc-issuer --enable-workload-identity (or azure:aks:workload-identity with enable: true)`,
+                }: az aks update --resource-group ${resourceGroup} --name ${clusterName} --enable-oidc-issuer --enable-workload-identity (or collate:azure:aks:workload-identity with enable: true)`,
               };
         });
       }
@@ -351,7 +350,7 @@ export function createCollatePreflightAction(options: {
             : {
                 name: 'eks-oidc-provider',
                 status: 'warn',
-                reason: `no IAM OIDC provider for ${issuer} yet; aws:eks:oidc-provider creates it`,
+                reason: `no IAM OIDC provider for ${issuer} yet; collate:aws:eks:oidc-provider creates it`,
               };
         });
       }

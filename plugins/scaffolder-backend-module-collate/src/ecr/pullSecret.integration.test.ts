@@ -12,15 +12,16 @@ import {
 import { actionContext, recordingLogger } from '../__testUtils__/context';
 import { createAwsEcrPullSecretAction } from './pullSecretAction';
 import { ECR_ANNOTATIONS, refreshEcrPullSecrets } from './pullSecret';
+import { clusterOptions } from '../__testUtils__/clusters';
 
-describe('aws:ecr:pull-secret and its scheduled renewal, against moto and the local API server', () => {
+describe('collate:aws:ecr:pull-secret and its scheduled renewal, against moto and the local API server', () => {
   const config = new ConfigReader({
     kubernetes: backstageKubernetesConfig(),
     collate: {
       aws: collateAwsTestConfig(),
     },
   });
-  const action = createAwsEcrPullSecretAction({ config });
+  const action = createAwsEcrPullSecretAction(clusterOptions(config));
   const core = adminKubeConfig().makeApiClient(CoreV1Api);
   const namespace = `ecr-${randomBytes(3).toString('hex')}`;
   const input = {
@@ -68,7 +69,9 @@ describe('aws:ecr:pull-secret and its scheduled renewal, against moto and the lo
   it('the scheduled renewal renews secrets close to expiry, and only those', async () => {
     const logger = recordingLogger();
     // Nothing is close to expiry yet.
-    expect(await refreshEcrPullSecrets({ config, logger })).toBe(0);
+    expect(
+      await refreshEcrPullSecrets({ ...clusterOptions(config), logger }),
+    ).toBe(0);
     // Eleven hours later, one hour of the token is left: renew.
     const elevenHoursLater = Date.now() + 11 * 3600 * 1000;
     const before = await core.readNamespacedSecret({
@@ -76,7 +79,11 @@ describe('aws:ecr:pull-secret and its scheduled renewal, against moto and the lo
       namespace,
     });
     expect(
-      await refreshEcrPullSecrets({ config, logger, now: elevenHoursLater }),
+      await refreshEcrPullSecrets({
+        ...clusterOptions(config),
+        logger,
+        now: elevenHoursLater,
+      }),
     ).toBeGreaterThanOrEqual(1);
     const after = await core.readNamespacedSecret({
       name: 'ecr-registry-creds',

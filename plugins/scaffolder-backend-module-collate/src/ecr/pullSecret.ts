@@ -9,7 +9,7 @@ import {
 } from '@kubernetes/client-node';
 import { applyObjects } from '../lib/apply';
 import { awsClientConfig } from '../lib/aws';
-import { kubeConfigFor, kubeStatus } from '../lib/kubernetes';
+import { kubeStatus, type ClusterAccess } from '../lib/kubernetes';
 
 /** Labels and annotations that mark a pull secret as kept fresh by this module. */
 export const ECR_LABELS = {
@@ -136,20 +136,14 @@ export async function readSecret(
  */
 export async function refreshEcrPullSecrets(options: {
   config: Config;
+  clusters: ClusterAccess;
   logger: LoggerService;
   now?: number;
 }): Promise<number> {
-  const methods =
-    options.config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ??
-    [];
-  const clusters = methods
-    .filter(m => m.getString('type') === 'config')
-    .flatMap(m => m.getOptionalConfigArray('clusters') ?? [])
-    .map(c => c.getString('name'));
   let renewed = 0;
-  for (const cluster of clusters) {
+  for (const { name: cluster } of await options.clusters.list()) {
     try {
-      const kc = kubeConfigFor(options.config, cluster);
+      const kc = await options.clusters.serverKubeConfig(cluster);
       const core = kc.makeApiClient(CoreV1Api);
       let _continue: string | undefined;
       do {
@@ -174,6 +168,13 @@ export async function refreshEcrPullSecrets(options: {
         _continue = page.metadata?._continue;
       } while (_continue);
     } catch (e) {
+      // A cluster the backend cannot use on its own (client-side auth) holds no secret of ours.
+      if ((e as Error).name === 'InputError') {
+        options.logger.debug(
+          `ECR pull secret refresh skips ${cluster}: ${(e as Error).message}`,
+        );
+        continue;
+      }
       // One unreachable cluster must not stop the others from being refreshed.
       options.logger.warn(
         `ECR pull secret refresh on cluster ${cluster} failed: ${

@@ -9,7 +9,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'ecr',
-          action: 'aws:ecr:pull-secret',
+          action: 'collate:aws:ecr:pull-secret',
           name: 'ECR pull secret',
           input: { cluster: 'eks-prod', namespace: 'collate' },
         },

@@ -1,8 +1,8 @@
-import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { applyObjects } from '../lib/apply';
 import { withDefaults } from '../lib/defaults';
-import { clusterInput, kubeConfigFor } from '../lib/kubernetes';
+import { clusterInput } from '../lib/kubernetes';
+import type { ClusterActionOptions } from '../lib/kubernetes';
 import { logChange } from '../lib/plan';
 import { assertDnsLabel, assertDnsSubdomain, fail } from '../lib/validation';
 import {
@@ -19,13 +19,13 @@ export const ECR_DEFAULTS = {
 };
 
 /**
- * `aws:ecr:pull-secret`: the `ecr-registry-creds` docker-registry secret from an ECR authorization token (guides
+ * `collate:aws:ecr:pull-secret`: the `ecr-registry-creds` docker-registry secret from an ECR authorization token (guides
  * 000/001), labelled as managed so the backend renews it well before the token's 12 hours run out.
  * @public
  */
-export function createAwsEcrPullSecretAction(options: { config: Config }) {
+export function createAwsEcrPullSecretAction(options: ClusterActionOptions) {
   return createTemplateAction({
-    id: 'aws:ecr:pull-secret',
+    id: 'collate:aws:ecr:pull-secret',
     description:
       'Creates the docker-registry pull secret for an ECR registry (kubectl create secret docker-registry ecr-registry-creds) and marks it for the scheduled renewal, so pods never meet an expired token. Idempotent: a secret with more than 6 hours left is left alone.',
     examples,
@@ -74,7 +74,7 @@ export function createAwsEcrPullSecretAction(options: { config: Config }) {
           'registry',
           `'${input.registry}' is not an ECR registry host such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com`,
         );
-      const kc = kubeConfigFor(options.config, input.cluster);
+      const kc = await options.clusters.serverKubeConfig(input.cluster);
       const current = await readSecret(kc, input.namespace, input.secretName);
       const resource = `Secret ${input.namespace}/${input.secretName} (ECR ${input.registry})`;
       const sameRegistry =

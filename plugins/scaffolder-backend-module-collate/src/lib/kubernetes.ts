@@ -1,6 +1,26 @@
-export { kubeConfigFor } from '@internal/backstage-plugin-collate-node';
+import type { Config } from '@backstage/config';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { z as zod } from 'zod/v3';
 
+/**
+ * How the actions reach a cluster: Backstage's Kubernetes plugin configuration, read by
+ * `KubernetesClusters` from `@collate-backstage/plugin-collate-node` (every cluster locator, server-side auth
+ * providers only: actions run without a signed-in user's token).
+ *
+ * @public
+ */
+export interface ClusterAccess {
+  /** The clusters the Kubernetes plugin configuration names. */
+  list(): Promise<Array<{ name: string }>>;
+  /** A KubeConfig for backend work; an `InputError` for unknown clusters and client-side auth providers. */
+  serverKubeConfig(cluster: string): Promise<KubeConfig>;
+}
+
+/** What an action that works on a cluster is created with. @public */
+export interface ClusterActionOptions {
+  config: Config;
+  clusters: ClusterAccess;
+}
 /** The `cluster` input of every action that works on a cluster. */
 export const clusterInput = (z: typeof zod) =>
   z

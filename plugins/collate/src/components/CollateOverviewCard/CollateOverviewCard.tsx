@@ -22,7 +22,7 @@ import {
   type CollateComponentKind,
   type CollateComponentStatus,
   type CollateEntityStatus,
-} from '@internal/backstage-plugin-collate-common';
+} from '@collate-backstage/plugin-collate-common';
 import { collateStatusApiRef } from '../../api';
 import { Health } from '../status/StatusCard';
 import { REFRESH_INTERVAL_MS } from '../status/useComponentStatus';

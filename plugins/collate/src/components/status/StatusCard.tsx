@@ -22,7 +22,7 @@ import {
   type CollateComponentKind,
   type CollateComponentStatus,
   type CollateHealth,
-} from '@internal/backstage-plugin-collate-common';
+} from '@collate-backstage/plugin-collate-common';
 import { useComponentStatus } from './useComponentStatus';
 
 const HEALTH_LABELS: Record<CollateHealth, string> = {

@@ -4,7 +4,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { ResponseError } from '@backstage/errors';
 import type { Entity } from '@backstage/catalog-model';
-import type { CollateComponentStatus } from '@internal/backstage-plugin-collate-common';
+import type { CollateComponentStatus } from '@collate-backstage/plugin-collate-common';
 import { collateStatusApiRef } from '../../api';
 import { demoStatuses, statusApi } from '../../testing/statusApi';
 import {

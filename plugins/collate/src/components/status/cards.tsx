@@ -18,7 +18,7 @@ import type {
   WorkflowPhase,
   WorkflowRun,
   WorkflowSchedule,
-} from '@internal/backstage-plugin-collate-common';
+} from '@collate-backstage/plugin-collate-common';
 import { Health, Replicas, StatusCard, When } from './StatusCard';
 
 const deploymentRow = (d?: CollateDeploymentStatus) =>

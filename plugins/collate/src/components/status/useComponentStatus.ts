@@ -5,7 +5,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import type {
   CollateComponentKind,
   CollateComponentStatus,
-} from '@internal/backstage-plugin-collate-common';
+} from '@collate-backstage/plugin-collate-common';
 import { collateStatusApiRef } from '../../api';
 
 /** How often a card refreshes itself. */

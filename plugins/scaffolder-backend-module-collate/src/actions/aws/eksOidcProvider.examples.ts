@@ -9,7 +9,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'oidc',
-          action: 'aws:eks:oidc-provider',
+          action: 'collate:aws:eks:oidc-provider',
           name: 'EKS OIDC provider',
           input: { clusterName: 'collate-eks', region: 'eu-west-1' },
         },

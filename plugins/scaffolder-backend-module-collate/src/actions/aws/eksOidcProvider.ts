@@ -17,13 +17,13 @@ import { examples } from './eksOidcProvider.examples';
 const STS_AUDIENCE = 'sts.amazonaws.com';
 
 /**
- * `aws:eks:oidc-provider`: reads an EKS cluster's OIDC issuer and ensures the IAM OIDC provider for it exists
+ * `collate:aws:eks:oidc-provider`: reads an EKS cluster's OIDC issuer and ensures the IAM OIDC provider for it exists
  * with client id sts.amazonaws.com (eksctl utils associate-iam-oidc-provider).
  * @public
  */
 export function createAwsEksOidcProviderAction(options: { config: Config }) {
   return createTemplateAction({
-    id: 'aws:eks:oidc-provider',
+    id: 'collate:aws:eks:oidc-provider',
     description:
       "Ensures the IAM OIDC provider of an EKS cluster's issuer exists (client id sts.amazonaws.com); outputs the issuer and the provider ARN.",
     examples,

@@ -8,7 +8,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'argo-controller-role',
-          action: 'aws:iam:service-account-role',
+          action: 'collate:aws:iam:service-account-role',
           name: 'collate-argo-controller-role',
           input: {
             roleName: 'collate-argo-controller-role',

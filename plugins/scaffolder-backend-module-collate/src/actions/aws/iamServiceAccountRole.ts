@@ -53,7 +53,7 @@ export function irsaTrustPolicy(
 }
 
 /**
- * `aws:iam:service-account-role`: an IAM role for a Kubernetes service account (IRSA) with guide 001's trust
+ * `collate:aws:iam:service-account-role`: an IAM role for a Kubernetes service account (IRSA) with guide 001's trust
  * policy and managed policies attached. A drifted trust policy is put back.
  * @public
  */
@@ -61,7 +61,7 @@ export function createAwsIamServiceAccountRoleAction(options: {
   config: Config;
 }) {
   return createTemplateAction({
-    id: 'aws:iam:service-account-role',
+    id: 'collate:aws:iam:service-account-role',
     description:
       'Ensures an IAM role whose trust policy lets one Kubernetes service account assume it (sts:AssumeRoleWithWebIdentity, StringEquals <issuer>:sub), with managed policies attached.',
     examples,
@@ -74,7 +74,7 @@ export function createAwsIamServiceAccountRoleAction(options: {
           z
             .string()
             .describe(
-              'IAM OIDC provider ARN (aws:eks:oidc-provider output providerArn)',
+              'IAM OIDC provider ARN (collate:aws:eks:oidc-provider output providerArn)',
             ),
         namespace: z =>
           z.string().describe('Namespace of the service account, e.g. collate'),

@@ -8,7 +8,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'bucket',
-          action: 'aws:s3:ensure-bucket',
+          action: 'collate:aws:s3:ensure-bucket',
           name: 'Argo artifact bucket',
           input: {
             bucket: 'collate-argo-artifacts-eu-west-1',

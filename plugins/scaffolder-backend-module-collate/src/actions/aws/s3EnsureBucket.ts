@@ -15,13 +15,13 @@ import { assertAwsRegion, assertBucketName, fail } from '../../lib/validation';
 import { examples } from './s3EnsureBucket.examples';
 
 /**
- * `aws:s3:ensure-bucket`: the Argo artifact bucket (guide 001: collate-argo-artifacts-<region>) with default
+ * `collate:aws:s3:ensure-bucket`: the Argo artifact bucket (guide 001: collate-argo-artifacts-<region>) with default
  * encryption and public access blocked.
  * @public
  */
 export function createAwsS3EnsureBucketAction(options: { config: Config }) {
   return createTemplateAction({
-    id: 'aws:s3:ensure-bucket',
+    id: 'collate:aws:s3:ensure-bucket',
     description:
       'Ensures an S3 bucket exists with default encryption (SSE-S3) and public access blocked; outputs its ARN.',
     examples,

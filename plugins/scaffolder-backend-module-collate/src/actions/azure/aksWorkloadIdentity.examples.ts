@@ -9,7 +9,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'aks',
-          action: 'azure:aks:workload-identity',
+          action: 'collate:azure:aks:workload-identity',
           name: 'AKS OIDC issuer and workload identity',
           input: {
             resourceGroup: 'collate-rg',

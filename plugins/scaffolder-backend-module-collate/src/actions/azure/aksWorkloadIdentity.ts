@@ -9,7 +9,7 @@ import { assertAksName, assertResourceGroup } from '../../lib/validation';
 import { examples } from './aksWorkloadIdentity.examples';
 
 /**
- * `azure:aks:workload-identity`: reads an AKS cluster's OIDC issuer and workload identity; with `enable`, turns
+ * `collate:azure:aks:workload-identity`: reads an AKS cluster's OIDC issuer and workload identity; with `enable`, turns
  * both on (az aks update --enable-oidc-issuer --enable-workload-identity).
  * @public
  */
@@ -17,7 +17,7 @@ export function createAzureAksWorkloadIdentityAction(options: {
   azure: AzureClients;
 }) {
   return createTemplateAction({
-    id: 'azure:aks:workload-identity',
+    id: 'collate:azure:aks:workload-identity',
     description:
       "Outputs an AKS cluster's OIDC issuer URL; with enable: true, enables the OIDC issuer and workload identity when they are off.",
     examples,

@@ -13,7 +13,7 @@ export const examples: TemplateExample[] = [
         ['argo-controller-identity', 'argo-workflows-controller'],
       ].map(([id, name]) => ({
         id,
-        action: 'azure:identity:create',
+        action: 'collate:azure:identity:create',
         name: `Create the ${name} identity`,
         input: { resourceGroup: 'collate-rg', name, location: 'westeurope' },
       })),

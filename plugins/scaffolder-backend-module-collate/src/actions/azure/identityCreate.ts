@@ -16,7 +16,7 @@ import {
 import { examples } from './identityCreate.examples';
 
 /**
- * `azure:identity:create`: a user-assigned managed identity (guide 000: collate-application, collate-ingestion,
+ * `collate:azure:identity:create`: a user-assigned managed identity (guide 000: collate-application, collate-ingestion,
  * argo-workflows-server, argo-workflows-controller).
  * @public
  */
@@ -24,7 +24,7 @@ export function createAzureIdentityCreateAction(options: {
   azure: AzureClients;
 }) {
   return createTemplateAction({
-    id: 'azure:identity:create',
+    id: 'collate:azure:identity:create',
     description:
       'Ensures a user-assigned managed identity exists (az identity create). Idempotent; dry-run reads and reports the plan.',
     examples,

@@ -9,7 +9,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'ingestion-federation',
-          action: 'azure:identity:federate',
+          action: 'collate:azure:identity:federate',
           name: 'Federate collate-ingestion',
           input: {
             resourceGroup: 'collate-rg',

@@ -31,7 +31,7 @@ export const MAX_FEDERATED_CREDENTIALS = 20;
 const writes = new KeyedMutex();
 
 /**
- * `azure:identity:federate`: a federated identity credential trusting a Kubernetes service account of the
+ * `collate:azure:identity:federate`: a federated identity credential trusting a Kubernetes service account of the
  * cluster's OIDC issuer (az identity federated-credential create).
  * @public
  */
@@ -39,7 +39,7 @@ export function createAzureIdentityFederateAction(options: {
   azure: AzureClients;
 }) {
   return createTemplateAction({
-    id: 'azure:identity:federate',
+    id: 'collate:azure:identity:federate',
     description:
       'Ensures a federated identity credential on a user-assigned identity for subject system:serviceaccount:<namespace>:<serviceAccount>. Writes to one identity are serialized; the 20-credential limit is checked first.',
     examples,
@@ -63,7 +63,7 @@ export function createAzureIdentityFederateAction(options: {
           z
             .string()
             .describe(
-              "The cluster's OIDC issuer URL (azure:aks:workload-identity output issuerUrl)",
+              "The cluster's OIDC issuer URL (collate:azure:aks:workload-identity output issuerUrl)",
             ),
         namespace: z =>
           z.string().describe('Namespace of the service account, e.g. collate'),

@@ -9,7 +9,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'ingestion-contributor',
-          action: 'azure:role:assign',
+          action: 'collate:azure:role:assign',
           name: 'Grant Storage Blob Data Contributor',
           input: {
             scope: '${{ steps.storage.output.containerId }}',

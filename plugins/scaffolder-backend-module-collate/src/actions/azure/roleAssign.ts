@@ -22,7 +22,7 @@ export function roleAssignmentName(
 }
 
 /**
- * `azure:role:assign`: a role assignment for a principal at a scope (az role assignment create
+ * `collate:azure:role:assign`: a role assignment for a principal at a scope (az role assignment create
  * --assignee-principal-type ServicePrincipal). `PrincipalNotFound` right after the identity was created is
  * retried with backoff; 429 is retried by the SDK as Retry-After says.
  * @public
@@ -32,7 +32,7 @@ export function createAzureRoleAssignAction(options: {
   principalRetry?: { initialDelayMs?: number; attempts?: number };
 }) {
   return createTemplateAction({
-    id: 'azure:role:assign',
+    id: 'collate:azure:role:assign',
     description:
       'Ensures a role (by name, e.g. "Storage Blob Data Contributor", or by id) is assigned to a principal at a scope. The assignment name is derived deterministically; an equal assignment under any name counts as done.',
     examples,
@@ -43,13 +43,13 @@ export function createAzureRoleAssignAction(options: {
           z
             .string()
             .describe(
-              'Scope, e.g. the blob container id from azure:storage:ensure (output containerId)',
+              'Scope, e.g. the blob container id from collate:azure:storage:ensure (output containerId)',
             ),
         principalId: z =>
           z
             .string()
             .describe(
-              'Object id of the assignee (azure:identity:create output principalId)',
+              'Object id of the assignee (collate:azure:identity:create output principalId)',
             ),
         role: z =>
           z

@@ -8,7 +8,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'storage',
-          action: 'azure:storage:ensure',
+          action: 'collate:azure:storage:ensure',
           name: 'Storage account and container for Argo artifacts',
           input: {
             resourceGroup: 'collate-rg',

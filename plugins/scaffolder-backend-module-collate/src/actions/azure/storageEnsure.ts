@@ -22,7 +22,7 @@ export const STORAGE_DEFAULTS = {
 };
 
 /**
- * `azure:storage:ensure`: the storage account and blob container for Argo artifacts (guide 000: account
+ * `collate:azure:storage:ensure`: the storage account and blob container for Argo artifacts (guide 000: account
  * `collate`, container `argo-workflows`). New accounts get TLS 1.2 and no public blob access.
  * @public
  */
@@ -30,7 +30,7 @@ export function createAzureStorageEnsureAction(options: {
   azure: AzureClients;
 }) {
   return createTemplateAction({
-    id: 'azure:storage:ensure',
+    id: 'collate:azure:storage:ensure',
     description:
       'Ensures a storage account and a blob container exist; outputs the blob endpoint and the container id (the scope for role assignments).',
     examples,

@@ -4,6 +4,11 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { InputError, ResponseError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { z as zod } from 'zod/v3';
+import type {
+  RegisterDeploymentResult,
+  UnregisterDeploymentResult,
+} from '@collate-backstage/plugin-collate-common';
 import { fail } from '../../lib/validation';
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -28,10 +33,70 @@ interface EntityInput {
   spec?: Record<string, unknown>;
 }
 
+/** Calls the catalog module's deployment routes (`/api/catalog/collate/deployments/:name`) as this backend. */
+async function deploymentsRequest<T>(
+  options: { auth: AuthService; discovery: DiscoveryService },
+  method: 'PUT' | 'DELETE',
+  name: string,
+  dryRun: boolean,
+  body?: unknown,
+): Promise<T> {
+  const base = await options.discovery.getBaseUrl('catalog');
+  const { token } = await options.auth.getPluginRequestToken({
+    onBehalfOf: await options.auth.getOwnServiceCredentials(),
+    targetPluginId: 'catalog',
+  });
+  const res = await fetch(
+    `${base}/collate/deployments/${encodeURIComponent(name)}${
+      dryRun ? '?dryRun=true' : ''
+    }`,
+    {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    },
+  );
+  if (res.status === 404) {
+    throw new InputError(
+      'The catalog has no Collate deployment routes: add @collate-backstage/plugin-catalog-backend-module-collate to the backend',
+    );
+  }
+  if (res.status === 400 || res.status === 409) {
+    const error = await res.json().catch(() => ({}));
+    throw new InputError(error?.error?.message ?? 'rejected entities');
+  }
+  if (!res.ok) throw await ResponseError.fromResponse(res);
+  return (await res.json()) as T;
+}
+
+function deploymentName(name: unknown): string {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    fail(
+      'name',
+      'lowercase letters, digits and -, starting and ending with a letter or digit, at most 63 characters',
+    );
+  }
+  return name;
+}
+
+const nameInput = (z: typeof zod) =>
+  z
+    .string()
+    .regex(NAME)
+    .max(63)
+    .describe(
+      'Deployment name: the entities of one deployment are registered, replaced and removed together (lowercase, digits, -)',
+    );
+
 /**
  * `collate:catalog:register`: registers what a template deployed (a System with its Components and Resources) in
- * the catalog, without a Git repository. The collate backend keeps the entities and serves them as a catalog file,
- * which it registers once as a `url` location; a re-run with the same entities changes nothing.
+ * the catalog, without a Git repository: the catalog module of this plugin set keeps the entities and provides them
+ * to the catalog. A re-run with the same entities changes nothing; entities dropped from the list are removed.
+ *
+ * @public
  */
 export function createCollateCatalogRegisterAction(options: {
   auth: AuthService;
@@ -40,7 +105,7 @@ export function createCollateCatalogRegisterAction(options: {
   return createTemplateAction({
     id: 'collate:catalog:register',
     description:
-      'Registers the entities of a Collate deployment (System, Components, Resources with the collate.io/* annotations the status cards read) in the catalog through the collate backend. Idempotent; dry-run reports whether they would be created, updated or left unchanged.',
+      'Registers the entities of a Collate deployment (System, Components, Resources with the collate.io/* annotations the status cards read) in the catalog, through the Collate catalog module. Idempotent; dry-run reports whether they would be created, updated or left unchanged.',
     supportsDryRun: true,
     examples: [
       {
@@ -63,61 +128,37 @@ export function createCollateCatalogRegisterAction(options: {
     ],
     schema: {
       input: {
-        name: z =>
-          z
-            .string()
-            .describe(
-              'Deployment name: one catalog location per name (lowercase, digits, -)',
-            ),
+        name: nameInput,
         entities: z =>
           z
             .array(z.record(z.unknown()))
+            .min(1)
+            .max(50)
             .describe('The catalog entities to register (at most 50)'),
       },
       output: {
         entityRefs: z => z.array(z.string()).describe('Registered entities'),
         entityRef: z =>
           z.string().describe('The first entity (the System) for links'),
-        locationUrl: z => z.string().describe('The catalog location'),
+        removedEntityRefs: z =>
+          z
+            .array(z.string())
+            .describe(
+              'Entities of an earlier run that are no longer part of the deployment',
+            ),
         action: z => z.enum(['create', 'update', 'unchanged']),
       },
     },
     async handler(ctx) {
-      const { name } = ctx.input;
-      if (typeof name !== 'string' || !NAME.test(name)) {
-        fail(
-          'name',
-          'lowercase letters, digits and -, starting and ending with a letter or digit, at most 63 characters',
-        );
-      }
+      const name = deploymentName(ctx.input.name);
       const entities = validateEntities(ctx.input.entities);
-      const base = await options.discovery.getBaseUrl('collate');
-      const { token } = await options.auth.getPluginRequestToken({
-        onBehalfOf: await options.auth.getOwnServiceCredentials(),
-        targetPluginId: 'collate',
-      });
-      const res = await fetch(
-        `${base}/deployments/${name}${ctx.isDryRun ? '?dryRun=true' : ''}`,
-        {
-          method: 'PUT',
-          headers: {
-            Authorization: `Bearer ${token}`,
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify({ entities }),
-        },
+      const result = await deploymentsRequest<RegisterDeploymentResult>(
+        options,
+        'PUT',
+        name,
+        ctx.isDryRun ?? false,
+        { entities },
       );
-      if (res.status === 400) {
-        const body = await res.json().catch(() => ({}));
-        throw new InputError(body?.error?.message ?? 'rejected entities');
-      }
-      if (!res.ok) throw await ResponseError.fromResponse(res);
-      const result = (await res.json()) as {
-        entityRefs: string[];
-        locationUrl: string;
-        action: 'create' | 'update' | 'unchanged';
-        locationAdded: boolean;
-      };
       const verb = ctx.isDryRun ? 'would' : 'did';
       ctx.logger.info(
         `${
@@ -125,15 +166,71 @@ export function createCollateCatalogRegisterAction(options: {
             ? 'unchanged'
             : `${verb} ${result.action}`
         }: ${result.entityRefs.join(', ')}${
-          result.locationAdded
-            ? ` (${verb} add location ${result.locationUrl})`
+          result.removedEntityRefs.length
+            ? `; ${verb} remove ${result.removedEntityRefs.join(', ')}`
             : ''
         }`,
       );
       ctx.output('entityRefs', result.entityRefs);
       ctx.output('entityRef', result.entityRefs[0]);
-      ctx.output('locationUrl', result.locationUrl);
+      ctx.output('removedEntityRefs', result.removedEntityRefs);
       ctx.output('action', result.action);
+    },
+  });
+}
+
+/**
+ * `collate:catalog:unregister`: removes the entities a deployment registered from the catalog, when the deployment
+ * is decommissioned. Removing a deployment that is not registered succeeds and does nothing.
+ *
+ * @public
+ */
+export function createCollateCatalogUnregisterAction(options: {
+  auth: AuthService;
+  discovery: DiscoveryService;
+}) {
+  return createTemplateAction({
+    id: 'collate:catalog:unregister',
+    description:
+      'Removes the catalog entities of a Collate deployment registered with collate:catalog:register. Idempotent; dry-run lists what would be removed.',
+    supportsDryRun: true,
+    examples: [
+      {
+        description: 'Remove a decommissioned deployment from the catalog',
+        example: [
+          'steps:',
+          '  - id: unregister',
+          '    action: collate:catalog:unregister',
+          '    input:',
+          '      name: collate-prod',
+        ].join('\n'),
+      },
+    ],
+    schema: {
+      input: { name: nameInput },
+      output: {
+        removedEntityRefs: z =>
+          z.array(z.string()).describe('Entities removed from the catalog'),
+        existed: z =>
+          z.boolean().describe('False when the deployment was not registered'),
+      },
+    },
+    async handler(ctx) {
+      const name = deploymentName(ctx.input.name);
+      const result = await deploymentsRequest<UnregisterDeploymentResult>(
+        options,
+        'DELETE',
+        name,
+        ctx.isDryRun ?? false,
+      );
+      const verb = ctx.isDryRun ? 'would remove' : 'removed';
+      ctx.logger.info(
+        result.existed
+          ? `${verb}: ${result.removedEntityRefs.join(', ')}`
+          : `deployment ${name} is not registered: nothing to remove`,
+      );
+      ctx.output('removedEntityRefs', result.removedEntityRefs);
+      ctx.output('existed', result.existed);
     },
   });
 }

@@ -9,7 +9,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'argo',
-          action: 'argo:install',
+          action: 'collate:argo:install',
           name: 'Install Argo Workflows',
           input: {
             cluster: 'aks-prod',

@@ -13,22 +13,22 @@ import {
   TEST_CLUSTER_NAME,
 } from '@internal/testenv';
 import { actionContext } from '../../__testUtils__/context';
-import { kubeConfigFor } from '../../lib/kubernetes';
 import { createArgoInstallAction } from './argoInstall';
 import { ensureRelease } from './release';
 import { renderArgoValues } from './argoValues';
+import { clusterOptions } from '../../__testUtils__/clusters';
 
 const withServerReplicas = (values: Record<string, any>, replicas: number) => ({
   ...values,
   server: { ...values.server, replicas },
 });
 
-describe('argo:install with the fixture chart on the local control plane', () => {
+describe('collate:argo:install with the fixture chart on the local control plane', () => {
   const config = new ConfigReader({
     kubernetes: backstageKubernetesConfig(),
     collate: { helm: { binary: testEnv.helmBin() } },
   });
-  const action = createArgoInstallAction({ config });
+  const action = createArgoInstallAction(clusterOptions(config));
   const admin = adminKubeConfig();
   const core = admin.makeApiClient(CoreV1Api);
   const apps = admin.makeApiClient(AppsV1Api);
@@ -202,7 +202,9 @@ describe('argo:install with the fixture chart on the local control plane', () =>
   });
 
   it('rolls a failing upgrade back and reports the failure', async () => {
-    const kc = kubeConfigFor(config, TEST_CLUSTER_NAME);
+    const kc = await clusterOptions(config).clusters.serverKubeConfig(
+      TEST_CLUSTER_NAME,
+    );
     const before = await run({ serviceMonitor: true });
     await expect(
       ensureRelease({

@@ -1,9 +1,8 @@
-import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { applyObjects } from '../../lib/apply';
 import { withDefaults } from '../../lib/defaults';
-import { kubeConfigFor } from '../../lib/kubernetes';
+import type { ClusterActionOptions } from '../../lib/kubernetes';
 import {
   assertAwsRegion,
   assertRoleArn,
@@ -22,13 +21,13 @@ import {
 import { examples } from './argoInstall.examples';
 
 /**
- * `argo:install`: Argo Workflows with Helm (chart argo/argo-workflows 0.45.23), values per cloud exactly as guides
+ * `collate:argo:install`: Argo Workflows with Helm (chart argo/argo-workflows 0.45.23), values per cloud exactly as guides
  * 000 and 001 give them.
  * @public
  */
-export function createArgoInstallAction(options: { config: Config }) {
+export function createArgoInstallAction(options: ClusterActionOptions) {
   return createTemplateAction({
-    id: 'argo:install',
+    id: 'collate:argo:install',
     description:
       "Installs or upgrades Argo Workflows with Helm (helm upgrade --install --wait --rollback-on-failure) with the guides' values for Azure (workload identity, blob artifacts) or AWS (IRSA, S3 artifacts), the Postgres workflow archive and optional ServiceMonitors. A re-run with the same values makes no new revision.",
     examples,
@@ -58,7 +57,7 @@ export function createArgoInstallAction(options: { config: Config }) {
               storageEndpoint: z
                 .string()
                 .describe(
-                  'Blob endpoint (azure:storage:ensure output blobEndpoint)',
+                  'Blob endpoint (collate:azure:storage:ensure output blobEndpoint)',
                 ),
               container: z
                 .string()
@@ -169,7 +168,7 @@ export function createArgoInstallAction(options: { config: Config }) {
       }
       const repo = chartRepo(ctx.input.repo, ARGO_DEFAULTS.repo);
 
-      const kc = kubeConfigFor(options.config, input.cluster);
+      const kc = await options.clusters.serverKubeConfig(input.cluster);
       const dryRun = Boolean(ctx.isDryRun);
       const objects: KubernetesObject[] = [
         {

@@ -13,13 +13,14 @@ import {
 } from '@internal/testenv';
 import { actionContext } from '../../__testUtils__/context';
 import { createCollateDeployAction } from './collateDeploy';
+import { clusterOptions } from '../../__testUtils__/clusters';
 
 describe('collate:deploy with the fixture chart on the local control plane', () => {
   const config = new ConfigReader({
     kubernetes: backstageKubernetesConfig(),
     collate: { helm: { binary: testEnv.helmBin() } },
   });
-  const action = createCollateDeployAction({ config });
+  const action = createCollateDeployAction(clusterOptions(config));
   const admin = adminKubeConfig();
   const core = admin.makeApiClient(CoreV1Api);
   const namespace = `collate-${randomBytes(3).toString('hex')}`;

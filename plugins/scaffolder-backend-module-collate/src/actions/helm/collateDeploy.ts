@@ -1,7 +1,6 @@
-import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { withDefaults } from '../../lib/defaults';
-import { kubeConfigFor } from '../../lib/kubernetes';
+import type { ClusterActionOptions } from '../../lib/kubernetes';
 import {
   assertAwsRegion,
   assertRoleArn,
@@ -35,7 +34,7 @@ const HOST = /^[A-Za-z0-9.-]+$/;
  * the ARGO_* / ASSET_UPLOADER_* environment.
  * @public
  */
-export function createCollateDeployAction(options: { config: Config }) {
+export function createCollateDeployAction(options: ClusterActionOptions) {
   return createTemplateAction({
     id: 'collate:deploy',
     description:
@@ -133,7 +132,9 @@ export function createCollateDeployAction(options: { config: Config }) {
           z
             .string()
             .default(COLLATE_DEFAULTS.argoServerUrl)
-            .describe('Argo server URL (argo:install output serverUrl)'),
+            .describe(
+              'Argo server URL (collate:argo:install output serverUrl)',
+            ),
         imageRepository: z =>
           z
             .string()
@@ -245,7 +246,7 @@ export function createCollateDeployAction(options: { config: Config }) {
         env: input.env,
         serviceMonitor: input.serviceMonitor,
       });
-      const kc = kubeConfigFor(options.config, input.cluster);
+      const kc = await options.clusters.serverKubeConfig(input.cluster);
       const revision = await installRelease(ctx, {
         config: options.config,
         kc,

@@ -17,13 +17,14 @@ import {
 } from '@internal/testenv';
 import { actionContext } from '../../__testUtils__/context';
 import { createCollateRunnerRegisterAction } from './runnerRegister';
+import { clusterOptions } from '../../__testUtils__/clusters';
 
 describe('collate:runner:register with the fixture chart and the Collate contract server', () => {
   const config = new ConfigReader({
     kubernetes: backstageKubernetesConfig(),
     collate: { helm: { binary: testEnv.helmBin() } },
   });
-  const action = createCollateRunnerRegisterAction({ config });
+  const action = createCollateRunnerRegisterAction(clusterOptions(config));
   const core = adminKubeConfig().makeApiClient(CoreV1Api);
   const apps = adminKubeConfig().makeApiClient(AppsV1Api);
   const namespace = `runner-${randomBytes(3).toString('hex')}`;

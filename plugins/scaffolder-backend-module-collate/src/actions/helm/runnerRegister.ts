@@ -1,9 +1,8 @@
-import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { AppsV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import { applyObjects } from '../../lib/apply';
 import { withDefaults } from '../../lib/defaults';
-import { kubeConfigFor } from '../../lib/kubernetes';
+import type { ClusterActionOptions } from '../../lib/kubernetes';
 import {
   assertDnsLabel,
   assertDnsSubdomain,
@@ -117,7 +116,9 @@ async function otherArgo(
  * disk, on a command line, in logs or outputs.
  * @public
  */
-export function createCollateRunnerRegisterAction(options: { config: Config }) {
+export function createCollateRunnerRegisterAction(
+  options: ClusterActionOptions,
+) {
   return createTemplateAction({
     id: 'collate:runner:register',
     description:
@@ -187,7 +188,7 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
             .string()
             .default(RUNNER_DEFAULTS.pullSecret)
             .describe(
-              `Pull secret in the runner's namespace for the runner and ingestion images (default ${RUNNER_DEFAULTS.pullSecret}, kept fresh by aws:ecr:pull-secret); the chart's own ECR helper is turned off`,
+              `Pull secret in the runner's namespace for the runner and ingestion images (default ${RUNNER_DEFAULTS.pullSecret}, kept fresh by collate:aws:ecr:pull-secret); the chart's own ECR helper is turned off`,
             ),
         waitTimeoutSeconds: z =>
           z
@@ -272,7 +273,7 @@ export function createCollateRunnerRegisterAction(options: { config: Config }) {
           "give Collate's chart repository URL, or a local chart path in 'chart'",
         );
 
-      const kc = kubeConfigFor(options.config, input.cluster);
+      const kc = await options.clusters.serverKubeConfig(input.cluster);
       const dryRun = Boolean(ctx.isDryRun);
       const tokenSecret = `${input.release}-auth`;
       const apps = kc.makeApiClient(AppsV1Api);

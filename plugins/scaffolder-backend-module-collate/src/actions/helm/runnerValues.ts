@@ -7,7 +7,7 @@
  *   `argo-workflows` namespace) or reused (`config.argoWorkflows.endpoint`); with neither the runner starts ingestion
  *   pods itself (`EXECUTOR_TYPE=simpleK8s`), which the guide does not describe;
  * - the chart's own ECR helper (a CronJob with static AWS keys) is turned off: the pods pull with the pull secret
- *   this plugin keeps fresh (`aws:ecr:pull-secret` and its scheduled renewal).
+ *   this plugin keeps fresh (`collate:aws:ecr:pull-secret` and its scheduled renewal).
  */
 
 export const RUNNER_DEFAULTS = {

@@ -9,7 +9,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'argo-namespace',
-          action: 'kubernetes:apply',
+          action: 'collate:kubernetes:apply',
           name: 'Create the Argo Workflows namespace',
           input: {
             cluster: 'aks-prod',
@@ -32,7 +32,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'config',
-          action: 'kubernetes:apply',
+          action: 'collate:kubernetes:apply',
           name: 'Apply a ConfigMap',
           input: {
             cluster: 'aks-prod',

@@ -1,11 +1,11 @@
-import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 import { applyObjects, validateObject } from '../../lib/apply';
-import { clusterInput, kubeConfigFor } from '../../lib/kubernetes';
+import { clusterInput } from '../../lib/kubernetes';
+import type { ClusterActionOptions } from '../../lib/kubernetes';
 import { assertDnsLabel } from '../../lib/validation';
 import { examples } from './apply.examples';
 
@@ -47,12 +47,12 @@ export function collectObjects(input: {
 }
 
 /**
- * `kubernetes:apply`: server-side applies manifests to a configured cluster, changing only what differs.
+ * `collate:kubernetes:apply`: server-side applies manifests to a configured cluster, changing only what differs.
  * @public
  */
-export function createKubernetesApplyAction(options: { config: Config }) {
+export function createKubernetesApplyAction(options: ClusterActionOptions) {
   return createTemplateAction({
-    id: 'kubernetes:apply',
+    id: 'collate:kubernetes:apply',
     description:
       "Server-side applies Kubernetes manifests (objects or YAML) to a cluster configured under kubernetes.clusterLocatorMethods. Idempotent: objects the apply would not change are not written. Dry-run uses the API server's own dryRun=All.",
     examples,
@@ -98,7 +98,7 @@ export function createKubernetesApplyAction(options: { config: Config }) {
     async handler(ctx) {
       if (ctx.input.namespace) assertDnsLabel('namespace', ctx.input.namespace);
       const objects = collectObjects(ctx.input);
-      const kc = kubeConfigFor(options.config, ctx.input.cluster);
+      const kc = await options.clusters.serverKubeConfig(ctx.input.cluster);
       const digest = createHash('sha256')
         .update(JSON.stringify(objects))
         .digest('hex')

@@ -20,10 +20,11 @@ import {
   createCollateKubernetesPrepareAction,
   OM_ARGO_ROLE_RULES,
 } from './prepare';
+import { clusterOptions } from '../../__testUtils__/clusters';
 
 describe('collate:kubernetes:prepare against the local API server', () => {
   const config = new ConfigReader({ kubernetes: backstageKubernetesConfig() });
-  const action = createCollateKubernetesPrepareAction({ config });
+  const action = createCollateKubernetesPrepareAction(clusterOptions(config));
   const admin = adminKubeConfig();
   const core = admin.makeApiClient(CoreV1Api);
   const namespace = `collate-${randomBytes(3).toString('hex')}`;

@@ -6,6 +6,7 @@ import {
   createCollateKubernetesPrepareAction,
   OM_ARGO_ROLE_RULES,
 } from './prepare';
+import { clusterOptions } from '../../__testUtils__/clusters';
 
 // A cluster no request can reach: input errors must come before any call.
 const config = new ConfigReader({
@@ -25,7 +26,7 @@ const config = new ConfigReader({
     ],
   },
 });
-const action = createCollateKubernetesPrepareAction({ config });
+const action = createCollateKubernetesPrepareAction(clusterOptions(config));
 const valid = {
   cluster: 'unreachable',
   namespace: 'collate',

@@ -1,10 +1,10 @@
-import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { KubernetesObject, V1ObjectMeta } from '@kubernetes/client-node';
 import { applyObjects } from '../../lib/apply';
 import { withDefaults } from '../../lib/defaults';
-import { clusterInput, kubeConfigFor } from '../../lib/kubernetes';
+import { clusterInput } from '../../lib/kubernetes';
+import type { ClusterActionOptions } from '../../lib/kubernetes';
 import {
   assertDnsLabel,
   assertRoleArn,
@@ -184,9 +184,9 @@ function validate(input: PrepareInput) {
  * om-argo-role Role and binding; the database (and search) credential secrets from template secrets.
  * @public
  */
-export function createCollateKubernetesPrepareAction(options: {
-  config: Config;
-}) {
+export function createCollateKubernetesPrepareAction(
+  options: ClusterActionOptions,
+) {
   return createTemplateAction({
     id: 'collate:kubernetes:prepare',
     description:
@@ -296,7 +296,7 @@ export function createCollateKubernetesPrepareAction(options: {
         PREPARE_DEFAULTS,
       ) as PrepareInput & { cluster: string };
       validate(input);
-      const kc = kubeConfigFor(options.config, input.cluster);
+      const kc = await options.clusters.serverKubeConfig(input.cluster);
       const objects = collatePreparationObjects(input);
       const run = async () => {
         const results = await applyObjects(kc, objects, {

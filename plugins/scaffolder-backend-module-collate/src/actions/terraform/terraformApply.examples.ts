@@ -9,7 +9,7 @@ export const examples: TemplateExample[] = [
       steps: [
         {
           id: 'metaflow',
-          action: 'terraform:apply',
+          action: 'collate:terraform:apply',
           name: 'Apply the Metaflow Terraform',
           input: {
             directory: 'metaflow-tools/azure/terraform',

@@ -19,7 +19,7 @@ import { recordingLogger } from '../../__testUtils__/context';
 import { createTerraformApplyAction } from './terraformApply';
 
 // OpenTofu applies the fixture (terraform_data only) with its state in S3 on moto: a real remote backend.
-describe('terraform:apply with OpenTofu and an S3 state backend on moto', () => {
+describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto', () => {
   const aws = awsTestConfig();
   const bucket = `tfstate-${randomBytes(3).toString('hex')}`;
   const key = 'metaflow.tfstate';

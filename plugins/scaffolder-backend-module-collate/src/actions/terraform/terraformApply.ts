@@ -98,14 +98,14 @@ function run(
 }
 
 /**
- * `terraform:apply`: the Metaflow-on-Azure Terraform (guides 003/004) with Terraform or OpenTofu: `init` with a
+ * `collate:terraform:apply`: the Metaflow-on-Azure Terraform (guides 003/004) with Terraform or OpenTofu: `init` with a
  * remote state backend, then plan and apply per target in order (module.infra, then module.services). A target
  * whose plan shows no changes is not applied. Dry-run only plans.
  * @public
  */
 export function createTerraformApplyAction(options: { config: Config }) {
   return createTemplateAction({
-    id: 'terraform:apply',
+    id: 'collate:terraform:apply',
     description:
       "Applies a Terraform/OpenTofu configuration in the workspace target by target (guide 004: module.infra, then module.services) with a remote state backend. Streams progress to the task log, outputs only non-sensitive outputs, recognizes the guides' known provisioning errors. Dry-run runs plan only.",
     examples,

@@ -1,0 +1,100 @@
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import express from 'express';
+import Router from 'express-promise-router';
+import type { CollateDeploymentProvider } from './CollateDeploymentProvider';
+
+const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Body of `PUT /collate/deployments/:name`. @public */
+export interface RegisterDeploymentRequest {
+  entities: Entity[];
+}
+
+/**
+ * Routes on the catalog plugin (under `/api/catalog`), for the `collate:catalog:register` and
+ * `collate:catalog:unregister` actions. Writes are for service principals only (the scaffolder); every route needs
+ * credentials.
+ *
+ * - `GET /collate/deployments`: the registered deployments and their entity refs.
+ * - `PUT /collate/deployments/:name` (`?dryRun=true` plans only): registers or replaces a deployment's entities.
+ * - `DELETE /collate/deployments/:name` (`?dryRun=true` plans only): removes them from the catalog.
+ */
+export function createDeploymentsRouter(options: {
+  provider: CollateDeploymentProvider;
+  httpAuth: HttpAuthService;
+}): express.Router {
+  const { provider, httpAuth } = options;
+  const router = Router();
+
+  router.get('/collate/deployments', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({ deployments: await provider.list() });
+  });
+
+  router.put(
+    '/collate/deployments/:name',
+    express.json({ limit: '1mb' }),
+    async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['service'] });
+      const name = validName(req.params.name);
+      const entities = validateEntities(
+        (req.body as RegisterDeploymentRequest)?.entities,
+      );
+      res.json(
+        await provider.register(name, entities, {
+          dryRun: req.query.dryRun === 'true',
+        }),
+      );
+    },
+  );
+
+  router.delete('/collate/deployments/:name', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const name = validName(req.params.name);
+    res.json(
+      await provider.unregister(name, { dryRun: req.query.dryRun === 'true' }),
+    );
+  });
+
+  return router;
+}
+
+function validName(name: string): string {
+  if (!NAME.test(name)) {
+    throw new InputError(
+      `Invalid deployment name '${name}': lowercase letters, digits and '-', at most 63 characters`,
+    );
+  }
+  return name;
+}
+
+function validateEntities(value: unknown): Entity[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new InputError(
+      'entities must be a non-empty array of catalog entities',
+    );
+  }
+  if (value.length > 50) {
+    throw new InputError('entities: at most 50 per deployment');
+  }
+  return value.map((e, i) => {
+    const entity = e as Entity;
+    if (
+      typeof entity?.apiVersion !== 'string' ||
+      typeof entity?.kind !== 'string' ||
+      typeof entity?.metadata?.name !== 'string'
+    ) {
+      throw new InputError(
+        `entities[${i}] needs apiVersion, kind and metadata.name`,
+      );
+    }
+    if (!NAME.test(entity.metadata.name)) {
+      throw new InputError(
+        `entities[${i}].metadata.name '${entity.metadata.name}' is not a valid entity name`,
+      );
+    }
+    return entity;
+  });
+}
