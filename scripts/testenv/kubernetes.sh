@@ -16,6 +16,20 @@ API_PORT="${COLLATE_TEST_K8S_PORT:-16443}"
 API_URL="https://127.0.0.1:$API_PORT"
 SA_ISSUER="https://kubernetes.default.svc.cluster.local"
 FAKE_NODES=(kwok-worker-0 kwok-worker-1 kwok-worker-2)
+# Token issuers the API server trusts besides its own service accounts (structured authentication configuration),
+# for Backstage's `azure` and `oidc` cluster auth providers. Both run only while a test needs them: the ARM contract
+# server's Entra endpoint (a fixed port and tenant) and a test OIDC issuer. The API server finds their keys when a
+# token arrives.
+ENTRA_PORT=16501
+ENTRA_TENANT=7f3b6a2e-0c1d-4e5f-9a8b-1c2d3e4f5a6b
+# The object id of the service principal Backstage runs as (AZURE_CLIENT_ID's principal), and the AKS AAD server
+# application every AKS cluster's tokens are issued for.
+ENTRA_BACKSTAGE_OID=3d1c7a52-96b4-4f0e-8a43-2b7e6f1d9c05
+AKS_AAD_SERVER_APP=6dae42f8-4368-4678-94ff-3960e28e3630
+OIDC_PORT=16502
+OIDC_AUDIENCE=backstage
+OIDC_VIEWER=viewer@collate.test
+TLS_CA="$TESTENV_DIR/tls/ca.crt"
 KUBECTL="${KUBECTL_BIN:-kubectl}"
 
 pki() {
@@ -62,6 +76,65 @@ KC
 }
 
 kc() { "$KUBECTL" --kubeconfig "$K/admin.kubeconfig" "$@"; }
+
+authentication_config() {
+  "$ROOT/scripts/testenv/tls.sh" up
+  local ca
+  ca="$(sed 's/^/        /' "$TLS_CA")"
+  cat >"$K/authentication-config.yaml" <<CONFIG
+apiVersion: apiserver.config.k8s.io/v1
+kind: AuthenticationConfiguration
+jwt:
+  # Microsoft Entra ID, as on an AKS cluster with Entra integration: the token's oid is the user.
+  - issuer:
+      url: https://127.0.0.1:$ENTRA_PORT/$ENTRA_TENANT/v2.0
+      audiences: [$AKS_AAD_SERVER_APP]
+      certificateAuthority: |
+$ca
+    claimMappings:
+      username: { claim: oid, prefix: "aad:" }
+  # A corporate OpenID Connect provider whose ID tokens the portal's users sign in with.
+  - issuer:
+      url: https://127.0.0.1:$OIDC_PORT
+      audiences: [$OIDC_AUDIENCE]
+      certificateAuthority: |
+$ca
+    claimMappings:
+      username: { claim: email, prefix: "oidc:" }
+      groups: { claim: groups, prefix: "oidc:" }
+CONFIG
+}
+
+# RBAC for the identities of those issuers: Backstage's Entra service principal may do what its service account
+# may; the OIDC viewer may only read what the status cards read.
+token_identities() {
+  kc create clusterrolebinding backstage-entra-cluster-admin --clusterrole cluster-admin \
+    --user "aad:$ENTRA_BACKSTAGE_OID" --dry-run=client -o yaml | kc apply -f - >/dev/null
+  kc apply -f - >/dev/null <<RBAC
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: collate-status-reader
+rules:
+  - apiGroups: [""]
+    resources: [pods, services, namespaces]
+    verbs: [get, list, watch]
+  - apiGroups: [apps]
+    resources: [deployments]
+    verbs: [get, list, watch]
+  - apiGroups: [argoproj.io]
+    resources: [workflows, cronworkflows]
+    verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: collate-status-reader-oidc-viewer
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: collate-status-reader }
+subjects:
+  - { apiGroup: rbac.authorization.k8s.io, kind: User, name: "oidc:$OIDC_VIEWER" }
+RBAC
+}
 
 # Every write request is audited (metadata only), so tests can count what a run changed on the server side.
 audit_policy() {
@@ -133,6 +206,7 @@ up() {
   pki
   kubeconfig
   audit_policy
+  authentication_config
   start etcd "$BIN/etcd" --name testenv --data-dir "$K/etcd" \
     --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
@@ -148,6 +222,7 @@ up() {
     --service-account-issuer "$SA_ISSUER" \
     --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
     --api-audiences "$SA_ISSUER" \
+    --authentication-config "$K/authentication-config.yaml" \
     --service-cluster-ip-range 10.96.0.0/16 \
     --allow-privileged=true \
     --enable-priority-and-fairness=false \
@@ -171,6 +246,7 @@ up() {
     --node-ip 10.0.0.1 --cidr 10.244.0.0/16 --server-address 127.0.0.1:0
   fake_nodes
   backstage_service_account
+  token_identities
   wait_until "fake nodes Ready" 60 kc wait --for=condition=Ready node --all --timeout=1s
   # The default namespace's service account must exist before pods can be created in it.
   wait_until "default service account" 60 kc get serviceaccount default -n default
@@ -196,6 +272,12 @@ env_vars() {
   echo "export COLLATE_TEST_K8S_SA_ISSUER=$SA_ISSUER"
   echo "export COLLATE_TEST_K8S_TOKEN_FILE=$K/backstage.token"
   echo "export COLLATE_TEST_K8S_AUDIT_LOG=$K/audit.log"
+  echo "export COLLATE_TEST_ENTRA_PORT=$ENTRA_PORT"
+  echo "export COLLATE_TEST_ENTRA_TENANT=$ENTRA_TENANT"
+  echo "export COLLATE_TEST_ENTRA_BACKSTAGE_OID=$ENTRA_BACKSTAGE_OID"
+  echo "export COLLATE_TEST_OIDC_PORT=$OIDC_PORT"
+  echo "export COLLATE_TEST_OIDC_AUDIENCE=$OIDC_AUDIENCE"
+  echo "export COLLATE_TEST_OIDC_VIEWER=$OIDC_VIEWER"
 }
 
 case "${1:-}" in

@@ -41,6 +41,20 @@ export const testEnv = {
     cert: readFileSync(requireEnv('COLLATE_TEST_TLS_CERT')),
     key: readFileSync(requireEnv('COLLATE_TEST_TLS_KEY')),
   }),
+  /**
+   * The token issuers the local API server trusts besides its service accounts (structured authentication
+   * configuration): the ARM contract server's Entra endpoint on a fixed port and tenant, and an OIDC issuer.
+   */
+  tokenIssuers: () => ({
+    entraPort: Number(requireEnv('COLLATE_TEST_ENTRA_PORT')),
+    entraTenant: requireEnv('COLLATE_TEST_ENTRA_TENANT'),
+    /** The object id whose Entra tokens the API server maps to a cluster-admin user. */
+    entraBackstageObjectId: requireEnv('COLLATE_TEST_ENTRA_BACKSTAGE_OID'),
+    oidcPort: Number(requireEnv('COLLATE_TEST_OIDC_PORT')),
+    oidcAudience: requireEnv('COLLATE_TEST_OIDC_AUDIENCE'),
+    /** The email whose OIDC tokens may read what the status cards read, and nothing else. */
+    oidcViewer: requireEnv('COLLATE_TEST_OIDC_VIEWER'),
+  }),
   helmBin: () => process.env.HELM_BIN ?? 'helm',
   tofuBin: () => requireEnv('COLLATE_TEST_TOFU_BIN'),
 };

@@ -33,6 +33,11 @@ export {
 } from './contract/arm.ts';
 export type { RecordedCall } from './contract/http.ts';
 export {
+  startOidcIssuer,
+  type OidcIssuer,
+  type OidcIssuerOptions,
+} from './contract/oidcIssuer.ts';
+export {
   startCollateContractServer,
   type CollateContractOptions,
   type CollateContractServer,

@@ -4,7 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { collatePermissions } from '@collate-backstage/plugin-collate-common';
-import { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
+import {
+  KubernetesClusters,
+  collateClusterAuthExtensionPoint,
+} from '@collate-backstage/plugin-collate-node';
+import type { AuthenticationStrategy } from '@backstage/plugin-kubernetes-node';
 import { readStatusConfig } from './config';
 import { createRouter } from './router';
 import { createStatusSources } from './status/createStatusSources';
@@ -20,6 +24,12 @@ import { StatusService } from './status/StatusService';
 export const collatePlugin = createBackendPlugin({
   pluginId: 'collate',
   register(env) {
+    const authStrategies: Record<string, AuthenticationStrategy> = {};
+    env.registerExtensionPoint(collateClusterAuthExtensionPoint, {
+      addAuthStrategy(key, strategy) {
+        authStrategies[key] = strategy;
+      },
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -41,6 +51,7 @@ export const collatePlugin = createBackendPlugin({
           logger: deps.logger,
           catalog: deps.catalog,
           auth: deps.auth,
+          authStrategies,
         });
         const sources = createStatusSources(
           clusters,

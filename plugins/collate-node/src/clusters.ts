@@ -1,4 +1,8 @@
-import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  createExtensionPoint,
+  type AuthService,
+  type LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -109,6 +113,11 @@ export class KubernetesClusters {
     cacheMs?: number;
   }): KubernetesClusters {
     const { config, logger, catalog, auth } = options;
+    // The strategy loads @kubernetes/client-node with a dynamic import() for its in-cluster token fallback; give it
+    // the module we already load, so it also runs where dynamic import() is unavailable (Jest's module VM).
+    const serviceAccount = Object.assign(new ServiceAccountStrategy(), {
+      injectedKubernetesClient: { KubeConfig },
+    });
     const strategy = new DispatchStrategy({
       authStrategyMap: {
         aks: new AksStrategy(),
@@ -118,7 +127,7 @@ export class KubernetesClusters {
         googleServiceAccount: new GoogleServiceAccountStrategy({ config }),
         localKubectlProxy: new AnonymousStrategy(),
         oidc: new OidcStrategy(),
-        serviceAccount: new ServiceAccountStrategy(),
+        serviceAccount,
         ...options.authStrategies,
       },
     });
@@ -280,3 +289,26 @@ export function kubeConfigFromDetails(
   });
   return kc;
 }
+
+/**
+ * The interface of {@link collateClusterAuthExtensionPoint}.
+ *
+ * @public
+ */
+export interface CollateClusterAuthExtensionPoint {
+  /**
+   * Adds or replaces the auth strategy of an `authProvider`, as a module of the Kubernetes plugin would with
+   * `kubernetesAuthStrategyExtensionPoint` (for example `azure` with a `TokenCredential` for a sovereign cloud).
+   */
+  addAuthStrategy(key: string, strategy: AuthenticationStrategy): void;
+}
+
+/**
+ * Lets backend modules of the `collate` plugin add the auth strategies they also give the Kubernetes plugin.
+ *
+ * @public
+ */
+export const collateClusterAuthExtensionPoint =
+  createExtensionPoint<CollateClusterAuthExtensionPoint>({
+    id: 'collate.cluster-auth',
+  });

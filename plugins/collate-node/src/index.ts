@@ -8,6 +8,8 @@ export {
   SERVER_SIDE_AUTH_PROVIDERS,
   KubernetesClusters,
   UserCredentialsRequiredError,
+  collateClusterAuthExtensionPoint,
+  type CollateClusterAuthExtensionPoint,
   kubeConfigFromDetails,
   type ClusterAuthInfo,
 } from './clusters';

@@ -6,6 +6,7 @@
 export { scaffolderModuleCollate as default } from './module';
 export { createCollateActions } from './actions';
 export type { CollateActionsOptions } from './actions';
+export type { ClusterAccess, ClusterActionOptions } from './lib/kubernetes';
 export {
   ARGO_DEFAULTS,
   argoFullname,

@@ -16,10 +16,11 @@ import {
   HttpError,
   bearerToken,
   readBody,
+  createJwtSigningKey,
   sendJson,
-  signJwt,
+  signJwtRs256,
   sleep,
-  verifyJwt,
+  verifyJwtRs256,
   type RecordedCall,
 } from './http.ts';
 
@@ -52,6 +53,8 @@ export interface ArmContractOptions {
   port?: number;
   host?: string;
   tenantId?: string;
+  /** Object id of the app registration's service principal (the `oid` of its tokens). Default random. */
+  servicePrincipalObjectId?: string;
   /** How long a new identity's principal is unknown to role assignment. Default 0. */
   principalReplicationDelayMs?: number;
   /** How long one federated-credential write holds its identity (others get 409 meanwhile). Default 50. */
@@ -77,6 +80,8 @@ export interface ArmContractServer {
   /** A client-credentials app registration that may call ARM. */
   clientId: string;
   clientSecret: string;
+  /** Its service principal's object id: the `oid` claim of every token issued for it. */
+  servicePrincipalObjectId: string;
   /** Every request, in order (token requests included). */
   calls: RecordedCall[];
   /** ARM requests that change something (PUT/PATCH/DELETE/POST other than reads). */
@@ -165,7 +170,10 @@ export async function startArmContractServer(
   const tenantId = options.tenantId ?? randomUUID();
   const clientId = randomUUID();
   const clientSecret = randomBytes(24).toString('base64url');
-  const signingSecret = randomBytes(32).toString('hex');
+  // Entra signs with RS256 and publishes its keys, so other servers (an AKS API server) can verify its tokens.
+  const signingKey = createJwtSigningKey();
+  const servicePrincipalObjectId =
+    options.servicePrincipalObjectId ?? randomUUID();
   let principalDelayMs = options.principalReplicationDelayMs ?? 0;
   const ficWriteMs = options.federatedCredentialWriteMs ?? 50;
   const blobEndpoint =
@@ -204,6 +212,11 @@ export async function startArmContractServer(
       });
       return true;
     }
+    const keys = path.match(/^\/([^/]+)\/discovery\/v2\.0\/keys$/i);
+    if (keys && req.method === 'GET') {
+      sendJson(res, 200, { keys: [signingKey.jwk] });
+      return true;
+    }
     const token = path.match(/^\/([^/]+)\/oauth2\/v2\.0\/token$/i);
     if (token && req.method === 'POST') {
       const form = new URLSearchParams(body);
@@ -228,16 +241,26 @@ export async function startArmContractServer(
         });
       } else {
         const now = Math.floor(Date.now() / 1000);
-        const accessToken = signJwt(
+        // The audience is the resource of the requested scope: `https://management.azure.com/.default` for ARM,
+        // `6dae42f8-4368-4678-94ff-3960e28e3630/.default` for an AKS cluster's API server.
+        const scope =
+          form.get('scope') ?? 'https://management.azure.com/.default';
+        const resource = scope.split(' ')[0].replace(/\/\.default$/, '');
+        const accessToken = signJwtRs256(
           {
-            aud: 'https://management.azure.com',
+            aud: resource,
             iss: `${baseUrl}/${tenantId}/v2.0`,
             tid: tenantId,
             appid: clientId,
+            azp: clientId,
+            oid: servicePrincipalObjectId,
+            sub: servicePrincipalObjectId,
             iat: now,
+            nbf: now,
             exp: now + 3600,
+            ver: '2.0',
           },
-          signingSecret,
+          signingKey,
         );
         sendJson(res, 200, {
           token_type: 'Bearer',
@@ -264,8 +287,12 @@ export async function startArmContractServer(
         },
       );
     }
-    const claims = verifyJwt(token, signingSecret);
-    if (!claims || claims.tid !== tenantId) {
+    const claims = verifyJwtRs256(token, signingKey);
+    if (
+      !claims ||
+      claims.tid !== tenantId ||
+      String(claims.aud).replace(/\/$/, '') !== 'https://management.azure.com'
+    ) {
       throw new HttpError(
         401,
         'InvalidAuthenticationToken',
@@ -986,7 +1013,7 @@ export async function startArmContractServer(
     vaultUri: string,
   ) {
     const token = bearerToken(req);
-    if (!token || !verifyJwt(token, signingSecret)) {
+    if (!token || !verifyJwtRs256(token, signingKey)) {
       throw new HttpError(
         401,
         'Unauthorized',
@@ -1107,6 +1134,7 @@ export async function startArmContractServer(
     tenantId,
     clientId,
     clientSecret,
+    servicePrincipalObjectId,
     calls,
     mutatingCalls: () =>
       calls.filter(

@@ -1,7 +1,16 @@
 // Small HTTP helpers shared by the contract servers. Node built-ins only, and only erasable TypeScript with
 // explicit `.ts` imports, so the servers can also be started by plain Node 24 (which strips the types).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import {
+  createHmac,
+  createPublicKey,
+  createSign,
+  createVerify,
+  generateKeyPairSync,
+  randomUUID,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 
 /** One request as the server saw it; tests count mutating calls from these. */
 export interface RecordedCall {
@@ -112,3 +121,67 @@ export function bearerToken(req: IncomingMessage): string | undefined {
 }
 
 export const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms));
+
+/**
+ * An RS256 signing key with its JWKS entry: what an OpenID provider publishes at its `jwks_uri`, so that another
+ * server (the Kubernetes API server's JWT authenticator) can verify the tokens it issues.
+ */
+export interface JwtSigningKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** The public key as a JWK (`kty`, `n`, `e`, `kid`, `use`, `alg`). */
+  jwk: Record<string, string>;
+}
+
+export function createJwtSigningKey(): JwtSigningKey {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+  });
+  const kid = randomUUID();
+  const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
+  return {
+    kid,
+    privateKey,
+    publicKey,
+    jwk: { ...jwk, kid, use: 'sig', alg: 'RS256' },
+  };
+}
+
+export function signJwtRs256(
+  claims: Record<string, unknown>,
+  key: JwtSigningKey,
+): string {
+  const header = b64url(
+    JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: key.kid }),
+  );
+  const payload = b64url(JSON.stringify(claims));
+  const signature = createSign('RSA-SHA256')
+    .update(`${header}.${payload}`)
+    .sign(key.privateKey)
+    .toString('base64url');
+  return `${header}.${payload}.${signature}`;
+}
+
+/** The claims of an unexpired RS256 token signed with `key`; undefined otherwise. */
+export function verifyJwtRs256(
+  token: string,
+  key: JwtSigningKey,
+): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const valid = createVerify('RSA-SHA256')
+    .update(`${parts[0]}.${parts[1]}`)
+    .verify(createPublicKey(key.publicKey), Buffer.from(parts[2], 'base64url'));
+  if (!valid) return undefined;
+  try {
+    const claims = JSON.parse(
+      Buffer.from(parts[1], 'base64url').toString('utf8'),
+    );
+    if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now())
+      return undefined;
+    return claims;
+  } catch {
+    return undefined;
+  }
+}
