@@ -5,20 +5,36 @@ import {
 } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  CollateClusterAuth,
+  CollateClusters,
   CollateComponentKind,
   CollateComponentStatus,
   CollateEntityStatus,
 } from '@collate-backstage/plugin-collate-common';
 
+/**
+ * The signed-in user's own cluster tokens, in the Kubernetes plugin's request-body format (`{ oidc: { corp: '…' } }`),
+ * for clusters whose auth provider is client-side (`oidc`, `aks`, `google`).
+ *
+ * @public
+ */
+export type CollateUserAuth = Record<string, unknown>;
+
 /** Reads the status of Collate deployments from the collate backend. @public */
 export interface CollateStatusApi {
   /** Every component the entity describes. */
-  getEntityStatus(entityRef: string): Promise<CollateEntityStatus>;
+  getEntityStatus(
+    entityRef: string,
+    auth?: CollateUserAuth,
+  ): Promise<CollateEntityStatus>;
   /** One component, for a card's refresh. */
   getComponentStatus(
     entityRef: string,
     component: CollateComponentKind,
+    auth?: CollateUserAuth,
   ): Promise<CollateComponentStatus>;
+  /** The clusters the backend knows and how each authenticates. */
+  getClusters(): Promise<CollateClusterAuth[]>;
 }
 
 /** @public */
@@ -28,6 +44,8 @@ export const collateStatusApiRef = createApiRef<CollateStatusApi>({
 
 /** How long an entity's status is shared by the cards of one page view. */
 const SHARE_MS = 2000;
+/** How long the cluster list (for which the user's tokens are needed) is reused. */
+const CLUSTERS_MS = 5 * 60_000;
 
 /**
  * The HTTP client of the collate backend. The cards of one page all ask for the same entity at once; they share one
@@ -39,6 +57,7 @@ export class CollateStatusClient implements CollateStatusApi {
     string,
     { at: number; promise: Promise<CollateEntityStatus> }
   >();
+  private clusters?: { at: number; promise: Promise<CollateClusterAuth[]> };
 
   constructor(
     private readonly options: {
@@ -47,27 +66,60 @@ export class CollateStatusClient implements CollateStatusApi {
     },
   ) {}
 
-  getEntityStatus(entityRef: string): Promise<CollateEntityStatus> {
-    const hit = this.shared.get(entityRef);
+  getEntityStatus(
+    entityRef: string,
+    auth?: CollateUserAuth,
+  ): Promise<CollateEntityStatus> {
+    const key = `${entityRef} ${auth ? JSON.stringify(auth) : ''}`;
+    const hit = this.shared.get(key);
     if (hit && Date.now() - hit.at < SHARE_MS) return hit.promise;
-    const promise = this.get<CollateEntityStatus>(`${path(entityRef)}/status`);
-    this.shared.set(entityRef, { at: Date.now(), promise });
-    promise.catch(() => this.shared.delete(entityRef));
+    const promise = this.request<CollateEntityStatus>(
+      `${path(entityRef)}/status`,
+      auth,
+    );
+    this.shared.set(key, { at: Date.now(), promise });
+    promise.catch(() => this.shared.delete(key));
     return promise;
   }
 
   getComponentStatus(
     entityRef: string,
     component: CollateComponentKind,
+    auth?: CollateUserAuth,
   ): Promise<CollateComponentStatus> {
-    return this.get<CollateComponentStatus>(
+    return this.request<CollateComponentStatus>(
       `${path(entityRef)}/status/${component}`,
+      auth,
     );
   }
 
-  private async get<T>(route: string): Promise<T> {
+  getClusters(): Promise<CollateClusterAuth[]> {
+    if (!this.clusters || Date.now() - this.clusters.at > CLUSTERS_MS) {
+      const promise = this.request<CollateClusters>('/clusters').then(
+        r => r.clusters,
+      );
+      promise.catch(() => {
+        this.clusters = undefined;
+      });
+      this.clusters = { at: Date.now(), promise };
+    }
+    return this.clusters.promise;
+  }
+
+  /** A GET, or with the user's cluster tokens a POST (tokens never go into a URL). */
+  private async request<T>(route: string, auth?: CollateUserAuth): Promise<T> {
     const base = await this.options.discoveryApi.getBaseUrl('collate');
-    const res = await this.options.fetchApi.fetch(`${base}${route}`);
+    const withAuth = auth && Object.keys(auth).length > 0;
+    const res = await this.options.fetchApi.fetch(
+      `${base}${route}`,
+      withAuth
+        ? {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ auth }),
+          }
+        : undefined,
+    );
     if (!res.ok) throw await ResponseError.fromResponse(res);
     return (await res.json()) as T;
   }

@@ -2,4 +2,6 @@ export {
   CollateStatusClient,
   collateStatusApiRef,
   type CollateStatusApi,
+  type CollateUserAuth,
 } from './CollateStatusApi';
+export { useUserAuth } from './useUserAuth';

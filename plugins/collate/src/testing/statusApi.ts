@@ -1,4 +1,5 @@
 import type {
+  CollateClusterAuth,
   CollateComponentKind,
   CollateComponentStatus,
   CollateEntityStatus,
@@ -8,21 +9,36 @@ import type { CollateStatusApi } from '../api';
 /** A CollateStatusApi answering from fixed statuses, recording what the cards asked for. */
 export function statusApi(
   components: CollateComponentStatus[],
-  options: { fail?: Error } = {},
+  options: { fail?: Error; clusters?: CollateClusterAuth[] } = {},
 ) {
   const calls: string[] = [];
   const api: CollateStatusApi = {
-    async getEntityStatus(entityRef): Promise<CollateEntityStatus> {
-      calls.push(`entity ${entityRef}`);
+    async getEntityStatus(entityRef, auth): Promise<CollateEntityStatus> {
+      calls.push(
+        `entity ${entityRef}${
+          auth && Object.keys(auth).length
+            ? ` auth ${JSON.stringify(auth)}`
+            : ''
+        }`,
+      );
       if (options.fail) throw options.fail;
       return { entityRef, components };
     },
-    async getComponentStatus(entityRef, component: CollateComponentKind) {
-      calls.push(`component ${entityRef} ${component}`);
+    async getComponentStatus(entityRef, component: CollateComponentKind, auth) {
+      calls.push(
+        `component ${entityRef} ${component}${
+          auth && Object.keys(auth).length
+            ? ` auth ${JSON.stringify(auth)}`
+            : ''
+        }`,
+      );
       if (options.fail) throw options.fail;
       const found = components.find(c => c.component === component);
       if (!found) throw new Error(`no ${component}`);
       return found;
+    },
+    async getClusters() {
+      return options.clusters ?? [];
     },
   };
   return { api, calls };

@@ -3,7 +3,7 @@ import IconButton from '@material-ui/core/IconButton';
 import Tooltip from '@material-ui/core/Tooltip';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import { useApi } from '@backstage/core-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import {
   useEntity,
   MissingAnnotationEmptyState,
@@ -23,7 +23,7 @@ import {
   type CollateComponentStatus,
   type CollateEntityStatus,
 } from '@collate-backstage/plugin-collate-common';
-import { collateStatusApiRef } from '../../api';
+import { collateStatusApiRef, useUserAuth } from '../../api';
 import { Health } from '../status/StatusCard';
 import { REFRESH_INTERVAL_MS } from '../status/useComponentStatus';
 
@@ -66,8 +66,10 @@ const columns: TableColumn<CollateComponentStatus>[] = [
   { title: 'Details', field: 'reason', emptyValue: '—' },
 ];
 
-function useEntityStatus(entityRef: string) {
+function useEntityStatus(entity: Entity) {
   const api = useApi(collateStatusApiRef);
+  const userAuth = useUserAuth();
+  const entityRef = stringifyEntityRef(entity);
   const [tick, setTick] = useState(0);
   const [state, setState] = useState<{
     value?: CollateEntityStatus;
@@ -75,14 +77,16 @@ function useEntityStatus(entityRef: string) {
   }>({});
   useEffect(() => {
     let alive = true;
-    api.getEntityStatus(entityRef).then(
-      value => alive && setState({ value }),
-      error => alive && setState(s => ({ ...s, error })),
-    );
+    userAuth(entity)
+      .then(auth => api.getEntityStatus(entityRef, auth))
+      .then(
+        value => alive && setState({ value }),
+        error => alive && setState(s => ({ ...s, error })),
+      );
     return () => {
       alive = false;
     };
-  }, [api, entityRef, tick]);
+  }, [api, entity, entityRef, userAuth, tick]);
   useEffect(() => {
     const timer = setInterval(() => setTick(t => t + 1), REFRESH_INTERVAL_MS);
     return () => clearInterval(timer);
@@ -93,7 +97,7 @@ function useEntityStatus(entityRef: string) {
 const Overview = () => {
   const { entity } = useEntity();
   const annotations = readCollateAnnotations(entity);
-  const { value, error, refresh } = useEntityStatus(stringifyEntityRef(entity));
+  const { value, error, refresh } = useEntityStatus(entity);
 
   const metadata = Object.fromEntries(
     (Object.keys(LABELS) as Array<keyof typeof LABELS>)

@@ -4,7 +4,14 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { ResponseError } from '@backstage/errors';
 import type { Entity } from '@backstage/catalog-model';
-import type { CollateComponentStatus } from '@collate-backstage/plugin-collate-common';
+import type {
+  CollateClusterAuth,
+  CollateComponentStatus,
+} from '@collate-backstage/plugin-collate-common';
+import {
+  kubernetesAuthProvidersApiRef,
+  type KubernetesAuthProvidersApi,
+} from '@backstage/plugin-kubernetes-react';
 import { collateStatusApiRef } from '../../api';
 import { demoStatuses, statusApi } from '../../testing/statusApi';
 import {
@@ -40,13 +47,23 @@ async function render(
     entity?: Entity;
     statuses?: CollateComponentStatus[];
     fail?: Error;
+    clusters?: CollateClusterAuth[];
+    authProviders?: KubernetesAuthProvidersApi;
   } = {},
 ) {
   const { api, calls } = statusApi(options.statuses ?? demoStatuses, {
     fail: options.fail,
+    clusters: options.clusters,
   });
   await renderInTestApp(
-    <TestApiProvider apis={[[collateStatusApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [collateStatusApiRef, api],
+        ...(options.authProviders
+          ? ([[kubernetesAuthProvidersApiRef, options.authProviders]] as const)
+          : []),
+      ]}
+    >
       <EntityProvider entity={options.entity ?? system}>{card}</EntityProvider>
     </TestApiProvider>,
   );
@@ -172,5 +189,54 @@ describe('status cards', () => {
     expect(
       within(document.body).getAllByText(/collate.io\/runner-agent-id/).length,
     ).toBeGreaterThan(0);
+  });
+
+  describe("the signed-in user's cluster token", () => {
+    // What the Kubernetes plugin's frontend gives for an `oidc` cluster: the user's ID token of that provider.
+    const authProviders: KubernetesAuthProvidersApi & { asked: string[] } = {
+      asked: [],
+      async decorateRequestBodyForAuth(provider, body) {
+        this.asked.push(provider);
+        return {
+          ...body,
+          auth: { ...body.auth, oidc: { corp: 'user-id-token' } },
+        };
+      },
+      async getCredentials() {
+        return { token: 'user-id-token' };
+      },
+    };
+    beforeEach(() => {
+      authProviders.asked = [];
+    });
+
+    it('is sent for a cluster whose auth provider is client-side', async () => {
+      const calls = await render(<CollateArgoCard />, {
+        clusters: [
+          {
+            name: 'local',
+            authProvider: 'oidc',
+            oidcTokenProvider: 'corp',
+            clientSide: true,
+          },
+        ],
+        authProviders,
+      });
+      expect(await screen.findByText('v3.7.1')).toBeInTheDocument();
+      expect(authProviders.asked).toEqual(['oidc.corp']);
+      expect(calls).toEqual([
+        'entity system:default/collate-demo auth {"oidc":{"corp":"user-id-token"}}',
+      ]);
+    });
+
+    it('is neither asked for nor sent when the backend has its own credential', async () => {
+      const calls = await render(<CollateArgoCard />, {
+        clusters: [{ name: 'local', authProvider: 'azure', clientSide: false }],
+        authProviders,
+      });
+      expect(await screen.findByText('v3.7.1')).toBeInTheDocument();
+      expect(authProviders.asked).toEqual([]);
+      expect(calls).toEqual(['entity system:default/collate-demo']);
+    });
   });
 });

@@ -6,7 +6,7 @@ import type {
   CollateComponentKind,
   CollateComponentStatus,
 } from '@collate-backstage/plugin-collate-common';
-import { collateStatusApiRef } from '../../api';
+import { collateStatusApiRef, useUserAuth } from '../../api';
 
 /** How often a card refreshes itself. */
 export const REFRESH_INTERVAL_MS = 30_000;
@@ -29,6 +29,7 @@ export function useComponentStatus<T extends CollateComponentStatus>(
   const api = useApi(collateStatusApiRef);
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
+  const userAuth = useUserAuth();
   const [state, setState] = useState<Omit<ComponentStatusState<T>, 'refresh'>>({
     loading: true,
   });
@@ -39,14 +40,15 @@ export function useComponentStatus<T extends CollateComponentStatus>(
     setState(s => ({ ...s, loading: true }));
     try {
       let value: CollateComponentStatus | undefined;
+      const auth = await userAuth(entity);
       if (!loaded.current) {
-        const all = await api.getEntityStatus(entityRef);
+        const all = await api.getEntityStatus(entityRef, auth);
         value = all.components.find(c => c.component === component);
         if (!value) {
           throw new Error(`${entityRef} has no Collate ${component} status`);
         }
       } else {
-        value = await api.getComponentStatus(entityRef, component);
+        value = await api.getComponentStatus(entityRef, component, auth);
       }
       loaded.current = true;
       if (alive.current) setState({ value: value as T, loading: false });
@@ -55,7 +57,7 @@ export function useComponentStatus<T extends CollateComponentStatus>(
         setState(s => ({ ...s, error: error as Error, loading: false }));
       }
     }
-  }, [api, entityRef, component]);
+  }, [api, entity, entityRef, component, userAuth]);
 
   useEffect(() => {
     alive.current = true;
