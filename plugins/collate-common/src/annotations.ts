@@ -4,7 +4,7 @@
  * One place defines them so the templates, the backend and the frontend can never disagree.
  */
 
-/** Prefix shared by every Collate annotation. */
+/** Prefix shared by every Collate annotation. @public */
 export const COLLATE_ANNOTATION_PREFIX = 'collate.io';
 
 /** @public */
@@ -62,8 +62,8 @@ export function isCollateComponentKind(
   );
 }
 
-/** Minimal entity shape, so this package does not depend on the catalog model. */
-type AnnotatedEntity = {
+/** Minimal entity shape, so this package does not depend on the catalog model. @public */
+export type AnnotatedEntity = {
   kind?: string;
   metadata: { annotations?: Record<string, string> };
 };

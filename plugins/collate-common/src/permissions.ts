@@ -1,6 +1,6 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
-/** Resource type of the catalog entities whose status the backend reports. */
+/** Resource type of the catalog entities whose status the backend reports. @public */
 export const COLLATE_STATUS_RESOURCE_TYPE = 'catalog-entity';
 
 /**

@@ -255,21 +255,17 @@ function hasUserToken(
   return typeof value === 'string' && value.length > 0;
 }
 
-/** A KubeConfig for one cluster and one credential, the way the Kubernetes plugin's fetcher builds it. */
+/** A KubeConfig for one cluster and one credential, the way the Kubernetes plugin's fetcher builds it. @public */
 export function kubeConfigFromDetails(
   cluster: ClusterDetails,
   credential: KubernetesCredential,
 ): KubeConfig {
-  const user =
-    credential.type === 'bearer token'
-      ? { name: 'backstage', token: credential.token }
-      : credential.type === 'x509 client certificate'
-      ? {
-          name: 'backstage',
-          certData: credential.cert,
-          keyData: credential.key,
-        }
-      : { name: 'backstage' };
+  const user = { name: 'backstage' };
+  if (credential.type === 'bearer token') {
+    Object.assign(user, { token: credential.token });
+  } else if (credential.type === 'x509 client certificate') {
+    Object.assign(user, { certData: credential.cert, keyData: credential.key });
+  }
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [

@@ -16,4 +16,5 @@ export {
   CollateStatusClient,
   collateStatusApiRef,
   type CollateStatusApi,
+  type CollateUserAuth,
 } from './api';

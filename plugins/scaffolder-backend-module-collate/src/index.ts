@@ -24,6 +24,7 @@ export {
 export type { CollateValuesInput } from './actions/helm/collateValues';
 export {
   RUNNER_DEFAULTS,
+  SECRETS_MANAGERS,
   renderRunnerValues,
   runnerFullname,
 } from './actions/helm/runnerValues';

@@ -5,6 +5,8 @@
  * - the Azure `blobNameFormat` goes through the chart's `tpl`, so its Argo placeholders are escaped for it;
  * - `useDefaultArtifactRepo` is not a key of the chart any more and is not set;
  * - the controller's ServiceMonitor needs `controller.metricsConfig.enabled`; the server has no ServiceMonitor.
+ *
+ * @public
  */
 
 export const ARGO_DEFAULTS = {
@@ -27,6 +29,8 @@ export const ARGO_KEY_FORMAT =
 /**
  * A string the chart passes through Helm's `tpl` that must come out unchanged: a Go template raw-string action
  * (`{{`…`}}`) prints it literally, so Argo's `{{workflow.*}}` placeholders reach the ConfigMap as they are.
+ *
+ * @public
  */
 export function escapeForTpl(value: string): string {
   if (value.includes('`'))
@@ -34,7 +38,7 @@ export function escapeForTpl(value: string): string {
   return `{{\`${value}\`}}`;
 }
 
-/** The chart's fullname rule: `<release>-argo-workflows`, or the release itself when it contains the chart name. */
+/** The chart's fullname rule: `<release>-argo-workflows`, or the release itself when it contains the chart name. @public */
 export function argoFullname(release: string): string {
   const name = release.includes('argo-workflows')
     ? release
@@ -42,11 +46,12 @@ export function argoFullname(release: string): string {
   return name.slice(0, 63).replace(/-+$/, '');
 }
 
-/** The Argo server's in-cluster URL for a release of the chart (Service `<fullname>-server`, port 2746). */
+/** The Argo server's in-cluster URL for a release of the chart (Service `<fullname>-server`, port 2746). @public */
 export function argoServerUrl(release: string, namespace: string): string {
   return `http://${argoFullname(release)}-server.${namespace}:2746`;
 }
 
+/** @public */
 export interface ArgoValuesInput {
   cloud: 'azure' | 'aws';
   azure?: {
@@ -73,6 +78,7 @@ export interface ArgoValuesInput {
   workflowServiceAccount?: string;
 }
 
+/** @public */
 export function renderArgoValues(
   input: ArgoValuesInput,
 ): Record<string, unknown> {

@@ -5,6 +5,8 @@
  * - since chart 1.11.12 the pipeline service client is configured under `pipelineServiceClientConfig.airflow`
  *   (`type: airflow`); the guides' flat className/apiEndpoint/auth would be ignored;
  * - the image pull policy is `image.pullPolicy` (the guides' `image.imagePullPolicy` is not a key of the chart).
+ *
+ * @public
  */
 
 export const COLLATE_DEFAULTS = {
@@ -28,7 +30,7 @@ export const COLLATE_DEFAULTS = {
 /** The chart's fullnameOverride is `openmetadata`: its Service has that name whatever the release is called. */
 export const COLLATE_SERVICE_NAME = 'openmetadata';
 
-/** The in-cluster URL of the Collate server installed by the openmetadata chart in a namespace. */
+/** The in-cluster URL of the Collate server installed by the openmetadata chart in a namespace. @public */
 export function collateServiceUrl(namespace: string): string {
   return `http://${COLLATE_SERVICE_NAME}.${namespace}:8585`;
 }
@@ -36,6 +38,8 @@ export function collateServiceUrl(namespace: string): string {
 /**
  * The openmetadata chart version that matches a Collate image tag: the chart is versioned with the app, and Collate's
  * tags name the OpenMetadata version (`om-1.12.3-cl-1.12.3` → 1.12.3; a plain `1.12.3` → 1.12.3).
+ *
+ * @public
  */
 export function chartVersionForImageTag(tag: string): string | undefined {
   return /^(?:om-)?(\d+\.\d+\.\d+)(?:$|-)/.exec(tag)?.[1];
@@ -174,6 +178,7 @@ export const COLLATE_ENV_TABLE: Record<
   },
 };
 
+/** @public */
 export interface CollateValuesInput {
   cloud: 'azure' | 'aws';
   namespace: string;
@@ -207,6 +212,7 @@ export interface CollateValuesInput {
 
 type EnvVar = { name: string; value?: string; valueFrom?: unknown };
 
+/** @public */
 export function renderCollateValues(
   input: CollateValuesInput,
 ): Record<string, unknown> {

@@ -8,6 +8,8 @@
  *   pods itself (`EXECUTOR_TYPE=simpleK8s`), which the guide does not describe;
  * - the chart's own ECR helper (a CronJob with static AWS keys) is turned off: the pods pull with the pull secret
  *   this plugin keeps fresh (`collate:aws:ecr:pull-secret` and its scheduled renewal).
+ *
+ * @public
  */
 
 export const RUNNER_DEFAULTS = {
@@ -26,6 +28,7 @@ export const RUNNER_DEFAULTS = {
   timeoutSeconds: 600,
 };
 
+/** @public */
 export const SECRETS_MANAGERS = {
   kubernetes: 'kubernetes',
   'azure-kv': 'managed-azure-kv',
@@ -39,6 +42,7 @@ export const SECRETS_MANAGERS = {
  */
 export const KEY_VAULT_ENV = 'AZURE_KEY_VAULT_NAME';
 
+/** @public */
 export interface RunnerValuesInput {
   agentId: string;
   /** The Collate URL, e.g. https://acme.getcollate.io: its host becomes config.serverHost, its scheme the protocol. */
@@ -53,7 +57,7 @@ export interface RunnerValuesInput {
   pullSecret: string;
 }
 
-/** The chart's fullname rule: `<release>-hybrid-ingestion-runner` unless the release contains the chart name. */
+/** The chart's fullname rule: `<release>-hybrid-ingestion-runner` unless the release contains the chart name. @public */
 export function runnerFullname(release: string): string {
   const name = release.includes('hybrid-ingestion-runner')
     ? release
@@ -61,6 +65,7 @@ export function runnerFullname(release: string): string {
   return name.slice(0, 63).replace(/-+$/, '');
 }
 
+/** @public */
 export function renderRunnerValues(
   input: RunnerValuesInput,
 ): Record<string, unknown> {
