@@ -87,6 +87,9 @@ export HELM_BIN="$TOOLCHAIN_DIR/bin/helm"
 export KUBECTL_BIN="$TOOLCHAIN_DIR/bin/kubectl"
 # Yarn runs from the committed release; keep its caches inside the repo's ignored folders.
 export YARN_ENABLE_TELEMETRY=0
+# `yarn add` asks a search service whether @types/<package> exists; this machine reaches only package registries, and
+# Yarn crashes when that request fails. Types are added by hand anyway.
+export YARN_TS_ENABLE_AUTO_TYPES=false
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   echo "node    $(node --version) ($(command -v node))"

@@ -6,7 +6,7 @@ export interface Config {
       /** The helm binary (v3.13+ or v4). Default: helm on PATH. */
       binary?: string;
     };
-    /** Azure Resource Manager access for the azure:* actions. Without credentials, DefaultAzureCredential is used. */
+    /** Azure Resource Manager access for the collate:azure:* actions. Without credentials, DefaultAzureCredential is used. */
     azure?: {
       /** Subscription used when a step does not name one. */
       subscriptionId?: string;
@@ -42,7 +42,7 @@ export interface Config {
         secretAccessKey: string;
       };
     };
-    /** AWS access for the aws:* actions. Without credentials, the SDK's default provider chain is used. */
+    /** AWS access for the collate:aws:* actions. Without credentials, the SDK's default provider chain is used. */
     aws?: {
       /** Region used when a step does not name one. */
       region?: string;
