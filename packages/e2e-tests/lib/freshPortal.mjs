@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from './portal.mjs';
+import { repoRoot, startInGroup } from './portal.mjs';
 
 /** The create-app release of the Backstage version this repository is on (backstage.json). */
 export const CREATE_APP_VERSION = '0.9.2';
@@ -139,7 +139,9 @@ export async function createFreshPortal({ workDir, tarballs, log }) {
     ),
   };
   writeFileSync(rootPkgFile, `${JSON.stringify(rootPkg, null, 2)}\n`);
-  await run('yarn', ['install'], { cwd: appDir, log });
+  // A portal being set up changes its lockfile; CI=true would make Yarn refuse that.
+  const env = { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' };
+  await run('yarn', ['install'], { cwd: appDir, env, log });
 
   const applied = [];
   for (const step of readmeSteps()) {
@@ -152,7 +154,7 @@ export async function createFreshPortal({ workDir, tarballs, log }) {
             return `${name}@file:${tarballs[name]}`;
           },
         );
-        await run('sh', ['-c', fromTarballs], { cwd: appDir, log });
+        await run('sh', ['-c', fromTarballs], { cwd: appDir, env, log });
         applied.push(command);
       }
     } else {
@@ -175,36 +177,12 @@ export async function createFreshPortal({ workDir, tarballs, log }) {
 
 /** Starts `yarn start` of the fresh portal in its own process group, output to `logFile`. */
 export function startFreshPortal({ appDir, configs, logFile }) {
-  const log = createWriteStream(logFile);
-  const child = spawn(
+  return startInGroup(
     'yarn',
     ['start', ...configs.flatMap(c => ['--config', c])],
     {
       cwd: appDir,
-      env: { ...process.env, BROWSER: 'none', FORCE_COLOR: '0' },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      log: createWriteStream(logFile),
     },
   );
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise(r => child.once('exit', r));
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }, 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return { child, stop };
 }

@@ -61,25 +61,18 @@ async function waitFor(what, check, timeoutMs, child) {
 }
 
 /**
- * @param {{ configs?: string[], env?: Record<string,string>, timeoutMs?: number }} [options]
- * @returns {Promise<{ stop: () => Promise<void>, reused: boolean, startupMs: number }>}
+ * Starts a command in a process group of its own, output to `log`; `stop()` ends the whole group (a portal's
+ * frontend and backend children too): SIGTERM, then SIGKILL after 10 s.
+ *
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd: string, env?: Record<string,string>, log: import('node:stream').Writable }} options
  */
-export async function startPortal(options = {}) {
-  const started = Date.now();
-  if (await answers(`${backendUrl}/api/collate/health`)) {
-    await waitFor('the demo catalog', catalogHasDemoSystem, 60_000);
-    return { stop: async () => {}, reused: true, startupMs: 0 };
-  }
-  mkdirSync(artifactsDir, { recursive: true });
-  const log = createWriteStream(join(artifactsDir, 'portal.log'));
-  const args = [
-    'start',
-    ...(options.configs ?? []).flatMap(c => ['--config', c]),
-  ];
-  const child = spawn('yarn', args, {
-    cwd: repoRoot,
-    env: { ...process.env, ...options.env, BROWSER: 'none', FORCE_COLOR: '0' },
-    detached: true, // own process group, so stop() ends the frontend and backend children too
+export function startInGroup(cmd, args, { cwd, env = {}, log }) {
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env, BROWSER: 'none', FORCE_COLOR: '0' },
+    detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.pipe(log);
@@ -102,6 +95,30 @@ export async function startPortal(options = {}) {
     await exited;
     clearTimeout(timer);
   };
+  return { child, stop };
+}
+
+/**
+ * @param {{ configs?: string[], env?: Record<string,string>, timeoutMs?: number }} [options]
+ * @returns {Promise<{ stop: () => Promise<void>, reused: boolean, startupMs: number }>}
+ */
+export async function startPortal(options = {}) {
+  const started = Date.now();
+  if (await answers(`${backendUrl}/api/collate/health`)) {
+    await waitFor('the demo catalog', catalogHasDemoSystem, 60_000);
+    return { stop: async () => {}, reused: true, startupMs: 0 };
+  }
+  mkdirSync(artifactsDir, { recursive: true });
+  const log = createWriteStream(join(artifactsDir, 'portal.log'));
+  const args = [
+    'start',
+    ...(options.configs ?? []).flatMap(c => ['--config', c]),
+  ];
+  const { child, stop } = startInGroup('yarn', args, {
+    cwd: repoRoot,
+    env: options.env,
+    log,
+  });
   try {
     const timeoutMs = options.timeoutMs ?? 240_000;
     await waitFor(

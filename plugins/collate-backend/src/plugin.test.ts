@@ -1,4 +1,8 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { Entity } from '@backstage/catalog-model';
@@ -47,6 +51,29 @@ describe('collate backend plugin', () => {
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('answers nothing else without credentials', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        collatePlugin,
+        catalogServiceMock.factory({ entities: [search, plain] }),
+        // A request without a token is anonymous, as in a real backend.
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+      ],
+    });
+    const status =
+      '/api/collate/entities/resource/default/collate-search/status';
+    const answers = await Promise.all([
+      request(server).get('/api/collate/clusters'),
+      request(server).get(status),
+      request(server).post(status).send({ auth: {} }),
+      request(server).get(`${status}/search`),
+      request(server).post(`${status}/search`).send({}),
+    ]);
+    expect(answers.map(r => r.status)).toEqual([401, 401, 401, 401, 401]);
   });
 
   it('does not serve unknown routes', async () => {

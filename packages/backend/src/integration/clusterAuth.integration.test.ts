@@ -22,11 +22,12 @@ import { AzureIdentityStrategy } from '@backstage/plugin-kubernetes-backend';
 import {
   KubernetesClusters,
   collateClusterAuthExtensionPoint,
+  kubeConfigFromDetails,
 } from '@collate-backstage/plugin-collate-node';
 import { createCollateActions } from '@collate-backstage/plugin-scaffolder-backend-module-collate';
 import collateBackend from '@collate-backstage/plugin-collate-backend';
 import type { CollateServerStatus } from '@collate-backstage/plugin-collate-common';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { AuthenticationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import {
   adminKubeConfig,
   BACKSTAGE_SERVICE_ACCOUNT,
@@ -109,6 +110,30 @@ function system(cluster: string): Entity {
   };
 }
 
+/** Polls a SelfSubjectReview with `token` until the API server authenticates it (at most two minutes). */
+async function untilApiServerAccepts(token: string) {
+  const kc = kubeConfigFromDetails(
+    { name: 'probe', url: k8s.url, caData, authMetadata: {} },
+    { type: 'bearer token', token },
+  );
+  const api = kc.makeApiClient(AuthenticationV1Api);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      await api.createSelfSubjectReview({
+        body: {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'SelfSubjectReview',
+        },
+      });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  }
+}
+
 describe('clusters and auth of the Kubernetes plugin configuration', () => {
   let arm: ArmContractServer;
   let oidc: OidcIssuer;
@@ -147,7 +172,19 @@ describe('clusters and auth of the Kubernetes plugin configuration', () => {
       release: 'openmetadata',
       namespace: ns,
     });
-  }, 180_000);
+    // The API server discovers a JWT issuer in the background and retries while it is unreachable: wait until
+    // it accepts a token of each issuer before the tests use them.
+    const entraToken = await new ClientSecretCredential(
+      arm.tenantId,
+      arm.clientId,
+      arm.clientSecret,
+      { authorityHost: arm.url, disableInstanceDiscovery: true },
+    ).getToken('6dae42f8-4368-4678-94ff-3960e28e3630/.default');
+    await untilApiServerAccepts(entraToken!.token);
+    await untilApiServerAccepts(
+      oidc.mint({ email: issuers.oidcViewer, audience: issuers.oidcAudience }),
+    );
+  }, 240_000);
 
   afterAll(async () => {
     await Promise.all([arm?.close(), oidc?.close()]);

@@ -3,7 +3,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   createHmac,
-  createPublicKey,
   createSign,
   createVerify,
   generateKeyPairSync,
@@ -102,9 +101,14 @@ export function verifyJwt(
   const actual = Buffer.from(parts[2], 'base64url');
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected))
     return undefined;
+  return unexpiredClaims(parts[1]);
+}
+
+/** The claims of a verified token's payload part, unless it has expired. */
+function unexpiredClaims(payload: string): Record<string, unknown> | undefined {
   try {
     const claims = JSON.parse(
-      Buffer.from(parts[1], 'base64url').toString('utf8'),
+      Buffer.from(payload, 'base64url').toString('utf8'),
     );
     if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now())
       return undefined;
@@ -172,16 +176,6 @@ export function verifyJwtRs256(
   if (parts.length !== 3) return undefined;
   const valid = createVerify('RSA-SHA256')
     .update(`${parts[0]}.${parts[1]}`)
-    .verify(createPublicKey(key.publicKey), Buffer.from(parts[2], 'base64url'));
-  if (!valid) return undefined;
-  try {
-    const claims = JSON.parse(
-      Buffer.from(parts[1], 'base64url').toString('utf8'),
-    );
-    if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now())
-      return undefined;
-    return claims;
-  } catch {
-    return undefined;
-  }
+    .verify(key.publicKey, Buffer.from(parts[2], 'base64url'));
+  return valid ? unexpiredClaims(parts[1]) : undefined;
 }
