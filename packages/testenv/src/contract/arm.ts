@@ -275,6 +275,15 @@ export async function startArmContractServer(
   }
 
   // ---- ARM ----
+  /** Audiences ARM accepts: its public resource ids, and this server's URL (clients scoped to the endpoint). */
+  function armAudiences() {
+    return [
+      'https://management.azure.com',
+      'https://management.core.windows.net',
+      baseUrl,
+    ];
+  }
+
   function authenticate(req: IncomingMessage) {
     const token = bearerToken(req);
     if (!token) {
@@ -291,7 +300,7 @@ export async function startArmContractServer(
     if (
       !claims ||
       claims.tid !== tenantId ||
-      String(claims.aud).replace(/\/$/, '') !== 'https://management.azure.com'
+      !armAudiences().includes(String(claims.aud).replace(/\/$/, ''))
     ) {
       throw new HttpError(
         401,

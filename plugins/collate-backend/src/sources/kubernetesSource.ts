@@ -164,6 +164,7 @@ export class KubernetesSource {
         : new WorkflowIndex(http, namespace, this.logger, {
             pageSize: this.options.workflowPageSize,
             newest: this.options.recentRuns,
+            follow: false,
           });
       try {
         await abortable(index.ready(), signal);

@@ -49,6 +49,8 @@ export interface WorkflowIndexOptions {
   newest?: number;
   /** Server-side timeout of each watch request, after which the watch is resumed. */
   watchTimeoutSeconds?: number;
+  /** False for a one-off read (a user's own token): list once, never watch. Default true. */
+  follow?: boolean;
 }
 
 /**
@@ -89,7 +91,7 @@ export class WorkflowIndex {
     if (!this.syncing) {
       this.syncing = this.list().then(
         () => {
-          void this.follow();
+          if (this.options.follow !== false) void this.follow();
         },
         error => {
           this.syncing = undefined;
