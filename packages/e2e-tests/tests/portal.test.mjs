@@ -60,16 +60,24 @@ test('a guest opens the demo System and sees its components', async () => {
         assert.match(await link.getAttribute('href'), new RegExp(`/${name}$`));
       }
     }
-    // Our overview card renders the annotations of the System.
+    // The Overview tab has one compact Collate card, which links to the Collate tab; the component cards are there.
     await page
       .getByText('Collate deployment')
       .first()
       .waitFor({ timeout: 30_000 });
-    assert.ok(
+    const details = page.getByRole('link', {
+      name: /Details on the Collate tab/,
+    });
+    assert.match(
+      await details.getAttribute('href'),
+      /\/collate-demo\/collate$/,
+    );
+    assert.equal(
       await page
-        .getByText('http://openmetadata.collate:8585')
-        .first()
-        .isVisible(),
+        .locator('.MuiCardHeader-title')
+        .getByText('Ingestion workflows', { exact: true })
+        .count(),
+      0,
     );
   } finally {
     // Saved on success and on failure alike, to see what the browser saw.
@@ -78,6 +86,70 @@ test('a guest opens the demo System and sees its components', async () => {
   }
 });
 
+/** Words of table cells wider than their cell, and cells whose content overflows: a value wrapped mid-word or cut off. */
+function brokenCells(page) {
+  return page.evaluate(() => {
+    const ctx = document.createElement('canvas').getContext('2d');
+    const broken = [];
+    for (const td of document.querySelectorAll('main td')) {
+      const style = getComputedStyle(td);
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const width =
+        td.clientWidth -
+        parseFloat(style.paddingLeft) -
+        parseFloat(style.paddingRight);
+      if (td.scrollWidth > td.clientWidth + 1) {
+        broken.push(`overflows: ${td.innerText}`);
+      }
+      for (const word of td.innerText.split(/\s+/).filter(Boolean)) {
+        const w = ctx.measureText(word).width;
+        if (w > width + 1)
+          broken.push(
+            `${word}: ${Math.round(w)} px in ${Math.round(width)} px`,
+          );
+      }
+    }
+    return broken;
+  });
+}
+
+for (const width of [1440, 1024]) {
+  test(`the Collate tab at ${width} px: live cards side by side, no table value broken`, async () => {
+    const page = await browser.newPage({ viewport: { width, height: 1200 } });
+    const file = join(artifactsDir, `collate-tab-${width}.png`);
+    try {
+      await signInAsGuest(page, frontendUrl);
+      await page.goto(
+        `${frontendUrl}/catalog/default/system/collate-demo/collate`,
+      );
+      await page
+        .getByText('warehouse-metadata-1006')
+        .first()
+        .waitFor({ timeout: 60_000 });
+      await page.getByText('v3.7.1').first().waitFor({ timeout: 60_000 });
+      // Two columns of cards from 960 px (three from 1280 px): the overview and the Argo card share a row.
+      const top = async title =>
+        (
+          await page
+            .locator('.MuiCardHeader-title')
+            .getByText(title, { exact: true })
+            .first()
+            .boundingBox()
+        ).y;
+      assert.ok(
+        Math.abs(
+          (await top('Collate deployment')) - (await top('Argo Workflows')),
+        ) < 5,
+        'overview and Argo side by side',
+      );
+      assert.deepEqual(await brokenCells(page), []);
+    } finally {
+      await page.screenshot({ path: file, fullPage: true });
+      console.log(`screenshot: ${file}`);
+    }
+  });
+}
+
 test('the demo System shows live status cards from the local control plane', async () => {
   const page = await browser.newPage({
     viewport: { width: 1440, height: 2200 },
@@ -85,7 +157,9 @@ test('the demo System shows live status cards from the local control plane', asy
   const file = join(artifactsDir, 'demo-status-cards.png');
   try {
     await signInAsGuest(page, frontendUrl);
-    await page.goto(`${frontendUrl}/catalog/default/system/collate-demo`);
+    await page.goto(
+      `${frontendUrl}/catalog/default/system/collate-demo/collate`,
+    );
 
     const card = title =>
       page

@@ -6,6 +6,7 @@
 export {
   collatePlugin,
   EntityCollateArgoCard,
+  EntityCollateContent,
   EntityCollateDatabaseCard,
   EntityCollateIngestionCard,
   EntityCollateOverviewCard,

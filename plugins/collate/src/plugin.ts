@@ -29,9 +29,34 @@ const card = (name: string, load: () => Promise<() => JSX.Element | null>) =>
     createComponentExtension({ name, component: { lazy: load } }),
   );
 
-/** Every component's health at a glance, and where the deployment runs. @public */
-export const EntityCollateOverviewCard = card('EntityCollateOverviewCard', () =>
-  import('./components/CollateOverviewCard').then(m => m.CollateOverviewCard),
+/**
+ * The "Collate" tab's content: the overview and the component cards in a responsive grid, the ingestion workflows
+ * at full width. Mount it as an `EntityLayout.Route` (path `/collate`). @public
+ */
+export const EntityCollateContent = collatePlugin.provide(
+  createComponentExtension({
+    name: 'EntityCollateContent',
+    component: {
+      lazy: () =>
+        import('./components/CollateContent').then(m => m.CollateContent),
+    },
+  }),
+);
+
+/**
+ * Every component's health at a glance: `variant="compact"` (default) with a link to the Collate tab, or
+ * `variant="details"` with each component's reason and where the deployment runs. @public
+ */
+export const EntityCollateOverviewCard = collatePlugin.provide(
+  createComponentExtension({
+    name: 'EntityCollateOverviewCard',
+    component: {
+      lazy: () =>
+        import('./components/CollateOverviewCard').then(
+          m => m.CollateOverviewCard,
+        ),
+    },
+  }),
 );
 
 /** Argo Workflows: server and controller pods, version, workflows by phase. @public */

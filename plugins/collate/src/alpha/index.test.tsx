@@ -4,11 +4,15 @@ import {
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import type { Entity } from '@backstage/catalog-model';
 import { collateStatusApiRef } from '../api';
 import { demoStatuses, statusApi } from '../testing/statusApi';
 import plugin, {
+  collateEntityContent,
   collateIngestionEntityCard,
   collateOverviewEntityCard,
   collateRunnerEntityCard,
@@ -53,10 +57,44 @@ describe('collate plugin (new frontend system)', () => {
       </EntityProvider>,
       { apis: [[collateStatusApiRef, statusApi(demoStatuses).api]] },
     );
+    expect(await screen.findByText('Collate deployment')).toBeInTheDocument();
     expect(
-      await screen.findByText('http://openmetadata.collate:8585'),
+      await screen.findByText('Hybrid Ingestion Runner'),
     ).toBeInTheDocument();
-    expect(screen.getByText('Collate deployment')).toBeInTheDocument();
+  });
+
+  it('adds a Collate tab on Collate entities with the overview and the cards the entity describes', async () => {
+    const tester = createExtensionTester(collateEntityContent);
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Collate');
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
+    expect(filter?.(collateEntity)).toBe(true);
+    expect(
+      filter?.({ ...collateEntity, metadata: { name: 'x', annotations: {} } }),
+    ).toBe(false);
+    renderInTestApp(
+      <EntityProvider
+        entity={{
+          ...collateEntity,
+          metadata: {
+            ...collateEntity.metadata,
+            annotations: {
+              ...collateEntity.metadata.annotations,
+              'collate.io/namespace': 'collate',
+              'collate.io/argo-namespace': 'argo-workflows',
+            },
+          },
+        }}
+      >
+        {tester.reactElement()}
+      </EntityProvider>,
+      { apis: [[collateStatusApiRef, statusApi(demoStatuses).api]] },
+    );
+    // The details variant of the overview, the Argo card, the ingestion card at full width.
+    expect(
+      await screen.findByText('Runner demo-runner is not connected to Collate'),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('v3.7.1')).toBeInTheDocument();
+    expect(await screen.findByText('Latest runs')).toBeInTheDocument();
   });
 
   it('shows each component card only where the entity describes that component', () => {

@@ -4,7 +4,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import type { Entity } from '@backstage/catalog-model';
 import {
   collateComponentsOf,
@@ -27,7 +30,10 @@ export const collateStatusApi = ApiBlueprint.make({
 const has = (kind: CollateComponentKind) => (entity: Entity) =>
   collateComponentsOf(entity).includes(kind);
 
-/** Every component's health at a glance, on every entity with the Collate annotations. @alpha */
+/**
+ * A compact card on the Overview tab of every entity with the Collate annotations: health per component and a link
+ * to the Collate tab. @alpha
+ */
 export const collateOverviewEntityCard = EntityCardBlueprint.make({
   name: 'overview',
   params: {
@@ -39,9 +45,27 @@ export const collateOverviewEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/**
+ * The "Collate" tab: the overview and the component cards side by side, the ingestion workflows at full width.
+ * @alpha
+ */
+export const collateEntityContent = EntityContentBlueprint.make({
+  name: 'collate',
+  params: {
+    path: 'collate',
+    title: 'Collate',
+    filter: entity => isCollateEntity(entity),
+    loader: () =>
+      import('../components/CollateContent').then(m => <m.CollateContent />),
+  },
+});
+
 type StatusCards = typeof import('../components/status/cards');
 
-/** The card of one component, on the entities that describe that component. */
+/**
+ * The card of one component, on the entities that describe that component. They are on the Collate tab; as cards
+ * of their own they are off unless enabled in `app.extensions` (e.g. `entity-card:collate/argo: true`).
+ */
 function componentCard<K extends CollateComponentKind>(
   kind: K,
   card: keyof StatusCards,
@@ -49,6 +73,7 @@ function componentCard<K extends CollateComponentKind>(
 ) {
   return EntityCardBlueprint.make({
     name: kind,
+    disabled: true,
     params: {
       filter: has(kind),
       ...options,
@@ -95,6 +120,7 @@ export default createFrontendPlugin({
   extensions: [
     collateStatusApi,
     collateOverviewEntityCard,
+    collateEntityContent,
     collateArgoEntityCard,
     collateDatabaseEntityCard,
     collateSearchEntityCard,

@@ -13,12 +13,15 @@ const entity = (annotations: Record<string, string>): Entity => ({
   spec: { type: 'service', owner: 'platform', lifecycle: 'production' },
 });
 
-async function render(e: Entity, fail?: Error) {
-  const { api, calls } = statusApi(demoStatuses, { fail });
+async function render(
+  e: Entity,
+  options: { fail?: Error; variant?: 'compact' | 'details' } = {},
+) {
+  const { api, calls } = statusApi(demoStatuses, { fail: options.fail });
   await renderInTestApp(
     <TestApiProvider apis={[[collateStatusApiRef, api]]}>
       <EntityProvider entity={e}>
-        <CollateOverviewCard />
+        <CollateOverviewCard variant={options.variant} />
       </EntityProvider>
     </TestApiProvider>,
   );
@@ -26,16 +29,34 @@ async function render(e: Entity, fail?: Error) {
 }
 
 describe('CollateOverviewCard', () => {
-  it('shows every component’s health with its reason, and the Collate annotations of the entity', async () => {
-    await render(
-      entity({
-        'collate.io/component': 'argo',
-        'collate.io/kubernetes-cluster': 'aks-dev',
-        'collate.io/argo-namespace': 'argo-workflows',
-        'collate.io/argo-server-url':
-          'http://argo-workflows-server.argo-workflows:2746',
-      }),
-    );
+  const argo = entity({
+    'collate.io/component': 'argo',
+    'collate.io/kubernetes-cluster': 'aks-dev',
+    'collate.io/argo-namespace': 'argo-workflows',
+    'collate.io/argo-server-url':
+      'http://argo-workflows-server.argo-workflows:2746',
+  });
+
+  it('on the Overview tab: health per component and a link to the Collate tab, nothing more', async () => {
+    await render(argo);
+
+    expect(
+      await screen.findByText('Hybrid Ingestion Runner'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Unhealthy')).toBeInTheDocument();
+    expect(screen.getAllByText('Healthy')).toHaveLength(3);
+    expect(
+      screen.getByRole('link', { name: /Details on the Collate tab/ }),
+    ).toHaveAttribute('href', expect.stringMatching(/collate$/));
+    // No reasons and no annotations: those are on the Collate tab.
+    expect(
+      screen.queryByText('Runner demo-runner is not connected to Collate'),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByText('aks-dev')).not.toBeInTheDocument();
+  });
+
+  it('on the Collate tab: every component’s health with its reason, and where it runs', async () => {
+    await render(argo, { variant: 'details' });
 
     expect(
       await screen.findByText('Hybrid Ingestion Runner'),
@@ -72,7 +93,7 @@ describe('CollateOverviewCard', () => {
         'collate.io/component': 'argo',
         'collate.io/kubernetes-cluster': 'aks-dev',
       }),
-      new Error('collate backend unavailable'),
+      { fail: new Error('collate backend unavailable'), variant: 'details' },
     );
     expect(
       (await screen.findAllByText(/collate backend unavailable/))[0],

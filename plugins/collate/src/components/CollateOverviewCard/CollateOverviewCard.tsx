@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
+import Box from '@material-ui/core/Box';
 import IconButton from '@material-ui/core/IconButton';
+import Typography from '@material-ui/core/Typography';
 import Tooltip from '@material-ui/core/Tooltip';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import { useApi } from '@backstage/core-plugin-api';
@@ -94,19 +96,38 @@ function useEntityStatus(entity: Entity) {
   return { ...state, refresh: () => setTick(t => t + 1) };
 }
 
-const Overview = () => {
+/** Health per component, one line each, for the Overview tab. */
+const HealthList = ({
+  components,
+}: {
+  components: CollateComponentStatus[];
+}) => (
+  <Box component="ul" m={0} p={0} style={{ listStyle: 'none' }}>
+    {components.map(c => (
+      <Box
+        component="li"
+        key={c.component}
+        display="flex"
+        justifyContent="space-between"
+        alignItems="center"
+        py={0.5}
+      >
+        <Typography variant="body2">{COMPONENT_TITLES[c.component]}</Typography>
+        <Health health={c.health} />
+      </Box>
+    ))}
+  </Box>
+);
+
+const Overview = ({ variant }: { variant: 'compact' | 'details' }) => {
   const { entity } = useEntity();
   const annotations = readCollateAnnotations(entity);
   const { value, error, refresh } = useEntityStatus(entity);
 
-  const metadata = Object.fromEntries(
-    (Object.keys(LABELS) as Array<keyof typeof LABELS>)
-      .filter(key => annotations[key])
-      .map(key => [LABELS[key], annotations[key]]),
-  );
-
   let health;
-  if (value) {
+  if (value && variant === 'compact') {
+    health = <HealthList components={value.components} />;
+  } else if (value) {
     health = (
       <Table<CollateComponentStatus>
         options={{
@@ -125,6 +146,12 @@ const Overview = () => {
     health = <Progress />;
   }
 
+  const metadata = Object.fromEntries(
+    (Object.keys(LABELS) as Array<keyof typeof LABELS>)
+      .filter(key => key !== 'component' && annotations[key])
+      .map(key => [LABELS[key], annotations[key]]),
+  );
+
   return (
     <InfoCard
       title="Collate deployment"
@@ -136,18 +163,30 @@ const Overview = () => {
           </IconButton>
         </Tooltip>
       }
+      deepLink={
+        variant === 'compact'
+          ? { title: 'Details on the Collate tab', link: 'collate' }
+          : undefined
+      }
     >
       {health}
-      <StructuredMetadataTable metadata={metadata} />
+      {variant === 'details' && (
+        <Box mt={2}>
+          <StructuredMetadataTable metadata={metadata} dense />
+        </Box>
+      )}
     </InfoCard>
   );
 };
 
 /**
- * Every component of a Collate deployment at a glance (health and reason), and where it runs as the entity's
- * annotations describe it.
+ * Every component of a Collate deployment at a glance: compact on the Overview tab (health per component, a link to
+ * the Collate tab), with reasons and where it runs on the Collate tab.
  */
-export const CollateOverviewCard = () => {
+export const CollateOverviewCard = (props: {
+  /** `compact` (default): health per component and a link to the Collate tab; `details`: reasons and where it runs. */
+  variant?: 'compact' | 'details';
+}) => {
   const { entity } = useEntity();
   if (!readCollateAnnotations(entity).component) {
     return (
@@ -159,5 +198,5 @@ export const CollateOverviewCard = () => {
       />
     );
   }
-  return <Overview />;
+  return <Overview variant={props.variant ?? 'compact'} />;
 };

@@ -24,6 +24,9 @@ import { Health, Replicas, StatusCard, When } from './StatusCard';
 const deploymentRow = (d?: CollateDeploymentStatus) =>
   d ? <Replicas ready={d.ready} desired={d.desired} /> : '—';
 
+/** Short values (a phase, a time, a duration) stay on one line; the workflow name column takes what is left. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 const PHASE_HEALTH: Record<WorkflowPhase, CollateHealth> = {
   Succeeded: 'healthy',
   Running: 'healthy',
@@ -159,6 +162,7 @@ const runColumns: TableColumn<WorkflowRun>[] = [
   {
     title: 'Status',
     field: 'phase',
+    cellStyle: NO_WRAP,
     render: r => <Health health={PHASE_HEALTH[r.phase]}>{r.phase}</Health>,
   },
   {
@@ -167,21 +171,24 @@ const runColumns: TableColumn<WorkflowRun>[] = [
     highlight: true,
     render: r => (r.url ? <Link to={r.url}>{r.name}</Link> : r.name),
   },
-  { title: 'Progress', field: 'progress', emptyValue: '—' },
+  { title: 'Progress', field: 'progress', emptyValue: '—', cellStyle: NO_WRAP },
   {
     title: 'Started',
     field: 'startedAt',
+    cellStyle: NO_WRAP,
     defaultSort: 'desc',
     render: r => <When at={r.startedAt} />,
   },
   {
     title: 'Finished',
     field: 'finishedAt',
+    cellStyle: NO_WRAP,
     render: r => <When at={r.finishedAt} />,
   },
   {
     title: 'Duration',
     field: 'durationSeconds',
+    cellStyle: NO_WRAP,
     type: 'numeric',
     render: r => duration(r.durationSeconds),
   },

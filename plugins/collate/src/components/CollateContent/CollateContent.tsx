@@ -1,0 +1,49 @@
+import Grid from '@material-ui/core/Grid';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  collateComponentsOf,
+  type CollateComponentKind,
+} from '@collate-backstage/plugin-collate-common';
+import { CollateOverviewCard } from '../CollateOverviewCard';
+import {
+  CollateArgoCard,
+  CollateDatabaseCard,
+  CollateIngestionCard,
+  CollateRunnerCard,
+  CollateSearchCard,
+} from '../status/cards';
+
+const CARDS: Array<[CollateComponentKind, () => JSX.Element]> = [
+  ['argo', CollateArgoCard],
+  ['database', CollateDatabaseCard],
+  ['search', CollateSearchCard],
+  ['runner', CollateRunnerCard],
+];
+
+/**
+ * The "Collate" entity tab: the overview and the cards of the components the entity describes side by side (two
+ * columns from 960 px, three from 1280 px), the ingestion workflows below at full width.
+ */
+export const CollateContent = () => {
+  const { entity } = useEntity();
+  const components = collateComponentsOf(entity);
+  return (
+    <Grid container spacing={3} alignItems="stretch">
+      <Grid item xs={12} md={6} lg={4}>
+        <CollateOverviewCard variant="details" />
+      </Grid>
+      {CARDS.filter(([kind]) => components.includes(kind)).map(
+        ([kind, Card]) => (
+          <Grid item xs={12} md={6} lg={4} key={kind}>
+            <Card />
+          </Grid>
+        ),
+      )}
+      {components.includes('ingestion') && (
+        <Grid item xs={12}>
+          <CollateIngestionCard />
+        </Grid>
+      )}
+    </Grid>
+  );
+};

@@ -1,0 +1,1 @@
+export { CollateContent } from './CollateContent';
