@@ -26,6 +26,17 @@ export CGO_ENABLED=0
 
 log() { echo "[build] $*" >&2; }
 
+# Progress on a first run (later runs reuse the binaries): which binary, how many are done, time since the first.
+ALL_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok argo workflow-controller tofu)
+building() {
+  # $1 binary, $2 version
+  local done=0 b
+  for b in "${ALL_BINARIES[@]}"; do [ -f "$OUT/.$b.version" ] && done=$((done + 1)); done
+  [ -f "$OUT/.build-started" ] || date +%s >"$OUT/.build-started"
+  local elapsed=$(($(date +%s) - $(cat "$OUT/.build-started")))
+  log "building $1 $2: binary $((done + 1)) of ${#ALL_BINARIES[@]}, $((elapsed / 60))m$((elapsed % 60))s so far (first run only; Go builds take minutes each)"
+}
+
 stamp_ok() { [ -x "$OUT/$1" ] && [ "$(cat "$OUT/.$1.version" 2>/dev/null)" = "$2" ]; }
 stamp() { echo "$2" >"$OUT/.$1.version"; }
 
@@ -83,7 +94,7 @@ GO
     ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
   done
   for n in "${names[@]}"; do
-    log "building $n $K8S_VERSION"
+    building "$n" "$K8S_VERSION"
     (cd "$dir" && go build -tags tools -ldflags "$ldflags" -o "$OUT/$n" "k8s.io/kubernetes/cmd/$n")
     stamp "$n" "$K8S_VERSION+$K8S_BUILD"
   done
@@ -91,7 +102,7 @@ GO
 
 build_etcd() {
   stamp_ok etcd "$ETCD_VERSION" && return
-  log "building etcd $ETCD_VERSION"
+  building etcd "$ETCD_VERSION"
   local dir="$WORK/etcd"
   rm -rf "$dir" && mkdir -p "$dir"
   (cd "$dir" && go mod init collate.local/testenv/etcd >/dev/null 2>&1 &&
@@ -102,7 +113,7 @@ build_etcd() {
 
 build_kwok() {
   stamp_ok kwok "$KWOK_VERSION" && [ -f "$OUT/kwok-stages.yaml" ] && return
-  log "building kwok $KWOK_VERSION"
+  building kwok "$KWOK_VERSION"
   GOBIN="$OUT" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
   # The kwok binary has no built-in stages (kwokctl embeds them). Assemble its config from the stage files of
   # the same module version: nodes become Ready and keep a heartbeat, pods become Ready, Job pods complete,
@@ -149,7 +160,7 @@ GO
   # The module zip carries no commit hash: gitCommit names the module release it was built from.
   local ldflags="-X $p.version=$ARGO_VERSION -X $p.gitTag=$ARGO_VERSION -X $p.gitCommit=module-$ARGO_VERSION -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
   for n in argo workflow-controller; do
-    log "building $n $ARGO_VERSION"
+    building "$n" "$ARGO_VERSION"
     (cd "$dir" && go build -mod=vendor -tags tools -ldflags "$ldflags" -o "$OUT/$n" "$p/cmd/$n")
     stamp "$n" "$ARGO_VERSION+$ARGO_BUILD"
   done
@@ -168,7 +179,7 @@ package tools
 import _ "github.com/opentofu/opentofu/cmd/tofu"
 GO
   (cd "$dir" && go mod tidy -e >/dev/null 2>&1 || true)
-  log "building tofu $TOFU_VERSION"
+  building tofu "$TOFU_VERSION"
   (cd "$dir" && go build -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$OUT/tofu" github.com/opentofu/opentofu/cmd/tofu)
   stamp tofu "$TOFU_VERSION"
 }

@@ -99,7 +99,7 @@ export function startInGroup(cmd, args, { cwd, env = {}, log }) {
 }
 
 /**
- * @param {{ configs?: string[], env?: Record<string,string>, timeoutMs?: number }} [options]
+ * @param {{ command?: string[], configs?: string[], env?: Record<string,string>, timeoutMs?: number }} [options]
  * @returns {Promise<{ stop: () => Promise<void>, reused: boolean, startupMs: number }>}
  */
 export async function startPortal(options = {}) {
@@ -110,11 +110,12 @@ export async function startPortal(options = {}) {
   }
   mkdirSync(artifactsDir, { recursive: true });
   const log = createWriteStream(join(artifactsDir, 'portal.log'));
-  const args = [
+  const [cmd, ...args] = options.command ?? [
+    'yarn',
     'start',
     ...(options.configs ?? []).flatMap(c => ['--config', c]),
   ];
-  const { child, stop } = startInGroup('yarn', args, {
+  const { child, stop } = startInGroup(cmd, args, {
     cwd: repoRoot,
     env: options.env,
     log,

@@ -49,11 +49,11 @@ test('a guest opens the demo System and sees its components', async () => {
       ],
     };
     for (const [cardTitle, rows] of Object.entries(expected)) {
+      // Backstage's own cards (BUI `article`) and MUI cards alike.
       const card = page
-        .locator('div')
+        .locator('article, .MuiCard-root')
         .filter({ has: page.getByRole('heading', { name: cardTitle }) })
-        .filter({ has: page.getByRole('table') })
-        .last();
+        .first();
       for (const [title, name] of rows) {
         const link = card.getByRole('link', { name: title, exact: true });
         await link.waitFor({ timeout: 30_000 });
@@ -86,14 +86,16 @@ test('a guest opens the demo System and sees its components', async () => {
   }
 });
 
-/** Words of table cells wider than their cell, and cells whose content overflows: a value wrapped mid-word or cut off. */
+/**
+ * Table values broken inside a word: a word (text between spaces or `<wbr>` break points) wider than its cell, or a
+ * cell whose content overflows it.
+ */
 function brokenCells(page) {
   return page.evaluate(() => {
     const ctx = document.createElement('canvas').getContext('2d');
     const broken = [];
     for (const td of document.querySelectorAll('main td')) {
       const style = getComputedStyle(td);
-      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
       const width =
         td.clientWidth -
         parseFloat(style.paddingLeft) -
@@ -101,12 +103,21 @@ function brokenCells(page) {
       if (td.scrollWidth > td.clientWidth + 1) {
         broken.push(`overflows: ${td.innerText}`);
       }
-      for (const word of td.innerText.split(/\s+/).filter(Boolean)) {
-        const w = ctx.measureText(word).width;
-        if (w > width + 1)
-          broken.push(
-            `${word}: ${Math.round(w)} px in ${Math.round(width)} px`,
-          );
+      const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        // Visually hidden text (a link's "Opens in a new window") takes no room.
+        const box = node.parentElement.getBoundingClientRect();
+        if (box.width <= 1 || box.height <= 1) continue;
+        const font = getComputedStyle(node.parentElement);
+        ctx.font = `${font.fontWeight} ${font.fontSize} ${font.fontFamily}`;
+        for (const word of node.textContent.split(/\s+/).filter(Boolean)) {
+          const w = ctx.measureText(word).width;
+          if (w > width + 1) {
+            broken.push(
+              `${word}: ${Math.round(w)} px in ${Math.round(width)} px`,
+            );
+          }
+        }
       }
     }
     return broken;
@@ -127,7 +138,7 @@ for (const width of [1440, 1024]) {
         .first()
         .waitFor({ timeout: 60_000 });
       await page.getByText('v3.7.1').first().waitFor({ timeout: 60_000 });
-      // Two columns of cards from 960 px (three from 1280 px): the overview and the Argo card share a row.
+      // The overview across the top, the component cards two by two below it.
       const top = async title =>
         (
           await page
@@ -138,11 +149,25 @@ for (const width of [1440, 1024]) {
         ).y;
       assert.ok(
         Math.abs(
-          (await top('Collate deployment')) - (await top('Argo Workflows')),
+          (await top('Argo Workflows')) - (await top('Collate database')),
         ) < 5,
-        'overview and Argo side by side',
+        'Argo and database side by side',
       );
       assert.deepEqual(await brokenCells(page), []);
+      // Every column of the runs table is in view inside its card, the duration included.
+      const overflow = await page.evaluate(() => {
+        const th = [...document.querySelectorAll('main th')].find(
+          e => e.textContent.trim().toLowerCase() === 'duration',
+        );
+        const card = th?.closest('.MuiCard-root');
+        if (!th || !card) return 'no Duration column';
+        const right = th.getBoundingClientRect().right;
+        const limit = card.getBoundingClientRect().right;
+        return right <= limit
+          ? ''
+          : `Duration ends at ${right} px, its card at ${limit} px`;
+      });
+      assert.equal(overflow, '');
     } finally {
       await page.screenshot({ path: file, fullPage: true });
       console.log(`screenshot: ${file}`);

@@ -95,13 +95,14 @@ describe('collate backend plugin', () => {
         {
           component: 'search',
           health: 'unknown',
-          reason:
-            'Collate: http://openmetadata.collate:8585 is not configured under collate.servers in the backend',
+          // Missing configuration is said briefly; the error carries the key to add and the whole message.
+          reason: 'Collate: not configured (collate.servers)',
           errors: [
             {
               source: 'collate',
               message:
                 'http://openmetadata.collate:8585 is not configured under collate.servers in the backend',
+              configKey: 'collate.servers',
             },
           ],
           endpoint: 'http://opensearch.collate:9200',

@@ -374,7 +374,14 @@ describe('status backend against the local control plane', () => {
     );
     expect(res.body).toMatchObject({
       health: 'unknown',
-      reason: `Collate: ${collate.url} is not configured under collate.servers in the backend`,
+      reason: 'Collate: not configured (collate.servers)',
+      errors: [
+        {
+          source: 'collate',
+          message: `${collate.url} is not configured under collate.servers in the backend`,
+          configKey: 'collate.servers',
+        },
+      ],
     });
     expect(collate.calls.length).toBe(calls);
   });

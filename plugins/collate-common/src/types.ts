@@ -14,6 +14,11 @@ export type CollateStatusSource = 'kubernetes' | 'argo' | 'collate';
 export interface CollateSourceError {
   source: CollateStatusSource;
   message: string;
+  /**
+   * Set when the source could not answer because the backend's configuration lacks something: the config key to add
+   * (`collate.servers`, `collate.argo.servers`, `kubernetes.clusterLocatorMethods`).
+   */
+  configKey?: string;
 }
 
 /** Replicas of a Deployment as the Kubernetes API reports them. @public */

@@ -122,15 +122,24 @@ class Findings {
     if (health !== 'healthy' && reason) this.reasons.push(reason);
   }
 
-  /** Records a source that could not answer. */
-  fail(source: CollateStatusSource, message: string) {
-    this.errors.push({ source, message });
+  /** Records a source that could not answer; `configKey` when the backend's configuration lacks something. */
+  fail(source: CollateStatusSource, message: string, configKey?: string) {
+    this.errors.push({ source, message, ...(configKey ? { configKey } : {}) });
   }
 
   /** The value of a settled source, or undefined after recording its failure. */
   take<T>(source: CollateStatusSource, settled: Settled<T>): T | undefined {
     if (settled.ok) return settled.value;
-    this.fail(source, settled.error);
+    // KubernetesClusters' InputError for a cluster the Kubernetes plugin configuration does not name.
+    const missingCluster =
+      /is not configured under kubernetes\.clusterLocatorMethods/.test(
+        settled.error,
+      );
+    this.fail(
+      source,
+      settled.error,
+      missingCluster ? 'kubernetes.clusterLocatorMethods' : undefined,
+    );
     return undefined;
   }
 
@@ -143,8 +152,13 @@ class Findings {
     const reasons = [...this.reasons];
     if (this.errors.length > 0) {
       if (health !== 'unhealthy') health = 'unknown';
+      // Missing configuration is said briefly: the overview card explains it once, with the key to add.
       reasons.push(
-        ...this.errors.map(e => `${SOURCE_NAMES[e.source]}: ${e.message}`),
+        ...this.errors.map(e =>
+          e.configKey
+            ? `${SOURCE_NAMES[e.source]}: not configured (${e.configKey})`
+            : `${SOURCE_NAMES[e.source]}: ${e.message}`,
+        ),
       );
     }
     return {
@@ -532,6 +546,7 @@ export class StatusService {
       f.fail(
         'collate',
         `${a.serverUrl} is not configured under collate.servers in the backend`,
+        'collate.servers',
       );
     }
     return server;
@@ -544,6 +559,7 @@ export class StatusService {
       f.fail(
         'argo',
         `${a.argoServerUrl} is not configured under collate.argo.servers in the backend`,
+        'collate.argo.servers',
       );
     }
     return server;

@@ -21,20 +21,20 @@ const CARDS: Array<[CollateComponentKind, () => JSX.Element]> = [
 ];
 
 /**
- * The "Collate" entity tab: the overview and the cards of the components the entity describes side by side (two
- * columns from 960 px, three from 1280 px), the ingestion workflows below at full width.
+ * The "Collate" entity tab: the overview across the top, the cards of the components the entity describes below it
+ * two by two (from 960 px), the ingestion workflows at full width.
  */
 export const CollateContent = () => {
   const { entity } = useEntity();
   const components = collateComponentsOf(entity);
   return (
     <Grid container spacing={3} alignItems="stretch">
-      <Grid item xs={12} md={6} lg={4}>
+      <Grid item xs={12}>
         <CollateOverviewCard variant="details" />
       </Grid>
       {CARDS.filter(([kind]) => components.includes(kind)).map(
         ([kind, Card]) => (
-          <Grid item xs={12} md={6} lg={4} key={kind}>
+          <Grid item xs={12} md={6} key={kind}>
             <Card />
           </Grid>
         ),

@@ -77,6 +77,43 @@ describe('CollateOverviewCard', () => {
     expect(screen.queryByText('Runner agent id')).not.toBeInTheDocument();
   });
 
+  it('says once what the backend configuration lacks, with the key to add', async () => {
+    const missing = (component: string) => ({
+      component,
+      health: 'unknown',
+      observedAt: '2026-11-22T08:00:00.000Z',
+      reason: 'Collate: not configured (collate.servers)',
+      errors: [
+        {
+          source: 'collate',
+          message:
+            'http://openmetadata.collate:8585 is not configured under collate.servers in the backend',
+          configKey: 'collate.servers',
+        },
+      ],
+    });
+    const { api } = statusApi([
+      missing('server'),
+      missing('database'),
+      missing('search'),
+    ] as any);
+    await renderInTestApp(
+      <TestApiProvider apis={[[collateStatusApiRef, api]]}>
+        <EntityProvider entity={argo}>
+          <CollateOverviewCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByText(/The Collate backend needs configuration/),
+    ).toBeInTheDocument();
+    // One line for the key, however many components it affects.
+    expect(screen.getAllByText('collate.servers')).toHaveLength(1);
+    expect(
+      screen.getByRole('link', { name: /How to configure it/ }),
+    ).toHaveAttribute('href', expect.stringContaining('#configuration'));
+  });
+
   it('explains which annotation is missing, without asking the backend', async () => {
     const calls = await render(entity({}));
 

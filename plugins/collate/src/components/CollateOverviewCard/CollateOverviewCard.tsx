@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
 import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
 import Tooltip from '@material-ui/core/Tooltip';
@@ -12,6 +13,8 @@ import {
 } from '@backstage/plugin-catalog-react';
 import {
   InfoCard,
+  Link,
+  WarningPanel,
   Progress,
   ResponseErrorPanel,
   StructuredMetadataTable,
@@ -26,7 +29,7 @@ import {
   type CollateEntityStatus,
 } from '@collate-backstage/plugin-collate-common';
 import { collateStatusApiRef, useUserAuth } from '../../api';
-import { Health } from '../status/StatusCard';
+import { Breakable, Health } from '../status/StatusCard';
 import { REFRESH_INTERVAL_MS } from '../status/useComponentStatus';
 
 const LABELS: Record<keyof typeof COLLATE_ANNOTATIONS, string> = {
@@ -119,6 +122,42 @@ const HealthList = ({
   </Box>
 );
 
+const README =
+  'https://github.com/collate-backstage/collate-backstage/tree/main/plugins/collate-backend';
+const CONFIG_DOCS: Record<string, string> = {
+  'collate.servers': `${README}#configuration`,
+  'collate.argo.servers': `${README}#configuration`,
+  'kubernetes.clusterLocatorMethods': `${README}#clusters`,
+};
+
+/** What the backend's configuration lacks, said once for the whole deployment, each key with what it is missing. */
+const ConfigNeeded = ({ status }: { status: CollateEntityStatus }) => {
+  const missing = new Map<string, Set<string>>();
+  for (const e of status.components.flatMap(c => c.errors)) {
+    if (!e.configKey) continue;
+    const messages = missing.get(e.configKey) ?? new Set<string>();
+    messages.add(e.message);
+    missing.set(e.configKey, messages);
+  }
+  if (missing.size === 0) return null;
+  return (
+    <Box mb={2}>
+      <WarningPanel
+        severity="info"
+        title="The Collate backend needs configuration to show this deployment"
+        defaultExpanded
+      >
+        {[...missing].map(([key, messages]) => (
+          <Typography variant="body2" key={key} paragraph>
+            Add <code>{key}</code>: {[...messages].join('; ')}.{' '}
+            <Link to={CONFIG_DOCS[key] ?? README}>How to configure it</Link>
+          </Typography>
+        ))}
+      </WarningPanel>
+    </Box>
+  );
+};
+
 const Overview = ({ variant }: { variant: 'compact' | 'details' }) => {
   const { entity } = useEntity();
   const annotations = readCollateAnnotations(entity);
@@ -149,7 +188,7 @@ const Overview = ({ variant }: { variant: 'compact' | 'details' }) => {
   const metadata = Object.fromEntries(
     (Object.keys(LABELS) as Array<keyof typeof LABELS>)
       .filter(key => key !== 'component' && annotations[key])
-      .map(key => [LABELS[key], annotations[key]]),
+      .map(key => [LABELS[key], <Breakable value={annotations[key]!} />]),
   );
 
   return (
@@ -169,11 +208,18 @@ const Overview = ({ variant }: { variant: 'compact' | 'details' }) => {
           : undefined
       }
     >
-      {health}
-      {variant === 'details' && (
-        <Box mt={2}>
-          <StructuredMetadataTable metadata={metadata} dense />
-        </Box>
+      {value && <ConfigNeeded status={value} />}
+      {variant === 'details' ? (
+        <Grid container spacing={2}>
+          <Grid item xs={12} lg={7}>
+            {health}
+          </Grid>
+          <Grid item xs={12} lg={5}>
+            <StructuredMetadataTable metadata={metadata} dense />
+          </Grid>
+        </Grid>
+      ) : (
+        health
       )}
     </InfoCard>
   );

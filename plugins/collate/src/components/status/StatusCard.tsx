@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import IconButton from '@material-ui/core/IconButton';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
@@ -51,6 +51,24 @@ export const Health = ({
     default:
       return <StatusAborted>{label}</StatusAborted>;
   }
+};
+
+/**
+ * A long technical value (a host, a URL, an image, a generated name) that may wrap after its separators (`/`, `.`,
+ * `:`, `@`, `=`, `-`) but never inside a name: `<wbr>` marks the places, so copied text stays exact.
+ */
+export const Breakable = ({ value }: { value: string }) => {
+  const parts = value.split(/(?<=[/.:@=-])/);
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 && <wbr />}
+          {part}
+        </Fragment>
+      ))}
+    </>
+  );
 };
 
 /** What an entity needs so the backend can report each component. */

@@ -19,7 +19,7 @@ import type {
   WorkflowRun,
   WorkflowSchedule,
 } from '@collate-backstage/plugin-collate-common';
-import { Health, Replicas, StatusCard, When } from './StatusCard';
+import { Breakable, Health, Replicas, StatusCard, When } from './StatusCard';
 
 const deploymentRow = (d?: CollateDeploymentStatus) =>
   d ? <Replicas ready={d.ready} desired={d.desired} /> : '—';
@@ -74,10 +74,16 @@ export const CollateArgoCard = () => (
           'Argo server': deploymentRow(s.server),
           'Workflow controller': deploymentRow(s.controller),
           'Server version': s.serverVersion ?? '—',
-          Image: s.server?.image ?? '—',
+          Image: s.server?.image ? <Breakable value={s.server.image} /> : '—',
           Workflows: <PhaseCounts counts={s.workflowsByPhase} />,
           ...(s.uiUrl
-            ? { 'Argo UI': <Link to={s.uiUrl}>{s.uiUrl}</Link> }
+            ? {
+                'Argo UI': (
+                  <Link to={s.uiUrl}>
+                    <Breakable value={s.uiUrl} />
+                  </Link>
+                ),
+              }
             : {}),
         }}
       />
@@ -97,10 +103,18 @@ const BackingServiceCard = ({
       <StructuredMetadataTable
         metadata={{
           Type: s.type ?? 'unknown',
-          Host: s.host ?? 'unknown',
+          Host: s.host ? <Breakable value={s.host} /> : 'unknown',
           Version: s.version ?? 'unknown',
-          'Configured endpoint': s.endpoint ?? '—',
-          'Collate check': s.message ?? 'unknown',
+          'Configured endpoint': s.endpoint ? (
+            <Breakable value={s.endpoint} />
+          ) : (
+            '—'
+          ),
+          'Collate check': s.message ? (
+            <Breakable value={s.message} />
+          ) : (
+            'unknown'
+          ),
         }}
       />
     )}
@@ -169,7 +183,23 @@ const runColumns: TableColumn<WorkflowRun>[] = [
     title: 'Workflow',
     field: 'name',
     highlight: true,
-    render: r => (r.url ? <Link to={r.url}>{r.name}</Link> : r.name),
+    // Long generated names wrap after their dashes, never inside a word; the run's logs are linked below its name.
+    render: r => (
+      <>
+        {r.url ? (
+          <Link to={r.url}>
+            <Breakable value={r.name} />
+          </Link>
+        ) : (
+          <Breakable value={r.name} />
+        )}
+        {r.logsUrl && (
+          <Typography variant="caption" display="block">
+            <Link to={r.logsUrl}>logs</Link>
+          </Typography>
+        )}
+      </>
+    ),
   },
   { title: 'Progress', field: 'progress', emptyValue: '—', cellStyle: NO_WRAP },
   {
@@ -180,27 +210,16 @@ const runColumns: TableColumn<WorkflowRun>[] = [
     render: r => <When at={r.startedAt} />,
   },
   {
-    title: 'Finished',
-    field: 'finishedAt',
-    cellStyle: NO_WRAP,
-    render: r => <When at={r.finishedAt} />,
-  },
-  {
     title: 'Duration',
     field: 'durationSeconds',
     cellStyle: NO_WRAP,
     type: 'numeric',
     render: r => duration(r.durationSeconds),
   },
-  {
-    title: 'Logs',
-    sorting: false,
-    render: r => (r.logsUrl ? <Link to={r.logsUrl}>logs</Link> : '—'),
-  },
 ];
 
 const scheduleColumns: TableColumn<WorkflowSchedule>[] = [
-  { title: 'CronWorkflow', field: 'name', highlight: true },
+  { title: 'CronWorkflow', field: 'name', highlight: true, cellStyle: NO_WRAP },
   {
     title: 'Schedule',
     field: 'schedule',
@@ -228,7 +247,7 @@ const PIPELINE_HEALTH: Record<string, CollateHealth> = {
 };
 
 const pipelineColumns: TableColumn<CollatePipeline>[] = [
-  { title: 'Pipeline', field: 'name', highlight: true },
+  { title: 'Pipeline', field: 'name', highlight: true, cellStyle: NO_WRAP },
   { title: 'Type', field: 'pipelineType' },
   { title: 'Schedule', field: 'schedule', emptyValue: '—' },
   {
