@@ -62,11 +62,23 @@ describe('collate:runner:register with the fixture chart and the Collate contrac
   });
 
   it('installs, waits until Collate reports the runner connected, and keeps the token out of values, logs and outputs', async () => {
-    collate.connectRunner('aks-runner', 2000);
     const { ctx, outputs, logger } = actionContext(
       input('aks-runner') as never,
     );
+    // The runner connects once the action has started waiting for it (not after a fixed delay, which a slow
+    // install would outlast).
+    const connected = (async () => {
+      while (
+        !logger.lines.some(l =>
+          l.startsWith('info waiting for runner aks-runner'),
+        )
+      ) {
+        await new Promise(r => setTimeout(r, 100));
+      }
+      collate.connectRunner('aks-runner', 500);
+    })();
     await action.handler(ctx as never);
+    await connected;
     expect(outputs).toMatchObject({
       agentId: 'aks-runner',
       connected: true,
