@@ -4,6 +4,7 @@ import {
   escapeForTpl,
   renderArgoValues,
 } from './argoValues';
+import { AWS_MIN } from '../../__testUtils__/argo';
 
 const azure = renderArgoValues({
   cloud: 'azure',
@@ -26,17 +27,6 @@ const aws = renderArgoValues({
   },
   persistence: { host: 'db.example', database: 'argo' },
 });
-
-/** The least AWS input, for tests about something else. */
-const AWS_MIN = {
-  cloud: 'aws' as const,
-  aws: {
-    controllerRoleArn: 'a',
-    serverRoleArn: 'b',
-    bucket: 'c',
-    region: 'eu-west-1',
-  },
-};
 
 const at = (values: unknown, path: string) =>
   path.split('.').reduce<any>((v, k) => v?.[k], values);

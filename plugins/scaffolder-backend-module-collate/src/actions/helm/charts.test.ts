@@ -18,6 +18,7 @@ import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
 import { ARGO_KEY_FORMAT, renderArgoValues } from './argoValues';
 import { COLLATE_DEFAULTS, renderCollateValues } from './collateValues';
 import { renderRunnerValues } from './runnerValues';
+import { AWS_MIN } from '../../__testUtils__/argo';
 
 const UPSTREAM = process.env.COLLATE_UPSTREAM_CHARTS;
 const chart = (name: FixtureChart) =>
@@ -191,16 +192,6 @@ const envAt = (deployment: string, name: string) => (m: Manifest) =>
 /** A dot path into the workflow controller's configuration. */
 const argoConfigAt = (path: string) => (m: Manifest) =>
   path.split('.').reduce<any>((v, k) => v?.[k], m.argoConfig());
-/** The least AWS input renderArgoValues takes, for tests about something else. */
-const AWS_MIN = {
-  cloud: 'aws' as const,
-  aws: {
-    controllerRoleArn: 'a',
-    serverRoleArn: 'b',
-    bucket: 'c',
-    region: 'eu-west-1',
-  },
-};
 
 // Rows common to both guides' argo-workflows.values.yml.
 const ARGO_COMMON: Row[] = [
