@@ -48,6 +48,12 @@ export interface Config {
       workflowPageSize?: number;
       /** Stop watching a namespace's workflows after this many minutes without a view. Default 15. */
       workflowWatchIdleMinutes?: number;
+      /**
+       * Said on every Collate card in place of missing-configuration and unreachable-source errors, while the
+       * clusters and servers behind the portal are being set up or are under maintenance (the repository's
+       * `scripts/start` sets "local demo environment starting"). Sources that answer still show their data.
+       */
+      notice?: string;
     };
   };
 }

@@ -248,6 +248,7 @@ up() {
   backstage_service_account
   token_identities
   wait_until "fake nodes Ready" 60 kc wait --for=condition=Ready node --all --timeout=1s
+  recreate_stale_pods
   # The default namespace's service account must exist before pods can be created in it.
   wait_until "default service account" 60 kc get serviceaccount default -n default
   log "up: $API_URL, kubeconfig $K/admin.kubeconfig, nodes ${FAKE_NODES[*]}"
@@ -256,8 +257,22 @@ up() {
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 
 down() {
+  # The controller manager first: were kwok (the nodes' heartbeats) gone while it still ran, its node lifecycle
+  # controller would mark the nodes NotReady and every pod on them not Ready, and kwok does not make them Ready again.
+  stop kube-controller-manager
   local i
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do stop "${COMPONENTS[$i]}"; done
+}
+
+# Pods that an interrupted stop left not Ready on Ready nodes (see down) are recreated by their ReplicaSets, as a
+# kubelet coming back would make them Ready again; kwok's stages only ready a pod once.
+recreate_stale_pods() {
+  local stale
+  stale="$(kc get pods -A -o jsonpath='{range .items[?(@.metadata.ownerReferences[0].kind=="ReplicaSet")]}{.metadata.namespace}{" "}{.metadata.name}{" "}{.status.conditions[?(@.type=="Ready")].status}{" "}{.status.containerStatuses[0].ready}{"\n"}{end}' |
+    awk '$3 == "False" && $4 == "true" { print $1 " " $2 }')"
+  [ -n "$stale" ] || return 0
+  log "recreating $(wc -l <<<"$stale") pod(s) left not Ready by an interrupted stop"
+  while read -r ns name; do kc -n "$ns" delete pod "$name" --wait=false >/dev/null; done <<<"$stale"
 }
 
 status() {

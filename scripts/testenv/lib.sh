@@ -8,7 +8,9 @@ BIN="$TESTENV_DIR/bin"
 log() { echo "[$LOG_PREFIX] $*" >&2; }
 
 pid_of() { cat "$STATE/$1.pid" 2>/dev/null || true; }
-alive() { local p; p="$(pid_of "$1")"; [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+# A process that exited but was not reaped yet (a zombie: where nothing reaps orphans, as in some containers) is gone.
+pid_running() { kill -0 "$1" 2>/dev/null && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
+alive() { local p; p="$(pid_of "$1")"; [ -n "$p" ] && pid_running "$p"; }
 
 # start NAME CMD...: runs CMD in its own session in the background, output to $STATE/NAME.log, PID to
 # $STATE/NAME.pid. Does nothing when NAME already runs.
@@ -26,10 +28,10 @@ stop() {
   local name="$1" p
   p="$(pid_of "$name")"
   [ -n "$p" ] || return 0
-  if kill -0 "$p" 2>/dev/null; then
+  if pid_running "$p"; then
     kill -TERM "$p"
-    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$p" 2>/dev/null && kill -KILL "$p"
+    for _ in $(seq 1 100); do pid_running "$p" || break; sleep 0.1; done
+    pid_running "$p" && kill -KILL "$p"
     log "stopped $name (pid $p)"
   fi
   rm -f "$STATE/$name.pid"

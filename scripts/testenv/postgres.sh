@@ -35,7 +35,9 @@ as_pg() {
 }
 
 pid() { head -n1 "$PG_DIR/data/postmaster.pid" 2>/dev/null || true; }
-running() { local p; p="$(pid)"; [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+# An exited but unreaped postmaster (a zombie, where nothing reaps orphans) counts as stopped.
+pid_running() { kill -0 "$1" 2>/dev/null && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
+running() { local p; p="$(pid)"; [ -n "$p" ] && pid_running "$p"; }
 
 up() {
   local bin; bin="$(pg_bin)"
@@ -56,9 +58,9 @@ up() {
 
 down() {
   local p; p="$(pid)"
-  if [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; then log "not running"; return; fi
+  if [ -z "$p" ] || ! pid_running "$p"; then log "not running"; return; fi
   kill -INT "$p"
-  for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || { log "stopped (pid $p)"; return; }; sleep 0.1; done
+  for _ in $(seq 1 100); do pid_running "$p" || { log "stopped (pid $p)"; return; }; sleep 0.1; done
   log "pid $p did not stop" && exit 1
 }
 

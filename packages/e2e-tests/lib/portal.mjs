@@ -62,13 +62,17 @@ async function waitFor(what, check, timeoutMs, child) {
 
 /**
  * Starts a command in a process group of its own, output to `log`; `stop()` ends the whole group (a portal's
- * frontend and backend children too): SIGTERM, then SIGKILL after 10 s.
+ * frontend and backend children too): SIGTERM, then SIGKILL after `graceMs` (10 s).
  *
  * @param {string} cmd
  * @param {string[]} args
- * @param {{ cwd: string, env?: Record<string,string>, log: import('node:stream').Writable }} options
+ * @param {{ cwd: string, env?: Record<string,string>, log: import('node:stream').Writable, graceMs?: number }} options
  */
-export function startInGroup(cmd, args, { cwd, env = {}, log }) {
+export function startInGroup(
+  cmd,
+  args,
+  { cwd, env = {}, log, graceMs = 10_000 },
+) {
   const child = spawn(cmd, args, {
     cwd,
     env: { ...process.env, ...env, BROWSER: 'none', FORCE_COLOR: '0' },
@@ -91,7 +95,7 @@ export function startInGroup(cmd, args, { cwd, env = {}, log }) {
       } catch {
         /* already gone */
       }
-    }, 10_000);
+    }, graceMs);
     await exited;
     clearTimeout(timer);
   };
@@ -99,14 +103,23 @@ export function startInGroup(cmd, args, { cwd, env = {}, log }) {
 }
 
 /**
- * @param {{ command?: string[], configs?: string[], env?: Record<string,string>, timeoutMs?: number }} [options]
- * @returns {Promise<{ stop: () => Promise<void>, reused: boolean, startupMs: number }>}
+ * `graceMs`: how long `stop()` waits after SIGTERM before SIGKILL (scripts/start stops the test environment it
+ * started before it exits).
+ *
+ * @param {{ command?: string[], configs?: string[], env?: Record<string,string>, timeoutMs?: number, graceMs?: number }} [options]
+ * @returns {Promise<{ stop: () => Promise<void>, exited: () => boolean, reused: boolean, started: number, startupMs: number }>}
  */
 export async function startPortal(options = {}) {
   const started = Date.now();
   if (await answers(`${backendUrl}/api/collate/health`)) {
     await waitFor('the demo catalog', catalogHasDemoSystem, 60_000);
-    return { stop: async () => {}, reused: true, startupMs: 0 };
+    return {
+      stop: async () => {},
+      exited: () => false,
+      reused: true,
+      started,
+      startupMs: 0,
+    };
   }
   mkdirSync(artifactsDir, { recursive: true });
   const log = createWriteStream(join(artifactsDir, 'portal.log'));
@@ -119,6 +132,7 @@ export async function startPortal(options = {}) {
     cwd: repoRoot,
     env: options.env,
     log,
+    graceMs: options.graceMs,
   });
   try {
     const timeoutMs = options.timeoutMs ?? 240_000;
@@ -136,5 +150,11 @@ export async function startPortal(options = {}) {
       `${error.message}; see ${join(artifactsDir, 'portal.log')}`,
     );
   }
-  return { stop, reused: false, startupMs: Date.now() - started };
+  return {
+    stop,
+    exited: () => child.exitCode !== null,
+    reused: false,
+    started,
+    startupMs: Date.now() - started,
+  };
 }

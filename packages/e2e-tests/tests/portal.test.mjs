@@ -8,15 +8,54 @@ import { startLiveSession } from '../lib/liveDemo.mjs';
 
 let session;
 let browser;
+/** What the portal showed while scripts/start was still bringing the environment up. */
+const whileStarting = { notice: '', shown: '', error: undefined };
 
 before(async () => {
-  // The demo System's cluster side runs on the local control plane, so the cards show live values.
-  session = await startLiveSession();
+  // A fresh machine's path: scripts/start with the test environment stopped opens the portal first; the demo System's
+  // cluster side then comes up on the local control plane, and the cards show live values.
+  session = await startLiveSession({
+    cold: true,
+    whileStarting: async (b, notice) => {
+      whileStarting.notice = notice;
+      const page = await b.newPage({ viewport: { width: 1440, height: 1000 } });
+      const file = join(artifactsDir, 'demo-starting.png');
+      mkdirSync(artifactsDir, { recursive: true });
+      try {
+        await signInAsGuest(page, frontendUrl);
+        await page.goto(
+          `${frontendUrl}/catalog/default/system/collate-demo/collate`,
+        );
+        const said = page.getByText(/local demo environment starting/).first();
+        await said.waitFor({ timeout: 120_000 });
+        whileStarting.shown = await page
+          .locator('main')
+          .getByText(/local demo environment starting/)
+          .count();
+      } catch (error) {
+        whileStarting.error = error;
+      } finally {
+        await page.screenshot({ path: file, fullPage: true });
+        console.log(`screenshot: ${file}`);
+        await page.close();
+      }
+    },
+  });
   browser = session.browser;
 });
 
 after(async () => {
   await session?.stop();
+});
+
+test('scripts/start on a stopped environment opens the portal first, its cards saying the demo is starting', () => {
+  assert.equal(whileStarting.error, undefined);
+  assert.equal(whileStarting.notice, 'local demo environment starting');
+  // The overview's panel and each component card say it.
+  assert.ok(
+    whileStarting.shown >= 5,
+    `said ${whileStarting.shown} times on the Collate tab`,
+  );
 });
 
 test('a guest opens the demo System and sees its components', async () => {

@@ -203,6 +203,37 @@ export async function seedCronWorkflow(
   }
 }
 
+/**
+ * A release an interrupted run left `pending-*` (the environment stopped in the middle of a seed) would refuse every
+ * upgrade: a pending install is removed, a pending upgrade or rollback rolled back to the revision before it.
+ */
+async function recoverPendingRelease(release: string, namespace: string) {
+  const kube = [
+    '--namespace',
+    namespace,
+    '--kubeconfig',
+    testEnv.kubernetes().kubeconfigPath,
+  ];
+  let status: string;
+  try {
+    const { stdout } = await run(testEnv.helmBin(), [
+      'status',
+      release,
+      '-o',
+      'json',
+      ...kube,
+    ]);
+    status = JSON.parse(stdout).info?.status ?? '';
+  } catch {
+    return; // no such release yet
+  }
+  if (status === 'pending-install') {
+    await run(testEnv.helmBin(), ['uninstall', release, '--wait', ...kube]);
+  } else if (status.startsWith('pending-')) {
+    await run(testEnv.helmBin(), ['rollback', release, '--wait', ...kube]);
+  }
+}
+
 /** `helm upgrade --install --wait` of a fixture chart (KWOK makes its pods Ready). */
 export async function installFixtureRelease(options: {
   chart: FixtureChart;
@@ -210,6 +241,7 @@ export async function installFixtureRelease(options: {
   namespace: string;
   set?: Record<string, string>;
 }) {
+  await recoverPendingRelease(options.release, options.namespace);
   await run(testEnv.helmBin(), [
     'upgrade',
     '--install',

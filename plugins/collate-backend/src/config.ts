@@ -31,6 +31,8 @@ export interface StatusConfig {
   idleMs: number;
   argoServers: ArgoServerConfig[];
   collateServers: CollateServerConfig[];
+  /** Said on every card in place of configuration and connection errors (`collate.status.notice`). */
+  notice?: string;
 }
 
 export const normalizeUrl = (url: string) => url.trim().replace(/\/+$/, '');
@@ -52,6 +54,7 @@ export function readStatusConfig(config: Config): StatusConfig {
     pageSize: num('pageSize', 500),
     workflowPageSize: num('workflowPageSize', 5000),
     idleMs: num('workflowWatchIdleMinutes', 15) * 60_000,
+    notice: status?.getOptionalString('notice')?.trim() || undefined,
     argoServers: (
       config.getOptionalConfigArray('collate.argo.servers') ?? []
     ).map(c => {

@@ -86,6 +86,7 @@ export async function createRouter(
     const body: CollateEntityStatus = {
       entityRef,
       components: await status.status(entity, components, requestAuth(req)),
+      ...(status.notice ? { notice: status.notice } : {}),
     };
     res.set('Cache-Control', 'no-store').json(body);
   };

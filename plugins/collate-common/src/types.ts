@@ -171,6 +171,8 @@ export type CollateComponentStatus =
 export interface CollateEntityStatus {
   entityRef: string;
   components: CollateComponentStatus[];
+  /** The backend's `collate.status.notice`, said in place of configuration and connection errors. */
+  notice?: string;
 }
 
 /** Response of the backend's health route. @public */

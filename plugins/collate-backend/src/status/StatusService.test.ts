@@ -190,6 +190,37 @@ describe('StatusService', () => {
     });
   });
 
+  it('says the configured notice in place of configuration and connection errors, keeping what answered', async () => {
+    const { impl } = sources({
+      argoVersion: async () => {
+        throw new Error('Argo server at http://argo:2746: ECONNREFUSED');
+      },
+    });
+    const notice = 'local demo environment starting';
+    const [argo, server] = await service(impl, {
+      servers: [],
+      status: { notice },
+    }).status(entity, ['argo', 'server']);
+    expect(argo).toMatchObject({
+      health: 'unknown',
+      reason: notice,
+      errors: [{ source: 'argo' }],
+      server: { name: 'argo-workflows-server', ready: 1 },
+    });
+    expect(server).toMatchObject({
+      health: 'unknown',
+      reason: notice,
+      errors: [{ source: 'collate', configKey: 'collate.servers' }],
+    });
+    // A component whose sources answered is judged as usual: the notice replaces errors, not findings.
+    const [runner] = await service(impl, { status: { notice } }).status(
+      entity,
+      ['runner'],
+    );
+    expect(runner).toMatchObject({ health: 'healthy' });
+    expect(runner.reason).toBeUndefined();
+  });
+
   it('keeps unhealthy when what did answer shows it, even if another source failed', async () => {
     const { impl } = sources({
       deployments: async () => [],

@@ -147,11 +147,16 @@ class Findings {
    * A component whose sources did not all answer is `unknown` unless what did answer already shows it unhealthy;
    * the reason names the failed sources. Stamped with the time it was gathered.
    */
-  result() {
+  result(notice?: string) {
     let health = this.health;
     const reasons = [...this.reasons];
     if (this.errors.length > 0) {
       if (health !== 'unhealthy') health = 'unknown';
+    }
+    if (this.errors.length > 0 && notice) {
+      // The operator's notice (e.g. "local demo environment starting") says why better than each source's error.
+      reasons.push(notice);
+    } else {
       // Missing configuration is said briefly: the overview card explains it once, with the key to add.
       reasons.push(
         ...this.errors.map(e =>
@@ -209,6 +214,11 @@ export class StatusService {
   ) {
     this.argoServers = new Map(config.argoServers.map(s => [s.url, s]));
     this.collateServers = new Map(config.collateServers.map(s => [s.url, s]));
+  }
+
+  /** `collate.status.notice`: said in place of configuration and connection errors. */
+  get notice(): string | undefined {
+    return this.config.notice;
   }
 
   /**
@@ -297,7 +307,7 @@ export class StatusService {
     const v = version && f.take('collate', version);
     return {
       component: 'server',
-      ...f.result(),
+      ...f.result(this.config.notice),
       ...(a.serverUrl ? { url: a.serverUrl } : {}),
       ...(v ? { version: v } : {}),
       ...(deployment ? { deployment } : {}),
@@ -359,7 +369,7 @@ export class StatusService {
     const wf = workflows && f.take('kubernetes', workflows);
     return {
       component: 'argo',
-      ...f.result(),
+      ...f.result(this.config.notice),
       ...(a.argoNamespace ? { namespace: a.argoNamespace } : {}),
       ...(serverDeployment ? { server: serverDeployment } : {}),
       ...(controller ? { controller } : {}),
@@ -388,7 +398,7 @@ export class StatusService {
     }
     return {
       component: kind,
-      ...f.result(),
+      ...f.result(this.config.notice),
       ...parsed,
       ...(endpoint ? { endpoint } : {}),
       ...(step ? { message: step.message } : {}),
@@ -453,7 +463,7 @@ export class StatusService {
     }
     return {
       component: 'runner',
-      ...f.result(),
+      ...f.result(this.config.notice),
       agentId,
       ...(a.runnerNamespace ? { namespace: a.runnerNamespace } : {}),
       ...(deployment ? { deployment } : {}),
@@ -523,7 +533,7 @@ export class StatusService {
     }
     return {
       component: 'ingestion',
-      ...f.result(),
+      ...f.result(this.config.notice),
       ...(a.namespace ? { namespace: a.namespace } : {}),
       ...(runs ? { runs } : {}),
       ...(wf ? { last24h: wf.last24h } : {}),

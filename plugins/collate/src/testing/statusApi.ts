@@ -9,7 +9,11 @@ import type { CollateStatusApi } from '../api';
 /** A CollateStatusApi answering from fixed statuses, recording what the cards asked for. */
 export function statusApi(
   components: CollateComponentStatus[],
-  options: { fail?: Error; clusters?: CollateClusterAuth[] } = {},
+  options: {
+    fail?: Error;
+    clusters?: CollateClusterAuth[];
+    notice?: string;
+  } = {},
 ) {
   const calls: string[] = [];
   const api: CollateStatusApi = {
@@ -22,7 +26,11 @@ export function statusApi(
         }`,
       );
       if (options.fail) throw options.fail;
-      return { entityRef, components };
+      return {
+        entityRef,
+        components,
+        ...(options.notice ? { notice: options.notice } : {}),
+      };
     },
     async getComponentStatus(entityRef, component: CollateComponentKind, auth) {
       calls.push(

@@ -114,6 +114,40 @@ describe('CollateOverviewCard', () => {
     ).toHaveAttribute('href', expect.stringContaining('#configuration'));
   });
 
+  it('says the backend’s notice in place of what the configuration lacks', async () => {
+    const starting = (component: string) => ({
+      component,
+      health: 'unknown',
+      observedAt: '2026-11-22T08:00:00.000Z',
+      reason: 'local demo environment starting',
+      errors: [
+        {
+          source: 'collate',
+          message:
+            'http://openmetadata.collate:8585 is not configured under collate.servers in the backend',
+          configKey: 'collate.servers',
+        },
+      ],
+    });
+    const { api } = statusApi([starting('server'), starting('search')] as any, {
+      notice: 'local demo environment starting',
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[collateStatusApiRef, api]]}>
+        <EntityProvider entity={argo}>
+          <CollateOverviewCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByText(/local demo environment starting/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText(/The Collate backend needs configuration/),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByText('collate.servers')).not.toBeInTheDocument();
+  });
+
   it('explains which annotation is missing, without asking the backend', async () => {
     const calls = await render(entity({}));
 

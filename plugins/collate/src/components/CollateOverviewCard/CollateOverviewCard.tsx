@@ -132,6 +132,20 @@ const CONFIG_DOCS: Record<string, string> = {
 
 /** What the backend's configuration lacks, said once for the whole deployment, each key with what it is missing. */
 const ConfigNeeded = ({ status }: { status: CollateEntityStatus }) => {
+  if (status.notice) {
+    // The operator's word (e.g. "local demo environment starting") in place of what the configuration lacks.
+    return (
+      <Box mb={2}>
+        <WarningPanel severity="info" title={status.notice}>
+          <Typography variant="body2">
+            Said by the Collate backend's configuration (
+            <code>collate.status.notice</code>) in place of what it cannot reach
+            yet; the cards fill in as their sources answer.
+          </Typography>
+        </WarningPanel>
+      </Box>
+    );
+  }
   const missing = new Map<string, Set<string>>();
   for (const e of status.components.flatMap(c => c.errors)) {
     if (!e.configKey) continue;
