@@ -497,8 +497,19 @@ describe('Software Templates on the local control plane', () => {
       'workflows/{{workflow.namespace}}/{{workflow.name}}/{{pod.name}}',
     );
 
+    // The guides' post-install step ran through Collate's API, once.
+    expect(first.log).toMatch(
+      /SearchIndexingApplication finished on http:\/\/openmetadata\..*:8585: success/,
+    );
+    expect(collate.reindexRuns()).toHaveLength(1);
+
     const marks = { aws: aws.mutatingCalls().length, since: Date.now() };
     const second = await runTask(values, awsSecrets);
+    // Rebuilt since the (unchanged) release was deployed: not again.
+    expect(second.log).toMatch(
+      /unchanged: the search indexes of .* were rebuilt at/,
+    );
+    expect(collate.reindexRuns()).toHaveLength(1);
     expect(aws.mutatingCalls().slice(marks.aws)).toEqual([]);
     expect(
       // Other test files write to their own namespaces meanwhile.

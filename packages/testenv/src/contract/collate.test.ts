@@ -33,6 +33,61 @@ describe('Collate contract server', () => {
     expect(await res.json()).toMatchObject({ version: '1.12.3' });
   });
 
+  it('runs an application on demand as AppResource does: one run at a time, records newest first', async () => {
+    collate.setReindexOutcome('success', 300);
+    const trigger = (body: unknown) =>
+      fetch(`${collate.url}/api/v1/apps/trigger/SearchIndexingApplication`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+    const status = async () =>
+      (
+        await (
+          await get(
+            '/api/v1/apps/name/SearchIndexingApplication/status?offset=0&limit=1',
+          )
+        ).json()
+      ) as { data: any[]; paging: { total: number } };
+
+    expect((await status()).data).toEqual([]);
+    const first = await trigger({ recreateIndex: false });
+    expect(first.status).toBe(200);
+    expect(await first.text()).toBe('');
+    expect((await status()).data[0]).toMatchObject({
+      appName: 'SearchIndexingApplication',
+      status: 'running',
+      config: { recreateIndex: false },
+    });
+    // A second trigger while it runs is refused, as the Quartz scheduler refuses it.
+    const again = await trigger({});
+    expect(again.status).toBe(400);
+    expect((await again.json()).message).toMatch(/already running/);
+    await new Promise(r => setTimeout(r, 400));
+    const done = await status();
+    expect(done.data[0]).toMatchObject({
+      status: 'success',
+      endTime: expect.any(Number),
+      successContext: expect.any(Object),
+    });
+    expect(done.paging.total).toBe(1);
+
+    collate.setReindexOutcome('failed', 0);
+    expect((await trigger({ recreateIndex: true })).status).toBe(200);
+    const failed = await status();
+    expect(failed.data[0]).toMatchObject({
+      status: 'failed',
+      failureContext: expect.any(Object),
+    });
+    expect(failed.paging.total).toBe(2);
+    expect(
+      (await get('/api/v1/apps/name/NoSuchApplication/status')).status,
+    ).toBe(404);
+  });
+
   it('validates the deployment in /system/status, and reports failures', async () => {
     let body = await (await get('/api/v1/system/status')).json();
     expect(body.database).toMatchObject({

@@ -11,7 +11,14 @@
 //   GET  /api/v1/services/ingestionPipelines/status       pipeline service client status
 //   GET  /api/v1/services/ingestionPipelines/{fqn}/pipelineStatus   ?startTs=&endTs= (latest 5 without)
 //   POST /api/v1/services/ingestionPipelines/trigger/{id} and /deploy/{id}
+//   POST /api/v1/apps/trigger/{name}                      run an application now (body merged into its config):
+//                                                         200 with no body; 400 "Job is already running…" while a
+//                                                         run is active; 404 for an unknown app
+//   GET  /api/v1/apps/name/{name}/status                  ?offset=&limit= AppRunRecords, newest first
 //   GET  /api/v1/ingestionRunners/name/{agentId}          the Hybrid Runner's connection state
+// The apps routes follow OpenMetadata's AppResource (1.12): only SearchIndexingApplication is installed here; its run
+// goes from `running` to `success` (or the outcome set with setReindexOutcome) after `reindexDurationMs`. Keeping the
+// merged config on the run record (`config`) is an assumption of this server, for tests to see what was sent.
 // The last one is an assumption: Collate shows runners under Settings → Preferences → Ingestion Runners but
 // documents no public REST route for them; the plugins read it through one client method, to be pointed at the
 // real route once known.
@@ -27,6 +34,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   HttpError,
   bearerToken,
+  readJson,
   sendJson,
   signJwt,
   sleep,
@@ -97,6 +105,29 @@ export interface CollateDeploymentModel {
   pipelineService: { platform: 'Argo'; version: string; healthy: boolean };
 }
 
+/** OpenMetadata's AppRunRecord, as `GET /api/v1/apps/name/{name}/status` lists it. */
+export interface AppRunRecord {
+  appName: string;
+  status:
+    | 'started'
+    | 'running'
+    | 'completed'
+    | 'failed'
+    | 'active'
+    | 'activeError'
+    | 'stopped'
+    | 'success'
+    | 'pending';
+  runType: 'OnDemand' | 'Scheduled';
+  timestamp: number;
+  startTime: number;
+  endTime?: number;
+  executionTime?: number;
+  successContext?: Record<string, unknown>;
+  failureContext?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
 export interface RunnerState {
   agentId: string;
   connected: boolean;
@@ -129,6 +160,10 @@ export interface CollateContractServer {
   /** Marks a runner connected now, or after `afterMs`. */
   connectRunner(agentId: string, afterMs?: number): void;
   disconnectRunner(agentId: string): void;
+  /** Runs of SearchIndexingApplication, newest first. */
+  reindexRuns(): AppRunRecord[];
+  /** How a reindex run ends and how long it takes (default `success` after 1500 ms). */
+  setReindexOutcome(outcome: 'success' | 'failed', durationMs?: number): void;
   /** Adds latency to every API request. */
   setLatency(ms: number): void;
   /** The next `times` API requests whose path matches answer `status`. */
@@ -145,6 +180,46 @@ export async function startCollateContractServer(
   const pipelines: IngestionPipeline[] = [];
   const statuses = new Map<string, PipelineStatus[]>();
   const runners = new Map<string, RunnerState & { connectAt?: number }>();
+  const appRuns = new Map<string, AppRunRecord[]>([
+    ['SearchIndexingApplication', []],
+  ]);
+  let reindex = {
+    outcome: 'success' as 'success' | 'failed',
+    durationMs: 1500,
+  };
+  /** Runs of an app, newest first, each brought up to date. */
+  const runsOf = (app: string) => {
+    const runs = appRuns.get(app);
+    if (!runs)
+      throw new HttpError(404, '404', `App instance for ${app} not found`);
+    const now = Date.now();
+    for (const r of runs) {
+      if (r.status === 'running' && now >= r.startTime + reindex.durationMs) {
+        r.status = reindex.outcome;
+        r.endTime = r.startTime + reindex.durationMs;
+        r.executionTime = reindex.durationMs;
+        r.timestamp = r.endTime;
+        if (reindex.outcome === 'success') {
+          r.successContext = {
+            stats: {
+              jobStats: {
+                totalRecords: 1204,
+                successRecords: 1204,
+                failedRecords: 0,
+              },
+            },
+          };
+        } else {
+          r.failureContext = {
+            failure: {
+              message: 'Reindexing failed: search cluster unavailable',
+            },
+          };
+        }
+      }
+    }
+    return runs;
+  };
   const failures: Array<{ path: RegExp; status: number; remaining: number }> =
     [];
   let latencyMs = 0;
@@ -374,6 +449,45 @@ export async function startCollateContractServer(
         paging: { total: data.length },
       });
     }
+    m = path.match(/^\/api\/v1\/apps\/trigger\/([^/]+)$/);
+    if (m && method === 'POST') {
+      const app = decodeURIComponent(m[1]);
+      const runs = runsOf(app);
+      if (runs.some(r => r.status === 'running' || r.status === 'started'))
+        throw new HttpError(
+          400,
+          '400',
+          'Job is already running, please wait for it to complete.',
+        );
+      const body = await readJson(req);
+      const now = Date.now();
+      runs.unshift({
+        appName: app,
+        status: 'running',
+        runType: 'OnDemand',
+        timestamp: now,
+        startTime: now,
+        ...(body && typeof body === 'object'
+          ? { config: body as Record<string, unknown> }
+          : {}),
+      });
+      res.statusCode = 200;
+      res.end();
+      return undefined;
+    }
+    m = path.match(/^\/api\/v1\/apps\/name\/([^/]+)\/status$/);
+    if (m && method === 'GET') {
+      const runs = runsOf(decodeURIComponent(m[1]));
+      const offset = Math.max(Number(url.searchParams.get('offset') ?? 0), 0);
+      const limit = Math.min(
+        Math.max(Number(url.searchParams.get('limit') ?? 10), 1),
+        1000000,
+      );
+      return sendJson(res, 200, {
+        data: runs.slice(offset, offset + limit),
+        paging: { offset, total: runs.length },
+      });
+    }
     m = path.match(/^\/api\/v1\/ingestionRunners\/name\/([^/]+)$/);
     if (m && method === 'GET') {
       const view = runnerView(decodeURIComponent(m[1]));
@@ -457,6 +571,10 @@ export async function startCollateContractServer(
       );
     },
     calls,
+    reindexRuns: () => [...runsOf('SearchIndexingApplication')],
+    setReindexOutcome(outcome, durationMs) {
+      reindex = { outcome, durationMs: durationMs ?? reindex.durationMs };
+    },
     mutatingCalls: () =>
       calls.filter(c => c.method !== 'GET' && c.status < 400),
     setDeployment(partial) {

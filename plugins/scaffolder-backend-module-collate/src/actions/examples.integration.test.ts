@@ -92,6 +92,7 @@ describe('action examples', () => {
     'collate:preflight',
     'collate:argo:install',
     'collate:deploy',
+    'collate:reindex',
     'collate:aws:ecr:pull-secret',
     'collate:terraform:apply',
     'collate:runner:register',
@@ -112,6 +113,11 @@ describe('action examples', () => {
       name => ({ ...local, name }),
     );
     const aws = awsTestConfig();
+    // The runner example registers with the Collate contract server, which sees the runner connect; the reindex
+    // examples reach it as the deploy example's server (collate.servers).
+    collate = await startCollateContractServer({ tls: testEnv.tls() });
+    collate.connectRunner('acme-aks-runner', 1000);
+    collate.setReindexOutcome('success', 200);
     const config = new ConfigReader({
       kubernetes: k8s,
       collate: {
@@ -119,11 +125,15 @@ describe('action examples', () => {
         aws: collateAwsTestConfig(),
         helm: { binary: testEnv.helmBin() },
         terraform: { binary: testEnv.tofuBin() },
+        servers: [
+          {
+            url: 'http://openmetadata.collate:8585',
+            baseUrl: collate.url,
+            token: collate.issueToken('ingestion-bot'),
+          },
+        ],
       },
     });
-    // The runner example registers with the Collate contract server, which sees the runner connect.
-    collate = await startCollateContractServer({ tls: testEnv.tls() });
-    collate.connectRunner('acme-aks-runner', 1000);
     RUNTIME_OVERRIDES['collate:runner:register'] = {
       serverHost: collate.url,
       pollIntervalSeconds: 1,

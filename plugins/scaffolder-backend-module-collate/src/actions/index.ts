@@ -17,6 +17,7 @@ import { createCollateDeployAction } from './helm/collateDeploy';
 import { createAwsEcrPullSecretAction } from '../ecr/pullSecretAction';
 import { createTerraformApplyAction } from './terraform/terraformApply';
 import { createCollateRunnerRegisterAction } from './helm/runnerRegister';
+import { createCollateReindexAction } from './collate/reindex';
 
 /**
  * The configuration and the cluster access every Collate action is created with.
@@ -52,5 +53,6 @@ export function createCollateActions(
     createAwsEcrPullSecretAction(options),
     createTerraformApplyAction({ config: options.config }),
     createCollateRunnerRegisterAction(options),
+    createCollateReindexAction({ config: options.config }),
   ];
 }

@@ -16,6 +16,19 @@ export interface HelmRelease {
   status: string;
   chart: string;
   app_version: string;
+  /** When this revision was deployed, as Helm prints it: `2026-11-22 09:09:53.802957863 +0000 UTC`. */
+  updated?: string;
+}
+
+/** Helm's `updated` time as an ISO 8601 instant, or undefined when it is not in Helm's format. */
+export function helmTime(updated: string | undefined): string | undefined {
+  const m = updated?.match(
+    /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)? ([+-]\d\d)(\d\d)/,
+  );
+  if (!m) return undefined;
+  const ms = (m[3] ?? '.0').slice(1, 4).padEnd(3, '0');
+  const time = new Date(`${m[1]}T${m[2]}.${ms}${m[4]}:${m[5]}`);
+  return Number.isNaN(time.getTime()) ? undefined : time.toISOString();
 }
 
 export interface ChartRef {

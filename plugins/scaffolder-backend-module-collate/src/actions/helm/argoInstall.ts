@@ -211,7 +211,7 @@ export function createArgoInstallAction(options: ClusterActionOptions) {
         },
         serviceMonitor: input.serviceMonitor,
       });
-      const revision = await installRelease(ctx, {
+      const { revision } = await installRelease(ctx, {
         config: options.config,
         kc,
         input,

@@ -174,6 +174,13 @@ export function createCollateDeployAction(options: ClusterActionOptions) {
           z
             .number()
             .describe('Release revision (unchanged on an idempotent re-run)'),
+        deployedAt: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'When the release revision was deployed (ISO 8601); collate:reindex takes it as unlessSucceededSince',
+            ),
         serviceUrl: z =>
           z
             .string()
@@ -247,7 +254,7 @@ export function createCollateDeployAction(options: ClusterActionOptions) {
         serviceMonitor: input.serviceMonitor,
       });
       const kc = await options.clusters.serverKubeConfig(input.cluster);
-      const revision = await installRelease(ctx, {
+      const { revision, deployedAt } = await installRelease(ctx, {
         config: options.config,
         kc,
         input: { ...input, version },
@@ -260,6 +267,7 @@ export function createCollateDeployAction(options: ClusterActionOptions) {
       ctx.output('revision', revision);
       ctx.output('serviceUrl', collateServiceUrl(input.namespace));
       ctx.output('chartVersion', version);
+      if (deployedAt) ctx.output('deployedAt', deployedAt);
     },
   });
 }

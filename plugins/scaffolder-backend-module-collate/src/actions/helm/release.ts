@@ -2,7 +2,12 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { stringify as toYaml } from 'yaml';
-import { Helm, type HelmPlan, type InstallOptions } from '../../lib/helm';
+import {
+  Helm,
+  helmTime,
+  type HelmPlan,
+  type InstallOptions,
+} from '../../lib/helm';
 
 /** Values whose path names a secret are shown redacted in plans and logs. */
 const SECRET_PATH = /(password|secret|token)$/i;
@@ -48,7 +53,12 @@ export async function ensureRelease(options: {
   dryRun: boolean;
   install: InstallOptions;
   checkpoint: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
-}): Promise<{ revision: number; action: HelmPlan['action'] }> {
+}): Promise<{
+  revision: number;
+  action: HelmPlan['action'];
+  /** When the release's current revision was deployed (ISO 8601); in dry-run, the current one's if any. */
+  deployedAt?: string;
+}> {
   const helm = await Helm.create(options.config, options.kc, options.logger);
   try {
     const { install, logger } = options;
@@ -90,10 +100,15 @@ export async function ensureRelease(options: {
       return {
         revision: Number(plan.current?.revision ?? 0),
         action: plan.action,
+        deployedAt: helmTime(plan.current?.updated),
       };
     }
     if (plan.action === 'unchanged')
-      return { revision: Number(plan.current!.revision), action: 'unchanged' };
+      return {
+        revision: Number(plan.current!.revision),
+        action: 'unchanged',
+        deployedAt: helmTime(plan.current!.updated),
+      };
     const revision = await options.checkpoint(
       // One install per release and step: a recovered task that already installed it skips straight on.
       `helm.${install.namespace}.${install.release}`,
@@ -107,7 +122,12 @@ export async function ensureRelease(options: {
         return Number(release.revision);
       },
     );
-    return { revision, action: plan.action };
+    const deployed = await helm.release(install.release, install.namespace);
+    return {
+      revision,
+      action: plan.action,
+      deployedAt: helmTime(deployed?.updated),
+    };
   } finally {
     await helm.close();
   }

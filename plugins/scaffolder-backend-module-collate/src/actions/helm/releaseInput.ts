@@ -92,7 +92,7 @@ export function chartRepo(
   return given === undefined ? defaultRepo : given || undefined;
 }
 
-/** Installs the release for an action (see ensureRelease); returns its revision. */
+/** Installs the release for an action (see ensureRelease); returns its revision and when it was deployed. */
 export async function installRelease(
   ctx: ActionContext<any, any>,
   options: {
@@ -103,9 +103,9 @@ export async function installRelease(
     values: Record<string, unknown>;
     checkpointPrefix: string;
   },
-): Promise<number> {
+): Promise<{ revision: number; deployedAt?: string }> {
   const { input } = options;
-  const { revision } = await ensureRelease({
+  const { revision, deployedAt } = await ensureRelease({
     config: options.config,
     kc: options.kc,
     logger: ctx.logger,
@@ -125,5 +125,5 @@ export async function installRelease(
         fn: fn as () => Promise<any>,
       }),
   });
-  return revision;
+  return { revision, ...(deployedAt ? { deployedAt } : {}) };
 }

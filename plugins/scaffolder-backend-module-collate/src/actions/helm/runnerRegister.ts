@@ -339,7 +339,7 @@ export function createCollateRunnerRegisterAction(
             `Argo at ${input.argoEndpoint} is reused: its workflow defaults must label ingestion pods azure.workload.identity/use=true for Key Vault access (this chart can only set them on the Argo it installs)`,
           );
       }
-      const revision = await installRelease(ctx, {
+      const { revision } = await installRelease(ctx, {
         config: options.config,
         kc,
         input,
