@@ -72,6 +72,7 @@ export const collatePlugin = createBackendPlugin({
             catalog: deps.catalog,
             status,
             clusters,
+            logger: deps.logger,
           }),
         );
         // Health is probed by load balancers and uptime checks without a Backstage token.

@@ -1,5 +1,6 @@
 import type {
   HttpAuthService,
+  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
@@ -9,6 +10,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   COLLATE_COMPONENT_KINDS,
   collateComponentsOf,
+  collateReindexPermission,
   collateStatusReadPermission,
   isCollateComponentKind,
   type CollateBackendHealth,
@@ -27,6 +29,7 @@ export interface RouterOptions {
   catalog: CatalogService;
   status: StatusService;
   clusters: Pick<KubernetesClusters, 'authInfo'>;
+  logger: LoggerService;
 }
 
 /**
@@ -40,12 +43,16 @@ export interface RouterOptions {
  * `kubernetesAuthProvidersApi.decorateRequestBodyForAuth` produces): the signed-in user's tokens for clusters
  * whose auth provider is client-side (`oidc`, `aks`, `google`).
  *
+ * - `POST /entities/:kind/:namespace/:name/reindex`: rebuilds the search indexes of the entity's Collate
+ *   (`{ recreateIndex?: boolean }`), or reports the run already in progress; needs `collate.search.reindex` on the
+ *   entity, and is logged with who asked.
+ *
  * The entity is read from the catalog with the caller's credentials, then `collate.status.read` is authorized for it.
  */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, status, clusters } = options;
+  const { httpAuth, permissions, catalog, status, clusters, logger } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -122,6 +129,40 @@ export async function createRouter(
       res.set('Cache-Control', 'no-store').json(result);
     },
   );
+
+  router.post('/entities/:kind/:namespace/:name/reindex', async (req, res) => {
+    const body = (req.body ?? {}) as { recreateIndex?: unknown };
+    if (
+      body.recreateIndex !== undefined &&
+      typeof body.recreateIndex !== 'boolean'
+    ) {
+      throw new InputError("Invalid body: 'recreateIndex' must be a boolean");
+    }
+    const { entity, entityRef } = await authorizedEntity(req);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorize(
+      [{ permission: collateReindexPermission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to reindex the search of ${entityRef} (permission collate.search.reindex)`,
+      );
+    }
+    if (!collateComponentsOf(entity).includes('search')) {
+      throw new NotFoundError(
+        `${entityRef} does not describe a Collate search engine`,
+      );
+    }
+    const recreateIndex = body.recreateIndex === true;
+    const result = await status.startReindex(entity, recreateIndex);
+    logger.info(
+      result.started
+        ? `reindex of ${entityRef} started by ${credentials.principal.userEntityRef} (recreateIndex: ${recreateIndex})`
+        : `reindex of ${entityRef} asked by ${credentials.principal.userEntityRef}: a run is already in progress`,
+    );
+    res.status(result.started ? 202 : 200).json(result);
+  });
 
   return router;
 }

@@ -26,6 +26,7 @@ import type {
   CollateServerStatus,
 } from '@collate-backstage/plugin-collate-common';
 import request from 'supertest';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { collatePlugin } from './plugin';
 
 const suffix = randomBytes(3).toString('hex');
@@ -313,6 +314,97 @@ describe('status backend against the local control plane', () => {
     });
     expect(by.argo.health).toBe('healthy');
     expect(by.runner.health).toBe('healthy');
+  });
+
+  it('reindexes search from the card route: one run at a time, its status on the search card, behind collate.search.reindex', async () => {
+    collate.setReindexOutcome('success', 800);
+    const { server } = await backend(systemEntity());
+    const route = '/api/collate/entities/system/default/collate-it/reindex';
+    const search = async () =>
+      (
+        await request(server).get(
+          '/api/collate/entities/system/default/collate-it/status/search',
+        )
+      ).body;
+
+    const first = await request(server).post(route).send({});
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({
+      started: true,
+      run: { status: 'running', startTime: expect.any(String) },
+    });
+    // Pressed again while it runs: the run in progress, not a second one.
+    const again = await request(server).post(route).send({});
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({
+      started: false,
+      run: { status: 'running' },
+    });
+    expect(collate.reindexRuns()).toHaveLength(1);
+    expect(collate.reindexRuns()[0].config).toEqual({ recreateIndex: false });
+
+    await new Promise(r => setTimeout(r, 900));
+    // The search card shows the last run once the status cache (10 s) has the new answer; forgotten on start.
+    let card = await search();
+    for (let i = 0; i < 30 && card.reindex?.status !== 'success'; i++) {
+      await new Promise(r => setTimeout(r, 500));
+      card = await search();
+    }
+    expect(card.reindex).toMatchObject({
+      status: 'success',
+      startTime: expect.any(String),
+      endTime: expect.any(String),
+    });
+
+    expect(
+      (await request(server).post(route).send({ recreateIndex: 'yes' })).status,
+    ).toBe(400);
+    expect(
+      (
+        await request(server)
+          .post('/api/collate/entities/system/default/collate-it/reindex')
+          .send({ recreateIndex: true })
+      ).status,
+    ).toBe(202);
+    expect(collate.reindexRuns()[0].config).toEqual({ recreateIndex: true });
+  });
+
+  it('refuses a reindex without collate.search.reindex, reading the status still allowed', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        collatePlugin,
+        catalogServiceMock.factory({ entities: [systemEntity()] }),
+        mockServices.permissions.mock({
+          authorize: async requests =>
+            requests.map(r => ({
+              result:
+                r.permission.name === 'collate.search.reindex'
+                  ? AuthorizeResult.DENY
+                  : AuthorizeResult.ALLOW,
+            })),
+        }).factory,
+        mockServices.rootConfig.factory({
+          data: {
+            collate: {
+              servers: [
+                {
+                  url: SERVER_URL,
+                  baseUrl: collate.url,
+                  token: collate.issueToken(),
+                },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+    const before = collate.reindexRuns().length;
+    const res = await request(server)
+      .post('/api/collate/entities/system/default/collate-it/reindex')
+      .send({});
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/collate\.search\.reindex/);
+    expect(collate.reindexRuns()).toHaveLength(before);
   });
 
   it('times a slow source out with its own timeout', async () => {

@@ -14,5 +14,19 @@ export const collateStatusReadPermission = createPermission({
   resourceType: COLLATE_STATUS_RESOURCE_TYPE,
 });
 
+/**
+ * Rebuilding the search indexes of a Collate deployment from its search engine card (Collate's
+ * SearchIndexingApplication). A resource permission on the entity, so a policy can keep it to the entity's owners.
+ * @public
+ */
+export const collateReindexPermission = createPermission({
+  name: 'collate.search.reindex',
+  attributes: { action: 'update' },
+  resourceType: COLLATE_STATUS_RESOURCE_TYPE,
+});
+
 /** Every permission this plugin set defines. @public */
-export const collatePermissions = [collateStatusReadPermission];
+export const collatePermissions = [
+  collateStatusReadPermission,
+  collateReindexPermission,
+];

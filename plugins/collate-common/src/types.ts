@@ -87,6 +87,25 @@ export interface CollateBackingServiceStatus
   endpoint?: string;
   /** Collate's own words from `/api/v1/system/status`. */
   message?: string;
+  /** The search engine's last reindex (Collate's SearchIndexingApplication), when Collate lists one. */
+  reindex?: CollateReindexRun;
+}
+
+/** A run of Collate's SearchIndexingApplication (OpenMetadata's AppRunRecord). @public */
+export interface CollateReindexRun {
+  /** `running`, `success`, `failed`, … as Collate reports it. */
+  status: string;
+  startTime?: string;
+  endTime?: string;
+  /** Why it failed, in Collate's words. */
+  failure?: string;
+}
+
+/** Answer of the backend's reindex route: the run now in progress. @public */
+export interface CollateReindexStarted {
+  /** `false` when a run was already in progress: it is awaited, not started twice. */
+  started: boolean;
+  run?: CollateReindexRun;
 }
 
 /** Connection of a Hybrid Ingestion Runner to Collate. @public */

@@ -42,6 +42,16 @@ async function main() {
     endDate: now - 7_100_000,
   });
 
+  // The search engine card's last reindex, and a reindex from its button that takes a minute.
+  collate.addReindexRun({
+    status: 'success',
+    timestamp: now - 3 * 3_600_000 + 95_000,
+    startTime: now - 3 * 3_600_000,
+    endTime: now - 3 * 3_600_000 + 95_000,
+    executionTime: 95_000,
+  });
+  collate.setReindexOutcome('success', 60_000);
+
   // An EKS cluster (on moto) for running the Collate on AWS EKS template from the portal.
   await ensureEksCluster('collate-eks-portal');
 

@@ -45,13 +45,11 @@ describe('Collate contract server', () => {
         body: JSON.stringify(body),
       });
     const status = async () =>
-      (
-        await (
-          await get(
-            '/api/v1/apps/name/SearchIndexingApplication/status?offset=0&limit=1',
-          )
-        ).json()
-      ) as { data: any[]; paging: { total: number } };
+      (await (
+        await get(
+          '/api/v1/apps/name/SearchIndexingApplication/status?offset=0&limit=1',
+        )
+      ).json()) as { data: any[]; paging: { total: number } };
 
     expect((await status()).data).toEqual([]);
     const first = await trigger({ recreateIndex: false });

@@ -162,6 +162,8 @@ export interface CollateContractServer {
   disconnectRunner(agentId: string): void;
   /** Runs of SearchIndexingApplication, newest first. */
   reindexRuns(): AppRunRecord[];
+  /** Adds a past run of SearchIndexingApplication (a demo's history). */
+  addReindexRun(run: Omit<AppRunRecord, 'appName' | 'runType'>): void;
   /** How a reindex run ends and how long it takes (default `success` after 1500 ms). */
   setReindexOutcome(outcome: 'success' | 'failed', durationMs?: number): void;
   /** Adds latency to every API request. */
@@ -572,6 +574,15 @@ export async function startCollateContractServer(
     },
     calls,
     reindexRuns: () => [...runsOf('SearchIndexingApplication')],
+    addReindexRun(run) {
+      const runs = runsOf('SearchIndexingApplication');
+      runs.push({
+        appName: 'SearchIndexingApplication',
+        runType: 'Scheduled',
+        ...run,
+      });
+      runs.sort((a, b) => b.startTime - a.startTime);
+    },
     setReindexOutcome(outcome, durationMs) {
       reindex = { outcome, durationMs: durationMs ?? reindex.durationMs };
     },

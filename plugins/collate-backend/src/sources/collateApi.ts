@@ -1,6 +1,38 @@
-import type { CollatePipeline } from '@collate-backstage/plugin-collate-common';
+import type {
+  CollatePipeline,
+  CollateReindexRun,
+} from '@collate-backstage/plugin-collate-common';
 import type { CollateServerConfig } from '../config';
 import { getJson, UpstreamError } from './http';
+
+/** Collate's application that rebuilds the search indexes. */
+const REINDEX_APP = 'SearchIndexingApplication';
+/** AppRunRecord states of a run not over yet. */
+export const ACTIVE_RUN_STATES = new Set([
+  'started',
+  'running',
+  'pending',
+  'active',
+]);
+
+interface AppRunRecord {
+  status: string;
+  startTime?: number;
+  endTime?: number;
+  failureContext?: { failure?: { message?: string } } & Record<string, unknown>;
+}
+
+const reindexRun = (r: AppRunRecord): CollateReindexRun => ({
+  status: r.status,
+  ...(r.startTime ? { startTime: new Date(r.startTime).toISOString() } : {}),
+  ...(r.endTime ? { endTime: new Date(r.endTime).toISOString() } : {}),
+  ...(r.failureContext
+    ? {
+        failure:
+          r.failureContext.failure?.message ?? JSON.stringify(r.failureContext),
+      }
+    : {}),
+});
 
 /** One check of `/api/v1/system/status` (OpenMetadata's `StepValidation`). */
 export interface ValidationStep {
@@ -89,6 +121,53 @@ export class CollateApiSource {
         return undefined;
       throw error;
     }
+  }
+
+  /** The newest run of SearchIndexingApplication (`/api/v1/apps/name/{name}/status`); undefined when none. */
+  async lastReindex(
+    server: CollateServerConfig,
+    signal: AbortSignal,
+  ): Promise<CollateReindexRun | undefined> {
+    const page = await this.get<{ data?: AppRunRecord[] }>(
+      server,
+      `/api/v1/apps/name/${REINDEX_APP}/status?offset=0&limit=1`,
+      signal,
+    );
+    const last = page.data?.[0];
+    return last && reindexRun(last);
+  }
+
+  /**
+   * Starts SearchIndexingApplication (`POST /api/v1/apps/trigger/{name}`, the body merged into the app's config).
+   * Collate refuses a second run while one is active (400 "Job is already running"): that is `started: false`.
+   */
+  async startReindex(
+    server: CollateServerConfig,
+    config: { recreateIndex: boolean },
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const res = await fetch(
+      `${server.baseUrl}/api/v1/apps/trigger/${REINDEX_APP}`,
+      {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${server.token}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify(config),
+        signal,
+      },
+    );
+    if (res.ok) return true;
+    const body = (await res.json().catch(() => ({}))) as { message?: string };
+    if (res.status === 400 && /already running/i.test(body.message ?? ''))
+      return false;
+    throw new UpstreamError(
+      res.status,
+      `Collate answered HTTP ${res.status} to the reindex: ${
+        body.message ?? res.statusText
+      }`,
+    );
   }
 
   /** Ingestion pipelines with their latest status, following `paging.after` up to `max`. */

@@ -100,6 +100,18 @@ function sources(overrides: Partial<StatusSources> = {}) {
       lastSeen: '2026-11-21T10:00:00.000Z',
     }),
     pipelines: async () => ({ pipelines: [], truncated: false }),
+    lastReindex: async () => {
+      calls.push('last reindex');
+      return {
+        status: 'success',
+        startTime: '2026-11-21T09:00:00.000Z',
+        endTime: '2026-11-21T09:04:00.000Z',
+      };
+    },
+    startReindex: async () => {
+      calls.push('start reindex');
+      return true;
+    },
     ...overrides,
   };
   return { impl, calls };

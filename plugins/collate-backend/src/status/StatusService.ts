@@ -9,6 +9,8 @@ import type {
   CollateHealth,
   CollateIngestionStatus,
   CollatePipeline,
+  CollateReindexRun,
+  CollateReindexStarted,
   CollateRunnerStatus,
   CollateServerStatus,
   CollateSourceError,
@@ -25,7 +27,12 @@ import {
   type CollateServerConfig,
   type StatusConfig,
 } from '../config';
-import type { SystemStatus, RunnerView } from '../sources/collateApi';
+import { InputError } from '@backstage/errors';
+import {
+  ACTIVE_RUN_STATES,
+  type SystemStatus,
+  type RunnerView,
+} from '../sources/collateApi';
 import type {
   DeploymentInfo,
   WorkflowOverview,
@@ -90,6 +97,15 @@ export interface StatusSources {
     max: number,
     signal: AbortSignal,
   ): Promise<{ pipelines: CollatePipeline[]; truncated: boolean }>;
+  lastReindex(
+    server: CollateServerConfig,
+    signal: AbortSignal,
+  ): Promise<CollateReindexRun | undefined>;
+  startReindex(
+    server: CollateServerConfig,
+    config: { recreateIndex: boolean },
+    signal: AbortSignal,
+  ): Promise<boolean>;
 }
 
 const HEALTH_ORDER: CollateHealth[] = [
@@ -387,8 +403,23 @@ export class StatusService {
     const endpoint =
       kind === 'database' ? a.databaseEndpoint : a.searchEndpoint;
     const collate = this.collateServer(a, f);
-    const status =
-      collate && f.take('collate', await this.systemStatus(collate));
+    const [system, reindex] = await Promise.all([
+      collate && this.systemStatus(collate),
+      collate && kind === 'search' ? this.lastReindex(collate) : undefined,
+    ]);
+    const status = system && f.take('collate', system);
+    // The last reindex is extra detail: when Collate cannot list it, the search engine is judged without it.
+    const lastReindex = reindex?.ok ? reindex.value : undefined;
+    if (
+      lastReindex?.status === 'failed' ||
+      lastReindex?.status === 'activeError'
+    )
+      f.judge(
+        'degraded',
+        `Last reindex failed${
+          lastReindex.failure ? `: ${lastReindex.failure}` : ''
+        }`,
+      );
     const step = status?.[kind === 'database' ? 'database' : 'searchInstance'];
     const parsed = step ? parseValidation(step.message) : {};
     if (status && !step) {
@@ -402,6 +433,7 @@ export class StatusService {
       ...parsed,
       ...(endpoint ? { endpoint } : {}),
       ...(step ? { message: step.message } : {}),
+      ...(lastReindex ? { reindex: lastReindex } : {}),
     };
   }
 
@@ -602,6 +634,46 @@ export class StatusService {
       this.config.timeouts.collate,
       s => this.sources.systemStatus(server, s),
     );
+  }
+
+  private lastReindex(server: CollateServerConfig) {
+    return this.cache.get(
+      `collate:${server.url}:reindex`,
+      this.config.timeouts.collate,
+      s => this.sources.lastReindex(server, s),
+    );
+  }
+
+  /**
+   * Starts a reindex of the entity's Collate (SearchIndexingApplication), or reports the run already in progress:
+   * never two at once. Throws an InputError when the entity names no configured Collate server.
+   */
+  async startReindex(
+    entity: { metadata: { annotations?: Record<string, string> } },
+    recreateIndex: boolean,
+  ): Promise<CollateReindexStarted> {
+    const a = readCollateAnnotations(entity);
+    const f = new Findings();
+    const server = this.collateServer(a, f);
+    if (!server) {
+      throw new InputError(
+        f.errors[0]?.message ??
+          `Add ${COLLATE_ANNOTATIONS.serverUrl}: the reindex runs on that Collate server`,
+      );
+    }
+    const key = `collate:${server.url}:reindex`;
+    const signal = AbortSignal.timeout(this.config.timeouts.collate * 3);
+    const current = await this.sources.lastReindex(server, signal);
+    if (current && ACTIVE_RUN_STATES.has(current.status))
+      return { started: false, run: current };
+    const started = await this.sources.startReindex(
+      server,
+      { recreateIndex },
+      signal,
+    );
+    await this.cache.forget(key);
+    const run = await this.sources.lastReindex(server, signal);
+    return { started, ...(run ? { run } : {}) };
   }
 
   private collateVersion(server: CollateServerConfig) {

@@ -33,6 +33,9 @@ export function createStatusSources(
     collateVersion: (server, signal) => collate.version(server, signal),
     runner: (server, agentId, signal) =>
       collate.runner(server, agentId, signal),
+    lastReindex: (server, signal) => collate.lastReindex(server, signal),
+    startReindex: (server, config, signal) =>
+      collate.startReindex(server, config, signal),
     pipelines: (server, max, signal) => collate.pipelines(server, max, signal),
     close: () => kube.close(),
   };

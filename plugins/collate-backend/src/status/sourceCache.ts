@@ -40,6 +40,11 @@ export class SourceCache {
       this.inflight.delete(key);
     }
   }
+
+  /** Forgets a key's answer, after a change made through the backend (a reindex started). */
+  async forget(key: string) {
+    await this.cache.delete(key);
+  }
 }
 
 /** Runs `load` with a timeout signal and turns a failure into a one-line reason. */

@@ -10,6 +10,7 @@ import type {
   CollateComponentKind,
   CollateComponentStatus,
   CollateEntityStatus,
+  CollateReindexStarted,
 } from '@collate-backstage/plugin-collate-common';
 
 /**
@@ -35,6 +36,14 @@ export interface CollateStatusApi {
   ): Promise<CollateComponentStatus>;
   /** The clusters the backend knows and how each authenticates. */
   getClusters(): Promise<CollateClusterAuth[]>;
+  /**
+   * Rebuilds the search indexes of the entity's Collate, or reports the run already in progress (needs the
+   * `collate.search.reindex` permission on the entity).
+   */
+  startReindex(
+    entityRef: string,
+    options?: { recreateIndex?: boolean },
+  ): Promise<CollateReindexStarted>;
 }
 
 /** @public */
@@ -104,6 +113,23 @@ export class CollateStatusClient implements CollateStatusApi {
       this.clusters = { at: Date.now(), promise };
     }
     return this.clusters.promise;
+  }
+
+  async startReindex(
+    entityRef: string,
+    options: { recreateIndex?: boolean } = {},
+  ): Promise<CollateReindexStarted> {
+    const base = await this.options.discoveryApi.getBaseUrl('collate');
+    const res = await this.options.fetchApi.fetch(
+      `${base}${path(entityRef)}/reindex`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ recreateIndex: options.recreateIndex ?? false }),
+      },
+    );
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    return (await res.json()) as CollateReindexStarted;
   }
 
   /** A GET, or with the user's cluster tokens a POST (tokens never go into a URL). */

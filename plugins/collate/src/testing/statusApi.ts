@@ -48,6 +48,18 @@ export function statusApi(
     async getClusters() {
       return options.clusters ?? [];
     },
+    async startReindex(entityRef, reindexOptions) {
+      calls.push(
+        `reindex ${entityRef} recreateIndex=${Boolean(
+          reindexOptions?.recreateIndex,
+        )}`,
+      );
+      if (options.fail) throw options.fail;
+      return {
+        started: true,
+        run: { status: 'running', startTime: new Date().toISOString() },
+      };
+    },
   };
   return { api, calls };
 }

@@ -91,7 +91,8 @@ const REQUIRED: Record<CollateComponentKind, string[]> = {
 export function StatusCard<T extends CollateComponentStatus>(props: {
   title: string;
   component: CollateComponentKind;
-  children: (status: T) => ReactNode;
+  /** The card's body for a status; `refresh` asks for the component again (after an action on it). */
+  children: (status: T, refresh: () => void) => ReactNode;
 }) {
   const { entity } = useEntity();
   const applies = collateComponentsOf(entity).includes(props.component);
@@ -111,7 +112,7 @@ export function StatusCard<T extends CollateComponentStatus>(props: {
 function LoadedStatusCard<T extends CollateComponentStatus>(props: {
   title: string;
   component: CollateComponentKind;
-  children: (status: T) => ReactNode;
+  children: (status: T, refresh: () => void) => ReactNode;
 }) {
   const { value, error, loading, refresh } = useComponentStatus<T>(
     props.component,
@@ -136,7 +137,7 @@ function LoadedStatusCard<T extends CollateComponentStatus>(props: {
             {value.reason}
           </Typography>
         )}
-        {props.children(value)}
+        {props.children(value, refresh)}
       </>
     );
   }

@@ -1,6 +1,12 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { ResponseError } from '@backstage/errors';
 import type { Entity } from '@backstage/catalog-model';
@@ -49,6 +55,8 @@ async function render(
     fail?: Error;
     clusters?: CollateClusterAuth[];
     authProviders?: KubernetesAuthProvidersApi;
+    /** Whether the signed-in user may reindex (collate.search.reindex); other permissions are allowed. */
+    mayReindex?: boolean;
   } = {},
 ) {
   const { api, calls } = statusApi(options.statuses ?? demoStatuses, {
@@ -59,6 +67,16 @@ async function render(
     <TestApiProvider
       apis={[
         [collateStatusApiRef, api],
+        [
+          permissionApiRef,
+          mockApis.permission({
+            authorize: request =>
+              request.permission.name === 'collate.search.reindex' &&
+              options.mayReindex === false
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          }),
+        ],
         ...(options.authProviders
           ? ([[kubernetesAuthProvidersApiRef, options.authProviders]] as const)
           : []),
@@ -104,6 +122,83 @@ describe('status cards', () => {
     expect(
       screen.getByText('http://opensearch.collate:9200'),
     ).toBeInTheDocument();
+  });
+
+  it('Search: the last reindex, and "Reindex search" after a confirmation, for those allowed', async () => {
+    const search: CollateComponentStatus = {
+      component: 'search',
+      health: 'degraded',
+      reason: 'Last reindex failed: search cluster unavailable',
+      observedAt: new Date().toISOString(),
+      errors: [],
+      type: 'opensearch',
+      reindex: {
+        status: 'failed',
+        startTime: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+        endTime: new Date(Date.now() - 2 * 3_600_000 + 42_000).toISOString(),
+        failure: 'search cluster unavailable',
+      },
+    } as CollateComponentStatus;
+    const calls = await render(<CollateSearchCard />, { statuses: [search] });
+    expect(await screen.findByText('failed')).toBeInTheDocument();
+    expect(screen.getByText(/2 hours ago/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/took 42 s: search cluster unavailable/),
+    ).toBeInTheDocument();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Reindex search' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText('Rebuild the search indexes?'),
+    ).toBeInTheDocument();
+    // Nothing happens before the confirmation.
+    expect(calls.filter(c => c.startsWith('reindex'))).toEqual([]);
+    await userEvent.click(within(dialog).getByRole('checkbox'));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Reindex' }),
+    );
+    expect(calls).toContain(
+      'reindex system:default/collate-demo recreateIndex=true',
+    );
+  });
+
+  it('Search: no reindex button for those not allowed', async () => {
+    const base = {
+      component: 'search',
+      health: 'healthy',
+      observedAt: new Date().toISOString(),
+      errors: [],
+    };
+    await render(<CollateSearchCard />, {
+      statuses: [{ ...base, reindex: { status: 'success' } }] as any,
+      mayReindex: false,
+      // Another entity: usePermission keeps (SWR) the decision of an entity across renders.
+      entity: {
+        ...system,
+        metadata: { ...system.metadata, name: 'collate-denied' },
+      },
+    });
+    expect(await screen.findByText('success')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Reindex/ })).toBeNull();
+  });
+
+  it('Search: the button says a reindex is running and cannot start another', async () => {
+    await render(<CollateSearchCard />, {
+      statuses: [
+        {
+          component: 'search',
+          health: 'healthy',
+          observedAt: new Date().toISOString(),
+          errors: [],
+          reindex: { status: 'running', startTime: new Date().toISOString() },
+        },
+      ] as any,
+    });
+    expect(
+      await screen.findByRole('button', { name: 'Reindex running' }),
+    ).toBeDisabled();
   });
 
   it('Runner: agent id, pods, connection and last seen', async () => {

@@ -20,6 +20,7 @@ import type {
   WorkflowSchedule,
 } from '@collate-backstage/plugin-collate-common';
 import { Breakable, Health, Replicas, StatusCard, When } from './StatusCard';
+import { LastReindex, ReindexButton } from './Reindex';
 
 const deploymentRow = (d?: CollateDeploymentStatus) =>
   d ? <Replicas ready={d.ready} desired={d.desired} /> : '—';
@@ -99,24 +100,32 @@ const BackingServiceCard = ({
   title: string;
 }) => (
   <StatusCard<CollateBackingServiceStatus> title={title} component={component}>
-    {s => (
-      <StructuredMetadataTable
-        metadata={{
-          Type: s.type ?? 'unknown',
-          Host: s.host ? <Breakable value={s.host} /> : 'unknown',
-          Version: s.version ?? 'unknown',
-          'Configured endpoint': s.endpoint ? (
-            <Breakable value={s.endpoint} />
-          ) : (
-            '—'
-          ),
-          'Collate check': s.message ? (
-            <Breakable value={s.message} />
-          ) : (
-            'unknown'
-          ),
-        }}
-      />
+    {(s, refresh) => (
+      <>
+        <StructuredMetadataTable
+          metadata={{
+            Type: s.type ?? 'unknown',
+            Host: s.host ? <Breakable value={s.host} /> : 'unknown',
+            Version: s.version ?? 'unknown',
+            'Configured endpoint': s.endpoint ? (
+              <Breakable value={s.endpoint} />
+            ) : (
+              '—'
+            ),
+            'Collate check': s.message ? (
+              <Breakable value={s.message} />
+            ) : (
+              'unknown'
+            ),
+            ...(component === 'search'
+              ? { 'Last reindex': <LastReindex run={s.reindex} /> }
+              : {}),
+          }}
+        />
+        {component === 'search' && (
+          <ReindexButton run={s.reindex} onDone={refresh} />
+        )}
+      </>
     )}
   </StatusCard>
 );

@@ -1,0 +1,150 @@
+import { useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  collateReindexPermission,
+  type CollateHealth,
+  type CollateReindexRun,
+} from '@collate-backstage/plugin-collate-common';
+import { collateStatusApiRef } from '../../api';
+import { Health, When } from './StatusCard';
+
+const RUNNING = new Set(['started', 'running', 'pending', 'active']);
+
+const RUN_HEALTH = (status: string): CollateHealth => {
+  if (status === 'success' || status === 'completed') return 'healthy';
+  if (status === 'failed' || status === 'activeError') return 'unhealthy';
+  if (RUNNING.has(status)) return 'degraded';
+  return 'unknown';
+};
+
+/** The last reindex: its state, when it started, how long it took or why it failed. */
+export const LastReindex = ({ run }: { run?: CollateReindexRun }) => {
+  if (!run) return <>none listed by Collate</>;
+  const took =
+    run.startTime && run.endTime
+      ? Math.round((Date.parse(run.endTime) - Date.parse(run.startTime)) / 1000)
+      : undefined;
+  return (
+    <>
+      <Health health={RUN_HEALTH(run.status)}>{run.status}</Health>{' '}
+      <When at={run.startTime} />
+      {took !== undefined && `, took ${took} s`}
+      {run.failure && `: ${run.failure}`}
+    </>
+  );
+};
+
+/**
+ * "Reindex search": rebuilds the search indexes of the entity's Collate after a confirmation, for those allowed
+ * `collate.search.reindex` on the entity. A run in progress is said, never doubled.
+ */
+export const ReindexButton = ({
+  run,
+  onDone,
+}: {
+  run?: CollateReindexRun;
+  onDone: () => void;
+}) => {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const api = useApi(collateStatusApiRef);
+  const alertApi = useApi(alertApiRef);
+  const { allowed, loading } = usePermission({
+    permission: collateReindexPermission,
+    resourceRef: entityRef,
+  });
+  const [open, setOpen] = useState(false);
+  const [recreateIndex, setRecreateIndex] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (loading || !allowed) return null;
+  const running = run !== undefined && RUNNING.has(run.status);
+
+  const confirm = async () => {
+    setBusy(true);
+    try {
+      const result = await api.startReindex(entityRef, { recreateIndex });
+      alertApi.post({
+        message: result.started
+          ? 'Reindex started: the search indexes are being rebuilt.'
+          : 'A reindex is already running; it was not started twice.',
+        severity: result.started ? 'success' : 'info',
+        display: 'transient',
+      });
+      setOpen(false);
+      onDone();
+    } catch (e) {
+      alertApi.post({
+        message: `Reindex not started: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Box mt={2}>
+      <Button
+        variant="outlined"
+        color="primary"
+        size="small"
+        disabled={running}
+        onClick={() => setOpen(true)}
+      >
+        {running ? 'Reindex running' : 'Reindex search'}
+      </Button>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        aria-labelledby="collate-reindex-title"
+      >
+        <DialogTitle id="collate-reindex-title">
+          Rebuild the search indexes?
+        </DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            Collate's Search Indexing application rebuilds the indexes of{' '}
+            {entity.metadata.title ?? entity.metadata.name} from its database,
+            as the deployment guides ask after every install or upgrade. It runs
+            in Collate and can take a while.
+          </DialogContentText>
+          <FormControlLabel
+            control={
+              <Checkbox
+                checked={recreateIndex}
+                onChange={e => setRecreateIndex(e.target.checked)}
+                color="primary"
+              />
+            }
+            label="Recreate the indexes (drop and rebuild: search is incomplete until it ends)"
+          />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setOpen(false)} disabled={busy}>
+            Cancel
+          </Button>
+          <Button
+            onClick={confirm}
+            color="primary"
+            variant="contained"
+            disabled={busy}
+          >
+            Reindex
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </Box>
+  );
+};
