@@ -22,7 +22,7 @@ import { Health, When } from './StatusCard';
 
 const RUNNING = new Set(['started', 'running', 'pending', 'active']);
 
-const RUN_HEALTH = (status: string): CollateHealth => {
+const runHealth = (status: string): CollateHealth => {
   if (status === 'success' || status === 'completed') return 'healthy';
   if (status === 'failed' || status === 'activeError') return 'unhealthy';
   if (RUNNING.has(status)) return 'degraded';
@@ -38,7 +38,7 @@ export const LastReindex = ({ run }: { run?: CollateReindexRun }) => {
       : undefined;
   return (
     <>
-      <Health health={RUN_HEALTH(run.status)}>{run.status}</Health>{' '}
+      <Health health={runHealth(run.status)}>{run.status}</Health>{' '}
       <When at={run.startTime} />
       {took !== undefined && `, took ${took} s`}
       {run.failure && `: ${run.failure}`}
