@@ -5,6 +5,11 @@ export interface Config {
     helm?: {
       /** The helm binary (v3.13+ or v4). Default: helm on PATH. */
       binary?: string;
+      /**
+       * Names of backend environment variables helm may see, beyond PATH, HOME, temp dirs, locale, proxies and CA
+       * files. Helm never gets the backend's whole environment.
+       */
+      passEnv?: string[];
     };
     /** Azure Resource Manager access for the collate:azure:* actions. Without credentials, DefaultAzureCredential is used. */
     azure?: {
@@ -28,6 +33,11 @@ export interface Config {
     terraform?: {
       /** The binary: terraform or tofu. Default: terraform on PATH. */
       binary?: string;
+      /**
+       * Names of backend environment variables Terraform may see, beyond PATH, HOME, temp dirs, locale, proxies,
+       * CA files and the providers' own `ARM_*`, `AWS_*`, `AZURE_*`, `TF_VAR_*`. Never the whole environment.
+       */
+      passEnv?: string[];
       /** A CLI configuration file (provider mirrors, credentials); default: none. */
       cliConfigFile?: string;
     };

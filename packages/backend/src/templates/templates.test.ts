@@ -122,7 +122,7 @@ describe('Software Templates', () => {
           },
         }
       : register;
-    expect(steps.at(-1)).toMatchObject(last);
+    expect(steps.at(-1)).toMatchObject(last!);
     expect(t.template.spec.output.links[0]).toEqual({
       title: 'Open the System in the catalog',
       icon: 'catalog',

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { childEnv } from './childEnv';
 
 /** A release as `helm list -o json` describes it. */
 export interface HelmRelease {
@@ -76,6 +77,8 @@ export class Helm {
     private readonly binary: string,
     private readonly dir: string,
     private readonly logger: LoggerService,
+    /** The child's whole environment: an allow-list, never the backend's own (see childEnv). */
+    private readonly env: NodeJS.ProcessEnv,
   ) {}
 
   static async create(
@@ -88,7 +91,12 @@ export class Helm {
     await writeFile(join(dir, 'kubeconfig'), kc.exportConfig(), {
       mode: 0o600,
     });
-    return new Helm(binary, dir, logger);
+    const env = childEnv(config, 'helm', {
+      HELM_CACHE_HOME: join(dir, 'cache'),
+      HELM_CONFIG_HOME: join(dir, 'config'),
+      HELM_DATA_HOME: join(dir, 'data'),
+    });
+    return new Helm(binary, dir, logger, env);
   }
 
   async close(): Promise<void> {
@@ -103,12 +111,7 @@ export class Helm {
         {
           timeout: timeoutMs,
           maxBuffer: 64 * 1024 * 1024,
-          env: {
-            ...process.env,
-            HELM_CACHE_HOME: join(this.dir, 'cache'),
-            HELM_CONFIG_HOME: join(this.dir, 'config'),
-            HELM_DATA_HOME: join(this.dir, 'data'),
-          },
+          env: this.env,
         },
         (error, stdout, stderr) => {
           if (error) {

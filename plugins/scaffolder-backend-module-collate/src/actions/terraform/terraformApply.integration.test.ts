@@ -15,6 +15,7 @@ import {
   terraformFixturePath,
   testEnv,
 } from '@internal/testenv';
+import { envProbe } from '../../__testUtils__/envProbe';
 import { recordingLogger } from '../../__testUtils__/context';
 import { createTerraformApplyAction } from './terraformApply';
 
@@ -23,10 +24,10 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
   const aws = awsTestConfig();
   const bucket = `tfstate-${randomBytes(3).toString('hex')}`;
   const key = 'metaflow.tfstate';
-  const config = new ConfigReader({
-    collate: { terraform: { binary: testEnv.tofuBin() } },
-  });
-  const action = createTerraformApplyAction({ config });
+  // OpenTofu behind a probe that records each process's environment.
+  let probe: Awaited<ReturnType<typeof envProbe>>;
+  let action: ReturnType<typeof createTerraformApplyAction>;
+  const canary = `canary-backend-secret-${randomBytes(6).toString('hex')}`;
   const saved = { ...process.env };
   let workspacePath: string;
   const backend = {
@@ -44,8 +45,16 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
   };
 
   beforeAll(async () => {
-    // The S3 backend reaches moto through the AWS SDK's standard environment, as it would a VPC endpoint.
+    probe = await envProbe(testEnv.tofuBin());
+    action = createTerraformApplyAction({
+      config: new ConfigReader({
+        collate: { terraform: { binary: probe.binary } },
+      }),
+    });
+    // The S3 backend reaches moto through the AWS SDK's standard environment, as it would a VPC endpoint. The
+    // backend also holds secrets of its own, which Terraform must never see.
     Object.assign(process.env, {
+      COLLATE_TEST_BACKEND_DB_PASSWORD: canary,
       AWS_ENDPOINT_URL_S3: aws.endpoint,
       AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey,
@@ -126,6 +135,17 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
     });
     expect(logger.lines.join('\n')).not.toMatch(/[0-9a-f]{64}/); // the sensitive output's value
     expect(await stateExists()).toBe(true);
+  });
+
+  it("runs Terraform with its providers' variables and none of the backend's other secrets", async () => {
+    const calls = await probe.calls();
+    expect(calls.length).toBeGreaterThan(0);
+    for (const env of calls) {
+      expect(Object.values(env)).not.toContain(canary);
+      expect(env.COLLATE_TEST_BACKEND_DB_PASSWORD).toBeUndefined();
+      expect(env.AWS_ENDPOINT_URL_S3).toBe(process.env.AWS_ENDPOINT_URL_S3);
+      expect(env.TF_IN_AUTOMATION).toBe('1');
+    }
   });
 
   it('a re-run applies nothing', async () => {

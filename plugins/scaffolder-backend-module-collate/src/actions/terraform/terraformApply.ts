@@ -9,6 +9,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { withDefaults } from '../../lib/defaults';
 import { fail } from '../../lib/validation';
 import { examples } from './terraformApply.examples';
+import { childEnv } from '../../lib/childEnv';
 
 export const TERRAFORM_DEFAULTS = {
   /** Guide 004: infra first, then services. */
@@ -241,17 +242,15 @@ export function createTerraformApplyAction(options: { config: Config }) {
         options.config.getOptionalString('collate.terraform.binary') ??
         'terraform';
       const scratch = await mkdtemp(join(tmpdir(), 'collate-terraform-'));
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
+      // An allow-list of the backend's environment (cloud credentials, proxies), never all of it.
+      const env = childEnv(options.config, 'terraform', {
         TF_IN_AUTOMATION: '1',
         TF_INPUT: '0',
         TF_DATA_DIR: join(scratch, 'data'),
-      };
-      const cliConfig = options.config.getOptionalString(
-        'collate.terraform.cliConfigFile',
-      );
-      if (cliConfig) env.TF_CLI_CONFIG_FILE = cliConfig;
-      else delete env.TF_CLI_CONFIG_FILE;
+        TF_CLI_CONFIG_FILE: options.config.getOptionalString(
+          'collate.terraform.cliConfigFile',
+        ),
+      });
       const timeoutMs = input.timeoutSeconds * 1000;
       const tf = async (args: string[], quiet = false) =>
         run(binary, args, {
