@@ -289,3 +289,39 @@ test('the demo System shows live status cards from the local control plane', asy
     console.log(`screenshot: ${file}`);
   }
 });
+
+test('an owner reindexes search from the search engine card: confirmation, then the run is shown', async () => {
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 1400 },
+  });
+  const file = join(artifactsDir, 'search-reindex.png');
+  try {
+    await signInAsGuest(page, frontendUrl);
+    await page.goto(
+      `${frontendUrl}/catalog/default/resource/collate-demo-search/collate`,
+    );
+    const card = page
+      .locator('.MuiCard-root')
+      .filter({
+        has: page
+          .locator('.MuiCardHeader-title')
+          .getByText('Collate search engine', { exact: true }),
+      })
+      .first();
+    // The demo's last reindex (three hours ago, 95 s), from Collate's SearchIndexingApplication runs.
+    await card.getByText('took 95 s').waitFor({ timeout: 60_000 });
+    await card.getByRole('button', { name: 'Reindex search' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Rebuild the search indexes?').waitFor();
+    await dialog.getByRole('button', { name: 'Reindex' }).click();
+    await page.getByText(/Reindex started/).waitFor({ timeout: 30_000 });
+    // The card now shows the run in progress, and no second one can be started from it.
+    const running = card.getByRole('button', { name: 'Reindex running' });
+    await running.waitFor({ timeout: 30_000 });
+    assert.equal(await running.isDisabled(), true);
+    await card.getByText('running').first().waitFor();
+  } finally {
+    await page.screenshot({ path: file, fullPage: true });
+    console.log(`screenshot: ${file}`);
+  }
+});
