@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { Entity } from '@backstage/catalog-model';
-import { collateStatusApiRef } from '../../api';
+import { collateStatusApiRef, type CollateStatusApi } from '../../api';
 import { demoStatuses, statusApi } from '../../testing/statusApi';
 import { CollateOverviewCard } from './CollateOverviewCard';
 
@@ -77,33 +77,40 @@ describe('CollateOverviewCard', () => {
     expect(screen.queryByText('Runner agent id')).not.toBeInTheDocument();
   });
 
-  it('says once what the backend configuration lacks, with the key to add', async () => {
-    const missing = (component: string) => ({
-      component,
-      health: 'unknown',
-      observedAt: '2026-11-22T08:00:00.000Z',
-      reason: 'Collate: not configured (collate.servers)',
-      errors: [
-        {
-          source: 'collate',
-          message:
-            'http://openmetadata.collate:8585 is not configured under collate.servers in the backend',
-          configKey: 'collate.servers',
-        },
-      ],
-    });
-    const { api } = statusApi([
-      missing('server'),
-      missing('database'),
-      missing('search'),
-    ] as any);
-    await renderInTestApp(
+  const renderOverview = (api: CollateStatusApi) =>
+    renderInTestApp(
       <TestApiProvider apis={[[collateStatusApiRef, api]]}>
         <EntityProvider entity={argo}>
           <CollateOverviewCard />
         </EntityProvider>
       </TestApiProvider>,
     );
+
+  /** A component the backend could not report because collate.servers lacks its server. */
+  const notConfigured = (component: string, reason: string) => ({
+    component,
+    health: 'unknown',
+    observedAt: '2026-11-22T08:00:00.000Z',
+    reason,
+    errors: [
+      {
+        source: 'collate',
+        message:
+          'http://openmetadata.collate:8585 is not configured under collate.servers in the backend',
+        configKey: 'collate.servers',
+      },
+    ],
+  });
+
+  it('says once what the backend configuration lacks, with the key to add', async () => {
+    const missing = (component: string) =>
+      notConfigured(component, 'Collate: not configured (collate.servers)');
+    const { api } = statusApi([
+      missing('server'),
+      missing('database'),
+      missing('search'),
+    ] as any);
+    await renderOverview(api);
     expect(
       await screen.findByText(/The Collate backend needs configuration/),
     ).toBeInTheDocument();
@@ -115,30 +122,12 @@ describe('CollateOverviewCard', () => {
   });
 
   it('says the backend’s notice in place of what the configuration lacks', async () => {
-    const starting = (component: string) => ({
-      component,
-      health: 'unknown',
-      observedAt: '2026-11-22T08:00:00.000Z',
-      reason: 'local demo environment starting',
-      errors: [
-        {
-          source: 'collate',
-          message:
-            'http://openmetadata.collate:8585 is not configured under collate.servers in the backend',
-          configKey: 'collate.servers',
-        },
-      ],
-    });
+    const starting = (component: string) =>
+      notConfigured(component, 'local demo environment starting');
     const { api } = statusApi([starting('server'), starting('search')] as any, {
       notice: 'local demo environment starting',
     });
-    await renderInTestApp(
-      <TestApiProvider apis={[[collateStatusApiRef, api]]}>
-        <EntityProvider entity={argo}>
-          <CollateOverviewCard />
-        </EntityProvider>
-      </TestApiProvider>,
-    );
+    await renderOverview(api);
     expect(
       await screen.findByText(/local demo environment starting/),
     ).toBeInTheDocument();
