@@ -226,5 +226,7 @@ describe('action examples', () => {
         }
       }
     },
+    // Helm installs wait for their pods, the reindex for its run.
+    120_000,
   );
 });
