@@ -8,6 +8,7 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
+import { StatusRunning } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -25,7 +26,6 @@ const RUNNING = new Set(['started', 'running', 'pending', 'active']);
 const runHealth = (status: string): CollateHealth => {
   if (status === 'success' || status === 'completed') return 'healthy';
   if (status === 'failed' || status === 'activeError') return 'unhealthy';
-  if (RUNNING.has(status)) return 'degraded';
   return 'unknown';
 };
 
@@ -38,7 +38,11 @@ export const LastReindex = ({ run }: { run?: CollateReindexRun }) => {
       : undefined;
   return (
     <>
-      <Health health={runHealth(run.status)}>{run.status}</Health>{' '}
+      {RUNNING.has(run.status) ? (
+        <StatusRunning>{run.status}</StatusRunning>
+      ) : (
+        <Health health={runHealth(run.status)}>{run.status}</Health>
+      )}{' '}
       <When at={run.startTime} />
       {took !== undefined && `, took ${took} s`}
       {run.failure && `: ${run.failure}`}

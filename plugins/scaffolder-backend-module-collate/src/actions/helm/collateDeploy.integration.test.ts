@@ -61,7 +61,10 @@ describe('collate:deploy with the fixture chart on the local control plane', () 
     core.deleteNamespace({ name: namespace }).catch(() => undefined),
   );
 
+  let firstDeployedAt: string;
+
   it('deploys: Deployment Ready, Service on 8585 and 8586, the IRSA service account and the Argo environment', async () => {
+    const before = Date.now();
     const { outputs } = await run();
     expect(outputs).toEqual({
       release: 'openmetadata',
@@ -69,7 +72,14 @@ describe('collate:deploy with the fixture chart on the local control plane', () 
       revision: 1,
       serviceUrl: `http://openmetadata.${namespace}:8585`,
       chartVersion: '1.12.3',
+      deployedAt: expect.stringMatching(
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+      ),
     });
+    // When Helm deployed this revision, as Helm records it (whole seconds are enough for collate:reindex).
+    firstDeployedAt = outputs.deployedAt as string;
+    expect(Date.parse(firstDeployedAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(firstDeployedAt)).toBeLessThanOrEqual(Date.now());
     const deployment = await admin
       .makeApiClient(AppsV1Api)
       .readNamespacedDeployment({ name: 'openmetadata', namespace });
@@ -119,7 +129,10 @@ describe('collate:deploy with the fixture chart on the local control plane', () 
 
   it('a re-run makes no new revision and no write; a changed variable makes one', async () => {
     const since = Date.now();
-    expect((await run()).outputs.revision).toBe(1);
+    const again = await run();
+    expect(again.outputs.revision).toBe(1);
+    // The same revision: deployed when it was, not now.
+    expect(again.outputs.deployedAt).toBe(firstDeployedAt);
     expect(
       kubernetesWrites({ since, user: BACKSTAGE_SERVICE_ACCOUNT, namespace }),
     ).toEqual([]);
@@ -127,6 +140,9 @@ describe('collate:deploy with the fixture chart on the local control plane', () 
       env: { ARGO_WORKFLOW_MEMORY_LIMIT: '8192Mi' },
     });
     expect(changed.outputs.revision).toBe(2);
+    expect(Date.parse(changed.outputs.deployedAt as string)).toBeGreaterThan(
+      Date.parse(firstDeployedAt),
+    );
   });
 
   it("rejects variables outside the guides' table and a literal ARGO_TOKEN before any call", async () => {
