@@ -10,6 +10,7 @@ import {
 } from '@collate-backstage/plugin-collate-node';
 import type { AuthenticationStrategy } from '@backstage/plugin-kubernetes-node';
 import { readStatusConfig } from './config';
+import { WorkflowOperations } from './operations/workflowOperations';
 import { createRouter } from './router';
 import { createStatusSources } from './status/createStatusSources';
 import { SourceCache } from './status/sourceCache';
@@ -73,6 +74,7 @@ export const collatePlugin = createBackendPlugin({
             status,
             clusters,
             logger: deps.logger,
+            workflows: new WorkflowOperations(statusConfig.argoServers),
           }),
         );
         // Health is probed by load balancers and uptime checks without a Backstage token.

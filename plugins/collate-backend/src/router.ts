@@ -10,8 +10,11 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   COLLATE_COMPONENT_KINDS,
   collateComponentsOf,
+  COLLATE_WORKFLOW_OPERATIONS,
   collateReindexPermission,
   collateStatusReadPermission,
+  collateWorkflowPermissions,
+  type CollateWorkflowOperation,
   isCollateComponentKind,
   type CollateBackendHealth,
   type CollateClusters,
@@ -22,6 +25,7 @@ import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node'
 import express from 'express';
 import Router from 'express-promise-router';
 import type { StatusService } from './status/StatusService';
+import type { WorkflowOperations } from './operations/workflowOperations';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -30,6 +34,7 @@ export interface RouterOptions {
   status: StatusService;
   clusters: Pick<KubernetesClusters, 'authInfo'>;
   logger: LoggerService;
+  workflows: WorkflowOperations;
 }
 
 /**
@@ -46,13 +51,24 @@ export interface RouterOptions {
  * - `POST /entities/:kind/:namespace/:name/reindex`: rebuilds the search indexes of the entity's Collate
  *   (`{ recreateIndex?: boolean }`), or reports the run already in progress; needs `collate.search.reindex` on the
  *   entity, and is logged with who asked.
+ * - `POST /entities/:kind/:namespace/:name/workflows/:workflow/:operation`: `retry`, `resubmit`, `stop` or
+ *   `terminate` a workflow of the entity's ingestion namespace on its Argo server; needs `collate.workflow.<operation>`
+ *   on the entity, and is logged with who asked.
  *
  * The entity is read from the catalog with the caller's credentials, then `collate.status.read` is authorized for it.
  */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, status, clusters, logger } = options;
+  const {
+    httpAuth,
+    permissions,
+    catalog,
+    status,
+    clusters,
+    logger,
+    workflows,
+  } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -163,6 +179,48 @@ export async function createRouter(
     );
     res.status(result.started ? 202 : 200).json(result);
   });
+
+  router.post(
+    '/entities/:kind/:namespace/:name/workflows/:workflow/:operation',
+    async (req, res) => {
+      const { workflow, operation } = req.params;
+      if (
+        !COLLATE_WORKFLOW_OPERATIONS.includes(
+          operation as CollateWorkflowOperation,
+        )
+      ) {
+        throw new InputError(
+          `Unknown operation '${operation}'; one of ${COLLATE_WORKFLOW_OPERATIONS.join(
+            ', ',
+          )}`,
+        );
+      }
+      const op = operation as CollateWorkflowOperation;
+      const { entity, entityRef } = await authorizedEntity(req);
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const permission = collateWorkflowPermissions[op];
+      const [decision] = await permissions.authorize(
+        [{ permission, resourceRef: entityRef }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `Not allowed to ${op} the workflows of ${entityRef} (permission ${permission.name})`,
+        );
+      }
+      const result = await workflows.run(entity, workflow, op);
+      logger.info(
+        `workflow ${result.namespace}/${workflow}: ${op} by ${
+          credentials.principal.userEntityRef
+        } for ${entityRef}${
+          result.workflow !== workflow
+            ? ` (new workflow ${result.workflow})`
+            : ''
+        }`,
+      );
+      res.json(result);
+    },
+  );
 
   return router;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Entity } from '@backstage/catalog-model';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import {
   adminKubeConfig,
   backstageKubernetesConfig,
@@ -34,6 +34,8 @@ const ns = {
   collate: `collate-${suffix}`,
   argo: `argo-${suffix}`,
   runner: `runner-${suffix}`,
+  // Real workflows the controller runs, for the workflow operations (apart from the seeded ones' counts).
+  ops: `ops-${suffix}`,
 };
 const SERVER_URL = `http://openmetadata.${ns.collate}:8585`;
 const ARGO_URL = `http://argo-workflows-server.${ns.argo}:2746`;
@@ -405,6 +407,134 @@ describe('status backend against the local control plane', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/collate\.search\.reindex/);
     expect(collate.reindexRuns()).toHaveLength(before);
+  });
+
+  it('retries, resubmits, stops and terminates real workflows through the Argo server, each behind its permission', async () => {
+    await ensureNamespace(ns.ops);
+    const custom = adminKubeConfig().makeApiClient(CustomObjectsApi);
+    const wf = (name: string, spec: object) =>
+      custom.createNamespacedCustomObject({
+        group: 'argoproj.io',
+        version: 'v1alpha1',
+        namespace: ns.ops,
+        plural: 'workflows',
+        body: {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Workflow',
+          metadata: { name },
+          spec: {
+            entrypoint: 'main',
+            templates: [{ name: 'main', suspend: {} }],
+            ...spec,
+          },
+        },
+      });
+    const phase = async (name: string) =>
+      (
+        (await custom.getNamespacedCustomObject({
+          group: 'argoproj.io',
+          version: 'v1alpha1',
+          namespace: ns.ops,
+          plural: 'workflows',
+          name,
+        })) as { status?: { phase?: string; message?: string } }
+      ).status;
+    const until = async (name: string, want: string) => {
+      for (let i = 0; i < 100; i++) {
+        if ((await phase(name))?.phase === want) return;
+        await new Promise(r => setTimeout(r, 200));
+      }
+      throw new Error(
+        `${name} never ${want}: ${JSON.stringify(await phase(name))}`,
+      );
+    };
+    // Waiting forever on a suspend step (Running), and one failed by its deadline (Failed).
+    await wf('wait-a', {});
+    await wf('wait-b', {});
+    await wf('deadline', { activeDeadlineSeconds: 1 });
+    await until('wait-a', 'Running');
+    await until('wait-b', 'Running');
+    await until('deadline', 'Failed');
+
+    const { server } = await backend(
+      systemEntity({ 'collate.io/namespace': ns.ops }),
+    );
+    const op = (workflow: string, operation: string) =>
+      request(server).post(
+        `/api/collate/entities/system/default/collate-it/workflows/${workflow}/${operation}`,
+      );
+
+    const stopped = await op('wait-a', 'stop');
+    expect(stopped.status).toBe(200);
+    expect(stopped.body).toMatchObject({
+      workflow: 'wait-a',
+      namespace: ns.ops,
+    });
+    await until('wait-a', 'Failed');
+    expect((await phase('wait-a'))?.message).toMatch(
+      /Stopped with strategy 'Stop'/,
+    );
+
+    expect((await op('wait-b', 'terminate')).status).toBe(200);
+    await until('wait-b', 'Failed');
+    expect((await phase('wait-b'))?.message).toMatch(/Terminate/);
+
+    const retried = await op('deadline', 'retry');
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({
+      workflow: 'deadline',
+      phase: 'Running',
+    });
+
+    const resubmitted = await op('wait-a', 'resubmit');
+    expect(resubmitted.status).toBe(200);
+    expect(resubmitted.body.workflow).toMatch(/^wait-a-[a-z0-9]+$/);
+    await until(resubmitted.body.workflow, 'Running');
+
+    // Argo's own refusals, with its words; unknown workflows and operations.
+    const refused = await op(resubmitted.body.workflow, 'retry');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(
+      /Argo refused to retry .*: Cannot retry a workflow in phase Running/,
+    );
+    expect((await op('no-such-workflow', 'stop')).status).toBe(404);
+    expect((await op('wait-a', 'delete')).status).toBe(400);
+    expect((await op('Not_A_Name', 'stop')).status).toBe(400);
+  });
+
+  it('refuses a workflow operation without its permission, leaving the workflow alone', async () => {
+    await ensureNamespace(ns.ops);
+    const { server } = await startTestBackend({
+      features: [
+        collatePlugin,
+        catalogServiceMock.factory({
+          entities: [systemEntity({ 'collate.io/namespace': ns.ops })],
+        }),
+        mockServices.permissions.mock({
+          authorize: async requests =>
+            requests.map(r => ({
+              result:
+                r.permission.name === 'collate.workflow.terminate'
+                  ? AuthorizeResult.DENY
+                  : AuthorizeResult.ALLOW,
+            })),
+        }).factory,
+        mockServices.rootConfig.factory({
+          data: {
+            collate: {
+              argo: {
+                servers: [{ url: ARGO_URL, baseUrl: testEnv.argoUrl() }],
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const res = await request(server).post(
+      '/api/collate/entities/system/default/collate-it/workflows/any-workflow/terminate',
+    );
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/collate\.workflow\.terminate/);
   });
 
   it('times a slow source out with its own timeout', async () => {

@@ -25,8 +25,39 @@ export const collateReindexPermission = createPermission({
   resourceType: COLLATE_STATUS_RESOURCE_TYPE,
 });
 
+/** What can be done to an ingestion workflow from the ingestion card (the Argo server's workflow operations). @public */
+export type CollateWorkflowOperation =
+  | 'retry'
+  | 'resubmit'
+  | 'stop'
+  | 'terminate';
+
+/** @public */
+export const COLLATE_WORKFLOW_OPERATIONS: readonly CollateWorkflowOperation[] =
+  ['retry', 'resubmit', 'stop', 'terminate'];
+
+const workflowPermission = (operation: CollateWorkflowOperation) =>
+  createPermission({
+    name: `collate.workflow.${operation}`,
+    attributes: { action: 'update' },
+    resourceType: COLLATE_STATUS_RESOURCE_TYPE,
+  });
+
+/**
+ * One permission per workflow operation, each a resource permission on the entity whose ingestion namespace holds
+ * the workflow, so a policy can allow retrying to the entity's owners and terminating to fewer.
+ * @public
+ */
+export const collateWorkflowPermissions = {
+  retry: workflowPermission('retry'),
+  resubmit: workflowPermission('resubmit'),
+  stop: workflowPermission('stop'),
+  terminate: workflowPermission('terminate'),
+};
+
 /** Every permission this plugin set defines. @public */
 export const collatePermissions = [
   collateStatusReadPermission,
   collateReindexPermission,
+  ...Object.values(collateWorkflowPermissions),
 ];

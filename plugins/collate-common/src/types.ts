@@ -244,3 +244,12 @@ export interface UnregisterDeploymentResult {
   existed: boolean;
   removedEntityRefs: string[];
 }
+
+/** Answer of the backend's workflow operation route. @public */
+export interface CollateWorkflowOperationResult {
+  /** The workflow operated on, or for `resubmit` the new one. */
+  workflow: string;
+  namespace: string;
+  /** Its phase right after the operation, as Argo answered. */
+  phase?: string;
+}
