@@ -11,6 +11,8 @@ import type {
   CollateComponentStatus,
   CollateEntityStatus,
   CollateReindexStarted,
+  CollateWorkflowOperation,
+  CollateWorkflowOperationResult,
 } from '@collate-backstage/plugin-collate-common';
 
 /**
@@ -44,6 +46,15 @@ export interface CollateStatusApi {
     entityRef: string,
     options?: { recreateIndex?: boolean },
   ): Promise<CollateReindexStarted>;
+  /**
+   * Retries, resubmits, stops or terminates a workflow of the entity's ingestion namespace on its Argo server (needs
+   * `collate.workflow.<operation>` on the entity).
+   */
+  operateWorkflow(
+    entityRef: string,
+    workflow: string,
+    operation: CollateWorkflowOperation,
+  ): Promise<CollateWorkflowOperationResult>;
 }
 
 /** @public */
@@ -115,21 +126,38 @@ export class CollateStatusClient implements CollateStatusApi {
     return this.clusters.promise;
   }
 
-  async startReindex(
+  startReindex(
     entityRef: string,
     options: { recreateIndex?: boolean } = {},
   ): Promise<CollateReindexStarted> {
-    const base = await this.options.discoveryApi.getBaseUrl('collate');
-    const res = await this.options.fetchApi.fetch(
-      `${base}${path(entityRef)}/reindex`,
-      {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ recreateIndex: options.recreateIndex ?? false }),
-      },
+    return this.post(`${path(entityRef)}/reindex`, {
+      recreateIndex: options.recreateIndex ?? false,
+    });
+  }
+
+  operateWorkflow(
+    entityRef: string,
+    workflow: string,
+    operation: CollateWorkflowOperation,
+  ): Promise<CollateWorkflowOperationResult> {
+    return this.post(
+      `${path(entityRef)}/workflows/${encodeURIComponent(
+        workflow,
+      )}/${operation}`,
+      {},
     );
+  }
+
+  /** A POST that changes something, with a JSON body. */
+  private async post<T>(route: string, body: object): Promise<T> {
+    const base = await this.options.discoveryApi.getBaseUrl('collate');
+    const res = await this.options.fetchApi.fetch(`${base}${route}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw await ResponseError.fromResponse(res);
-    return (await res.json()) as CollateReindexStarted;
+    return (await res.json()) as T;
   }
 
   /** A GET, or with the user's cluster tokens a POST (tokens never go into a URL). */

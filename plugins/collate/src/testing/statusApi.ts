@@ -48,6 +48,15 @@ export function statusApi(
     async getClusters() {
       return options.clusters ?? [];
     },
+    async operateWorkflow(entityRef, workflow, operation) {
+      calls.push(`${operation} ${entityRef} ${workflow}`);
+      if (options.fail) throw options.fail;
+      return {
+        workflow: operation === 'resubmit' ? `${workflow}-x1y2z` : workflow,
+        namespace: 'collate',
+        phase: 'Running',
+      };
+    },
     async startReindex(entityRef, reindexOptions) {
       calls.push(
         `reindex ${entityRef} recreateIndex=${Boolean(

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   mockApis,
@@ -47,6 +47,9 @@ const system: Entity = {
   spec: { owner: 'platform' },
 };
 
+/** Permissions the cards asked about, in order. */
+let evaluated: string[] = [];
+
 async function render(
   card: JSX.Element,
   options: {
@@ -57,8 +60,11 @@ async function render(
     authProviders?: KubernetesAuthProvidersApi;
     /** Whether the signed-in user may reindex (collate.search.reindex); other permissions are allowed. */
     mayReindex?: boolean;
+    /** Permissions denied to the signed-in user, by name. */
+    denied?: string[];
   } = {},
 ) {
+  evaluated = [];
   const { api, calls } = statusApi(options.statuses ?? demoStatuses, {
     fail: options.fail,
     clusters: options.clusters,
@@ -70,11 +76,14 @@ async function render(
         [
           permissionApiRef,
           mockApis.permission({
-            authorize: request =>
-              request.permission.name === 'collate.search.reindex' &&
-              options.mayReindex === false
+            authorize: request => {
+              evaluated.push(request.permission.name);
+              return (request.permission.name === 'collate.search.reindex' &&
+                options.mayReindex === false) ||
+                options.denied?.includes(request.permission.name)
                 ? AuthorizeResult.DENY
-                : AuthorizeResult.ALLOW,
+                : AuthorizeResult.ALLOW;
+            },
           }),
         ],
         ...(options.authProviders
@@ -199,6 +208,80 @@ describe('status cards', () => {
     expect(
       await screen.findByRole('button', { name: 'Reindex running' }),
     ).toBeDisabled();
+  });
+
+  it('Ingestion: a failed run is retried from its actions menu after a confirmation', async () => {
+    const calls = await render(<CollateIngestionCard />);
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Actions for warehouse-metadata-newest',
+      }),
+    );
+    // A failed run can be retried or resubmitted, not stopped.
+    const items = screen.getAllByRole('menuitem').map(i => i.textContent);
+    expect(items).toEqual(['Retry', 'Resubmit']);
+    await userEvent.click(screen.getByRole('menuitem', { name: 'Retry' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText('Retry warehouse-metadata-newest?'),
+    ).toBeInTheDocument();
+    expect(calls.filter(c => c.startsWith('retry'))).toEqual([]);
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Retry' }),
+    );
+    expect(calls).toContain(
+      'retry system:default/collate-demo warehouse-metadata-newest',
+    );
+  });
+
+  it('Ingestion: only the operations the user is allowed, none at all without any', async () => {
+    await render(<CollateIngestionCard />, {
+      denied: ['collate.workflow.retry'],
+      // Another entity: usePermission keeps (SWR) the decision of an entity across renders.
+      entity: {
+        ...system,
+        metadata: { ...system.metadata, name: 'collate-no-retry' },
+      },
+    });
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Actions for warehouse-metadata-newest',
+      }),
+    );
+    expect(screen.getAllByRole('menuitem').map(i => i.textContent)).toEqual([
+      'Resubmit',
+    ]);
+  });
+
+  it('Ingestion: no actions menu for a user without workflow permissions', async () => {
+    await render(<CollateIngestionCard />, {
+      denied: [
+        'collate.workflow.retry',
+        'collate.workflow.resubmit',
+        'collate.workflow.stop',
+        'collate.workflow.terminate',
+      ],
+      entity: {
+        ...system,
+        metadata: { ...system.metadata, name: 'collate-read-only' },
+      },
+    });
+    expect(
+      await screen.findByText('warehouse-metadata-newest'),
+    ).toBeInTheDocument();
+    // Once every decision is in, still no menu.
+    await waitFor(() =>
+      expect(new Set(evaluated)).toEqual(
+        new Set([
+          'collate.workflow.retry',
+          'collate.workflow.resubmit',
+          'collate.workflow.stop',
+          'collate.workflow.terminate',
+        ]),
+      ),
+    );
+    await new Promise(r => setTimeout(r, 0));
+    expect(screen.queryByRole('button', { name: /^Actions for/ })).toBeNull();
   });
 
   it('Runner: agent id, pods, connection and last seen', async () => {

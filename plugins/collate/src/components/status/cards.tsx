@@ -21,6 +21,7 @@ import type {
 } from '@collate-backstage/plugin-collate-common';
 import { Breakable, Health, Replicas, StatusCard, When } from './StatusCard';
 import { LastReindex, ReindexButton } from './Reindex';
+import { RunActions } from './RunActions';
 
 const deploymentRow = (d?: CollateDeploymentStatus) =>
   d ? <Replicas ready={d.ready} desired={d.desired} /> : '—';
@@ -181,7 +182,7 @@ const duration = (seconds?: number) => {
   return [h && `${h}h`, (h || m) && `${m}m`, `${s}s`].filter(Boolean).join(' ');
 };
 
-const runColumns: TableColumn<WorkflowRun>[] = [
+const runColumns = (refresh: () => void): TableColumn<WorkflowRun>[] => [
   {
     title: 'Status',
     field: 'phase',
@@ -224,6 +225,14 @@ const runColumns: TableColumn<WorkflowRun>[] = [
     cellStyle: NO_WRAP,
     type: 'numeric',
     render: r => duration(r.durationSeconds),
+  },
+  {
+    title: '',
+    field: 'name',
+    sorting: false,
+    width: '40px',
+    cellStyle: { padding: 0, width: 40 },
+    render: r => <RunActions run={r} onDone={refresh} />,
   },
 ];
 
@@ -285,7 +294,7 @@ export const CollateIngestionCard = () => (
     title="Ingestion workflows"
     component="ingestion"
   >
-    {s => (
+    {(s, refresh) => (
       <>
         <Box mb={2}>
           <Typography variant="subtitle2" component="span">
@@ -297,7 +306,7 @@ export const CollateIngestionCard = () => (
           <Table<WorkflowRun>
             title="Latest runs"
             options={{ paging: false, search: false, padding: 'dense' }}
-            columns={runColumns}
+            columns={runColumns(refresh)}
             data={s.runs}
           />
         )}

@@ -1,0 +1,183 @@
+import { useState } from 'react';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import IconButton from '@material-ui/core/IconButton';
+import Menu from '@material-ui/core/Menu';
+import MenuItem from '@material-ui/core/MenuItem';
+import MoreVertIcon from '@material-ui/icons/MoreVert';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  collateWorkflowPermissions,
+  type CollateWorkflowOperation,
+  type WorkflowPhase,
+  type WorkflowRun,
+} from '@collate-backstage/plugin-collate-common';
+import { collateStatusApiRef } from '../../api';
+
+/** What can be done to a run in each phase, in the order offered. */
+const OPERATIONS: Record<WorkflowPhase, CollateWorkflowOperation[]> = {
+  Pending: ['stop', 'terminate'],
+  Running: ['stop', 'terminate'],
+  Failed: ['retry', 'resubmit'],
+  Error: ['retry', 'resubmit'],
+  Succeeded: ['resubmit'],
+  Unknown: [],
+};
+
+const LABELS: Record<CollateWorkflowOperation, string> = {
+  retry: 'Retry',
+  resubmit: 'Resubmit',
+  stop: 'Stop',
+  terminate: 'Terminate',
+};
+
+/** What each operation does, in Argo's terms, for the confirmation. */
+const EXPLAIN: Record<CollateWorkflowOperation, string> = {
+  retry:
+    'Argo runs the failed steps of this workflow again, keeping the ones that succeeded.',
+  resubmit:
+    'Argo starts a new workflow from the same specification; this one stays as it is.',
+  stop: 'Argo stops scheduling new steps and runs the exit handlers; running steps are stopped.',
+  terminate:
+    'Argo ends the workflow at once, without running its exit handlers.',
+};
+
+/** The operations the signed-in user may perform on this entity's workflows. */
+function useAllowedOperations(entityRef: string) {
+  const allowed = {
+    retry: usePermission({
+      permission: collateWorkflowPermissions.retry,
+      resourceRef: entityRef,
+    }).allowed,
+    resubmit: usePermission({
+      permission: collateWorkflowPermissions.resubmit,
+      resourceRef: entityRef,
+    }).allowed,
+    stop: usePermission({
+      permission: collateWorkflowPermissions.stop,
+      resourceRef: entityRef,
+    }).allowed,
+    terminate: usePermission({
+      permission: collateWorkflowPermissions.terminate,
+      resourceRef: entityRef,
+    }).allowed,
+  };
+  return (op: CollateWorkflowOperation) => allowed[op];
+}
+
+/**
+ * A run's actions menu in the ingestion card: retry, resubmit, stop or terminate as its phase allows and the user's
+ * permissions (`collate.workflow.<operation>`) permit, each after a confirmation. Nothing when none applies.
+ */
+export const RunActions = ({
+  run,
+  onDone,
+}: {
+  run: WorkflowRun;
+  onDone: () => void;
+}) => {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const api = useApi(collateStatusApiRef);
+  const alertApi = useApi(alertApiRef);
+  const may = useAllowedOperations(entityRef);
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const [confirming, setConfirming] = useState<CollateWorkflowOperation>();
+  const [busy, setBusy] = useState(false);
+  const operations = (OPERATIONS[run.phase] ?? []).filter(may);
+  if (operations.length === 0) return null;
+
+  const confirm = async (operation: CollateWorkflowOperation) => {
+    setBusy(true);
+    try {
+      const result = await api.operateWorkflow(entityRef, run.name, operation);
+      alertApi.post({
+        message:
+          result.workflow === run.name
+            ? `${LABELS[operation]}: ${run.name} is ${
+                result.phase ?? 'updated'
+              }.`
+            : `${LABELS[operation]}: new workflow ${result.workflow}.`,
+        severity: 'success',
+        display: 'transient',
+      });
+      setConfirming(undefined);
+      onDone();
+    } catch (e) {
+      alertApi.post({
+        message: `${LABELS[operation]} of ${run.name} failed: ${
+          (e as Error).message
+        }`,
+        severity: 'error',
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <IconButton
+        size="small"
+        aria-label={`Actions for ${run.name}`}
+        onClick={e => setAnchor(e.currentTarget)}
+      >
+        <MoreVertIcon fontSize="small" />
+      </IconButton>
+      <Menu
+        anchorEl={anchor}
+        keepMounted={false}
+        open={Boolean(anchor)}
+        onClose={() => setAnchor(null)}
+      >
+        {operations.map(op => (
+          <MenuItem
+            key={op}
+            onClick={() => {
+              setAnchor(null);
+              setConfirming(op);
+            }}
+          >
+            {LABELS[op]}
+          </MenuItem>
+        ))}
+      </Menu>
+      <Dialog
+        open={Boolean(confirming)}
+        onClose={() => setConfirming(undefined)}
+        aria-labelledby="collate-run-action-title"
+      >
+        {confirming && (
+          <>
+            <DialogTitle id="collate-run-action-title">
+              {LABELS[confirming]} {run.name}?
+            </DialogTitle>
+            <DialogContent>
+              <DialogContentText>{EXPLAIN[confirming]}</DialogContentText>
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={() => setConfirming(undefined)} disabled={busy}>
+                Cancel
+              </Button>
+              <Button
+                onClick={() => confirm(confirming)}
+                color="primary"
+                variant="contained"
+                disabled={busy}
+              >
+                {LABELS[confirming]}
+              </Button>
+            </DialogActions>
+          </>
+        )}
+      </Dialog>
+    </>
+  );
+};
