@@ -20,6 +20,9 @@ import { createCollateRunnerRegisterAction } from './runnerRegister';
 import { clusterOptions } from '../../__testUtils__/clusters';
 
 describe('collate:runner:register with the fixture chart and the Collate contract server', () => {
+  // Each test installs with `helm --wait` and then waits for the runner: more than Jest's default 5 s on a loaded
+  // machine (the silent runner alone waits 3 s after its install).
+  jest.setTimeout(120_000);
   const config = new ConfigReader({
     kubernetes: backstageKubernetesConfig(),
     collate: { helm: { binary: testEnv.helmBin() } },
