@@ -122,11 +122,29 @@ describe('status backend against the local control plane', () => {
     );
   });
 
-  async function backend(entity: Entity, extraConfig: object = {}) {
+  /** The collate backend on the test environment's servers; `deny` names a permission the caller lacks. */
+  async function backend(
+    entity: Entity,
+    extraConfig: object = {},
+    options: { deny?: string } = {},
+  ) {
     return startTestBackend({
       features: [
         collatePlugin,
         catalogServiceMock.factory({ entities: [entity] }),
+        ...(options.deny
+          ? [
+              mockServices.permissions.mock({
+                authorize: async requests =>
+                  requests.map(r => ({
+                    result:
+                      r.permission.name === options.deny
+                        ? AuthorizeResult.DENY
+                        : AuthorizeResult.ALLOW,
+                  })),
+              }).factory,
+            ]
+          : []),
         mockServices.rootConfig.factory({
           data: {
             kubernetes: backstageKubernetesConfig(),
@@ -372,34 +390,11 @@ describe('status backend against the local control plane', () => {
   });
 
   it('refuses a reindex without collate.search.reindex, reading the status still allowed', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        collatePlugin,
-        catalogServiceMock.factory({ entities: [systemEntity()] }),
-        mockServices.permissions.mock({
-          authorize: async requests =>
-            requests.map(r => ({
-              result:
-                r.permission.name === 'collate.search.reindex'
-                  ? AuthorizeResult.DENY
-                  : AuthorizeResult.ALLOW,
-            })),
-        }).factory,
-        mockServices.rootConfig.factory({
-          data: {
-            collate: {
-              servers: [
-                {
-                  url: SERVER_URL,
-                  baseUrl: collate.url,
-                  token: collate.issueToken(),
-                },
-              ],
-            },
-          },
-        }),
-      ],
-    });
+    const { server } = await backend(
+      systemEntity(),
+      {},
+      { deny: 'collate.search.reindex' },
+    );
     const before = collate.reindexRuns().length;
     const res = await request(server)
       .post('/api/collate/entities/system/default/collate-it/reindex')
@@ -407,6 +402,13 @@ describe('status backend against the local control plane', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/collate\.search\.reindex/);
     expect(collate.reindexRuns()).toHaveLength(before);
+    expect(
+      (
+        await request(server).get(
+          '/api/collate/entities/system/default/collate-it/status/search',
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('retries, resubmits, stops and terminates real workflows through the Argo server, each behind its permission', async () => {
@@ -502,34 +504,13 @@ describe('status backend against the local control plane', () => {
     expect((await op('Not_A_Name', 'stop')).status).toBe(400);
   });
 
-  it('refuses a workflow operation without its permission, leaving the workflow alone', async () => {
-    await ensureNamespace(ns.ops);
-    const { server } = await startTestBackend({
-      features: [
-        collatePlugin,
-        catalogServiceMock.factory({
-          entities: [systemEntity({ 'collate.io/namespace': ns.ops })],
-        }),
-        mockServices.permissions.mock({
-          authorize: async requests =>
-            requests.map(r => ({
-              result:
-                r.permission.name === 'collate.workflow.terminate'
-                  ? AuthorizeResult.DENY
-                  : AuthorizeResult.ALLOW,
-            })),
-        }).factory,
-        mockServices.rootConfig.factory({
-          data: {
-            collate: {
-              argo: {
-                servers: [{ url: ARGO_URL, baseUrl: testEnv.argoUrl() }],
-              },
-            },
-          },
-        }),
-      ],
-    });
+  it('refuses a workflow operation without its permission, before calling Argo', async () => {
+    const { server } = await backend(
+      systemEntity({ 'collate.io/namespace': ns.ops }),
+      {},
+      { deny: 'collate.workflow.terminate' },
+    );
+    // No such workflow: had Argo been asked, this would be a 404.
     const res = await request(server).post(
       '/api/collate/entities/system/default/collate-it/workflows/any-workflow/terminate',
     );

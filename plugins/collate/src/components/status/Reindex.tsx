@@ -9,17 +9,14 @@ import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import { StatusRunning } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   collateReindexPermission,
   type CollateHealth,
   type CollateReindexRun,
 } from '@collate-backstage/plugin-collate-common';
-import { collateStatusApiRef } from '../../api';
 import { Health, When } from './StatusCard';
+import { useEntityAction } from './useEntityAction';
 
 const RUNNING = new Set(['started', 'running', 'pending', 'active']);
 
@@ -61,40 +58,34 @@ export const ReindexButton = ({
   run?: CollateReindexRun;
   onDone: () => void;
 }) => {
-  const { entity } = useEntity();
-  const entityRef = stringifyEntityRef(entity);
-  const api = useApi(collateStatusApiRef);
-  const alertApi = useApi(alertApiRef);
+  const { entity, entityRef, busy, perform } = useEntityAction();
   const { allowed, loading } = usePermission({
     permission: collateReindexPermission,
     resourceRef: entityRef,
   });
   const [open, setOpen] = useState(false);
   const [recreateIndex, setRecreateIndex] = useState(false);
-  const [busy, setBusy] = useState(false);
   if (loading || !allowed) return null;
   const running = run !== undefined && RUNNING.has(run.status);
 
   const confirm = async () => {
-    setBusy(true);
-    try {
-      const result = await api.startReindex(entityRef, { recreateIndex });
-      alertApi.post({
-        message: result.started
-          ? 'Reindex started: the search indexes are being rebuilt.'
-          : 'A reindex is already running; it was not started twice.',
-        severity: result.started ? 'success' : 'info',
-        display: 'transient',
-      });
+    const done = await perform(
+      api => api.startReindex(entityRef, { recreateIndex }),
+      result =>
+        result.started
+          ? {
+              message: 'Reindex started: the search indexes are being rebuilt.',
+            }
+          : {
+              message:
+                'A reindex is already running; it was not started twice.',
+              severity: 'info',
+            },
+      'Reindex not started',
+    );
+    if (done) {
       setOpen(false);
       onDone();
-    } catch (e) {
-      alertApi.post({
-        message: `Reindex not started: ${(e as Error).message}`,
-        severity: 'error',
-      });
-    } finally {
-      setBusy(false);
     }
   };
 

@@ -9,9 +9,6 @@ import IconButton from '@material-ui/core/IconButton';
 import Menu from '@material-ui/core/Menu';
 import MenuItem from '@material-ui/core/MenuItem';
 import MoreVertIcon from '@material-ui/icons/MoreVert';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   collateWorkflowPermissions,
@@ -19,7 +16,7 @@ import {
   type WorkflowPhase,
   type WorkflowRun,
 } from '@collate-backstage/plugin-collate-common';
-import { collateStatusApiRef } from '../../api';
+import { useEntityAction } from './useEntityAction';
 
 /** What can be done to a run in each phase, in the order offered. */
 const OPERATIONS: Record<WorkflowPhase, CollateWorkflowOperation[]> = {
@@ -83,42 +80,29 @@ export const RunActions = ({
   run: WorkflowRun;
   onDone: () => void;
 }) => {
-  const { entity } = useEntity();
-  const entityRef = stringifyEntityRef(entity);
-  const api = useApi(collateStatusApiRef);
-  const alertApi = useApi(alertApiRef);
+  const { entityRef, busy, perform } = useEntityAction();
   const may = useAllowedOperations(entityRef);
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [confirming, setConfirming] = useState<CollateWorkflowOperation>();
-  const [busy, setBusy] = useState(false);
   const operations = (OPERATIONS[run.phase] ?? []).filter(may);
   if (operations.length === 0) return null;
 
   const confirm = async (operation: CollateWorkflowOperation) => {
-    setBusy(true);
-    try {
-      const result = await api.operateWorkflow(entityRef, run.name, operation);
-      alertApi.post({
+    const done = await perform(
+      api => api.operateWorkflow(entityRef, run.name, operation),
+      result => ({
         message:
           result.workflow === run.name
             ? `${LABELS[operation]}: ${run.name} is ${
                 result.phase ?? 'updated'
               }.`
             : `${LABELS[operation]}: new workflow ${result.workflow}.`,
-        severity: 'success',
-        display: 'transient',
-      });
+      }),
+      `${LABELS[operation]} of ${run.name} failed`,
+    );
+    if (done) {
       setConfirming(undefined);
       onDone();
-    } catch (e) {
-      alertApi.post({
-        message: `${LABELS[operation]} of ${run.name} failed: ${
-          (e as Error).message
-        }`,
-        severity: 'error',
-      });
-    } finally {
-      setBusy(false);
     }
   };
 
