@@ -101,6 +101,11 @@ export interface CollateReindexRun {
   failure?: string;
 }
 
+/** AppRunRecord states of a run that is not over yet (`started`, `running`, `pending`, `active`). @public */
+export function isAppRunActive(status: string): boolean {
+  return ['started', 'running', 'pending', 'active'].includes(status);
+}
+
 /** Answer of the backend's reindex route: the run now in progress. @public */
 export interface CollateReindexStarted {
   /** `false` when a run was already in progress: it is awaited, not started twice. */

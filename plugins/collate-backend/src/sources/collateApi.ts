@@ -7,13 +7,6 @@ import { getJson, UpstreamError } from './http';
 
 /** Collate's application that rebuilds the search indexes. */
 const REINDEX_APP = 'SearchIndexingApplication';
-/** AppRunRecord states of a run not over yet. */
-export const ACTIVE_RUN_STATES = new Set([
-  'started',
-  'running',
-  'pending',
-  'active',
-]);
 
 interface AppRunRecord {
   status: string;

@@ -19,6 +19,7 @@ import type {
 } from '@collate-backstage/plugin-collate-common';
 import {
   COLLATE_ANNOTATIONS,
+  isAppRunActive,
   readCollateAnnotations,
 } from '@collate-backstage/plugin-collate-common';
 import {
@@ -28,11 +29,7 @@ import {
   type StatusConfig,
 } from '../config';
 import { InputError } from '@backstage/errors';
-import {
-  ACTIVE_RUN_STATES,
-  type SystemStatus,
-  type RunnerView,
-} from '../sources/collateApi';
+import type { SystemStatus, RunnerView } from '../sources/collateApi';
 import type {
   DeploymentInfo,
   WorkflowOverview,
@@ -664,7 +661,7 @@ export class StatusService {
     const key = `collate:${server.url}:reindex`;
     const signal = AbortSignal.timeout(this.config.timeouts.collate * 3);
     const current = await this.sources.lastReindex(server, signal);
-    if (current && ACTIVE_RUN_STATES.has(current.status))
+    if (current && isAppRunActive(current.status))
       return { started: false, run: current };
     const started = await this.sources.startReindex(
       server,

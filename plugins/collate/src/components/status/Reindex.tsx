@@ -12,13 +12,12 @@ import { StatusRunning } from '@backstage/core-components';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   collateReindexPermission,
+  isAppRunActive,
   type CollateHealth,
   type CollateReindexRun,
 } from '@collate-backstage/plugin-collate-common';
 import { Health, When } from './StatusCard';
 import { useEntityAction } from './useEntityAction';
-
-const RUNNING = new Set(['started', 'running', 'pending', 'active']);
 
 const runHealth = (status: string): CollateHealth => {
   if (status === 'success' || status === 'completed') return 'healthy';
@@ -35,7 +34,7 @@ export const LastReindex = ({ run }: { run?: CollateReindexRun }) => {
       : undefined;
   return (
     <>
-      {RUNNING.has(run.status) ? (
+      {isAppRunActive(run.status) ? (
         <StatusRunning>{run.status}</StatusRunning>
       ) : (
         <Health health={runHealth(run.status)}>{run.status}</Health>
@@ -66,7 +65,7 @@ export const ReindexButton = ({
   const [open, setOpen] = useState(false);
   const [recreateIndex, setRecreateIndex] = useState(false);
   if (loading || !allowed) return null;
-  const running = run !== undefined && RUNNING.has(run.status);
+  const running = run !== undefined && isAppRunActive(run.status);
 
   const confirm = async () => {
     const done = await perform(

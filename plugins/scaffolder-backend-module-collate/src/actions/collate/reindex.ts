@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { isAppRunActive } from '@collate-backstage/plugin-collate-common';
 import { assertServiceUrl, fail } from '../../lib/validation';
 import { examples } from './reindex.examples';
 
@@ -14,8 +15,6 @@ interface AppRunRecord {
   failureContext?: unknown;
 }
 
-/** Run states that are not over yet. */
-const ACTIVE = new Set(['started', 'running', 'pending', 'active']);
 const SUCCEEDED = new Set(['success', 'completed']);
 
 const normalize = (url: string) => url.trim().replace(/\/+$/, '');
@@ -186,7 +185,7 @@ export function createCollateReindexAction(options: {
           );
         }
         const current = await latestRun();
-        const inProgress = current && ACTIVE.has(current.status);
+        const inProgress = current && isAppRunActive(current.status);
         const at = (t?: number) => (t ? new Date(t).toISOString() : 'unknown');
         if (
           !inProgress &&
@@ -278,9 +277,9 @@ export function createCollateReindexAction(options: {
           const ours =
             run &&
             (!started ||
-              ACTIVE.has(run.status) ||
+              isAppRunActive(run.status) ||
               (run.startTime ?? 0) >= triggeredAt - 60_000);
-          if (ours && run && !ACTIVE.has(run.status)) {
+          if (ours && run && !isAppRunActive(run.status)) {
             if (SUCCEEDED.has(run.status)) {
               ctx.logger.info(
                 `${REINDEX_APP} finished on ${serverUrl}: ${run.status}${
