@@ -119,6 +119,9 @@ rules:
   - apiGroups: [""]
     resources: [pods, services, namespaces]
     verbs: [get, list, watch]
+  - apiGroups: [""]
+    resources: [pods/proxy]
+    verbs: [get]
   - apiGroups: [apps]
     resources: [deployments]
     verbs: [get, list, watch]
@@ -200,6 +203,40 @@ NODE
   done
 }
 
+# The pod network (packages/testenv/src/podNetwork.ts): the API server sends every connection into the cluster (pod and
+# service proxies, kubelet calls) through it, as HTTP CONNECT on a Unix socket, and it answers for the containers it
+# simulates (the runner's metrics). KWOK pods have no process behind their IPs, and the API server's proxies refuse
+# loopback endpoints, so this is how `pods/{name}:{port}/proxy` reaches something here.
+pod_network() {
+  local node_transform="$ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs"
+  [ -f "$node_transform" ] || { log "the pod network needs the project's node modules: run scripts/install first"; return 1; }
+  cat >"$K/egress-selector.yaml" <<EGRESS
+apiVersion: apiserver.k8s.io/v1beta1
+kind: EgressSelectorConfiguration
+egressSelections:
+  - name: cluster
+    connection:
+      proxyProtocol: HTTPConnect
+      transport:
+        uds:
+          udsName: $K/pod-network.sock
+EGRESS
+  # It reaches the Collate contract servers the runner pods name, some over HTTPS with the environment's CA.
+  start pod-network env NODE_EXTRA_CA_CERTS="$TLS_CA" node --require "$node_transform" "$ROOT/packages/testenv/src/bin/pod-network.ts" \
+    "$K/pod-network.sock" "$K/admin.kubeconfig"
+  wait_until "pod network" 30 test -S "$K/pod-network.sock"
+}
+
+# KWOK hands out pod IPs from an in-memory pool that starts empty on each start, while the pods of earlier starts keep
+# theirs: a new range per start keeps every pod's IP unique, which the pod network finds pods by.
+# 10.100.0.0/16 … 10.249.0.0/16, clear of the service range (10.96.0.0/16) and the nodes' IP.
+pod_cidr() {
+  local n
+  n=$(($(cat "$K/kwok-starts" 2>/dev/null || echo 0) + 1))
+  echo "$n" >"$K/kwok-starts"
+  echo "10.$((100 + n % 150)).0.0/16"
+}
+
 up() {
   "$ROOT/scripts/testenv/build-binaries.sh" kubernetes etcd kwok
   mkdir -p "$K"
@@ -212,7 +249,9 @@ up() {
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster "testenv=http://127.0.0.1:$ETCD_PEER_PORT" --unsafe-no-fsync --quota-backend-bytes 4294967296
   wait_until etcd 30 http_ok "http://127.0.0.1:$ETCD_PORT/health"
+  pod_network
   start kube-apiserver "$BIN/kube-apiserver" \
+    --egress-selector-config-file "$K/egress-selector.yaml" \
     --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
     --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
     --cert-dir "$K/apiserver-certs" --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
@@ -243,7 +282,7 @@ up() {
     --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false
   start kwok "$BIN/kwok" --kubeconfig "$K/admin.kubeconfig" --config "$BIN/kwok-stages.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
-    --node-ip 10.0.0.1 --cidr 10.244.0.0/16 --server-address 127.0.0.1:0
+    --node-ip 10.0.0.1 --cidr "$(pod_cidr)" --server-address 127.0.0.1:0
   fake_nodes
   backstage_service_account
   token_identities
@@ -254,7 +293,7 @@ up() {
   log "up: $API_URL, kubeconfig $K/admin.kubeconfig, nodes ${FAKE_NODES[*]}"
 }
 
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+COMPONENTS=(etcd pod-network kube-apiserver kube-controller-manager kube-scheduler kwok)
 
 down() {
   # The controller manager first: were kwok (the nodes' heartbeats) gone while it still ran, its node lifecycle

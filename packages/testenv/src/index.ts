@@ -49,7 +49,7 @@ export {
   deleteWorkflows,
   demoWorkflows,
   ensureNamespace,
-  fixtureRunnerValues,
+  installFixtureRunner,
   installFixtureRelease,
   seedCronWorkflow,
   seedDemoDeployment,

@@ -263,23 +263,52 @@ export async function installFixtureRelease(options: {
 }
 
 /**
- * `--set` values of a runner fixture release as the hybrid-ingestion-runner chart takes them: a bare server host
- * (plain http here), the token from a secret, an existing Argo server, the chart's ECR helper off.
+ * A runner fixture release as the hybrid-ingestion-runner chart takes it: a bare server host (plain http here), the
+ * ingestion-bot token from a Secret (written here, as the runner action does), an existing Argo server, the chart's
+ * ECR helper off. Point `serverUrl` at a Collate contract server: the pod network's runner reports itself connected
+ * while that server lets the agent connect (connectRunner).
  */
-export function fixtureRunnerValues(
-  agentId: string,
-  serverHost: string,
-  argoEndpoint: string,
-): Record<string, string> {
-  return {
-    'config.agentId': agentId,
-    'config.serverHost': serverHost,
-    'config.useSecureProtocols': 'false',
-    'config.authTokenSecret.name': 'runner-auth',
-    'config.authTokenSecret.key': 'token',
-    'config.argoWorkflows.endpoint': argoEndpoint,
-    'ecrRegistryHelper.enabled': 'false',
-  };
+export async function installFixtureRunner(options: {
+  namespace: string;
+  release?: string;
+  agentId: string;
+  serverUrl: string;
+  token: string;
+  argoEndpoint: string;
+}) {
+  await ensureNamespace(options.namespace);
+  await upsertSecret(options.namespace, 'runner-auth', {
+    token: options.token,
+  });
+  await installFixtureRelease({
+    chart: 'hybrid-ingestion-runner',
+    release: options.release ?? 'hybrid-ingestion-runner',
+    namespace: options.namespace,
+    set: {
+      'config.agentId': options.agentId,
+      'config.serverHost': new URL(options.serverUrl).host,
+      'config.useSecureProtocols': 'false',
+      'config.authTokenSecret.name': 'runner-auth',
+      'config.authTokenSecret.key': 'token',
+      'config.argoWorkflows.endpoint': options.argoEndpoint,
+      'ecrRegistryHelper.enabled': 'false',
+    },
+  });
+}
+
+async function upsertSecret(
+  namespace: string,
+  name: string,
+  stringData: Record<string, string>,
+) {
+  const core = adminKubeConfig().makeApiClient(CoreV1Api);
+  const body = { metadata: { name }, stringData };
+  try {
+    await core.createNamespacedSecret({ namespace, body });
+  } catch (error) {
+    if ((error as { code?: number }).code !== 409) throw error;
+    await core.replaceNamespacedSecret({ name, namespace, body });
+  }
 }
 
 export interface DemoDeployment {
@@ -295,6 +324,7 @@ export interface DemoDeployment {
  * `argo-workflows`, a runner in `collate-runner`, workflows in every phase and two CronWorkflows.
  */
 export async function seedDemoDeployment(
+  collate: { url: string; token: string },
   d: DemoDeployment = {
     namespace: 'collate',
     argoNamespace: 'argo-workflows',
@@ -313,17 +343,12 @@ export async function seedDemoDeployment(
       release: 'openmetadata',
       namespace: d.namespace,
     }),
-    installFixtureRelease({
-      chart: 'hybrid-ingestion-runner',
-      release: 'hybrid-ingestion-runner',
+    installFixtureRunner({
       namespace: d.runnerNamespace,
-      set: {
-        ...fixtureRunnerValues(
-          d.runnerAgentId,
-          'openmetadata.collate:8585',
-          `http://argo-workflows-server.${d.argoNamespace}:2746`,
-        ),
-      },
+      agentId: d.runnerAgentId,
+      serverUrl: collate.url,
+      token: collate.token,
+      argoEndpoint: `http://argo-workflows-server.${d.argoNamespace}:2746`,
     }),
   ]);
   await seedWorkflows(d.namespace, demoWorkflows());

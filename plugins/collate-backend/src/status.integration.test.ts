@@ -8,7 +8,7 @@ import {
   backstageKubernetesConfig,
   demoWorkflows,
   ensureNamespace,
-  fixtureRunnerValues,
+  installFixtureRunner,
   installFixtureRelease,
   seedCronWorkflow,
   seedWorkflows,
@@ -93,15 +93,12 @@ describe('status backend against the local control plane', () => {
         release: 'openmetadata',
         namespace: ns.collate,
       }),
-      installFixtureRelease({
-        chart: 'hybrid-ingestion-runner',
-        release: 'hybrid-ingestion-runner',
+      installFixtureRunner({
         namespace: ns.runner,
-        set: fixtureRunnerValues(
-          AGENT_ID,
-          new URL(SERVER_URL).host,
-          `http://argo-workflows-server.${ns.argo}:2746`,
-        ),
+        agentId: AGENT_ID,
+        serverUrl: collate.url,
+        token: collate.issueToken('ingestion-bot'),
+        argoEndpoint: `http://argo-workflows-server.${ns.argo}:2746`,
       }),
     ]);
     await ensureNamespace(ns.collate);
@@ -240,9 +237,11 @@ describe('status backend against the local control plane', () => {
       health: 'healthy',
       agentId: AGENT_ID,
       connection: 'connected',
+      // The runner pod's own gauge, read through the API server's pod proxy.
+      connectedPods: '1/1',
+      registration: { listed: true, isDefault: true },
       deployment: { name: 'hybrid-ingestion-runner', ready: 1, desired: 1 },
     });
-    expect(Date.parse(runner.lastSeen!)).toBeGreaterThan(Date.now() - 60_000);
 
     const ingestion = by.ingestion as CollateIngestionStatus;
     // Two of the eight runs of the last 24 h failed.
@@ -560,7 +559,8 @@ describe('status backend against the local control plane', () => {
       expect(runner.body).toMatchObject({
         health: 'unhealthy',
         connection: 'disconnected',
-        reason: `Runner ${AGENT_ID} is not connected to Collate`,
+        connectedPods: '0/1',
+        reason: `Runner ${AGENT_ID} reports it is not connected to Collate (collate_hybrid_agent_connected 0)`,
       });
     } finally {
       collate.connectRunner(AGENT_ID);

@@ -116,15 +116,20 @@ export interface CollateReindexStarted {
 /** Connection of a Hybrid Ingestion Runner to Collate. @public */
 export type RunnerConnection = 'connected' | 'disconnected' | 'unknown';
 
-/** A Hybrid Ingestion Runner: its pods and its connection to Collate. @public */
+/**
+ * A Hybrid Ingestion Runner: its pods, its connection to Collate as the runner reports it (the gauge
+ * `collate_hybrid_agent_connected` on its metrics port), and whether Collate lists it. @public
+ */
 export interface CollateRunnerStatus extends CollateComponentStatusBase {
   component: 'runner';
   agentId?: string;
   namespace?: string;
   deployment?: CollateDeploymentStatus;
   connection: RunnerConnection;
-  /** When Collate last heard from the runner (ISO 8601). */
-  lastSeen?: string;
+  /** Runner pods whose metrics say connected, of those that answered, e.g. `1/1`. */
+  connectedPods?: string;
+  /** Whether Collate lists the runner (`GET /api/v1/ingestionRunners`), and as its default runner. */
+  registration?: { listed: boolean; isDefault?: boolean };
 }
 
 /** One Argo workflow run. @public */

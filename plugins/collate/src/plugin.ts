@@ -74,7 +74,7 @@ export const EntityCollateSearchCard = card('EntityCollateSearchCard', () =>
   import('./components/status/cards').then(m => m.CollateSearchCard),
 );
 
-/** The Hybrid Ingestion Runner: pods, connection, last seen. @public */
+/** The Hybrid Ingestion Runner: pods, its connection (its own gauge), whether Collate lists it. @public */
 export const EntityCollateRunnerCard = card('EntityCollateRunnerCard', () =>
   import('./components/status/cards').then(m => m.CollateRunnerCard),
 );

@@ -14,11 +14,17 @@ import { backstageKubernetesConfig, testEnv } from '../env';
 import { seedDemoDeployment } from '../seed';
 import { startCollateContractServer } from '../contract/collate.ts';
 
+const DEMO_COLLATE_PORT = 18585;
+
 async function main() {
   const target = process.argv[2];
   if (!target) throw new Error('usage: live-demo.ts <app-config output path>');
-  const demo = await seedDemoDeployment();
-  const collate = await startCollateContractServer();
+  // A fixed port: the demo runner's release points at it, and stays at one revision across starts.
+  const collate = await startCollateContractServer({ port: DEMO_COLLATE_PORT });
+  const demo = await seedDemoDeployment({
+    url: collate.url,
+    token: collate.issueToken('ingestion-bot'),
+  });
   collate.connectRunner(demo.runnerAgentId);
   const now = Date.now();
   const metadata = collate.addPipeline({ name: 'warehouse_metadata' });

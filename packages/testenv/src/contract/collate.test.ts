@@ -169,22 +169,40 @@ describe('Collate contract server', () => {
     ]);
   });
 
-  it('reports a runner connecting after a delay', async () => {
-    expect((await get('/api/v1/ingestionRunners/name/runner-1')).status).toBe(
-      404,
-    );
-    collate.connectRunner('runner-1', 200);
-    expect(
-      await (await get('/api/v1/ingestionRunners/name/runner-1')).json(),
-    ).toMatchObject({ connected: false, status: 'Inactive' });
-    await new Promise(r => setTimeout(r, 250));
-    expect(
-      await (await get('/api/v1/ingestionRunners/name/runner-1')).json(),
-    ).toMatchObject({
-      connected: true,
-      status: 'Active',
-      lastSeen: expect.any(Number),
+  it("lists runners and holds a runner's channel from when it may connect", async () => {
+    const channel = () => get('/__runner-channel/runner-1');
+    expect((await channel()).status).toBe(404);
+    expect(await (await get('/api/v1/ingestionRunners')).json()).toEqual({
+      data: [],
+      paging: { total: 0 },
     });
+    collate.connectRunner('runner-1', 200);
+    collate.connectRunner('runner-2');
+    expect(
+      await (await get('/api/v1/ingestionRunners?limit=100')).json(),
+    ).toEqual({
+      data: [
+        expect.objectContaining({
+          id: expect.any(String),
+          name: 'runner-1',
+          isDefault: true,
+        }),
+        expect.objectContaining({ name: 'runner-2', isDefault: false }),
+      ],
+      paging: { total: 2 },
+    });
+    expect((await channel()).status).toBe(503);
+    await new Promise(r => setTimeout(r, 250));
+    expect((await channel()).status).toBe(200);
+    collate.disconnectRunner('runner-1');
+    expect((await channel()).status).toBe(503);
+    expect(
+      (
+        await fetch(`${collate.url}/__runner-channel/runner-2`, {
+          headers: { Authorization: 'Bearer not-a-token' },
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('can be made slow or failing', async () => {

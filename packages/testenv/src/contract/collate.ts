@@ -15,13 +15,19 @@
 //                                                         200 with no body; 400 "Job is already running…" while a
 //                                                         run is active; 404 for an unknown app
 //   GET  /api/v1/apps/name/{name}/status                  ?offset=&limit= AppRunRecords, newest first
-//   GET  /api/v1/ingestionRunners/name/{agentId}          the Hybrid Runner's connection state
+//   GET  /api/v1/ingestionRunners                         ?limit=&after= the runners Collate knows: id, name (the
+//                                                         runner's agentId), fullyQualifiedName, isDefault
+//   GET  /__runner-channel/{agentId}                      simulation, not Collate's REST API: stands for the runner's
+//                                                         private websocket (SERVER_URL); the test environment's pod
+//                                                         network asks it on each scrape of the runner's
+//                                                         `collate_hybrid_agent_connected` (src/podNetwork.ts). 200 while
+//                                                         the runner may hold its channel, 503 when it may not (yet),
+//                                                         404 for an agent Collate does not know, 401 on a bad token
 // The apps routes follow OpenMetadata's AppResource (1.12): only SearchIndexingApplication is installed here; its run
 // goes from `running` to `success` (or the outcome set with setReindexOutcome) after `reindexDurationMs`. Keeping the
 // merged config on the run record (`config`) is an assumption of this server, for tests to see what was sent.
-// The last one is an assumption: Collate shows runners under Settings → Preferences → Ingestion Runners but
-// documents no public REST route for them; the plugins read it through one client method, to be pointed at the
-// real route once known.
+// The runners list follows the calls Collate's own UI tests make (`GET /api/v1/ingestionRunners?limit=100`, entries
+// with `id`, `name`, `isDefault`); a runner's connection is not in it: the runner reports it in its own metric.
 import {
   createServer,
   type IncomingMessage,
@@ -128,10 +134,13 @@ export interface AppRunRecord {
   config?: Record<string, unknown>;
 }
 
-export interface RunnerState {
-  agentId: string;
-  connected: boolean;
-  lastSeen?: number;
+/** A runner as Collate lists it. */
+export interface IngestionRunner {
+  id: string;
+  name: string;
+  fullyQualifiedName: string;
+  displayName: string;
+  isDefault: boolean;
 }
 
 export interface CollateContractOptions {
@@ -157,8 +166,12 @@ export interface CollateContractServer {
     },
   ): IngestionPipeline;
   addPipelineStatus(fqn: string, status: PipelineStatus): void;
-  /** Marks a runner connected now, or after `afterMs`. */
+  /**
+   * Makes a runner known to Collate (listed at once) and lets it hold its channel now, or after `afterMs`: its
+   * `collate_hybrid_agent_connected` then reads 1.
+   */
   connectRunner(agentId: string, afterMs?: number): void;
+  /** Drops the runner's channel (still listed): its gauge reads 0. */
   disconnectRunner(agentId: string): void;
   /** Runs of SearchIndexingApplication, newest first. */
   reindexRuns(): AppRunRecord[];
@@ -181,7 +194,10 @@ export async function startCollateContractServer(
   const calls: RecordedCall[] = [];
   const pipelines: IngestionPipeline[] = [];
   const statuses = new Map<string, PipelineStatus[]>();
-  const runners = new Map<string, RunnerState & { connectAt?: number }>();
+  const runners = new Map<
+    string,
+    IngestionRunner & { connectAt: number | undefined }
+  >();
   const appRuns = new Map<string, AppRunRecord[]>([
     ['SearchIndexingApplication', []],
   ]);
@@ -271,22 +287,6 @@ export async function startCollateContractServer(
     return {
       data,
       paging: { total: items.length, ...(next ? { after: next } : {}) },
-    };
-  };
-
-  const runnerView = (agentId: string): RunnerState | undefined => {
-    const r = runners.get(agentId);
-    if (!r) return undefined;
-    if (r.connectAt !== undefined && r.connectAt <= Date.now()) {
-      r.connected = true;
-      r.lastSeen = Date.now();
-      delete r.connectAt;
-    }
-    if (r.connected) r.lastSeen = Date.now();
-    return {
-      agentId: r.agentId,
-      connected: r.connected,
-      ...(r.lastSeen ? { lastSeen: r.lastSeen } : {}),
     };
   };
 
@@ -490,21 +490,28 @@ export async function startCollateContractServer(
         paging: { offset, total: runs.length },
       });
     }
-    m = path.match(/^\/api\/v1\/ingestionRunners\/name\/([^/]+)$/);
+    if (path === '/api/v1/ingestionRunners' && method === 'GET') {
+      return sendJson(
+        res,
+        200,
+        page(
+          [...runners.values()].map(({ connectAt: _, ...r }) => r),
+          url,
+        ),
+      );
+    }
+    m = path.match(/^\/__runner-channel\/([^/]+)$/);
     if (m && method === 'GET') {
-      const view = runnerView(decodeURIComponent(m[1]));
-      if (!view)
+      const runner = runners.get(decodeURIComponent(m[1]));
+      if (!runner)
         throw new HttpError(
           404,
           '404',
           `ingestionRunner instance for ${m[1]} not found`,
         );
-      return sendJson(res, 200, {
-        name: view.agentId,
-        connected: view.connected,
-        status: view.connected ? 'Active' : 'Inactive',
-        ...(view.lastSeen ? { lastSeen: view.lastSeen } : {}),
-      });
+      if (runner.connectAt === undefined || runner.connectAt > Date.now())
+        throw new HttpError(503, '503', `runner ${m[1]} may not connect now`);
+      return sendJson(res, 200, { agentId: runner.name });
     }
     throw new HttpError(404, '404', `HTTP 404 Not Found: ${path}`);
   }
@@ -626,20 +633,19 @@ export async function startCollateContractServer(
       statuses.set(fqn, list);
     },
     connectRunner(agentId, afterMs = 0) {
-      runners.set(
-        agentId,
-        afterMs > 0
-          ? { agentId, connected: false, connectAt: Date.now() + afterMs }
-          : { agentId, connected: true, lastSeen: Date.now() },
-      );
+      const known = runners.get(agentId);
+      runners.set(agentId, {
+        id: known?.id ?? randomUUID(),
+        name: agentId,
+        fullyQualifiedName: agentId,
+        displayName: agentId,
+        isDefault: known?.isDefault ?? runners.size === 0,
+        connectAt: Date.now() + afterMs,
+      });
     },
     disconnectRunner(agentId) {
-      const r = runners.get(agentId);
-      runners.set(agentId, {
-        agentId,
-        connected: false,
-        ...(r?.lastSeen ? { lastSeen: r.lastSeen } : {}),
-      });
+      const known = runners.get(agentId);
+      if (known) known.connectAt = undefined;
     },
     setLatency(ms) {
       latencyMs = ms;

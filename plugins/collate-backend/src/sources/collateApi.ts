@@ -44,9 +44,11 @@ export interface SystemStatus {
   [check: string]: ValidationStep | undefined;
 }
 
-export interface RunnerView {
-  connected: boolean;
-  lastSeen?: string;
+/** A Hybrid Ingestion Runner as Collate lists it (`GET /api/v1/ingestionRunners`). */
+export interface ListedRunner {
+  id: string;
+  name: string;
+  isDefault?: boolean;
 }
 
 interface PipelinePage {
@@ -85,35 +87,37 @@ export class CollateApiSource {
   }
 
   /**
-   * The runner's connection as Collate sees it. Collate documents no public route for runners; this reads
-   * `/api/v1/ingestionRunners/name/{agentId}` and returns undefined when Collate does not know the runner.
+   * The runner Collate lists under the agent id (`GET /api/v1/ingestionRunners`, following `paging.after`, at most
+   * `maxPages` pages); undefined when Collate does not list it. The list says nothing of the runner's connection:
+   * the runner reports that itself (`collate_hybrid_agent_connected`).
    */
-  async runner(
+  async listedRunner(
     server: CollateServerConfig,
     agentId: string,
     signal: AbortSignal,
-  ): Promise<RunnerView | undefined> {
-    try {
-      const body = await this.get<{
-        connected?: boolean;
-        status?: string;
-        lastSeen?: number;
-      }>(
-        server,
-        `/api/v1/ingestionRunners/name/${encodeURIComponent(agentId)}`,
-        signal,
-      );
-      return {
-        connected: body.connected ?? body.status === 'Active',
-        ...(body.lastSeen
-          ? { lastSeen: new Date(body.lastSeen).toISOString() }
-          : {}),
-      };
-    } catch (error) {
-      if (error instanceof UpstreamError && error.status === 404)
-        return undefined;
-      throw error;
+    maxPages = 10,
+  ): Promise<ListedRunner | undefined> {
+    let after: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const query = new URLSearchParams({ limit: String(this.pageSize) });
+      if (after) query.set('after', after);
+      const list = await this.get<{
+        data: ListedRunner[];
+        paging?: { after?: string };
+      }>(server, `/api/v1/ingestionRunners?${query}`, signal);
+      const runner = list.data.find(r => r.name === agentId);
+      if (runner)
+        return {
+          id: runner.id,
+          name: runner.name,
+          ...(runner.isDefault !== undefined
+            ? { isDefault: runner.isDefault }
+            : {}),
+        };
+      after = list.paging?.after;
+      if (!after) return undefined;
     }
+    return undefined;
   }
 
   /** The newest run of SearchIndexingApplication (`/api/v1/apps/name/{name}/status`); undefined when none. */

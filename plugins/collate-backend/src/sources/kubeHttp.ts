@@ -63,6 +63,19 @@ export class KubeHttp {
     return JSON.parse(body) as T;
   }
 
+  /** GET a path as text, at most `maxBytes` of it (the rest is dropped); non-2xx answers throw. */
+  async text(
+    path: string,
+    options: { accept?: string; signal?: AbortSignal; maxBytes: number },
+  ): Promise<string> {
+    const res = await this.open(path, options);
+    const body = await readBody(res, options.maxBytes);
+    if ((res.statusCode ?? 0) >= 300) {
+      throw errorFrom(res.statusCode ?? 0, body, path);
+    }
+    return body;
+  }
+
   /**
    * Opens a watch and calls `onEvent` for each event line until the stream ends or `signal` aborts.
    * Resolves when the server closes the stream (watches are closed after a timeout).
@@ -129,11 +142,20 @@ export class KubeHttp {
   }
 }
 
-function readBody(res: IncomingMessage): Promise<string> {
+function readBody(res: IncomingMessage, maxBytes = Infinity): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    let size = 0;
+    const done = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    res.on('data', (c: Buffer) => {
+      chunks.push(c.subarray(0, Math.max(maxBytes - size, 0)));
+      size += c.length;
+      if (size >= maxBytes) {
+        res.destroy();
+        done();
+      }
+    });
+    res.on('end', done);
     res.on('error', reject);
   });
 }

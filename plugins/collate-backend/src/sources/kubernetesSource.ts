@@ -6,6 +6,7 @@ import type {
   WorkflowRun,
   WorkflowSchedule,
 } from '@collate-backstage/plugin-collate-common';
+import { readGauges } from '@collate-backstage/plugin-collate-common';
 import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import { nextRun } from './schedule';
 import { KubeHttp } from './kubeHttp';
@@ -70,6 +71,13 @@ interface K8sCronWorkflow {
 interface List<T> {
   metadata: { continue?: string };
   items: T[];
+}
+
+/** What one pod's metrics endpoint said: the requested gauges (unlabelled samples) or why it did not answer. */
+export interface PodMetrics {
+  pod: string;
+  values?: Record<string, number>;
+  error?: string;
 }
 
 /** A workflow run before the Argo UI links are added (they depend on the Argo server, not on Kubernetes). */
@@ -147,6 +155,49 @@ export class KubernetesSource {
         { signal },
       );
       return list.items.map(toDeploymentInfo);
+    });
+  }
+
+  /**
+   * Reads Prometheus gauges from the running pods matching a label selector, through the API server's pod proxy
+   * (`pods/{name}:{port}/proxy/metrics`, the `get pods/proxy` permission): no network path besides the API server.
+   * Each pod answers on its own; one that does not is reported with its error.
+   */
+  async podMetrics(
+    cluster: string,
+    namespace: string,
+    labelSelector: string,
+    port: number,
+    names: string[],
+    signal: AbortSignal,
+    auth: KubernetesRequestAuth = {},
+  ): Promise<PodMetrics[]> {
+    return this.withClient(cluster, auth, async http => {
+      const ns = encodeURIComponent(namespace);
+      const query = new URLSearchParams({
+        labelSelector,
+        fieldSelector: 'status.phase=Running',
+        limit: String(this.options.pageSize),
+      });
+      const pods = await http.get<List<{ metadata: { name: string } }>>(
+        `/api/v1/namespaces/${ns}/pods?${query}`,
+        { signal },
+      );
+      return Promise.all(
+        pods.items.map(async ({ metadata: { name } }): Promise<PodMetrics> => {
+          try {
+            const text = await http.text(
+              `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(
+                name,
+              )}:${port}/proxy/metrics`,
+              { accept: 'text/plain', signal, maxBytes: 1024 * 1024 },
+            );
+            return { pod: name, values: readGauges(text, names) };
+          } catch (error) {
+            return { pod: name, error: (error as Error).message };
+          }
+        }),
+      );
     });
   }
 

@@ -62,7 +62,9 @@ function sources(overrides: Partial<StatusSources> = {}) {
       if (selector.includes('openmetadata'))
         return [deployment('openmetadata', {})];
       if (selector.includes('hybrid'))
-        return [deployment('runner', { 'collate.io/agent-id': 'agent-1' })];
+        return [
+          deployment('runner', { 'app.kubernetes.io/instance': 'runner' }),
+        ];
       return [
         deployment('argo-workflows-server', {
           'app.kubernetes.io/component': 'server',
@@ -95,10 +97,17 @@ function sources(overrides: Partial<StatusSources> = {}) {
       };
     },
     collateVersion: async () => '1.12.3',
-    runner: async () => ({
-      connected: true,
-      lastSeen: '2026-11-21T10:00:00.000Z',
+    listedRunner: async (_s, agentId) => ({
+      id: 'e5b1c2d3-0000-4000-8000-000000000001',
+      name: agentId,
+      isDefault: true,
     }),
+    podMetrics: async (_c, ns, selector) => {
+      calls.push(`metrics ${ns} ${selector}`);
+      return [
+        { pod: 'runner-0', values: { collate_hybrid_agent_connected: 1 } },
+      ];
+    },
     pipelines: async () => ({ pipelines: [], truncated: false }),
     lastReindex: async () => {
       calls.push('last reindex');
@@ -202,6 +211,50 @@ describe('StatusService', () => {
     });
   });
 
+  it("takes the runner's connection from its own gauge and its registration from Collate's list", async () => {
+    const { impl, calls } = sources();
+    const [runner] = await service(impl).status(entity, ['runner']);
+    expect(runner).toMatchObject({
+      health: 'healthy',
+      connection: 'connected',
+      connectedPods: '1/1',
+      registration: { listed: true, isDefault: true },
+    });
+    // Only the pods of the runner's own release are scraped.
+    expect(calls).toContain(
+      'metrics runner app.kubernetes.io/name=hybrid-ingestion-runner,app.kubernetes.io/instance=runner',
+    );
+
+    const disconnected = sources({
+      podMetrics: async () => [
+        { pod: 'a', values: { collate_hybrid_agent_connected: 0 } },
+        { pod: 'b', values: { collate_hybrid_agent_connected: 0 } },
+      ],
+      listedRunner: async () => undefined,
+    });
+    const [down] = await service(disconnected.impl).status(entity, ['runner']);
+    expect(down).toMatchObject({
+      health: 'unhealthy',
+      connection: 'disconnected',
+      connectedPods: '0/2',
+      registration: { listed: false },
+    });
+    expect(down.reason).toMatch(
+      /reports it is not connected to Collate \(collate_hybrid_agent_connected 0\)/,
+    );
+
+    const silent = sources({
+      podMetrics: async () => [
+        { pod: 'a', error: 'Kubernetes API 503 for /api/v1/…/proxy/metrics' },
+      ],
+    });
+    const [unknown] = await service(silent.impl).status(entity, ['runner']);
+    expect(unknown).toMatchObject({ health: 'unknown', connection: 'unknown' });
+    expect(unknown.reason).toMatch(
+      /metrics did not answer: Kubernetes API 503/,
+    );
+  });
+
   it('says the configured notice in place of configuration and connection errors, keeping what answered', async () => {
     const { impl } = sources({
       argoVersion: async () => {
@@ -272,7 +325,13 @@ describe('StatusService', () => {
       deployments: async (_c, _ns, selector) =>
         selector.includes('openmetadata')
           ? [{ ...deployment('openmetadata', {}), desired: 3, ready: 2 }]
-          : [deployment('runner', { 'collate.io/agent-id': 'agent-1' }, 0)],
+          : [
+              deployment(
+                'runner',
+                { 'app.kubernetes.io/instance': 'runner' },
+                0,
+              ),
+            ],
       systemStatus: async () => ({}),
     });
     const [server, runner] = await service(impl).status(entity, [
@@ -327,7 +386,9 @@ describe('StatusService', () => {
       health: 'unknown',
       reason:
         "Add collate.io/kubernetes-cluster and collate.io/runner-namespace to see the runner's pods",
-      connection: 'connected',
+      // The connection is the runner's own gauge, in the cluster; Collate's list still answers.
+      connection: 'unknown',
+      registration: { listed: true },
     });
   });
 });

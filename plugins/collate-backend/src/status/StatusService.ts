@@ -19,6 +19,7 @@ import type {
 } from '@collate-backstage/plugin-collate-common';
 import {
   COLLATE_ANNOTATIONS,
+  HYBRID_RUNNER_METRICS,
   isAppRunActive,
   readCollateAnnotations,
 } from '@collate-backstage/plugin-collate-common';
@@ -29,9 +30,10 @@ import {
   type StatusConfig,
 } from '../config';
 import { InputError } from '@backstage/errors';
-import type { SystemStatus, RunnerView } from '../sources/collateApi';
+import type { SystemStatus, ListedRunner } from '../sources/collateApi';
 import type {
   DeploymentInfo,
+  PodMetrics,
   WorkflowOverview,
 } from '../sources/kubernetesSource';
 import { argoLinks } from '../sources/argoServer';
@@ -84,11 +86,22 @@ export interface StatusSources {
     server: CollateServerConfig,
     signal: AbortSignal,
   ): Promise<string>;
-  runner(
+  /** The runner Collate lists under an agent id; undefined when it does not list it. */
+  listedRunner(
     server: CollateServerConfig,
     agentId: string,
     signal: AbortSignal,
-  ): Promise<RunnerView | undefined>;
+  ): Promise<ListedRunner | undefined>;
+  /** Gauges read from the running pods of a label selector (their metrics port, through the pod proxy). */
+  podMetrics(
+    cluster: string,
+    namespace: string,
+    labelSelector: string,
+    port: number,
+    names: string[],
+    signal: AbortSignal,
+    auth: KubernetesRequestAuth,
+  ): Promise<PodMetrics[]>;
   pipelines(
     server: CollateServerConfig,
     max: number,
@@ -104,6 +117,12 @@ export interface StatusSources {
     signal: AbortSignal,
   ): Promise<boolean>;
 }
+
+const {
+  podSelector: RUNNER_SELECTOR,
+  port: RUNNER_METRICS_PORT,
+  connectedGauge: RUNNER_CONNECTED_METRIC,
+} = HYBRID_RUNNER_METRICS;
 
 const HEALTH_ORDER: CollateHealth[] = [
   'healthy',
@@ -441,34 +460,28 @@ export class StatusService {
     const f = new Findings();
     const agentId = a.runnerAgentId!;
     const collate = this.collateServer(a, f);
-    const [deployments, view] = await Promise.all([
+    const [deployments, listed] = await Promise.all([
       a.cluster && a.runnerNamespace
-        ? this.deployments(
-            u,
-            a.cluster,
-            a.runnerNamespace,
-            'app.kubernetes.io/name=hybrid-ingestion-runner',
-          )
+        ? this.deployments(u, a.cluster, a.runnerNamespace, RUNNER_SELECTOR)
         : undefined,
       collate &&
         this.cache.get(
           `collate:${collate.url}:runner:${agentId}`,
           this.config.timeouts.collate,
-          s => this.sources.runner(collate, agentId, s),
+          s => this.sources.listedRunner(collate, agentId, s),
         ),
     ]);
-    let deployment: CollateDeploymentStatus | undefined;
+    let deployment: DeploymentInfo | undefined;
     const list = deployments && f.take('kubernetes', deployments);
     if (list) {
-      deployment = plain(
-        // The chart sets the agent id only in the runner's environment.
+      // The chart sets the agent id only in the runner's environment.
+      deployment =
         list.find(d => d.env.AGENT_ID === agentId) ??
-          (list.length === 1 ? list[0] : undefined),
-      );
+        (list.length === 1 ? list[0] : undefined);
       judgeDeployment(
         f,
         'Runner',
-        deployment,
+        deployment && plain(deployment),
         `No Hybrid Ingestion Runner with agent id ${agentId} in namespace ${a.runnerNamespace}`,
       );
     } else if (!deployments) {
@@ -477,27 +490,74 @@ export class StatusService {
         `Add ${COLLATE_ANNOTATIONS.cluster} and ${COLLATE_ANNOTATIONS.runnerNamespace} to see the runner's pods`,
       );
     }
+    // Only this runner's pods: its release's instance label.
+    const instance = deployment?.labels['app.kubernetes.io/instance'];
+    const metrics =
+      instance &&
+      (await this.cache.get(
+        `k8s:${a.cluster}:runner-metrics:${a.runnerNamespace}:${instance}${u.key}`,
+        this.config.timeouts.kubernetes,
+        s =>
+          this.sources.podMetrics(
+            a.cluster!,
+            a.runnerNamespace!,
+            `${RUNNER_SELECTOR},app.kubernetes.io/instance=${instance}`,
+            RUNNER_METRICS_PORT,
+            [RUNNER_CONNECTED_METRIC],
+            s,
+            u.auth,
+          ),
+      ));
+    // The runner's own word on its connection: its gauge, per pod.
     let connection: CollateRunnerStatus['connection'] = 'unknown';
-    const seen = view && f.take('collate', view);
-    if (view?.ok) {
-      if (!seen) {
-        connection = 'disconnected';
-        f.judge('unhealthy', `Collate does not know runner ${agentId}`);
-      } else {
-        connection = seen.connected ? 'connected' : 'disconnected';
-        if (!seen.connected) {
-          f.judge('unhealthy', `Runner ${agentId} is not connected to Collate`);
-        }
+    let connectedPods: string | undefined;
+    const readings = metrics && f.take('kubernetes', metrics);
+    if (readings) {
+      const answered = readings.filter(
+        r => r.values?.[RUNNER_CONNECTED_METRIC] !== undefined,
+      );
+      const connected = answered.filter(
+        r => r.values![RUNNER_CONNECTED_METRIC] === 1,
+      );
+      if (answered.length > 0) {
+        connectedPods = `${connected.length}/${answered.length}`;
+        connection = connected.length > 0 ? 'connected' : 'disconnected';
+        if (connected.length === 0)
+          f.judge(
+            'unhealthy',
+            `Runner ${agentId} reports it is not connected to Collate (${RUNNER_CONNECTED_METRIC} 0)`,
+          );
+      } else if (readings.length > 0) {
+        const why = readings.find(r => r.error)?.error;
+        f.judge(
+          'unknown',
+          `The runner's metrics did not answer${why ? `: ${why}` : ''}`,
+        );
       }
+    }
+    let registration: CollateRunnerStatus['registration'];
+    const listedView = listed && f.take('collate', listed);
+    if (listed?.ok) {
+      registration = listedView
+        ? {
+            listed: true,
+            ...(listedView.isDefault !== undefined
+              ? { isDefault: listedView.isDefault }
+              : {}),
+          }
+        : { listed: false };
+      if (!listedView)
+        f.judge('unhealthy', `Collate does not list runner ${agentId}`);
     }
     return {
       component: 'runner',
       ...f.result(this.config.notice),
       agentId,
       ...(a.runnerNamespace ? { namespace: a.runnerNamespace } : {}),
-      ...(deployment ? { deployment } : {}),
+      ...(deployment ? { deployment: plain(deployment) } : {}),
       connection,
-      ...(seen?.lastSeen ? { lastSeen: seen.lastSeen } : {}),
+      ...(connectedPods ? { connectedPods } : {}),
+      ...(registration ? { registration } : {}),
     };
   }
 

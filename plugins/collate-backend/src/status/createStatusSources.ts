@@ -31,8 +31,10 @@ export function createStatusSources(
     argoVersion: (server, signal) => argo.version(server, signal),
     systemStatus: (server, signal) => collate.systemStatus(server, signal),
     collateVersion: (server, signal) => collate.version(server, signal),
-    runner: (server, agentId, signal) =>
-      collate.runner(server, agentId, signal),
+    listedRunner: (server, agentId, signal) =>
+      collate.listedRunner(server, agentId, signal),
+    podMetrics: (cluster, ns, selector, port, names, signal, auth) =>
+      kube.podMetrics(cluster, ns, selector, port, names, signal, auth),
     lastReindex: (server, signal) => collate.lastReindex(server, signal),
     startReindex: (server, config, signal) =>
       collate.startReindex(server, config, signal),

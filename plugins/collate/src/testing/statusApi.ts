@@ -148,7 +148,8 @@ export const demoStatuses: CollateComponentStatus[] = [
       desired: 1,
     },
     connection: 'disconnected',
-    lastSeen: new Date(Date.now() - 5 * 60_000).toISOString(),
+    connectedPods: '0/1',
+    registration: { listed: true, isDefault: true },
   },
   {
     component: 'ingestion',

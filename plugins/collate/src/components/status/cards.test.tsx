@@ -284,11 +284,11 @@ describe('status cards', () => {
     expect(screen.queryByRole('button', { name: /^Actions for/ })).toBeNull();
   });
 
-  it('Runner: agent id, pods, connection and last seen', async () => {
+  it('Runner: agent id, pods, connection and whether Collate lists it', async () => {
     await render(<CollateRunnerCard />);
     expect(await screen.findByText('demo-runner')).toBeInTheDocument();
-    expect(screen.getByText('disconnected')).toBeInTheDocument();
-    expect(screen.getByText('5 minutes ago')).toBeInTheDocument();
+    expect(screen.getByText('disconnected (pods 0/1)')).toBeInTheDocument();
+    expect(screen.getByText('listed, default runner')).toBeInTheDocument();
     expect(screen.getByText('Unhealthy')).toBeInTheDocument();
   });
 

@@ -150,7 +150,16 @@ const CONNECTION_HEALTH: Record<
   unknown: 'unknown',
 };
 
-/** A Hybrid Ingestion Runner: agent id, pods, connection, last seen. @public */
+const registration = (r: CollateRunnerStatus['registration']) => {
+  if (!r) return '—';
+  if (!r.listed) return 'not listed';
+  return r.isDefault ? 'listed, default runner' : 'listed';
+};
+
+/**
+ * A Hybrid Ingestion Runner: agent id, pods, its connection as the runner reports it, and whether Collate lists it.
+ * @public
+ */
 export const CollateRunnerCard = () => (
   <StatusCard<CollateRunnerStatus>
     title="Hybrid Ingestion Runner"
@@ -165,9 +174,10 @@ export const CollateRunnerCard = () => (
           Connection: (
             <Health health={CONNECTION_HEALTH[s.connection]}>
               {s.connection}
+              {s.connectedPods ? ` (pods ${s.connectedPods})` : ''}
             </Health>
           ),
-          'Last seen': <When at={s.lastSeen} />,
+          'In Collate': registration(s.registration),
         }}
       />
     )}

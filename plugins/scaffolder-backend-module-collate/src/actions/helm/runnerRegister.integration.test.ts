@@ -64,7 +64,7 @@ describe('collate:runner:register with the fixture chart and the Collate contrac
     ...extra,
   });
 
-  it('installs, waits until Collate reports the runner connected, and keeps the token out of values, logs and outputs', async () => {
+  it('installs, waits until the runner reports itself connected (its gauge, through the pod proxy), and keeps the token out of values, logs and outputs', async () => {
     const { ctx, outputs, logger } = actionContext(
       input('aks-runner') as never,
     );
@@ -85,6 +85,7 @@ describe('collate:runner:register with the fixture chart and the Collate contrac
     expect(outputs).toMatchObject({
       agentId: 'aks-runner',
       connected: true,
+      listed: true,
       podsReady: '1/1',
       revision: 1,
     });
@@ -190,7 +191,7 @@ describe('collate:runner:register with the fixture chart and the Collate contrac
       }) as never,
     );
     await expect(action.handler(ctx as never)).rejects.toThrow(
-      /Runner silent-runner did not connect within 3 s \(pods ready 1\/1; Collate does not know runner silent-runner yet\)/,
+      /Runner silent-runner did not connect within 3 s \(pods ready 1\/1; collate_hybrid_agent_connected 0; Collate does not list runner silent-runner\)/,
     );
   });
 });

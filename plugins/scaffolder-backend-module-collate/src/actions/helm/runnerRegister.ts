@@ -1,5 +1,13 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { AppsV1Api, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  HYBRID_RUNNER_METRICS,
+  readGauges,
+} from '@collate-backstage/plugin-collate-common';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { applyObjects } from '../../lib/apply';
 import { withDefaults } from '../../lib/defaults';
 import type { ClusterActionOptions } from '../../lib/kubernetes';
@@ -26,72 +34,108 @@ import {
 
 export interface RunnerState {
   podsReady: string;
+  /** The runner's own gauge (`collate_hybrid_agent_connected`) says 1 on a ready pod. */
   connected: boolean;
-  lastSeen?: string;
+  /** Collate lists the runner (`GET /api/v1/ingestionRunners`). */
+  listed: boolean;
   reason: string;
 }
 
-/** The runner's state: its pods (Kubernetes) and its connection (the Collate API, with the bot token). */
+/**
+ * The runner's state from the real sources: its pods (Kubernetes), its own connection gauge read through the API
+ * server's pod proxy (the same path the status card uses), and Collate's list of runners (with the bot token).
+ */
 async function runnerState(options: {
   apps: AppsV1Api;
+  core: CoreV1Api;
   namespace: string;
   release: string;
   serverHost: string;
   agentId: string;
   token: string;
 }): Promise<RunnerState> {
+  const { podSelector, port, path, connectedGauge } = HYBRID_RUNNER_METRICS;
   // By label: the Deployment is <release>-hybrid-ingestion-runner unless the release contains the chart name.
+  const labelSelector = `${podSelector},app.kubernetes.io/instance=${options.release}`;
   const deployment = await options.apps
-    .listNamespacedDeployment({
-      namespace: options.namespace,
-      labelSelector: `app.kubernetes.io/name=hybrid-ingestion-runner,app.kubernetes.io/instance=${options.release}`,
-    })
+    .listNamespacedDeployment({ namespace: options.namespace, labelSelector })
     .then(list => list.items[0])
     .catch(() => undefined);
   const ready = deployment?.status?.readyReplicas ?? 0;
   const desired = deployment?.spec?.replicas ?? 1;
   const podsReady = `${ready}/${desired}`;
-  const url = `${options.serverHost.replace(
-    /\/+$/,
-    '',
-  )}/api/v1/ingestionRunners/name/${encodeURIComponent(options.agentId)}`;
+
+  const pods = await options.core
+    .listNamespacedPod({
+      namespace: options.namespace,
+      labelSelector,
+      fieldSelector: 'status.phase=Running',
+    })
+    .then(list => list.items)
+    .catch(() => []);
+  const gauges = await Promise.all(
+    pods.map(pod =>
+      options.core
+        .connectGetNamespacedPodProxyWithPath({
+          name: `${pod.metadata!.name}:${port}`,
+          namespace: options.namespace,
+          path: path.slice(1),
+        })
+        .then(
+          text => readGauges(String(text), [connectedGauge])[connectedGauge],
+        )
+        .catch(() => undefined),
+    ),
+  );
+  const answered = gauges.filter(g => g !== undefined);
+  const connected = answered.some(g => g === 1);
+
+  const listed = await listedInCollate(options);
+  const said =
+    answered.length === 0
+      ? `no runner pod answered on its metrics port ${port}`
+      : `${connectedGauge} ${connected ? 1 : 0}`;
+  return {
+    podsReady,
+    connected: connected && ready >= 1,
+    listed: listed === true,
+    reason:
+      typeof listed === 'string'
+        ? `${said}; ${listed}`
+        : `${said}; Collate ${listed ? 'lists' : 'does not list'} runner ${
+            options.agentId
+          }`,
+  };
+}
+
+/** Whether Collate lists the agent id among its runners, or why it could not say. */
+async function listedInCollate(options: {
+  serverHost: string;
+  agentId: string;
+  token: string;
+}): Promise<boolean | string> {
+  const base = options.serverHost.replace(/\/+$/, '');
   try {
-    const res = await fetch(url, {
-      headers: { Authorization: `Bearer ${options.token}` },
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (res.status === 404)
-      return {
-        podsReady,
-        connected: false,
-        reason: `Collate does not know runner ${options.agentId} yet`,
+    let after: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const query = new URLSearchParams({ limit: '100' });
+      if (after) query.set('after', after);
+      const res = await fetch(`${base}/api/v1/ingestionRunners?${query}`, {
+        headers: { Authorization: `Bearer ${options.token}` },
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!res.ok) return `Collate answered HTTP ${res.status}`;
+      const body = (await res.json()) as {
+        data?: Array<{ name?: string }>;
+        paging?: { after?: string };
       };
-    if (!res.ok)
-      return {
-        podsReady,
-        connected: false,
-        reason: `Collate answered HTTP ${res.status}`,
-      };
-    const body = (await res.json()) as {
-      connected?: boolean;
-      lastSeen?: number;
-    };
-    return {
-      podsReady,
-      connected: Boolean(body.connected) && ready >= 1,
-      ...(body.lastSeen
-        ? { lastSeen: new Date(body.lastSeen).toISOString() }
-        : {}),
-      reason: body.connected
-        ? `Collate reports runner ${options.agentId} connected`
-        : `Collate reports runner ${options.agentId} not connected`,
-    };
+      if (body.data?.some(r => r.name === options.agentId)) return true;
+      after = body.paging?.after;
+      if (!after) return false;
+    }
+    return false;
   } catch (e) {
-    return {
-      podsReady,
-      connected: false,
-      reason: `Collate API not reachable: ${(e as Error).message}`,
-    };
+    return `Collate API not reachable: ${(e as Error).message}`;
   }
 }
 
@@ -122,7 +166,7 @@ export function createCollateRunnerRegisterAction(
   return createTemplateAction({
     id: 'collate:runner:register',
     description:
-      'Installs the Collate Hybrid Ingestion Runner with Helm (agentId, server host, the ingestion-bot JWT from a secret, Kubernetes / Azure Key Vault / AWS secrets manager, Argo installed by the chart or reused, the managed ECR pull secret), then waits, bounded, until its pods are ready and Collate reports it connected.',
+      'Installs the Collate Hybrid Ingestion Runner with Helm (agentId, server host, the ingestion-bot JWT from a secret, Kubernetes / Azure Key Vault / AWS secrets manager, Argo installed by the chart or reused, the managed ECR pull secret), then waits, bounded, until its pods are ready and the runner reports itself connected to Collate (its collate_hybrid_agent_connected gauge, read through the API server pod proxy).',
     examples,
     supportsDryRun: true,
     schema: {
@@ -212,13 +256,18 @@ export function createCollateRunnerRegisterAction(
       output: {
         agentId: z => z.string().describe('The runner id'),
         connected: z =>
-          z.boolean().describe('Whether Collate reports the runner connected'),
-        podsReady: z => z.string().describe('Ready/desired runner pods'),
-        lastSeen: z =>
           z
-            .string()
-            .optional()
-            .describe('When Collate last saw the runner (ISO 8601)'),
+            .boolean()
+            .describe(
+              'Whether the runner reports itself connected to Collate (its collate_hybrid_agent_connected gauge)',
+            ),
+        listed: z =>
+          z
+            .boolean()
+            .describe(
+              'Whether Collate lists the runner (GET /api/v1/ingestionRunners)',
+            ),
+        podsReady: z => z.string().describe('Ready/desired runner pods'),
         release: z => z.string().describe('Helm release name'),
         revision: z => z.number().describe('Release revision'),
       },
@@ -352,13 +401,16 @@ export function createCollateRunnerRegisterAction(
       ctx.output('revision', revision);
       if (dryRun) {
         ctx.output('connected', false);
+        ctx.output('listed', false);
         ctx.output('podsReady', '0/1');
         return;
       }
 
       const deadline = Date.now() + input.waitTimeoutSeconds * 1000;
+      const core = kc.makeApiClient(CoreV1Api);
       let state = await runnerState({
         apps,
+        core,
         namespace: input.namespace,
         release: input.release,
         serverHost: input.serverHost,
@@ -372,6 +424,7 @@ export function createCollateRunnerRegisterAction(
         await new Promise(r => setTimeout(r, input.pollIntervalSeconds * 1000));
         state = await runnerState({
           apps,
+          core,
           namespace: input.namespace,
           release: input.release,
           serverHost: input.serverHost,
@@ -381,7 +434,7 @@ export function createCollateRunnerRegisterAction(
       }
       ctx.output('connected', state.connected);
       ctx.output('podsReady', state.podsReady);
-      if (state.lastSeen) ctx.output('lastSeen', state.lastSeen);
+      ctx.output('listed', state.listed);
       if (!state.connected && input.waitTimeoutSeconds > 0) {
         throw new Error(
           `Runner ${input.agentId} did not connect within ${input.waitTimeoutSeconds} s (pods ready ${state.podsReady}; ${state.reason}). ` +
