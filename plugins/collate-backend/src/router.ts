@@ -10,10 +10,13 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   COLLATE_COMPONENT_KINDS,
   collateComponentsOf,
+  COLLATE_PIPELINE_OPERATIONS,
   COLLATE_WORKFLOW_OPERATIONS,
+  collatePipelinePermissions,
   collateReindexPermission,
   collateStatusReadPermission,
   collateWorkflowPermissions,
+  type CollatePipelineOperation,
   type CollateWorkflowOperation,
   isCollateComponentKind,
   type CollateBackendHealth,
@@ -54,6 +57,9 @@ export interface RouterOptions {
  * - `POST /entities/:kind/:namespace/:name/workflows/:workflow/:operation`: `retry`, `resubmit`, `stop` or
  *   `terminate` a workflow of the entity's ingestion namespace on its Argo server; needs `collate.workflow.<operation>`
  *   on the entity, and is logged with who asked.
+ * - `POST /entities/:kind/:namespace/:name/pipelines/:pipelineId/:operation`: `trigger` (run now) or `deploy` a
+ *   Collate ingestion pipeline on the entity's Collate server; needs `collate.pipeline.<operation>` on the entity,
+ *   and is logged with who asked.
  *
  * The entity is read from the catalog with the caller's credentials, then `collate.status.read` is authorized for it.
  */
@@ -217,6 +223,42 @@ export async function createRouter(
             ? ` (new workflow ${result.workflow})`
             : ''
         }`,
+      );
+      res.json(result);
+    },
+  );
+
+  router.post(
+    '/entities/:kind/:namespace/:name/pipelines/:pipelineId/:operation',
+    async (req, res) => {
+      const { pipelineId, operation } = req.params;
+      if (
+        !COLLATE_PIPELINE_OPERATIONS.includes(
+          operation as CollatePipelineOperation,
+        )
+      ) {
+        throw new InputError(
+          `Unknown operation '${operation}'; one of ${COLLATE_PIPELINE_OPERATIONS.join(
+            ', ',
+          )}`,
+        );
+      }
+      const op = operation as CollatePipelineOperation;
+      const { entity, entityRef } = await authorizedEntity(req);
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const permission = collatePipelinePermissions[op];
+      const [decision] = await permissions.authorize(
+        [{ permission, resourceRef: entityRef }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `Not allowed to ${op} the ingestion pipelines of ${entityRef} (permission ${permission.name})`,
+        );
+      }
+      const result = await status.operatePipeline(entity, pipelineId, op);
+      logger.info(
+        `ingestion pipeline ${pipelineId}: ${op} by ${credentials.principal.userEntityRef} for ${entityRef}`,
       );
       res.json(result);
     },

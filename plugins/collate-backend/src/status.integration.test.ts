@@ -517,6 +517,68 @@ describe('status backend against the local control plane', () => {
     expect(res.body.error.message).toMatch(/collate\.workflow\.terminate/);
   });
 
+  it("deploys and runs Collate ingestion pipelines from the card route, each behind its permission, with Collate's refusals", async () => {
+    const fresh = collate.addPipeline({
+      name: 'lake_metadata',
+      deployed: false,
+    });
+    const { server } = await backend(systemEntity());
+    const op = (id: string, operation: string) =>
+      request(server).post(
+        `/api/collate/entities/system/default/collate-it/pipelines/${id}/${operation}`,
+      );
+    // Collate will not run a pipeline its pipeline service does not have: its words come back as a conflict.
+    const early = await op(fresh.id, 'trigger');
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toBe(
+      `Collate refused to trigger pipeline ${fresh.id}: Pipeline lake_metadata is not deployed`,
+    );
+    const deployed = await op(fresh.id, 'deploy');
+    expect(deployed.status).toBe(200);
+    expect(deployed.body).toEqual({
+      pipelineId: fresh.id,
+      operation: 'deploy',
+      reason: 'Workflow [lake_metadata] has been deployed',
+    });
+    const run = await op(fresh.id, 'trigger');
+    expect(run.body.reason).toBe('Workflow [lake_metadata] has been triggered');
+    // The card shows the new run at once (the pipelines are read again).
+    const ingestion = await request(server).get(
+      '/api/collate/entities/system/default/collate-it/status/ingestion',
+    );
+    expect(
+      (ingestion.body as CollateIngestionStatus).pipelines?.find(
+        p => p.id === fresh.id,
+      ),
+    ).toMatchObject({ deployed: true, lastState: 'queued' });
+    expect(
+      collate
+        .mutatingCalls()
+        .filter(c => c.path.endsWith(fresh.id))
+        .map(c => `${c.path.split('/')[5]} ${c.status}`),
+      // The refused trigger changed nothing.
+    ).toEqual(['deploy 200', 'trigger 200']);
+
+    expect(
+      (await op('6d0c3f5e-1111-4aaa-8bbb-0123456789ab', 'deploy')).status,
+    ).toBe(404);
+    expect((await op(fresh.id, 'kill')).status).toBe(400);
+    expect((await op('not-a-uuid', 'trigger')).status).toBe(400);
+
+    const { server: denied } = await backend(
+      systemEntity(),
+      {},
+      { deny: 'collate.pipeline.trigger' },
+    );
+    const before = collate.mutatingCalls().length;
+    const refused = await request(denied).post(
+      `/api/collate/entities/system/default/collate-it/pipelines/${fresh.id}/trigger`,
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/collate\.pipeline\.trigger/);
+    expect(collate.mutatingCalls()).toHaveLength(before);
+  });
+
   it('times a slow source out with its own timeout', async () => {
     collate.setLatency(1500);
     try {

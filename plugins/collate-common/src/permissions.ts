@@ -55,9 +55,36 @@ export const collateWorkflowPermissions = {
   terminate: workflowPermission('terminate'),
 };
 
+/** What can be done to a Collate ingestion pipeline from the ingestion card (Collate's pipeline routes). @public */
+export type CollatePipelineOperation = 'trigger' | 'deploy';
+
+/** @public */
+export const COLLATE_PIPELINE_OPERATIONS: readonly CollatePipelineOperation[] =
+  ['trigger', 'deploy'];
+
+/**
+ * Running a Collate ingestion pipeline now (`POST /api/v1/services/ingestionPipelines/trigger/{id}`) and
+ * (re)deploying it to the pipeline service (`…/deploy/{id}`): resource permissions on the entity whose Collate
+ * server holds the pipeline.
+ * @public
+ */
+export const collatePipelinePermissions = {
+  trigger: createPermission({
+    name: 'collate.pipeline.trigger',
+    attributes: { action: 'update' },
+    resourceType: COLLATE_STATUS_RESOURCE_TYPE,
+  }),
+  deploy: createPermission({
+    name: 'collate.pipeline.deploy',
+    attributes: { action: 'update' },
+    resourceType: COLLATE_STATUS_RESOURCE_TYPE,
+  }),
+};
+
 /** Every permission this plugin set defines. @public */
 export const collatePermissions = [
   collateStatusReadPermission,
   collateReindexPermission,
   ...Object.values(collateWorkflowPermissions),
+  ...Object.values(collatePipelinePermissions),
 ];

@@ -1,3 +1,4 @@
+import type { CollatePipelineOperation } from './permissions';
 import type { CollateComponentKind } from './annotations';
 
 /**
@@ -163,6 +164,8 @@ export interface WorkflowSchedule {
 
 /** An ingestion pipeline as Collate knows it. @public */
 export interface CollatePipeline {
+  /** Collate's id of the pipeline, which its trigger and deploy routes take. */
+  id: string;
   name: string;
   fullyQualifiedName: string;
   pipelineType: string;
@@ -256,6 +259,15 @@ export interface UnregisterDeploymentResult {
 }
 
 /** Answer of the backend's workflow operation route. @public */
+/** Answer of the backend's pipeline operation route: Collate's pipeline service client response. @public */
+export interface CollatePipelineOperationResult {
+  pipelineId: string;
+  operation: CollatePipelineOperation;
+  /** Collate's words, e.g. "Workflow [warehouse_metadata] has been triggered". */
+  reason?: string;
+}
+
+/** @public */
 export interface CollateWorkflowOperationResult {
   /** The workflow operated on, or for `resubmit` the new one. */
   workflow: string;

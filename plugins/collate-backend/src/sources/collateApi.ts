@@ -3,6 +3,7 @@ import type {
   CollateReindexRun,
 } from '@collate-backstage/plugin-collate-common';
 import type { CollateServerConfig } from '../config';
+import type { CollatePipelineOperation } from '@collate-backstage/plugin-collate-common';
 import { getJson, UpstreamError } from './http';
 
 /** Collate's application that rebuilds the search indexes. */
@@ -53,6 +54,7 @@ export interface ListedRunner {
 
 interface PipelinePage {
   data: Array<{
+    id: string;
     name: string;
     fullyQualifiedName: string;
     pipelineType: string;
@@ -167,6 +169,46 @@ export class CollateApiSource {
     );
   }
 
+  /**
+   * Triggers or (re)deploys an ingestion pipeline (`POST /api/v1/services/ingestionPipelines/{trigger|deploy}/{id}`).
+   * Collate answers with its pipeline service client's response, whose `code` says whether the pipeline service
+   * accepted (it can be 500 inside an HTTP 200); a refusal is an {@link UpstreamError} with Collate's reason.
+   */
+  async pipelineOperation(
+    server: CollateServerConfig,
+    pipelineId: string,
+    operation: CollatePipelineOperation,
+    signal: AbortSignal,
+  ): Promise<{ reason?: string }> {
+    const res = await fetch(
+      `${
+        server.baseUrl
+      }/api/v1/services/ingestionPipelines/${operation}/${encodeURIComponent(
+        pipelineId,
+      )}`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${server.token}` },
+        signal,
+      },
+    );
+    const body = (await res.json().catch(() => ({}))) as {
+      code?: number;
+      reason?: string;
+      message?: string;
+    };
+    const code = res.ok ? body.code ?? res.status : res.status;
+    if (code >= 400) {
+      throw new UpstreamError(
+        code,
+        `Collate refused to ${operation} pipeline ${pipelineId}: ${
+          body.reason ?? body.message ?? `HTTP ${code}`
+        }`,
+      );
+    }
+    return body.reason ? { reason: body.reason } : {};
+  }
+
   /** Ingestion pipelines with their latest status, following `paging.after` up to `max`. */
   async pipelines(
     server: CollateServerConfig,
@@ -190,6 +232,7 @@ export class CollateApiSource {
         const last = p.pipelineStatuses;
         const at = last?.startDate ?? last?.timestamp;
         pipelines.push({
+          id: p.id,
           name: p.name,
           fullyQualifiedName: p.fullyQualifiedName,
           pipelineType: p.pipelineType,

@@ -108,7 +108,10 @@ function sources(overrides: Partial<StatusSources> = {}) {
         { pod: 'runner-0', values: { collate_hybrid_agent_connected: 1 } },
       ];
     },
-    pipelines: async () => ({ pipelines: [], truncated: false }),
+    pipelines: async () => {
+      calls.push('pipelines');
+      return { pipelines: [], truncated: false };
+    },
     lastReindex: async () => {
       calls.push('last reindex');
       return {
@@ -120,6 +123,10 @@ function sources(overrides: Partial<StatusSources> = {}) {
     startReindex: async () => {
       calls.push('start reindex');
       return true;
+    },
+    pipelineOperation: async (_s, id, operation) => {
+      calls.push(`${operation} ${id}`);
+      return { reason: `Workflow [orders] has been ${operation}ed` };
     },
     ...overrides,
   };
@@ -357,6 +364,7 @@ describe('StatusService', () => {
       pipelines: async () => ({
         pipelines: [
           {
+            id: '0b6f0a52-58e3-4d3c-9b1e-5f7d2a8c9e01',
             name: 'orders',
             fullyQualifiedName: 'pg.orders',
             pipelineType: 'metadata',
@@ -373,6 +381,57 @@ describe('StatusService', () => {
         '2 of 10 runs in the last 24 h failed; Last run failed for orders',
       pipelinesTruncated: true,
     });
+  });
+
+  it("triggers a pipeline on the entity's Collate server and reads the pipelines again on the next view", async () => {
+    const { impl, calls } = sources();
+    const s = service(impl);
+    const id = '0b6f0a52-58e3-4d3c-9b1e-5f7d2a8c9e01';
+    await s.status(entity, ['ingestion']);
+    await s.status(entity, ['ingestion']);
+    expect(calls.filter(c => c === 'pipelines')).toHaveLength(1);
+    await expect(s.operatePipeline(entity, id, 'trigger')).resolves.toEqual({
+      pipelineId: id,
+      operation: 'trigger',
+      reason: 'Workflow [orders] has been triggered',
+    });
+    expect(calls).toContain(`trigger ${id}`);
+    await s.status(entity, ['ingestion']);
+    expect(calls.filter(c => c === 'pipelines')).toHaveLength(2);
+
+    await expect(s.operatePipeline(entity, 'x; rm', 'deploy')).rejects.toThrow(
+      "'x; rm' is not a pipeline id (a UUID)",
+    );
+    const refusing = sources({
+      pipelineOperation: async () => {
+        throw Object.assign(
+          new Error('Collate refused to trigger pipeline: not deployed'),
+          { status: 400 },
+        );
+      },
+    });
+    await expect(
+      service(refusing.impl).operatePipeline(entity, id, 'trigger'),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: 'Collate refused to trigger pipeline: not deployed',
+    });
+    const missing = sources({
+      pipelineOperation: async () => {
+        throw Object.assign(new Error('not found'), { status: 404 });
+      },
+    });
+    await expect(
+      service(missing.impl).operatePipeline(entity, id, 'deploy'),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
+    const silent = sources({
+      pipelineOperation: async () => {
+        throw new Error('The operation was aborted due to timeout');
+      },
+    });
+    await expect(
+      service(silent.impl).operatePipeline(entity, id, 'deploy'),
+    ).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
   });
 
   it('tells which annotation to add when the runner namespace is missing', async () => {

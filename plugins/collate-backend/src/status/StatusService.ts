@@ -10,6 +10,8 @@ import type {
   CollateIngestionStatus,
   CollatePipeline,
   CollateReindexRun,
+  CollatePipelineOperation,
+  CollatePipelineOperationResult,
   CollateReindexStarted,
   CollateRunnerStatus,
   CollateServerStatus,
@@ -29,7 +31,12 @@ import {
   type CollateServerConfig,
   type StatusConfig,
 } from '../config';
-import { InputError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import type { SystemStatus, ListedRunner } from '../sources/collateApi';
 import type {
   DeploymentInfo,
@@ -116,6 +123,12 @@ export interface StatusSources {
     config: { recreateIndex: boolean },
     signal: AbortSignal,
   ): Promise<boolean>;
+  pipelineOperation(
+    server: CollateServerConfig,
+    pipelineId: string,
+    operation: CollatePipelineOperation,
+    signal: AbortSignal,
+  ): Promise<{ reason?: string }>;
 }
 
 const {
@@ -123,6 +136,8 @@ const {
   port: RUNNER_METRICS_PORT,
   connectedGauge: RUNNER_CONNECTED_METRIC,
 } = HYBRID_RUNNER_METRICS;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const HEALTH_ORDER: CollateHealth[] = [
   'healthy',
@@ -731,6 +746,51 @@ export class StatusService {
     await this.cache.forget(key);
     const run = await this.sources.lastReindex(server, signal);
     return { started, ...(run ? { run } : {}) };
+  }
+
+  /**
+   * Triggers or deploys one of the pipelines of the entity's Collate server; the pipelines shown are read again on
+   * the next view. Collate's refusals become a 409 with its reason, an unknown pipeline a 404.
+   */
+  async operatePipeline(
+    entity: { metadata: { annotations?: Record<string, string> } },
+    pipelineId: string,
+    operation: CollatePipelineOperation,
+  ): Promise<CollatePipelineOperationResult> {
+    if (!UUID.test(pipelineId))
+      throw new InputError(`'${pipelineId}' is not a pipeline id (a UUID)`);
+    const a = readCollateAnnotations(entity);
+    const f = new Findings();
+    const server = this.collateServer(a, f);
+    if (!server) {
+      throw new InputError(
+        f.errors[0]?.message ??
+          `Add ${COLLATE_ANNOTATIONS.serverUrl}: the pipelines are on that Collate server`,
+      );
+    }
+    let answer: { reason?: string };
+    try {
+      answer = await this.sources.pipelineOperation(
+        server,
+        pipelineId,
+        operation,
+        AbortSignal.timeout(this.config.timeouts.collate * 5),
+      );
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      const message = (error as Error).message;
+      if (status === 404)
+        throw new NotFoundError(
+          `No ingestion pipeline ${pipelineId}: ${message}`,
+        );
+      if (status !== undefined) throw new ConflictError(message);
+      throw new ServiceUnavailableError(
+        `Collate at ${a.serverUrl} did not answer: ${message}`,
+      );
+    } finally {
+      await this.cache.forget(`collate:${server.url}:pipelines`);
+    }
+    return { pipelineId, operation, ...answer };
   }
 
   private collateVersion(server: CollateServerConfig) {

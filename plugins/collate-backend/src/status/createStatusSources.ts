@@ -39,6 +39,8 @@ export function createStatusSources(
     startReindex: (server, config, signal) =>
       collate.startReindex(server, config, signal),
     pipelines: (server, max, signal) => collate.pipelines(server, max, signal),
+    pipelineOperation: (server, id, operation, signal) =>
+      collate.pipelineOperation(server, id, operation, signal),
     close: () => kube.close(),
   };
 }

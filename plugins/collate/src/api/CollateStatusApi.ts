@@ -10,6 +10,8 @@ import type {
   CollateComponentKind,
   CollateComponentStatus,
   CollateEntityStatus,
+  CollatePipelineOperation,
+  CollatePipelineOperationResult,
   CollateReindexStarted,
   CollateWorkflowOperation,
   CollateWorkflowOperationResult,
@@ -55,6 +57,15 @@ export interface CollateStatusApi {
     workflow: string,
     operation: CollateWorkflowOperation,
   ): Promise<CollateWorkflowOperationResult>;
+  /**
+   * Runs now (`trigger`) or deploys a Collate ingestion pipeline of the entity's Collate server (needs
+   * `collate.pipeline.<operation>` on the entity).
+   */
+  operatePipeline(
+    entityRef: string,
+    pipelineId: string,
+    operation: CollatePipelineOperation,
+  ): Promise<CollatePipelineOperationResult>;
 }
 
 /** @public */
@@ -143,6 +154,19 @@ export class CollateStatusClient implements CollateStatusApi {
     return this.post(
       `${path(entityRef)}/workflows/${encodeURIComponent(
         workflow,
+      )}/${operation}`,
+      {},
+    );
+  }
+
+  operatePipeline(
+    entityRef: string,
+    pipelineId: string,
+    operation: CollatePipelineOperation,
+  ): Promise<CollatePipelineOperationResult> {
+    return this.post(
+      `${path(entityRef)}/pipelines/${encodeURIComponent(
+        pipelineId,
       )}/${operation}`,
       {},
     );

@@ -57,6 +57,17 @@ export function statusApi(
         phase: 'Running',
       };
     },
+    async operatePipeline(entityRef, pipelineId, operation) {
+      calls.push(`${operation} ${entityRef} ${pipelineId}`);
+      if (options.fail) throw options.fail;
+      return {
+        pipelineId,
+        operation,
+        reason: `Workflow has been ${
+          operation === 'trigger' ? 'triggered' : 'deployed'
+        }`,
+      };
+    },
     async startReindex(entityRef, reindexOptions) {
       calls.push(
         `reindex ${entityRef} recreateIndex=${Boolean(
@@ -193,11 +204,20 @@ export const demoStatuses: CollateComponentStatus[] = [
     ],
     pipelines: [
       {
+        id: '7c1e2f44-0a7b-4f1e-9d55-2b8a6c3e4f10',
         name: 'warehouse_metadata',
         fullyQualifiedName: 'warehouse.warehouse_metadata',
         pipelineType: 'metadata',
+        deployed: true,
         lastState: 'success',
         schedule: '0 * * * *',
+      },
+      {
+        id: '9a4d1b2c-3e5f-4a6b-8c7d-0e1f2a3b4c5d',
+        name: 'warehouse_profiler',
+        fullyQualifiedName: 'warehouse.warehouse_profiler',
+        pipelineType: 'profiler',
+        deployed: false,
       },
     ],
   },

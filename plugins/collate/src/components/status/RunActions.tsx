@@ -1,14 +1,4 @@
-import { useState } from 'react';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
-import IconButton from '@material-ui/core/IconButton';
-import Menu from '@material-ui/core/Menu';
-import MenuItem from '@material-ui/core/MenuItem';
-import MoreVertIcon from '@material-ui/icons/MoreVert';
+import { OperationsMenu } from './OperationsMenu';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   collateWorkflowPermissions,
@@ -82,86 +72,29 @@ export const RunActions = ({
 }) => {
   const { entityRef, busy, perform } = useEntityAction();
   const may = useAllowedOperations(entityRef);
-  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
-  const [confirming, setConfirming] = useState<CollateWorkflowOperation>();
-  const operations = (OPERATIONS[run.phase] ?? []).filter(may);
-  if (operations.length === 0) return null;
-
-  const confirm = async (operation: CollateWorkflowOperation) => {
-    const done = await perform(
-      api => api.operateWorkflow(entityRef, run.name, operation),
-      result => ({
-        message:
-          result.workflow === run.name
-            ? `${LABELS[operation]}: ${run.name} is ${
-                result.phase ?? 'updated'
-              }.`
-            : `${LABELS[operation]}: new workflow ${result.workflow}.`,
-      }),
-      `${LABELS[operation]} of ${run.name} failed`,
-    );
-    if (done) {
-      setConfirming(undefined);
-      onDone();
-    }
-  };
-
   return (
-    <>
-      <IconButton
-        size="small"
-        aria-label={`Actions for ${run.name}`}
-        onClick={e => setAnchor(e.currentTarget)}
-      >
-        <MoreVertIcon fontSize="small" />
-      </IconButton>
-      <Menu
-        anchorEl={anchor}
-        keepMounted={false}
-        open={Boolean(anchor)}
-        onClose={() => setAnchor(null)}
-      >
-        {operations.map(op => (
-          <MenuItem
-            key={op}
-            onClick={() => {
-              setAnchor(null);
-              setConfirming(op);
-            }}
-          >
-            {LABELS[op]}
-          </MenuItem>
-        ))}
-      </Menu>
-      <Dialog
-        open={Boolean(confirming)}
-        onClose={() => setConfirming(undefined)}
-        aria-labelledby="collate-run-action-title"
-      >
-        {confirming && (
-          <>
-            <DialogTitle id="collate-run-action-title">
-              {LABELS[confirming]} {run.name}?
-            </DialogTitle>
-            <DialogContent>
-              <DialogContentText>{EXPLAIN[confirming]}</DialogContentText>
-            </DialogContent>
-            <DialogActions>
-              <Button onClick={() => setConfirming(undefined)} disabled={busy}>
-                Cancel
-              </Button>
-              <Button
-                onClick={() => confirm(confirming)}
-                color="primary"
-                variant="contained"
-                disabled={busy}
-              >
-                {LABELS[confirming]}
-              </Button>
-            </DialogActions>
-          </>
-        )}
-      </Dialog>
-    </>
+    <OperationsMenu<CollateWorkflowOperation>
+      subject={run.name}
+      operations={(OPERATIONS[run.phase] ?? []).filter(may)}
+      label={op => LABELS[op]}
+      explain={op => EXPLAIN[op]}
+      busy={busy}
+      perform={async operation => {
+        const done = await perform(
+          api => api.operateWorkflow(entityRef, run.name, operation),
+          result => ({
+            message:
+              result.workflow === run.name
+                ? `${LABELS[operation]}: ${run.name} is ${
+                    result.phase ?? 'updated'
+                  }.`
+                : `${LABELS[operation]}: new workflow ${result.workflow}.`,
+          }),
+          `${LABELS[operation]} of ${run.name} failed`,
+        );
+        if (done) onDone();
+        return done;
+      }}
+    />
   );
 };

@@ -253,13 +253,53 @@ describe('status cards', () => {
     ]);
   });
 
-  it('Ingestion: no actions menu for a user without workflow permissions', async () => {
+  it('Ingestion: a Collate pipeline runs now or is deployed from its actions menu, run only once deployed', async () => {
+    const calls = await render(<CollateIngestionCard />, {
+      entity: {
+        ...system,
+        metadata: { ...system.metadata, name: 'collate-pipelines' },
+      },
+    });
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Actions for warehouse_profiler',
+      }),
+    );
+    // Not deployed yet: Collate would refuse to run it.
+    expect(screen.getAllByRole('menuitem').map(i => i.textContent)).toEqual([
+      'Deploy',
+    ]);
+    await userEvent.keyboard('{Escape}');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Actions for warehouse_metadata' }),
+    );
+    expect(screen.getAllByRole('menuitem').map(i => i.textContent)).toEqual([
+      'Run now',
+      'Deploy',
+    ]);
+    await userEvent.click(screen.getByRole('menuitem', { name: 'Run now' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText('Run now warehouse_metadata?'),
+    ).toBeInTheDocument();
+    expect(calls.filter(c => c.startsWith('trigger'))).toEqual([]);
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Run now' }),
+    );
+    expect(calls).toContain(
+      'trigger system:default/collate-pipelines 7c1e2f44-0a7b-4f1e-9d55-2b8a6c3e4f10',
+    );
+  });
+
+  it('Ingestion: no actions menu for a user without workflow or pipeline permissions', async () => {
     await render(<CollateIngestionCard />, {
       denied: [
         'collate.workflow.retry',
         'collate.workflow.resubmit',
         'collate.workflow.stop',
         'collate.workflow.terminate',
+        'collate.pipeline.trigger',
+        'collate.pipeline.deploy',
       ],
       entity: {
         ...system,
@@ -277,6 +317,8 @@ describe('status cards', () => {
           'collate.workflow.resubmit',
           'collate.workflow.stop',
           'collate.workflow.terminate',
+          'collate.pipeline.trigger',
+          'collate.pipeline.deploy',
         ]),
       ),
     );

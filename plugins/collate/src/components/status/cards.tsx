@@ -21,6 +21,7 @@ import type {
 } from '@collate-backstage/plugin-collate-common';
 import { Breakable, Health, Replicas, StatusCard, When } from './StatusCard';
 import { LastReindex, ReindexButton } from './Reindex';
+import { PipelineActions } from './PipelineActions';
 import { RunActions } from './RunActions';
 
 const deploymentRow = (d?: CollateDeploymentStatus) =>
@@ -274,9 +275,19 @@ const PIPELINE_HEALTH: Record<string, CollateHealth> = {
   failed: 'unhealthy',
 };
 
-const pipelineColumns: TableColumn<CollatePipeline>[] = [
+const pipelineColumns = (
+  refresh: () => void,
+): TableColumn<CollatePipeline>[] => [
   { title: 'Pipeline', field: 'name', highlight: true, cellStyle: NO_WRAP },
   { title: 'Type', field: 'pipelineType' },
+  {
+    title: 'Deployed',
+    field: 'deployed',
+    render: p => {
+      if (p.deployed === undefined) return '—';
+      return p.deployed ? 'yes' : 'no';
+    },
+  },
   { title: 'Schedule', field: 'schedule', emptyValue: '—' },
   {
     title: 'Last run',
@@ -295,6 +306,14 @@ const pipelineColumns: TableColumn<CollatePipeline>[] = [
     field: 'lastRunAt',
     defaultSort: 'desc',
     render: p => <When at={p.lastRunAt} />,
+  },
+  {
+    title: '',
+    field: 'id',
+    sorting: false,
+    width: '40px',
+    cellStyle: { padding: 0, width: 40 },
+    render: p => <PipelineActions pipeline={p} onDone={refresh} />,
   },
 ];
 
@@ -339,7 +358,7 @@ export const CollateIngestionCard = () => (
               search: false,
               padding: 'dense',
             }}
-            columns={pipelineColumns}
+            columns={pipelineColumns(refresh)}
             data={s.pipelines}
           />
         )}
