@@ -49,6 +49,12 @@ export interface Config {
       /** Stop watching a namespace's workflows after this many minutes without a view. Default 15. */
       workflowWatchIdleMinutes?: number;
       /**
+       * A workflow run still Running or Pending this many minutes after it started is flagged stale on the ingestion
+       * card (runs past their own `activeDeadlineSeconds`, or whose step pods are gone, are flagged anyway).
+       * Default 720 (12 h).
+       */
+      staleRunMinutes?: number;
+      /**
        * Said on every Collate card in place of missing-configuration and unreachable-source errors, while the
        * clusters and servers behind the portal are being set up or are under maintenance (the repository's
        * `scripts/start` sets "local demo environment starting"). Sources that answer still show their data.

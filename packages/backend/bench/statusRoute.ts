@@ -182,7 +182,7 @@ async function ensureWorkflows(size: number) {
       labels: { 'backstage.io/kubernetes-id': entityName(size) },
       nodes: 4,
     })),
-    { concurrency: 32 },
+    { concurrency: 32, stepPods: false },
   );
   console.log(
     `seeded ${size} workflows in ${namespace} in ${(

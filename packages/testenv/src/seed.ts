@@ -37,6 +37,12 @@ export interface SeedWorkflow {
   labels?: Record<string, string>;
   /** Adds this many nodes to `status.nodes`, to give each object a realistic size. */
   nodes?: number;
+  /**
+   * A Running or Pending workflow's step pods are created with it (KWOK runs them), as Argo's would be: labelled with
+   * the workflow, annotated with their node id. `podsGone` leaves them out: a run whose pods vanished.
+   */
+  podsGone?: boolean;
+  activeDeadlineSeconds?: number;
 }
 
 export async function ensureNamespace(name: string, kc = adminKubeConfig()) {
@@ -90,6 +96,9 @@ export function workflowObject(namespace: string, w: SeedWorkflow) {
     spec: {
       entrypoint: 'main',
       serviceAccountName: 'ingestion',
+      ...(w.activeDeadlineSeconds !== undefined
+        ? { activeDeadlineSeconds: w.activeDeadlineSeconds }
+        : {}),
       templates: [
         {
           name: 'main',
@@ -113,27 +122,70 @@ export function workflowObject(namespace: string, w: SeedWorkflow) {
   };
 }
 
+/** The pods of a seeded workflow's running steps, as Argo's controller would create them. */
+function stepPods(namespace: string, w: SeedWorkflow) {
+  if (w.podsGone || (w.phase !== 'Running' && w.phase !== 'Pending')) return [];
+  const nodes = Object.values(
+    (workflowObject(namespace, w).status.nodes ?? {}) as Record<
+      string,
+      { id: string; type: string }
+    >,
+  ).filter(n => n.type === 'Pod');
+  return nodes.map(n => ({
+    metadata: {
+      name: n.id,
+      namespace,
+      labels: { 'workflows.argoproj.io/workflow': w.name },
+      annotations: { 'workflows.argoproj.io/node-id': n.id },
+    },
+    spec: {
+      nodeSelector: { type: 'kwok' },
+      tolerations: [{ operator: 'Exists' }],
+      containers: [
+        {
+          name: 'main',
+          image: 'docker.getcollate.io/openmetadata/ingestion-base:1.12.3',
+        },
+      ],
+    },
+  }));
+}
+
 /** Creates workflows with `concurrency` requests in flight; existing names are left alone. */
 export async function seedWorkflows(
   namespace: string,
   workflows: SeedWorkflow[],
-  options: { kc?: KubeConfig; concurrency?: number } = {},
+  options: {
+    kc?: KubeConfig;
+    concurrency?: number;
+    /** Create the running steps' pods (default true; a benchmark's thousands of runs go without). */
+    stepPods?: boolean;
+  } = {},
 ) {
-  const api = (options.kc ?? adminKubeConfig()).makeApiClient(CustomObjectsApi);
+  const kc = options.kc ?? adminKubeConfig();
+  const api = kc.makeApiClient(CustomObjectsApi);
+  const core = kc.makeApiClient(CoreV1Api);
+  const ignoreExisting = (error: unknown) => {
+    if ((error as { code?: number }).code !== 409) throw error;
+  };
   let next = 0;
   const worker = async () => {
     while (next < workflows.length) {
       const w = workflows[next++];
-      try {
-        await api.createNamespacedCustomObject({
+      await api
+        .createNamespacedCustomObject({
           group: 'argoproj.io',
           version: 'v1alpha1',
           namespace,
           plural: 'workflows',
           body: workflowObject(namespace, w),
-        });
-      } catch (error) {
-        if ((error as { code?: number }).code !== 409) throw error;
+        })
+        .catch(ignoreExisting);
+      const pods = options.stepPods === false ? [] : stepPods(namespace, w);
+      for (const body of pods) {
+        await core
+          .createNamespacedPod({ namespace, body })
+          .catch(ignoreExisting);
       }
     }
   };

@@ -29,6 +29,8 @@ export interface StatusConfig {
   pageSize: number;
   workflowPageSize: number;
   idleMs: number;
+  /** A run still going after this long is flagged stale (`collate.status.staleRunMinutes`). */
+  staleRunMs: number;
   argoServers: ArgoServerConfig[];
   collateServers: CollateServerConfig[];
   /** Said on every card in place of configuration and connection errors (`collate.status.notice`). */
@@ -54,6 +56,7 @@ export function readStatusConfig(config: Config): StatusConfig {
     pageSize: num('pageSize', 500),
     workflowPageSize: num('workflowPageSize', 5000),
     idleMs: num('workflowWatchIdleMinutes', 15) * 60_000,
+    staleRunMs: num('staleRunMinutes', 720) * 60_000,
     notice: status?.getOptionalString('notice')?.trim() || undefined,
     argoServers: (
       config.getOptionalConfigArray('collate.argo.servers') ?? []

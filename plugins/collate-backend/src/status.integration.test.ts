@@ -36,6 +36,8 @@ const ns = {
   runner: `runner-${suffix}`,
   // Real workflows the controller runs, for the workflow operations (apart from the seeded ones' counts).
   ops: `ops-${suffix}`,
+  // Running runs whose pods vanished or that outran their deadline.
+  stale: `stale-${suffix}`,
 };
 const SERVER_URL = `http://openmetadata.${ns.collate}:8585`;
 const ARGO_URL = `http://argo-workflows-server.${ns.argo}:2746`;
@@ -314,6 +316,57 @@ describe('status backend against the local control plane', () => {
     expect(after.workflowsByPhase?.Failed).toBe(
       (before.workflowsByPhase?.Failed ?? 0) + 1,
     );
+  });
+
+  it('flags a run Argo calls Running whose pod is gone, or that is past its active deadline', async () => {
+    await ensureNamespace(ns.stale);
+    await seedWorkflows(ns.stale, [
+      { name: 'steady', phase: 'Running', nodes: 2, startedSecondsAgo: 60 },
+      {
+        name: 'overdue',
+        phase: 'Running',
+        nodes: 2,
+        startedSecondsAgo: 900,
+        activeDeadlineSeconds: 300,
+      },
+    ]);
+    const entity = systemEntity({ 'collate.io/namespace': ns.stale });
+    const ingestion = async () => {
+      // A new backend each time: running runs are re-read at most every 10 s by one backend.
+      const { server } = await backend(entity);
+      const res = await request(server).get(
+        '/api/collate/entities/system/default/collate-it/status/ingestion',
+      );
+      return res.body as CollateIngestionStatus;
+    };
+    const first = await ingestion();
+    const byName = (st: CollateIngestionStatus, name: string) =>
+      st.runs?.find(r => r.name === name);
+    expect(byName(first, 'steady')?.stale).toBeUndefined();
+    expect(byName(first, 'overdue')?.stale).toBe(
+      'Still Running 15 min after it started, past its active deadline of 300 s',
+    );
+    expect(first).toMatchObject({
+      health: 'degraded',
+      reason: expect.stringContaining('1 run looks stale: overdue'),
+    });
+
+    // The step's pod is deleted under the running workflow (its controller does not notice: seeded runs have none).
+    const core = adminKubeConfig().makeApiClient(CoreV1Api);
+    await core.deleteNamespacedPod({
+      namespace: ns.stale,
+      name: 'steady-1000000001',
+      gracePeriodSeconds: 0,
+    });
+    let after = await ingestion();
+    for (let i = 0; i < 50 && !byName(after, 'steady')?.stale; i++) {
+      await new Promise(r => setTimeout(r, 200));
+      after = await ingestion();
+    }
+    expect(byName(after, 'steady')?.stale).toBe(
+      'Argo says step step-1 is Running, but its pod is gone',
+    );
+    expect(after.reason).toContain('2 runs look stale');
   });
 
   it('keeps answering when Collate fails: Collate components are unknown with the reason, the rest still report', async () => {

@@ -146,6 +146,11 @@ export interface WorkflowRun {
   /** The CronWorkflow that started it, when one did. */
   cronWorkflow?: string;
   message?: string;
+  /**
+   * Set when Argo says the run is going but it is not: a step's pod is gone, or it runs past its active deadline or
+   * the backend's limit (`collate.status.staleRunMinutes`). Says why.
+   */
+  stale?: string;
   /** The run in the Argo UI, and its logs. */
   url?: string;
   logsUrl?: string;
@@ -175,6 +180,8 @@ export interface CollatePipeline {
   /** `pipelineState` of the latest run: queued, running, success, failed or partialSuccess. */
   lastState?: string;
   lastRunAt?: string;
+  /** Set when Collate still calls the latest run running or queued past the backend's limit; says why. */
+  stale?: string;
 }
 
 /** Ingestion workflows: latest runs, schedules, 24 h counts and Collate's pipelines. @public */

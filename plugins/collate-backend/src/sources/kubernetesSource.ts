@@ -48,14 +48,22 @@ interface K8sWorkflow {
     namespace: string;
     labels?: Record<string, string>;
   };
+  spec?: { activeDeadlineSeconds?: number };
   status?: {
     phase?: string;
     progress?: string;
     startedAt?: string;
     finishedAt?: string;
     message?: string;
+    nodes?: Record<
+      string,
+      { id: string; type?: string; phase?: string; displayName?: string }
+    >;
   };
 }
+
+const POD_NODE_ID = 'workflows.argoproj.io/node-id';
+const WORKFLOW_LABEL = 'workflows.argoproj.io/workflow';
 
 interface K8sCronWorkflow {
   metadata: { name: string };
@@ -100,6 +108,8 @@ export interface KubernetesSourceOptions {
   workflowPageSize: number;
   /** Cap on CronWorkflows listed per namespace. */
   maxSchedules: number;
+  /** A run still going after this long is flagged stale. */
+  staleRunMs: number;
 }
 
 const CRON_LABEL = 'workflows.argoproj.io/cron-workflow';
@@ -378,12 +388,85 @@ export class KubernetesSource {
       )}/workflows/${encodeURIComponent(wf.name)}`,
       { signal },
     );
-    const run = toRun(full, wf);
+    let run = toRun(full, wf);
+    if (run.phase === 'Running' || run.phase === 'Pending') {
+      const stale = await this.staleReason(http, full, signal);
+      if (stale) run = { ...run, stale };
+    }
     // Bounded: the newest runs of the namespaces in use.
     if (this.details.size > 2000) this.details.clear();
     if (cluster) this.details.set(key, { run, at: Date.now() });
     return run;
   }
+
+  /**
+   * Why a run Argo still calls Running or Pending is not really going, if it is not: a step Argo thinks is running
+   * whose pod is gone (the pods carry their node's id), or a run past its `activeDeadlineSeconds` or past the
+   * configured limit (`collate.status.staleRunMinutes`).
+   */
+  private async staleReason(
+    http: KubeHttp,
+    full: K8sWorkflow,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    const started = full.status?.startedAt
+      ? Date.parse(full.status.startedAt)
+      : undefined;
+    const running = Object.values(full.status?.nodes ?? {}).filter(
+      n => n.type === 'Pod' && (n.phase === 'Running' || n.phase === 'Pending'),
+    );
+    if (running.length > 0) {
+      const query = new URLSearchParams({
+        labelSelector: `${WORKFLOW_LABEL}=${full.metadata.name}`,
+        limit: String(this.options.pageSize),
+      });
+      const pods = await http.get<
+        List<{
+          metadata: { annotations?: Record<string, string> };
+          status?: { phase?: string };
+        }>
+      >(
+        `/api/v1/namespaces/${encodeURIComponent(
+          full.metadata.namespace,
+        )}/pods?${query}`,
+        { signal },
+      );
+      const alive = new Set(
+        pods.items
+          .filter(
+            p => p.status?.phase === 'Running' || p.status?.phase === 'Pending',
+          )
+          .map(p => p.metadata.annotations?.[POD_NODE_ID]),
+      );
+      const gone = running.filter(n => !alive.has(n.id));
+      if (gone.length > 0) {
+        const steps = gone.map(n => n.displayName ?? n.id).join(', ');
+        return `Argo says step ${steps} is ${gone[0].phase}, but its pod is gone`;
+      }
+    }
+    if (started === undefined) return undefined;
+    const elapsed = Date.now() - started;
+    const deadline = full.spec?.activeDeadlineSeconds;
+    if (deadline !== undefined && elapsed > deadline * 1000 + 60_000) {
+      return `Still ${full.status?.phase} ${ago(
+        elapsed,
+      )} after it started, past its active deadline of ${deadline} s`;
+    }
+    if (elapsed > this.options.staleRunMs) {
+      return `Still ${full.status?.phase} ${ago(
+        elapsed,
+      )} after it started (limit collate.status.staleRunMinutes ${Math.round(
+        this.options.staleRunMs / 60_000,
+      )} min)`;
+    }
+    return undefined;
+  }
+}
+
+function ago(ms: number) {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `${minutes} min`;
+  return `${Math.round(minutes / 60)} h`;
 }
 
 function toDeploymentInfo(d: K8sDeployment): DeploymentInfo {

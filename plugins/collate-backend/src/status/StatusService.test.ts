@@ -1,6 +1,7 @@
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
+import type { CollateIngestionStatus } from '@collate-backstage/plugin-collate-common';
 import { readStatusConfig } from '../config';
 import type {
   DeploymentInfo,
@@ -381,6 +382,59 @@ describe('StatusService', () => {
         '2 of 10 runs in the last 24 h failed; Last run failed for orders',
       pipelinesTruncated: true,
     });
+  });
+
+  it('flags stale runs: the source’s Argo runs and a Collate pipeline still running past the limit', async () => {
+    const started = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    const { impl } = sources({
+      workflows: async () => ({
+        ...overview,
+        runs: [
+          {
+            name: 'stuck',
+            namespace: 'collate',
+            phase: 'Running',
+            startedAt: started,
+            stale: 'Argo says step ingest is Running, but its pod is gone',
+          },
+        ],
+      }),
+      pipelines: async () => ({
+        pipelines: [
+          {
+            id: '0b6f0a52-58e3-4d3c-9b1e-5f7d2a8c9e02',
+            name: 'orders',
+            fullyQualifiedName: 'pg.orders',
+            pipelineType: 'metadata',
+            lastState: 'running',
+            lastRunAt: started,
+          },
+          {
+            id: '0b6f0a52-58e3-4d3c-9b1e-5f7d2a8c9e03',
+            name: 'fresh',
+            fullyQualifiedName: 'pg.fresh',
+            pipelineType: 'metadata',
+            lastState: 'running',
+            lastRunAt: new Date().toISOString(),
+          },
+        ],
+        truncated: false,
+      }),
+    });
+    const [ingestion] = (await service(impl, {
+      status: { staleRunMinutes: 120 },
+    }).status(entity, ['ingestion'])) as CollateIngestionStatus[];
+    expect(ingestion.health).toBe('degraded');
+    expect(ingestion.reason).toContain(
+      '1 run looks stale: stuck: Argo says step ingest is Running, but its pod is gone',
+    );
+    expect(ingestion.reason).toContain(
+      'Pipeline orders looks stale: Collate has said running for 3 h (limit collate.status.staleRunMinutes 120 min)',
+    );
+    expect(ingestion.pipelines?.map(p => Boolean(p.stale))).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it("triggers a pipeline on the entity's Collate server and reads the pipelines again on the next view", async () => {

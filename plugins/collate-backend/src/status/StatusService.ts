@@ -620,8 +620,42 @@ export class StatusService {
         );
       }
     }
+    const stale = runs?.filter(r => r.stale) ?? [];
+    if (stale.length > 0) {
+      f.judge(
+        'degraded',
+        `${
+          stale.length === 1 ? '1 run looks' : `${stale.length} runs look`
+        } stale: ${stale[0].name}: ${stale[0].stale}`,
+      );
+    }
     const sched = schedules && f.take('kubernetes', schedules);
-    const pipes = pipelines && f.take('collate', pipelines);
+    const taken = pipelines && f.take('collate', pipelines);
+    // Collate's word on a run it still calls running or queued long after it began.
+    const pipes = taken && {
+      ...taken,
+      pipelines: taken.pipelines.map(p => {
+        const since = p.lastRunAt ? Date.now() - Date.parse(p.lastRunAt) : 0;
+        return (p.lastState === 'running' || p.lastState === 'queued') &&
+          since > this.config.staleRunMs
+          ? {
+              ...p,
+              stale: `Collate has said ${p.lastState} for ${Math.round(
+                since / 3_600_000,
+              )} h (limit collate.status.staleRunMinutes ${Math.round(
+                this.config.staleRunMs / 60_000,
+              )} min)`,
+            }
+          : p;
+      }),
+    };
+    const stalePipelines = pipes?.pipelines.filter(p => p.stale) ?? [];
+    if (stalePipelines.length > 0) {
+      f.judge(
+        'degraded',
+        `Pipeline ${stalePipelines[0].name} looks stale: ${stalePipelines[0].stale}`,
+      );
+    }
     const failing = pipes?.pipelines.filter(p => p.lastState === 'failed');
     if (failing?.length) {
       f.judge(

@@ -18,6 +18,7 @@ export function createStatusSources(
     pageSize: status.pageSize,
     workflowPageSize: status.workflowPageSize,
     maxSchedules: status.maxSchedules,
+    staleRunMs: status.staleRunMs,
   });
   const argo = new ArgoServerSource();
   const collate = new CollateApiSource();

@@ -193,6 +193,15 @@ export const demoStatuses: CollateComponentStatus[] = [
         durationSeconds: 3725,
         url: 'https://argo.example.com/workflows/collate/warehouse-metadata-newest',
       },
+      {
+        name: 'lake-metadata-stuck',
+        namespace: 'collate',
+        phase: 'Running',
+        progress: '0/1',
+        startedAt: new Date(Date.now() - 1_200_000).toISOString(),
+        stale:
+          'Argo says step lake-metadata-stuck is Running, but its pod is gone',
+      },
     ],
     schedules: [
       {

@@ -291,6 +291,28 @@ describe('status cards', () => {
     );
   });
 
+  it('Ingestion: a stale run is a warning with its reason, and can be stopped', async () => {
+    await render(<CollateIngestionCard />, {
+      entity: {
+        ...system,
+        metadata: { ...system.metadata, name: 'collate-stale' },
+      },
+    });
+    expect(await screen.findByText('Running, stale')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Argo says step lake-metadata-stuck is Running, but its pod is gone',
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Actions for lake-metadata-stuck' }),
+    );
+    expect(screen.getAllByRole('menuitem').map(i => i.textContent)).toEqual([
+      'Stop',
+      'Terminate',
+    ]);
+  });
+
   it('Ingestion: no actions menu for a user without workflow or pipeline permissions', async () => {
     await render(<CollateIngestionCard />, {
       denied: [

@@ -198,7 +198,12 @@ const runColumns = (refresh: () => void): TableColumn<WorkflowRun>[] => [
     title: 'Status',
     field: 'phase',
     cellStyle: NO_WRAP,
-    render: r => <Health health={PHASE_HEALTH[r.phase]}>{r.phase}</Health>,
+    render: r =>
+      r.stale ? (
+        <Health health="degraded">{r.phase}, stale</Health>
+      ) : (
+        <Health health={PHASE_HEALTH[r.phase]}>{r.phase}</Health>
+      ),
   },
   {
     title: 'Workflow',
@@ -217,6 +222,11 @@ const runColumns = (refresh: () => void): TableColumn<WorkflowRun>[] => [
         {r.logsUrl && (
           <Typography variant="caption" display="block">
             <Link to={r.logsUrl}>logs</Link>
+          </Typography>
+        )}
+        {r.stale && (
+          <Typography variant="caption" display="block" color="textSecondary">
+            {r.stale}
           </Typography>
         )}
       </>
@@ -292,14 +302,23 @@ const pipelineColumns = (
   {
     title: 'Last run',
     field: 'lastState',
-    render: p =>
-      p.lastState ? (
+    render: p => {
+      if (!p.lastState) return '—';
+      if (p.stale)
+        return (
+          <>
+            <Health health="degraded">{p.lastState}, stale</Health>
+            <Typography variant="caption" display="block" color="textSecondary">
+              {p.stale}
+            </Typography>
+          </>
+        );
+      return (
         <Health health={PIPELINE_HEALTH[p.lastState] ?? 'unknown'}>
           {p.lastState}
         </Health>
-      ) : (
-        '—'
-      ),
+      );
+    },
   },
   {
     title: 'At',
