@@ -54,6 +54,13 @@ export interface Config {
        * Default 720 (12 h).
        */
       staleRunMinutes?: number;
+      /** A workflow's logs, read from its Argo server for the ingestion card's log viewer. */
+      logs?: {
+        /** At most this many bytes of a log are sent; the rest is in the Argo UI. Default 1048576 (1 MiB). */
+        maxBytes?: number;
+        /** A running workflow's log is followed this many seconds at most. Default 300. */
+        followSeconds?: number;
+      };
       /**
        * Said on every Collate card in place of missing-configuration and unreachable-source errors, while the
        * clusters and servers behind the portal are being set up or are under maintenance (the repository's

@@ -16,6 +16,7 @@ API_PORT="${COLLATE_TEST_K8S_PORT:-16443}"
 API_URL="https://127.0.0.1:$API_PORT"
 SA_ISSUER="https://kubernetes.default.svc.cluster.local"
 FAKE_NODES=(kwok-worker-0 kwok-worker-1 kwok-worker-2)
+KUBELET_PORT=10250
 # Token issuers the API server trusts besides its own service accounts (structured authentication configuration),
 # for Backstage's `azure` and `oidc` cluster auth providers. Both run only while a test needs them: the ARM contract
 # server's Entra endpoint (a fixed port and tenant) and a test OIDC issuer. The API server finds their keys when a
@@ -49,9 +50,23 @@ pki() {
 extendedKeyUsage=serverAuth"
   cert admin "/O=system:masters/CN=kubernetes-admin" "extendedKeyUsage=clientAuth"
   cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "extendedKeyUsage=clientAuth"
+  kubelet_cert
   openssl genrsa -out sa.key 2048 2>/dev/null
   openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
   cd - >/dev/null
+}
+
+# The serving certificate of the fake nodes' kubelet, which the pod network answers for (KWOK_NODE_IPS).
+kubelet_cert() {
+  [ -f "$PKI/kubelet.crt" ] && return
+  (
+    cd "$PKI"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=kwok-kubelet" -keyout kubelet.key -out kubelet.csr 2>/dev/null
+    printf 'subjectAltName=IP:10.0.0.1,IP:10.0.0.2,IP:10.0.0.3\nextendedKeyUsage=serverAuth\n' >kubelet.ext
+    openssl x509 -req -in kubelet.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 -extfile kubelet.ext \
+      -out kubelet.crt 2>/dev/null
+    rm -f kubelet.csr kubelet.ext
+  )
 }
 
 kubeconfig() {
@@ -203,6 +218,17 @@ NODE
   done
 }
 
+# Each fake node gets its own InternalIP and kubelet port, where the API server (through the pod network) asks for
+# logs: KWOK gives them all the one --node-ip.
+node_addresses() {
+  local i=1 n
+  for n in "${FAKE_NODES[@]}"; do
+    kc patch node "$n" --subresource=status --type=merge -p \
+      "{\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"10.0.0.$i\"},{\"type\":\"Hostname\",\"address\":\"$n\"}],\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":$KUBELET_PORT}}}}" >/dev/null
+    i=$((i + 1))
+  done
+}
+
 # The pod network (packages/testenv/src/podNetwork.ts): the API server sends every connection into the cluster (pod and
 # service proxies, kubelet calls) through it, as HTTP CONNECT on a Unix socket, and it answers for the containers it
 # simulates (the runner's metrics). KWOK pods have no process behind their IPs, and the API server's proxies refuse
@@ -222,8 +248,9 @@ egressSelections:
           udsName: $K/pod-network.sock
 EGRESS
   # It reaches the Collate contract servers the runner pods name, some over HTTPS with the environment's CA.
+  kubelet_cert
   start pod-network env NODE_EXTRA_CA_CERTS="$TLS_CA" node --require "$node_transform" "$ROOT/packages/testenv/src/bin/pod-network.ts" \
-    "$K/pod-network.sock" "$K/admin.kubeconfig"
+    "$K/pod-network.sock" "$K/admin.kubeconfig" "$PKI/kubelet.crt" "$PKI/kubelet.key"
   wait_until "pod network" 30 test -S "$K/pod-network.sock"
 }
 
@@ -257,6 +284,7 @@ up() {
     --cert-dir "$K/apiserver-certs" --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
     --client-ca-file "$PKI/ca.crt" \
     --kubelet-client-certificate "$PKI/apiserver-kubelet-client.crt" --kubelet-client-key "$PKI/apiserver-kubelet-client.key" \
+    --kubelet-preferred-address-types InternalIP,Hostname \
     --authorization-mode Node,RBAC \
     --service-account-issuer "$SA_ISSUER" \
     --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
@@ -282,11 +310,12 @@ up() {
     --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false
   start kwok "$BIN/kwok" --kubeconfig "$K/admin.kubeconfig" --config "$BIN/kwok-stages.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
-    --node-ip 10.0.0.1 --cidr "$(pod_cidr)" --server-address 127.0.0.1:0
+    --node-ip 10.0.0.1 --node-port "$KUBELET_PORT" --cidr "$(pod_cidr)" --server-address 127.0.0.1:0
   fake_nodes
   backstage_service_account
   token_identities
   wait_until "fake nodes Ready" 60 kc wait --for=condition=Ready node --all --timeout=1s
+  node_addresses
   recreate_stale_pods
   # The default namespace's service account must exist before pods can be created in it.
   wait_until "default service account" 60 kc get serviceaccount default -n default

@@ -12,15 +12,25 @@
 //     and AUTH_TOKEN (read from its Secret as the kubelet would): `GET /__runner-channel/{agentId}` (see
 //     contract/collate.ts). So the gauge follows what the test set on that server (connectRunner/disconnectRunner)
 //     and whether the runner's token is accepted.
+// For a CONNECT to a node's kubelet (`<node InternalIP>:<kubeletEndpoint port>`, set by kubernetes.sh), it answers
+// as the kubelet does for `pods/log` (over TLS, with the testenv CA's kubelet certificate):
+//   GET /containerLogs/{namespace}/{pod}/{container}?follow=&timestamps=&tailLines=&limitBytes=
+// KWOK runs no process, so a container's output is what the pod says it is: the annotation
+// `testenv.collate.io/log-<container>` (or `testenv.collate.io/log` for any container; an Argo template's
+// `metadata.annotations` reach its pod), else one line naming the image and command. With `follow=true` the stream
+// stays open while the pod runs, as a kubelet's does.
 // Anything else is refused as a closed port would be (502 to the CONNECT), which the API server reports as a proxy
 // error, as it would for a pod whose container does not listen.
-//   node --require @backstage/cli/config/nodeTransform.cjs packages/testenv/src/bin/pod-network.ts <socket> <kubeconfig>
+//   node --require @backstage/cli/config/nodeTransform.cjs packages/testenv/src/bin/pod-network.ts <socket> <kubeconfig> \
+//     <kubelet cert> <kubelet key>
 import {
   createServer as createHttpServer,
   type IncomingMessage,
+  type ServerResponse,
 } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
-import { rmSync } from 'node:fs';
+import { TLSSocket, createSecureContext } from 'node:tls';
+import { readFileSync, rmSync } from 'node:fs';
 import {
   CoreV1Api,
   KubeConfig,
@@ -44,6 +54,8 @@ export interface PodNetwork {
 export async function startPodNetwork(options: {
   socketPath: string;
   kubeconfigPath: string;
+  /** The fake nodes' kubelet serving certificate and key (PEM files). */
+  kubeletTls?: { certPath: string; keyPath: string };
   log?: (line: string) => void;
 }): Promise<PodNetwork> {
   const log = options.log ?? (() => {});
@@ -136,6 +148,95 @@ export async function startPodNetwork(options: {
     }
   });
 
+  // The kubelets of the fake nodes: their InternalIP and kubelet port, from the Node objects.
+  const kubeletAt = async (host: string, port: number) => {
+    const nodes = await core.listNode();
+    return nodes.items.find(
+      n =>
+        n.status?.daemonEndpoints?.kubeletEndpoint?.Port === port &&
+        n.status?.addresses?.some(a => a.address === host),
+    );
+  };
+  const kubeletContext =
+    options.kubeletTls &&
+    createSecureContext({
+      cert: readFileSync(options.kubeletTls.certPath),
+      key: readFileSync(options.kubeletTls.keyPath),
+    });
+  const containerLogs = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'https://kubelet');
+    const m = url.pathname.match(
+      /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/,
+    );
+    if (req.method !== 'GET' || !m) {
+      res
+        .writeHead(404, { 'Content-Type': 'text/plain' })
+        .end('404 page not found\n');
+      return;
+    }
+    const [namespace, name, container] = m.slice(1).map(decodeURIComponent);
+    const read = () =>
+      core.readNamespacedPod({ name, namespace }).catch(() => undefined);
+    const pod = await read();
+    const spec = pod?.spec?.containers.find(c => c.name === container);
+    if (!pod || !spec) {
+      res
+        .writeHead(404, { 'Content-Type': 'text/plain' })
+        .end(`container ${container} is not valid for pod ${name}\n`);
+      return;
+    }
+    const annotations = pod.metadata?.annotations ?? {};
+    const text =
+      annotations[`testenv.collate.io/log-${container}`] ??
+      annotations['testenv.collate.io/log'] ??
+      `simulated container ${container}: ${spec.image} ${[
+        ...(spec.command ?? []),
+        ...(spec.args ?? []),
+      ].join(' ')}`;
+    let lines = text.split('\n').filter((l, i, all) => l || i < all.length - 1);
+    const tail = url.searchParams.get('tailLines');
+    if (tail !== null) lines = lines.slice(-Number(tail));
+    const started = Date.parse(
+      String(pod.status?.startTime ?? pod.metadata?.creationTimestamp ?? ''),
+    );
+    const stamp = url.searchParams.get('timestamps') === 'true';
+    let body = lines
+      .map(
+        (l, i) =>
+          `${
+            stamp
+              ? `${new Date((started || Date.now()) + i).toISOString()} `
+              : ''
+          }${l}\n`,
+      )
+      .join('');
+    const limit = url.searchParams.get('limitBytes');
+    if (limit !== null) body = body.slice(0, Number(limit));
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.write(body);
+    if (url.searchParams.get('follow') !== 'true') {
+      res.end();
+      return;
+    }
+    // Following: open while the pod runs (KWOK ends it), closed when the client goes.
+    const timer = setInterval(async () => {
+      const now = await read();
+      const phase = now?.status?.phase;
+      if (!now || phase === 'Succeeded' || phase === 'Failed') {
+        clearInterval(timer);
+        res.end();
+      }
+    }, 500);
+    req.on('close', () => clearInterval(timer));
+  };
+
+  const kubelet = createHttpServer((req, res) => {
+    containerLogs(req, res).catch(e => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(e));
+    });
+  });
+
   const resolve = async (host: string, port: number) => {
     for (const pod of await podsByIp(host)) {
       for (const container of pod.spec?.containers ?? []) {
@@ -156,6 +257,20 @@ export async function startPodNetwork(options: {
         return;
       }
       const [, host, port] = m;
+      const node =
+        kubeletContext &&
+        (await kubeletAt(host, Number(port)).catch(() => undefined));
+      if (node && kubeletContext) {
+        log(`CONNECT ${host}:${port} → kubelet of ${node.metadata?.name}`);
+        socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
+        const tls = new TLSSocket(socket, {
+          isServer: true,
+          secureContext: kubeletContext,
+        });
+        tls.on('error', () => tls.destroy());
+        kubelet.emit('connection', tls);
+        return;
+      }
       const target = await resolve(host, Number(port)).catch(e => {
         log(`CONNECT ${host}:${port}: ${e}`);
         return undefined;
@@ -184,6 +299,7 @@ export async function startPodNetwork(options: {
     close: () =>
       new Promise<void>(ok => {
         containers.close();
+        kubelet.close();
         server.close(() => ok());
       }),
   };

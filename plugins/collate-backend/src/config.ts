@@ -31,6 +31,8 @@ export interface StatusConfig {
   idleMs: number;
   /** A run still going after this long is flagged stale (`collate.status.staleRunMinutes`). */
   staleRunMs: number;
+  /** Workflow logs served by the backend: a size cap, and how long a followed log stays open. */
+  logs: { maxBytes: number; followMs: number };
   argoServers: ArgoServerConfig[];
   collateServers: CollateServerConfig[];
   /** Said on every card in place of configuration and connection errors (`collate.status.notice`). */
@@ -57,6 +59,10 @@ export function readStatusConfig(config: Config): StatusConfig {
     workflowPageSize: num('workflowPageSize', 5000),
     idleMs: num('workflowWatchIdleMinutes', 15) * 60_000,
     staleRunMs: num('staleRunMinutes', 720) * 60_000,
+    logs: {
+      maxBytes: num('logs.maxBytes', 1024 * 1024),
+      followMs: num('logs.followSeconds', 300) * 1000,
+    },
     notice: status?.getOptionalString('notice')?.trim() || undefined,
     argoServers: (
       config.getOptionalConfigArray('collate.argo.servers') ?? []

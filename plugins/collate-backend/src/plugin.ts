@@ -75,6 +75,7 @@ export const collatePlugin = createBackendPlugin({
             clusters,
             logger: deps.logger,
             workflows: new WorkflowOperations(statusConfig.argoServers),
+            logs: statusConfig.logs,
           }),
         );
         // Health is probed by load balancers and uptime checks without a Backstage token.

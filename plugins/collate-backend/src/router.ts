@@ -14,6 +14,7 @@ import {
   COLLATE_WORKFLOW_OPERATIONS,
   collatePipelinePermissions,
   collateReindexPermission,
+  collateWorkflowLogsPermission,
   collateStatusReadPermission,
   collateWorkflowPermissions,
   type CollatePipelineOperation,
@@ -38,6 +39,8 @@ export interface RouterOptions {
   clusters: Pick<KubernetesClusters, 'authInfo'>;
   logger: LoggerService;
   workflows: WorkflowOperations;
+  /** Caps of the log route (`collate.status.logs`). */
+  logs: { maxBytes: number; followMs: number };
 }
 
 /**
@@ -57,6 +60,8 @@ export interface RouterOptions {
  * - `POST /entities/:kind/:namespace/:name/workflows/:workflow/:operation`: `retry`, `resubmit`, `stop` or
  *   `terminate` a workflow of the entity's ingestion namespace on its Argo server; needs `collate.workflow.<operation>`
  *   on the entity, and is logged with who asked.
+ * - `GET /entities/:kind/:namespace/:name/workflows/:workflow/log[?follow=true]`: the workflow's `main` container
+ *   logs from its Argo server as text, streamed, cut at `collate.status.logs.maxBytes`; needs `collate.workflow.logs`.
  * - `POST /entities/:kind/:namespace/:name/pipelines/:pipelineId/:operation`: `trigger` (run now) or `deploy` a
  *   Collate ingestion pipeline on the entity's Collate server; needs `collate.pipeline.<operation>` on the entity,
  *   and is logged with who asked.
@@ -74,6 +79,7 @@ export async function createRouter(
     clusters,
     logger,
     workflows,
+    logs,
   } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
@@ -225,6 +231,58 @@ export async function createRouter(
         }`,
       );
       res.json(result);
+    },
+  );
+
+  router.get(
+    '/entities/:kind/:namespace/:name/workflows/:workflow/log',
+    async (req, res) => {
+      const { workflow } = req.params;
+      const follow = req.query.follow === 'true';
+      const { entity, entityRef } = await authorizedEntity(req);
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const [decision] = await permissions.authorize(
+        [{ permission: collateWorkflowLogsPermission, resourceRef: entityRef }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `Not allowed to read the workflow logs of ${entityRef} (permission ${collateWorkflowLogsPermission.name})`,
+        );
+      }
+      const gone = new AbortController();
+      res.on('close', () => gone.abort());
+      let started = false;
+      const result = await workflows.streamLogs(entity, workflow, {
+        follow,
+        maxBytes: logs.maxBytes,
+        followMs: logs.followMs,
+        signal: gone.signal,
+        write: text => {
+          if (!started) {
+            started = true;
+            res
+              .status(200)
+              .set({
+                'Content-Type': 'text/plain; charset=utf-8',
+                'Cache-Control': 'no-store',
+                'X-Content-Type-Options': 'nosniff',
+              })
+              .flushHeaders();
+          }
+          res.write(text);
+        },
+      });
+      if (!started)
+        res.status(200).type('text/plain').set('Cache-Control', 'no-store');
+      res.end();
+      logger.info(
+        `workflow ${workflow}: logs read by ${
+          credentials.principal.userEntityRef
+        } for ${entityRef} (${result.bytes} bytes${
+          result.truncated ? ', cut' : ''
+        }${follow ? ', followed' : ''})`,
+      );
     },
   );
 

@@ -36,6 +36,8 @@ const ns = {
   runner: `runner-${suffix}`,
   // Real workflows the controller runs, for the workflow operations (apart from the seeded ones' counts).
   ops: `ops-${suffix}`,
+  // A real workflow run on KWOK, whose logs the API server reads from the pod network's kubelet.
+  logs: `logs-${suffix}`,
   // Running runs whose pods vanished or that outran their deadline.
   stale: `stale-${suffix}`,
 };
@@ -555,6 +557,94 @@ describe('status backend against the local control plane', () => {
     expect((await op('wait-a', 'delete')).status).toBe(400);
     expect((await op('Not_A_Name', 'stop')).status).toBe(400);
   });
+
+  it("streams a KWOK-run workflow's logs from the Argo server (API server → kubelet), cut at the size cap, behind collate.workflow.logs", async () => {
+    await ensureNamespace(ns.logs);
+    const custom = adminKubeConfig().makeApiClient(CustomObjectsApi);
+    const lines = Array.from(
+      { length: 40 },
+      (_, i) => `processed table warehouse.orders_${i}`,
+    );
+    await custom.createNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace: ns.logs,
+      plural: 'workflows',
+      body: {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        metadata: { name: 'ingest-orders' },
+        spec: {
+          entrypoint: 'main',
+          templates: [
+            {
+              name: 'main',
+              // The pod's output, for the test environment's kubelet (KWOK runs no process).
+              metadata: {
+                annotations: { 'testenv.collate.io/log': lines.join('\n') },
+              },
+              container: {
+                image: 'docker.getcollate.io/openmetadata/ingestion:1.12.3',
+                command: ['python', 'main.py'],
+              },
+            },
+          ],
+        },
+      },
+    });
+    const entity = systemEntity({ 'collate.io/namespace': ns.logs });
+    const { server } = await backend(entity);
+    const log = (query = '') =>
+      request(server).get(
+        `/api/collate/entities/system/default/collate-it/workflows/ingest-orders/log${query}`,
+      );
+    // Until the controller has made its pod and KWOK has run it.
+    let full = await log();
+    for (let i = 0; i < 100 && full.text !== `${lines.join('\n')}\n`; i++) {
+      await new Promise(r => setTimeout(r, 200));
+      full = await log();
+    }
+    expect(full.status).toBe(200);
+    expect(full.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(full.text).toBe(`${lines.join('\n')}\n`);
+    // Following a finished workflow ends with its pod's output.
+    expect((await log('?follow=true')).text).toBe(full.text);
+
+    const { server: capped } = await backend(entity, {
+      status: { logs: { maxBytes: 200 } },
+    });
+    const cut = await request(capped).get(
+      '/api/collate/entities/system/default/collate-it/workflows/ingest-orders/log',
+    );
+    const shown = cut.text.split('\n').filter(Boolean);
+    expect(shown.slice(0, -1)).toEqual(lines.slice(0, shown.length - 1));
+    expect(
+      Buffer.byteLength(shown.slice(0, -1).join('\n')) + 1,
+    ).toBeLessThanOrEqual(200);
+    expect(shown.at(-1)).toBe(
+      '… log cut at 200 bytes (collate.status.logs.maxBytes); the full log is in the Argo UI',
+    );
+
+    expect(
+      (
+        await log().then(() =>
+          request(server).get(
+            '/api/collate/entities/system/default/collate-it/workflows/no-such-run/log',
+          ),
+        )
+      ).status,
+    ).toBe(404);
+    const { server: denied } = await backend(
+      entity,
+      {},
+      { deny: 'collate.workflow.logs' },
+    );
+    const refused = await request(denied).get(
+      '/api/collate/entities/system/default/collate-it/workflows/ingest-orders/log',
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/collate\.workflow\.logs/);
+  }, 60_000);
 
   it('refuses a workflow operation without its permission, before calling Argo', async () => {
     const { server } = await backend(

@@ -55,6 +55,17 @@ export const collateWorkflowPermissions = {
   terminate: workflowPermission('terminate'),
 };
 
+/**
+ * Reading the logs of an ingestion workflow's pods through the backend (the ingestion card's log viewer). Logs can
+ * carry what the ingestion read, so this is its own permission: a resource permission on the entity (`read`).
+ * @public
+ */
+export const collateWorkflowLogsPermission = createPermission({
+  name: 'collate.workflow.logs',
+  attributes: { action: 'read' },
+  resourceType: COLLATE_STATUS_RESOURCE_TYPE,
+});
+
 /** What can be done to a Collate ingestion pipeline from the ingestion card (Collate's pipeline routes). @public */
 export type CollatePipelineOperation = 'trigger' | 'deploy';
 
@@ -86,5 +97,6 @@ export const collatePermissions = [
   collateStatusReadPermission,
   collateReindexPermission,
   ...Object.values(collateWorkflowPermissions),
+  collateWorkflowLogsPermission,
   ...Object.values(collatePipelinePermissions),
 ];

@@ -1,15 +1,19 @@
 // Starts the local control plane's pod network (see ../podNetwork.ts); started and stopped by
 // scripts/testenv/kubernetes.sh.
-//   node --require @backstage/cli/config/nodeTransform.cjs packages/testenv/src/bin/pod-network.ts <socket> <kubeconfig>
+//   node --require @backstage/cli/config/nodeTransform.cjs packages/testenv/src/bin/pod-network.ts <socket> <kubeconfig> \
+//     [<kubelet cert> <kubelet key>]
 import { startPodNetwork } from '../podNetwork';
 
 async function main() {
-  const [socketPath, kubeconfigPath] = process.argv.slice(2);
+  const [socketPath, kubeconfigPath, certPath, keyPath] = process.argv.slice(2);
   if (!socketPath || !kubeconfigPath)
-    throw new Error('usage: pod-network.ts <socket> <kubeconfig>');
+    throw new Error(
+      'usage: pod-network.ts <socket> <kubeconfig> [<kubelet cert> <kubelet key>]',
+    );
   const network = await startPodNetwork({
     socketPath,
     kubeconfigPath,
+    ...(certPath && keyPath ? { kubeletTls: { certPath, keyPath } } : {}),
     log: line => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   });
   process.stdout.write(`listening on ${socketPath}\n`);

@@ -29,11 +29,11 @@ export class WorkflowOperations {
     this.servers = new Map(servers.map(s => [s.url, s]));
   }
 
-  async run(
+  /** The entity's Argo server and ingestion namespace, and a checked workflow name; InputError otherwise. */
+  private target(
     entity: { metadata: { annotations?: Record<string, string> } },
     workflow: string,
-    operation: CollateWorkflowOperation,
-  ): Promise<CollateWorkflowOperationResult> {
+  ) {
     const a = readCollateAnnotations(entity);
     if (!a.namespace)
       throw new InputError(
@@ -50,7 +50,126 @@ export class WorkflowOperations {
       );
     if (!WORKFLOW_NAME.test(workflow))
       throw new InputError(`'${workflow}' is not a workflow name`);
-    const namespace = a.namespace;
+    return { server, namespace: a.namespace, argoServerUrl: a.argoServerUrl };
+  }
+
+  /**
+   * Streams the `main` container logs of a workflow's pods from its Argo server
+   * (`GET /api/v1/workflows/{namespace}/{name}/log`, newline-delimited JSON), as text lines: a step's pod name in
+   * front of its lines when it is not the workflow's own. Stops after `maxBytes` (saying so), after `followMs` when
+   * following, or when `signal` aborts (the client went away). Errors before the first line are thrown; later ones
+   * end the text with a line saying what happened.
+   */
+  async streamLogs(
+    entity: { metadata: { annotations?: Record<string, string> } },
+    workflow: string,
+    options: {
+      follow: boolean;
+      maxBytes: number;
+      followMs: number;
+      signal: AbortSignal;
+      write: (text: string) => void;
+    },
+  ): Promise<{ bytes: number; truncated: boolean }> {
+    const { server, namespace, argoServerUrl } = this.target(entity, workflow);
+    const query = new URLSearchParams({ 'logOptions.container': 'main' });
+    if (options.follow) query.set('logOptions.follow', 'true');
+    const url = `${server.baseUrl}/api/v1/workflows/${encodeURIComponent(
+      namespace,
+    )}/${encodeURIComponent(workflow)}/log?${query}`;
+    const upstream = AbortSignal.any([
+      options.signal,
+      AbortSignal.timeout(options.follow ? options.followMs : this.timeoutMs),
+    ]);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        headers: server.token
+          ? { Authorization: `Bearer ${server.token}` }
+          : {},
+        signal: upstream,
+      });
+    } catch (e) {
+      throw new ServiceUnavailableError(
+        `Argo server ${argoServerUrl} did not answer: ${(e as Error).message}`,
+      );
+    }
+    if (!res.ok || !res.body) {
+      const body = (await res.json().catch(() => ({}))) as { message?: string };
+      if (res.status === 404)
+        throw new NotFoundError(
+          `No workflow ${workflow} in namespace ${namespace}`,
+        );
+      throw new ConflictError(
+        `Argo could not read the logs of ${workflow}: ${
+          body.message ?? `HTTP ${res.status}`
+        }`,
+      );
+    }
+    let bytes = 0;
+    let truncated = false;
+    const emit = (line: string) => {
+      const size = Buffer.byteLength(line);
+      if (bytes + size > options.maxBytes) {
+        truncated = true;
+        options.write(
+          `… log cut at ${options.maxBytes} bytes (collate.status.logs.maxBytes); the full log is in the Argo UI\n`,
+        );
+        return false;
+      }
+      bytes += size;
+      options.write(line);
+      return true;
+    };
+    const decoder = new TextDecoder();
+    let buffer = '';
+    const reader = res.body.getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let newline = buffer.indexOf('\n');
+        while (newline >= 0) {
+          const line = buffer.slice(0, newline).trim();
+          buffer = buffer.slice(newline + 1);
+          newline = buffer.indexOf('\n');
+          if (!line) continue;
+          const entry = JSON.parse(line) as {
+            result?: { content?: string; podName?: string };
+            error?: { message?: string };
+          };
+          const text = entry.error
+            ? `[Argo] ${entry.error.message ?? 'error'}\n`
+            : `${
+                entry.result?.podName && entry.result.podName !== workflow
+                  ? `${entry.result.podName}: `
+                  : ''
+              }${entry.result?.content ?? ''}\n`;
+          if (!emit(text)) return { bytes, truncated };
+        }
+      }
+    } catch (e) {
+      if (!options.signal.aborted)
+        options.write(
+          upstream.aborted
+            ? `… stopped following after ${Math.round(
+                options.followMs / 1000,
+              )} s (collate.status.logs.followSeconds)\n`
+            : `… the log stream ended: ${(e as Error).message}\n`,
+        );
+    } finally {
+      await reader.cancel().catch(() => {});
+    }
+    return { bytes, truncated };
+  }
+
+  async run(
+    entity: { metadata: { annotations?: Record<string, string> } },
+    workflow: string,
+    operation: CollateWorkflowOperation,
+  ): Promise<CollateWorkflowOperationResult> {
+    const { server, namespace, argoServerUrl } = this.target(entity, workflow);
     const url = `${server.baseUrl}/api/v1/workflows/${encodeURIComponent(
       namespace,
     )}/${encodeURIComponent(workflow)}/${operation}`;
@@ -67,9 +186,7 @@ export class WorkflowOperations {
       });
     } catch (e) {
       throw new ServiceUnavailableError(
-        `Argo server ${a.argoServerUrl} did not answer: ${
-          (e as Error).message
-        }`,
+        `Argo server ${argoServerUrl} did not answer: ${(e as Error).message}`,
       );
     }
     const body = (await res.json().catch(() => ({}))) as {

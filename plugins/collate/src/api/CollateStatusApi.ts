@@ -58,6 +58,20 @@ export interface CollateStatusApi {
     operation: CollateWorkflowOperation,
   ): Promise<CollateWorkflowOperationResult>;
   /**
+   * Streams the logs of a workflow of the entity's ingestion namespace (needs `collate.workflow.logs` on the entity):
+   * `onText` receives the text as it arrives; resolves when the backend ends the stream (a finished run's whole log,
+   * or a followed run's until it ends, within the backend's caps). Abort with `signal`.
+   */
+  workflowLogs(
+    entityRef: string,
+    workflow: string,
+    options: {
+      follow?: boolean;
+      signal?: AbortSignal;
+      onText: (text: string) => void;
+    },
+  ): Promise<void>;
+  /**
    * Runs now (`trigger`) or deploys a Collate ingestion pipeline of the entity's Collate server (needs
    * `collate.pipeline.<operation>` on the entity).
    */
@@ -170,6 +184,36 @@ export class CollateStatusClient implements CollateStatusApi {
       )}/${operation}`,
       {},
     );
+  }
+
+  async workflowLogs(
+    entityRef: string,
+    workflow: string,
+    options: {
+      follow?: boolean;
+      signal?: AbortSignal;
+      onText: (text: string) => void;
+    },
+  ): Promise<void> {
+    const base = await this.options.discoveryApi.getBaseUrl('collate');
+    const res = await this.options.fetchApi.fetch(
+      `${base}${path(entityRef)}/workflows/${encodeURIComponent(workflow)}/log${
+        options.follow ? '?follow=true' : ''
+      }`,
+      { signal: options.signal },
+    );
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    if (!res.body) {
+      options.onText(await res.text());
+      return;
+    }
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      options.onText(decoder.decode(value, { stream: true }));
+    }
   }
 
   /** A POST that changes something, with a JSON body. */

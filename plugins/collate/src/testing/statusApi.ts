@@ -57,6 +57,19 @@ export function statusApi(
         phase: 'Running',
       };
     },
+    async workflowLogs(entityRef, workflow, logOptions) {
+      calls.push(
+        `logs ${entityRef} ${workflow}${logOptions.follow ? ' follow' : ''}`,
+      );
+      if (options.fail) throw options.fail;
+      for (const line of [
+        `Starting ingestion ${workflow}`,
+        'Processed 42 tables',
+      ]) {
+        logOptions.onText(`${line}\n`);
+        await new Promise(r => setTimeout(r, 0));
+      }
+    },
     async operatePipeline(entityRef, pipelineId, operation) {
       calls.push(`${operation} ${entityRef} ${pipelineId}`);
       if (options.fail) throw options.fail;

@@ -313,6 +313,57 @@ describe('status cards', () => {
     ]);
   });
 
+  it("Ingestion: a run's logs open in the portal, streamed; without collate.workflow.logs the Argo UI link stays", async () => {
+    const calls = await render(<CollateIngestionCard />, {
+      entity: {
+        ...system,
+        metadata: { ...system.metadata, name: 'collate-logs' },
+      },
+    });
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Logs of lake-metadata-stuck',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText('Logs of lake-metadata-stuck'),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        within(dialog).getByLabelText('Logs of lake-metadata-stuck'),
+      ).toHaveTextContent(
+        'Starting ingestion lake-metadata-stuck Processed 42 tables',
+      ),
+    );
+    // A running run's log is followed.
+    expect(calls).toContain(
+      'logs system:default/collate-logs lake-metadata-stuck follow',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Close' }),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it("Ingestion: without collate.workflow.logs, only the Argo UI's log link", async () => {
+    await render(<CollateIngestionCard />, {
+      denied: ['collate.workflow.logs'],
+      entity: {
+        ...system,
+        metadata: { ...system.metadata, name: 'collate-no-logs' },
+      },
+    });
+    await screen.findByText('warehouse-metadata-older');
+    await waitFor(() =>
+      expect(screen.getByText('logs').closest('a')).toHaveAttribute(
+        'href',
+        expect.stringContaining('sidePanel=logs'),
+      ),
+    );
+    expect(screen.queryByRole('button', { name: /^Logs of / })).toBeNull();
+  });
+
   it('Ingestion: no actions menu for a user without workflow or pipeline permissions', async () => {
     await render(<CollateIngestionCard />, {
       denied: [
@@ -341,6 +392,7 @@ describe('status cards', () => {
           'collate.workflow.terminate',
           'collate.pipeline.trigger',
           'collate.pipeline.deploy',
+          'collate.workflow.logs',
         ]),
       ),
     );
@@ -370,9 +422,8 @@ describe('status cards', () => {
     expect(rows[0]).toContain('warehouse-metadata-newest');
     expect(rows[0]).toContain('1h 2m 5s');
     expect(rows[1]).toContain('warehouse-metadata-older');
-    expect(screen.getByText('logs').closest('a')).toHaveAttribute(
-      'href',
-      expect.stringContaining('sidePanel=logs'),
+    expect(screen.getAllByRole('button', { name: /^Logs of / })).toHaveLength(
+      3,
     );
     expect(screen.getByText('Succeeded: 2')).toBeInTheDocument();
     expect(screen.getByText('in 30 minutes')).toBeInTheDocument();

@@ -23,6 +23,7 @@ import { Breakable, Health, Replicas, StatusCard, When } from './StatusCard';
 import { LastReindex, ReindexButton } from './Reindex';
 import { PipelineActions } from './PipelineActions';
 import { RunActions } from './RunActions';
+import { RunLogs } from './RunLogs';
 
 const deploymentRow = (d?: CollateDeploymentStatus) =>
   d ? <Replicas ready={d.ready} desired={d.desired} /> : '—';
@@ -219,11 +220,7 @@ const runColumns = (refresh: () => void): TableColumn<WorkflowRun>[] => [
         ) : (
           <Breakable value={r.name} />
         )}
-        {r.logsUrl && (
-          <Typography variant="caption" display="block">
-            <Link to={r.logsUrl}>logs</Link>
-          </Typography>
-        )}
+        <RunLogs run={r} />
         {r.stale && (
           <Typography variant="caption" display="block" color="textSecondary">
             {r.stale}
