@@ -244,11 +244,12 @@ test('the demo System shows live status cards from the local control plane', asy
 
     // Argo: the fixture release's Deployments made Ready by KWOK, the real Argo server's version,
     // the seeded workflows by phase.
+    // Failed: the seeded run and the one the real controller ran (and a retry may have set going again).
     await expectIn('Argo Workflows', [
       'v3.7.1',
       'Succeeded: 4',
-      'Failed: 1',
-      'Running: 1',
+      /Failed: [12]\b/,
+      /Running: [12]\b/,
     ]);
     assert.equal(
       await card('Argo Workflows').getByText('1/1 ready').count(),
@@ -284,6 +285,22 @@ test('the demo System shows live status cards from the local control plane', asy
     assert.ok(
       (await card('Collate deployment').getByText('Healthy').count()) >= 4,
     );
+    // One screenshot per card, as a user sees it on the Collate tab.
+    for (const title of [
+      'Collate deployment',
+      'Argo Workflows',
+      'Collate database',
+      'Collate search engine',
+      'Hybrid Ingestion Runner',
+      'Ingestion workflows',
+    ]) {
+      const cardFile = join(
+        artifactsDir,
+        `card-${title.toLowerCase().replace(/\s+/g, '-')}.png`,
+      );
+      await card(title).screenshot({ path: cardFile });
+      console.log(`screenshot: ${cardFile}`);
+    }
   } finally {
     await page.screenshot({ path: file, fullPage: true });
     console.log(`screenshot: ${file}`);
@@ -320,6 +337,61 @@ test('an owner reindexes search from the search engine card: confirmation, then 
     await running.waitFor({ timeout: 30_000 });
     assert.equal(await running.isDisabled(), true);
     await card.getByText('running').first().waitFor();
+  } finally {
+    await page.screenshot({ path: file, fullPage: true });
+    console.log(`screenshot: ${file}`);
+  }
+});
+
+test('an owner reruns a failed ingestion run from the ingestion card, sees it start, and reads its log', async () => {
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 1600 },
+  });
+  const file = join(artifactsDir, 'ingestion-retry.png');
+  const run = 'warehouse-usage-daily';
+  try {
+    await signInAsGuest(page, frontendUrl);
+    await page.goto(
+      `${frontendUrl}/catalog/default/system/collate-demo/collate`,
+    );
+    const card = page
+      .locator('.MuiCard-root')
+      .filter({
+        has: page
+          .locator('.MuiCardHeader-title')
+          .getByText('Ingestion workflows', { exact: true }),
+      })
+      .first();
+    // The run the real Argo controller ran on KWOK: its step's container exited 1.
+    const row = card.getByRole('row').filter({ hasText: run });
+    await row.getByText('Failed').waitFor({ timeout: 60_000 });
+
+    // Its log, streamed from the Argo server through the backend, says why.
+    await row.getByRole('button', { name: `Logs of ${run}` }).click();
+    const logs = page.getByRole('dialog');
+    await logs
+      .getByText(/could not connect to warehouse:5432/)
+      .waitFor({ timeout: 30_000 });
+    await page.screenshot({
+      path: join(artifactsDir, 'ingestion-logs.png'),
+      fullPage: false,
+    });
+    await logs.getByRole('button', { name: 'Close' }).click();
+    await logs.waitFor({ state: 'detached' });
+
+    await row.getByRole('button', { name: `Actions for ${run}` }).click();
+    await page.getByRole('menuitem', { name: 'Retry' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(`Retry ${run}?`).waitFor();
+    await dialog.getByRole('button', { name: 'Retry' }).click();
+    // Argo's answer, then the refreshed card: the run is going again.
+    await page
+      .getByText(new RegExp(`Retry: ${run} is (Running|Pending)`))
+      .waitFor({ timeout: 30_000 });
+    await row
+      .getByText(/Running|Pending/)
+      .first()
+      .waitFor({ timeout: 30_000 });
   } finally {
     await page.screenshot({ path: file, fullPage: true });
     console.log(`screenshot: ${file}`);

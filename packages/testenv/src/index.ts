@@ -50,6 +50,8 @@ export {
   demoWorkflows,
   ensureNamespace,
   installFixtureRunner,
+  DEMO_FAILING_WORKFLOW,
+  ensureFailingWorkflow,
   installFixtureRelease,
   seedCronWorkflow,
   seedDemoDeployment,

@@ -363,6 +363,70 @@ async function upsertSecret(
   }
 }
 
+/** The demo's run that the real workflow controller runs and that fails: for retrying it from the portal. */
+export const DEMO_FAILING_WORKFLOW = 'warehouse-usage-daily';
+
+/**
+ * A workflow the environment's real Argo controller runs (no seed instance id) and whose step fails for real: its
+ * pod's `main` container exits 1 (kwok stage for `testenv.collate.io/exit-code`), with a log saying why. Retrying
+ * it runs the step again, which fails again. Left alone when it exists.
+ */
+export async function ensureFailingWorkflow(namespace: string, name: string) {
+  const api = adminKubeConfig().makeApiClient(CustomObjectsApi);
+  await api
+    .createNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace,
+      plural: 'workflows',
+      body: {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        metadata: {
+          name,
+        },
+        spec: {
+          entrypoint: 'main',
+          templates: [
+            {
+              name: 'main',
+              metadata: {
+                annotations: {
+                  'testenv.collate.io/exit-code': '1',
+                  'testenv.collate.io/log': [
+                    'Starting usage ingestion for service warehouse',
+                    'Reading query log from warehouse:5432',
+                    'ERROR: could not connect to warehouse:5432: connection refused',
+                  ].join('\n'),
+                },
+              },
+              container: {
+                image: 'docker.getcollate.io/openmetadata/ingestion:1.12.3',
+                command: ['python', 'main.py'],
+              },
+            },
+          ],
+        },
+      },
+    })
+    .catch(error => {
+      if ((error as { code?: number }).code !== 409) throw error;
+    });
+  // Until the controller has run it (seconds), so the demo opens on its real outcome.
+  for (let i = 0; i < 300; i++) {
+    const wf = (await api.getNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace,
+      plural: 'workflows',
+      name,
+    })) as { status?: { phase?: string } };
+    if (['Failed', 'Error', 'Succeeded'].includes(wf.status?.phase ?? ''))
+      return;
+    await new Promise(r => setTimeout(r, 300));
+  }
+}
+
 export interface DemoDeployment {
   /** Namespace of Collate and its ingestion workflows. */
   namespace: string;
@@ -404,6 +468,7 @@ export async function seedDemoDeployment(
     }),
   ]);
   await seedWorkflows(d.namespace, demoWorkflows());
+  await ensureFailingWorkflow(d.namespace, DEMO_FAILING_WORKFLOW);
   await seedCronWorkflow(d.namespace, {
     name: 'warehouse-metadata',
     schedule: '0 * * * *',
