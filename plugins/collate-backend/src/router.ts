@@ -220,7 +220,7 @@ export async function createRouter(
           `Not allowed to ${op} the workflows of ${entityRef} (permission ${permission.name})`,
         );
       }
-      const result = await workflows.run(entity, workflow, op);
+      const result = await workflows.run(entity, workflow, op, where(req));
       logger.info(
         `workflow ${result.namespace}/${workflow}: ${op} by ${
           credentials.principal.userEntityRef
@@ -254,6 +254,7 @@ export async function createRouter(
       res.on('close', () => gone.abort());
       let started = false;
       const result = await workflows.streamLogs(entity, workflow, {
+        where: where(req),
         follow,
         maxBytes: logs.maxBytes,
         followMs: logs.followMs,
@@ -323,6 +324,23 @@ export async function createRouter(
   );
 
   return router;
+}
+
+/** Which of the entity's ingestion locations a workflow route means (`?cluster=&namespace=`); none: its own. */
+function where(req: express.Request): { cluster?: string; namespace?: string } {
+  const pick = (key: string) => {
+    const v = req.query[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !v)
+      throw new InputError(`'${key}' must be one non-empty value`);
+    return v;
+  };
+  const cluster = pick('cluster');
+  const namespace = pick('namespace');
+  return {
+    ...(cluster ? { cluster } : {}),
+    ...(namespace ? { namespace } : {}),
+  };
 }
 
 /** The user's cluster tokens of a POST body (`{ auth: { oidc: { dex: '…' } } }`); none for a GET. */

@@ -646,6 +646,67 @@ describe('status backend against the local control plane', () => {
     expect(refused.body.error.message).toMatch(/collate\.workflow\.logs/);
   }, 60_000);
 
+  it('shows and operates the runs of several ingestion locations, each through its own Argo server', async () => {
+    // The entity's own location (logs namespace, one Argo server) and a second one (the stale namespace, another
+    // Argo server: a second name for the environment's one, with its own UI address).
+    const entity = systemEntity({
+      'collate.io/namespace': ns.logs,
+      'collate.io/ingestion-locations': `local/${ns.stale}=http://argo-b.runner:2746`,
+    });
+    const { server } = await backend(entity, {
+      argo: {
+        servers: [
+          {
+            url: ARGO_URL,
+            baseUrl: testEnv.argoUrl(),
+            uiUrl: 'https://argo.example.com',
+          },
+          {
+            url: 'http://argo-b.runner:2746',
+            baseUrl: testEnv.argoUrl(),
+            uiUrl: 'https://argo-b.example.com',
+          },
+        ],
+      },
+    });
+    const res = await request(server).get(
+      '/api/collate/entities/system/default/collate-it/status/ingestion',
+    );
+    const runs = (res.body as CollateIngestionStatus).runs ?? [];
+    const where = (name: string) => runs.find(r => r.name === name);
+    expect(where('ingest-orders')).toMatchObject({
+      cluster: 'local',
+      namespace: ns.logs,
+      url: `https://argo.example.com/workflows/${ns.logs}/ingest-orders`,
+    });
+    expect(where('steady')).toMatchObject({
+      cluster: 'local',
+      namespace: ns.stale,
+      url: `https://argo-b.example.com/workflows/${ns.stale}/steady`,
+    });
+
+    // A run of the second location is read and operated there; a location the entity does not have is refused.
+    const log = await request(server).get(
+      `/api/collate/entities/system/default/collate-it/workflows/ingest-orders/log?cluster=local&namespace=${ns.logs}`,
+    );
+    expect(log.text).toContain('processed table warehouse.orders_0');
+    const stop = await request(server).post(
+      `/api/collate/entities/system/default/collate-it/workflows/overdue/stop?cluster=local&namespace=${ns.stale}`,
+    );
+    expect(stop.status).toBe(200);
+    expect(stop.body).toMatchObject({
+      workflow: 'overdue',
+      namespace: ns.stale,
+    });
+    const elsewhere = await request(server).post(
+      `/api/collate/entities/system/default/collate-it/workflows/overdue/stop?cluster=local&namespace=kube-system`,
+    );
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error.message).toMatch(
+      /local\/kube-system is not one of the entity's ingestion locations/,
+    );
+  }, 30_000);
+
   it('refuses a workflow operation without its permission, before calling Argo', async () => {
     const { server } = await backend(
       systemEntity({ 'collate.io/namespace': ns.ops }),

@@ -4,6 +4,7 @@ import {
   isCollateComponentKind,
   isCollateEntity,
   readCollateAnnotations,
+  readIngestionLocations,
 } from './annotations';
 import { collateStatusReadPermission } from './permissions';
 
@@ -121,6 +122,49 @@ describe('permissions', () => {
       name: 'collate.status.read',
       attributes: { action: 'read' },
       resourceType: 'catalog-entity',
+    });
+  });
+});
+
+describe('readIngestionLocations', () => {
+  it('puts the entity’s own location first, then each listed one, without duplicates', () => {
+    expect(
+      readIngestionLocations(
+        entity({
+          'collate.io/kubernetes-cluster': 'aks-prod',
+          'collate.io/namespace': 'collate',
+          'collate.io/argo-server-url':
+            'http://argo-workflows-server.argo:2746',
+          'collate.io/ingestion-locations':
+            'eks-runner/ingestion=http://argo-workflows-server.argo-runner:2746, aks-prod/collate\n onprem/etl',
+        }),
+      ),
+    ).toEqual({
+      locations: [
+        {
+          cluster: 'aks-prod',
+          namespace: 'collate',
+          argoServerUrl: 'http://argo-workflows-server.argo:2746',
+        },
+        {
+          cluster: 'eks-runner',
+          namespace: 'ingestion',
+          argoServerUrl: 'http://argo-workflows-server.argo-runner:2746',
+        },
+        { cluster: 'onprem', namespace: 'etl' },
+      ],
+      invalid: [],
+    });
+  });
+
+  it('reports entries that are not cluster/namespace[=url]', () => {
+    expect(
+      readIngestionLocations(
+        entity({ 'collate.io/ingestion-locations': 'just-a-name a/B_C ok/ns' }),
+      ),
+    ).toEqual({
+      locations: [{ cluster: 'ok', namespace: 'ns' }],
+      invalid: ['just-a-name', 'a/B_C'],
     });
   });
 });

@@ -33,6 +33,14 @@ export const COLLATE_ANNOTATIONS = {
   runnerAgentId: `${COLLATE_ANNOTATION_PREFIX}/runner-agent-id`,
   /** Namespace the Hybrid Ingestion Runner is installed in. */
   runnerNamespace: `${COLLATE_ANNOTATION_PREFIX}/runner-namespace`,
+  /**
+   * More places the entity's ingestion workflows run, besides `kubernetes-cluster` / `namespace` /
+   * `argo-server-url` (e.g. a Hybrid Runner's cluster): entries `cluster/namespace=argoServerUrl` (or
+   * `cluster/namespace`), separated by commas or spaces.
+   */
+  ingestionLocations: `${COLLATE_ANNOTATION_PREFIX}/ingestion-locations`,
+  /** The openmetadata chart version the server was deployed with, e.g. `1.12.3` (drift is shown against it). */
+  serverChartVersion: `${COLLATE_ANNOTATION_PREFIX}/server-chart-version`,
 } as const;
 
 /** @public */
@@ -88,6 +96,59 @@ export function readCollateAnnotations(
   return result;
 }
 
+/** One place an entity's ingestion workflows run: a cluster, a namespace, and the Argo server there. @public */
+export interface CollateIngestionLocation {
+  cluster: string;
+  namespace: string;
+  argoServerUrl?: string;
+}
+
+const LOCATION =
+  /^([^/=\s]+)\/([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(?:=(\S+))?$/;
+
+/**
+ * Every place an entity's ingestion workflows run: first the one of its `kubernetes-cluster`, `namespace` and
+ * `argo-server-url` annotations, then each entry of `ingestion-locations` (duplicates dropped). `invalid` lists
+ * entries that are not `cluster/namespace[=argoServerUrl]`.
+ * @public
+ */
+export function readIngestionLocations(entity: AnnotatedEntity): {
+  locations: CollateIngestionLocation[];
+  invalid: string[];
+} {
+  const a = readCollateAnnotations(entity);
+  const locations: CollateIngestionLocation[] = [];
+  const add = (l: CollateIngestionLocation) => {
+    if (
+      !locations.some(
+        x => x.cluster === l.cluster && x.namespace === l.namespace,
+      )
+    )
+      locations.push(l);
+  };
+  if (a.cluster && a.namespace)
+    add({
+      cluster: a.cluster,
+      namespace: a.namespace,
+      ...(a.argoServerUrl ? { argoServerUrl: a.argoServerUrl } : {}),
+    });
+  const invalid: string[] = [];
+  for (const entry of (a.ingestionLocations ?? '').split(/[,\s]+/)) {
+    if (!entry) continue;
+    const m = LOCATION.exec(entry);
+    if (!m) {
+      invalid.push(entry);
+      continue;
+    }
+    add({
+      cluster: m[1],
+      namespace: m[2],
+      ...(m[4] ? { argoServerUrl: m[4] } : {}),
+    });
+  }
+  return { locations, invalid };
+}
+
 /**
  * Whether an entity has what the status cards need: a Collate component kind and a cluster or server URL.
  * @public
@@ -127,3 +188,14 @@ export function collateComponentsOf(
   }
   return SUPPORTS[a.component](a) ? [a.component] : [];
 }
+
+/**
+ * How the ECR pull secrets the plugin set keeps fresh are marked (`collate:aws:ecr:pull-secret` writes them, the
+ * status backend reads them): a managed-by label, the registry label, and when the token expires. @public
+ */
+export const COLLATE_PULL_SECRET_MARKS = {
+  managedByLabel: 'app.kubernetes.io/managed-by',
+  managedBy: 'backstage-collate',
+  registryLabel: `${COLLATE_ANNOTATION_PREFIX}/ecr-registry`,
+  expiresAtAnnotation: `${COLLATE_ANNOTATION_PREFIX}/ecr-token-expires-at`,
+} as const;

@@ -45,11 +45,43 @@ export interface CollateComponentStatusBase {
 }
 
 /** The Collate server: its Deployment, version and the deployment checks of `/api/v1/system/status`. @public */
+/**
+ * A Helm release of the deployment as the cluster shows it: chart and app version from its Deployment's labels
+ * (`helm.sh/chart`, `app.kubernetes.io/version`), Helm's state of its latest revision, and what it is compared
+ * with. @public
+ */
+export interface CollateReleaseInfo {
+  release: string;
+  namespace: string;
+  chart?: string;
+  chartVersion?: string;
+  appVersion?: string;
+  /** Helm's state of the latest revision: `deployed`, `failed`, `pending-install`, `pending-upgrade`, … */
+  helmStatus?: string;
+  revision?: number;
+  /** The chart version the deployment was created with (the entity's annotation, written by the template). */
+  createdWith?: string;
+  /** The chart version the guides pin. */
+  guidePin?: string;
+}
+
+/** A registry pull secret kept fresh by the plugin set (ECR tokens live 12 hours). @public */
+export interface CollatePullSecretInfo {
+  name: string;
+  namespace: string;
+  expiresAt?: string;
+}
+
+/** @public */
 export interface CollateServerStatus extends CollateComponentStatusBase {
   component: 'server';
   url?: string;
   version?: string;
   deployment?: CollateDeploymentStatus;
+  release?: CollateReleaseInfo;
+  /** The OpenMetadata version the server's image tag names (`om-1.12.3-cl-1.12.3` → `1.12.3`). */
+  imageVersion?: string;
+  pullSecrets?: CollatePullSecretInfo[];
   /** Each check of `/api/v1/system/status` (database, searchInstance, pipelineServiceClient, jwks, migrations). */
   checks?: Array<{ name: string; passed: boolean; message: string }>;
 }
@@ -74,6 +106,7 @@ export interface CollateArgoStatus extends CollateComponentStatusBase {
   /** Workflows in the ingestion namespace by phase (all of them, not only the last 24 h). */
   workflowsByPhase?: Partial<Record<WorkflowPhase, number>>;
   uiUrl?: string;
+  release?: CollateReleaseInfo;
 }
 
 /** The database or the search engine, as Collate validates it. @public */
@@ -127,6 +160,8 @@ export interface CollateRunnerStatus extends CollateComponentStatusBase {
   namespace?: string;
   deployment?: CollateDeploymentStatus;
   connection: RunnerConnection;
+  release?: CollateReleaseInfo;
+  pullSecrets?: CollatePullSecretInfo[];
   /** Runner pods whose metrics say connected, of those that answered, e.g. `1/1`. */
   connectedPods?: string;
   /** Whether Collate lists the runner (`GET /api/v1/ingestionRunners`), and as its default runner. */
@@ -137,6 +172,8 @@ export interface CollateRunnerStatus extends CollateComponentStatusBase {
 export interface WorkflowRun {
   name: string;
   namespace: string;
+  /** The cluster it runs in (an entity's ingestion can run in several: `collate.io/ingestion-locations`). */
+  cluster?: string;
   phase: WorkflowPhase;
   /** Argo's `status.progress`, e.g. `3/5`. */
   progress?: string;

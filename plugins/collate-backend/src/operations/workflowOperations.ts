@@ -6,7 +6,7 @@ import {
 } from '@backstage/errors';
 import {
   COLLATE_ANNOTATIONS,
-  readCollateAnnotations,
+  readIngestionLocations,
   type CollateWorkflowOperation,
   type CollateWorkflowOperationResult,
 } from '@collate-backstage/plugin-collate-common';
@@ -15,9 +15,9 @@ import { normalizeUrl, type ArgoServerConfig } from '../config';
 const WORKFLOW_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /**
- * Retry, resubmit, stop and terminate an ingestion workflow through the entity's Argo server
- * (`PUT /api/v1/workflows/{namespace}/{name}/{operation}`). Only workflows in the entity's own ingestion namespace
- * (`collate.io/namespace`), on an Argo server listed under `collate.argo.servers`.
+ * Retry, resubmit, stop and terminate an ingestion workflow, and read its logs, through the Argo server of the
+ * ingestion location it runs in (`PUT /api/v1/workflows/{namespace}/{name}/{operation}`). Only workflows in one of
+ * the entity's own ingestion locations, on an Argo server listed under `collate.argo.servers`.
  */
 export class WorkflowOperations {
   private readonly servers: Map<string, ArgoServerConfig>;
@@ -29,28 +29,53 @@ export class WorkflowOperations {
     this.servers = new Map(servers.map(s => [s.url, s]));
   }
 
-  /** The entity's Argo server and ingestion namespace, and a checked workflow name; InputError otherwise. */
+  /**
+   * Where a workflow of the entity runs: the ingestion location (`collate.io/kubernetes-cluster` + `namespace`, or
+   * one of `collate.io/ingestion-locations`) named by `where`, else the entity's own; its Argo server must be listed
+   * under `collate.argo.servers`. InputError otherwise, and for a name that is not a workflow's.
+   */
   private target(
     entity: { metadata: { annotations?: Record<string, string> } },
     workflow: string,
+    where: { cluster?: string; namespace?: string } = {},
   ) {
-    const a = readCollateAnnotations(entity);
-    if (!a.namespace)
+    const { locations } = readIngestionLocations(entity);
+    if (locations.length === 0)
       throw new InputError(
-        `Add ${COLLATE_ANNOTATIONS.namespace}: the namespace of the entity's ingestion workflows`,
+        `Add ${COLLATE_ANNOTATIONS.cluster} and ${COLLATE_ANNOTATIONS.namespace}: where the entity's ingestion workflows run`,
       );
-    if (!a.argoServerUrl)
+    const location =
+      where.cluster || where.namespace
+        ? locations.find(
+            l =>
+              (!where.cluster || l.cluster === where.cluster) &&
+              (!where.namespace || l.namespace === where.namespace),
+          )
+        : locations[0];
+    if (!location)
       throw new InputError(
-        `Add ${COLLATE_ANNOTATIONS.argoServerUrl}: the Argo server that runs the entity's workflows`,
+        `${where.cluster ?? '*'}/${
+          where.namespace ?? '*'
+        } is not one of the entity's ingestion locations (${locations
+          .map(l => `${l.cluster}/${l.namespace}`)
+          .join(', ')})`,
       );
-    const server = this.servers.get(normalizeUrl(a.argoServerUrl));
+    if (!location.argoServerUrl)
+      throw new InputError(
+        `Add ${COLLATE_ANNOTATIONS.argoServerUrl} (or =<url> in ${COLLATE_ANNOTATIONS.ingestionLocations}): the Argo server that runs the workflows of ${location.cluster}/${location.namespace}`,
+      );
+    const server = this.servers.get(normalizeUrl(location.argoServerUrl));
     if (!server)
       throw new InputError(
-        `${a.argoServerUrl} is not configured under collate.argo.servers in the backend`,
+        `${location.argoServerUrl} is not configured under collate.argo.servers in the backend`,
       );
     if (!WORKFLOW_NAME.test(workflow))
       throw new InputError(`'${workflow}' is not a workflow name`);
-    return { server, namespace: a.namespace, argoServerUrl: a.argoServerUrl };
+    return {
+      server,
+      namespace: location.namespace,
+      argoServerUrl: location.argoServerUrl,
+    };
   }
 
   /**
@@ -64,6 +89,7 @@ export class WorkflowOperations {
     entity: { metadata: { annotations?: Record<string, string> } },
     workflow: string,
     options: {
+      where?: { cluster?: string; namespace?: string };
       follow: boolean;
       maxBytes: number;
       followMs: number;
@@ -71,7 +97,11 @@ export class WorkflowOperations {
       write: (text: string) => void;
     },
   ): Promise<{ bytes: number; truncated: boolean }> {
-    const { server, namespace, argoServerUrl } = this.target(entity, workflow);
+    const { server, namespace, argoServerUrl } = this.target(
+      entity,
+      workflow,
+      options.where,
+    );
     const query = new URLSearchParams({ 'logOptions.container': 'main' });
     if (options.follow) query.set('logOptions.follow', 'true');
     const url = `${server.baseUrl}/api/v1/workflows/${encodeURIComponent(
@@ -168,8 +198,13 @@ export class WorkflowOperations {
     entity: { metadata: { annotations?: Record<string, string> } },
     workflow: string,
     operation: CollateWorkflowOperation,
+    where: { cluster?: string; namespace?: string } = {},
   ): Promise<CollateWorkflowOperationResult> {
-    const { server, namespace, argoServerUrl } = this.target(entity, workflow);
+    const { server, namespace, argoServerUrl } = this.target(
+      entity,
+      workflow,
+      where,
+    );
     const url = `${server.baseUrl}/api/v1/workflows/${encodeURIComponent(
       namespace,
     )}/${encodeURIComponent(workflow)}/${operation}`;

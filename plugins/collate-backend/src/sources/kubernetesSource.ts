@@ -6,7 +6,10 @@ import type {
   WorkflowRun,
   WorkflowSchedule,
 } from '@collate-backstage/plugin-collate-common';
-import { readGauges } from '@collate-backstage/plugin-collate-common';
+import {
+  COLLATE_PULL_SECRET_MARKS,
+  readGauges,
+} from '@collate-backstage/plugin-collate-common';
 import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import { nextRun } from './schedule';
 import { KubeHttp } from './kubeHttp';
@@ -63,6 +66,14 @@ interface K8sWorkflow {
 }
 
 const POD_NODE_ID = 'workflows.argoproj.io/node-id';
+/** Lists of objects' metadata only: for Secrets, their data is never read. */
+const METADATA_ONLY =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+const {
+  managedByLabel: PULL_SECRET_MANAGED_BY,
+  managedBy: PULL_SECRET_OWNER,
+  expiresAtAnnotation: PULL_SECRET_EXPIRES_AT,
+} = COLLATE_PULL_SECRET_MARKS;
 const WORKFLOW_LABEL = 'workflows.argoproj.io/workflow';
 
 interface K8sCronWorkflow {
@@ -208,6 +219,88 @@ export class KubernetesSource {
           }
         }),
       );
+    });
+  }
+
+  /**
+   * Helm's state of a release's latest revision, from the labels of its release Secrets (`owner=helm,name=<release>`:
+   * `status`, `version`), read as metadata only (PartialObjectMetadataList): the release's values never leave the
+   * cluster. Undefined when the release has no Secret here (another storage driver, or no release).
+   */
+  async helmRelease(
+    cluster: string,
+    namespace: string,
+    release: string,
+    signal: AbortSignal,
+    auth: KubernetesRequestAuth = {},
+  ): Promise<{ revision: number; status: string } | undefined> {
+    const items = await this.secretMetadata(
+      cluster,
+      namespace,
+      `owner=helm,name=${release}`,
+      signal,
+      auth,
+    );
+    const latest = items
+      .map(i => ({
+        revision: Number(i.labels?.version),
+        status: i.labels?.status ?? 'unknown',
+      }))
+      .filter(r => Number.isFinite(r.revision))
+      .sort((x, y) => y.revision - x.revision)[0];
+    return latest;
+  }
+
+  /** Registry pull secrets this plugin set keeps fresh in a namespace, with when their token expires. */
+  async pullSecrets(
+    cluster: string,
+    namespace: string,
+    signal: AbortSignal,
+    auth: KubernetesRequestAuth = {},
+  ): Promise<Array<{ name: string; expiresAt?: string }>> {
+    const items = await this.secretMetadata(
+      cluster,
+      namespace,
+      `${PULL_SECRET_MANAGED_BY}=${PULL_SECRET_OWNER}`,
+      signal,
+      auth,
+    );
+    return items.map(i => ({
+      name: i.name,
+      ...(i.annotations?.[PULL_SECRET_EXPIRES_AT]
+        ? { expiresAt: i.annotations[PULL_SECRET_EXPIRES_AT] }
+        : {}),
+    }));
+  }
+
+  private secretMetadata(
+    cluster: string,
+    namespace: string,
+    labelSelector: string,
+    signal: AbortSignal,
+    auth: KubernetesRequestAuth,
+  ) {
+    return this.withClient(cluster, auth, async http => {
+      const query = new URLSearchParams({
+        labelSelector,
+        limit: String(this.options.pageSize),
+      });
+      const list = await http.get<
+        List<{
+          metadata: {
+            name: string;
+            labels?: Record<string, string>;
+            annotations?: Record<string, string>;
+          };
+        }>
+      >(
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets?${query}`,
+        {
+          signal,
+          accept: METADATA_ONLY,
+        },
+      );
+      return list.items.map(i => i.metadata);
     });
   }
 

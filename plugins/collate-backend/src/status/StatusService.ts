@@ -12,16 +12,25 @@ import type {
   CollateReindexRun,
   CollatePipelineOperation,
   CollatePipelineOperationResult,
+  CollatePullSecretInfo,
+  CollateReleaseInfo,
   CollateReindexStarted,
   CollateRunnerStatus,
   CollateServerStatus,
   CollateSourceError,
   CollateStatusSource,
+  WorkflowPhase,
+  WorkflowRun,
   WorkflowSchedule,
 } from '@collate-backstage/plugin-collate-common';
 import {
+  type AnnotatedEntity,
   COLLATE_ANNOTATIONS,
+  COLLATE_GUIDE_CHART_PINS,
   HYBRID_RUNNER_METRICS,
+  openMetadataVersionOfImageTag,
+  parseHelmChartLabel,
+  readIngestionLocations,
   isAppRunActive,
   readCollateAnnotations,
 } from '@collate-backstage/plugin-collate-common';
@@ -78,6 +87,21 @@ export interface StatusSources {
     signal: AbortSignal,
     auth: KubernetesRequestAuth,
   ): Promise<WorkflowOverview>;
+  /** Helm's state of a release's latest revision (its release Secrets' labels); undefined without one. */
+  helmRelease(
+    cluster: string,
+    namespace: string,
+    release: string,
+    signal: AbortSignal,
+    auth: KubernetesRequestAuth,
+  ): Promise<{ revision: number; status: string } | undefined>;
+  /** The pull secrets the plugin set keeps fresh in a namespace. */
+  pullSecrets(
+    cluster: string,
+    namespace: string,
+    signal: AbortSignal,
+    auth: KubernetesRequestAuth,
+  ): Promise<Array<{ name: string; expiresAt?: string }>>;
   schedules(
     cluster: string,
     namespace: string,
@@ -280,13 +304,14 @@ export class StatusService {
   ): Promise<CollateComponentStatus[]> {
     const a = readCollateAnnotations(entity);
     const u = userAuth(auth);
-    return Promise.all(components.map(c => this.component(c, a, u)));
+    return Promise.all(components.map(c => this.component(c, a, u, entity)));
   }
 
   private component(
     kind: CollateComponentKind,
     a: Annotations,
     u: UserAuth,
+    entity: AnnotatedEntity,
   ): Promise<CollateComponentStatus> {
     switch (kind) {
       case 'server':
@@ -300,7 +325,7 @@ export class StatusService {
         return this.runner(a, u);
       case 'ingestion':
       default:
-        return this.ingestion(a, u);
+        return this.ingestion(a, u, entity);
     }
   }
 
@@ -323,12 +348,14 @@ export class StatusService {
       collate && this.collateVersion(collate),
     ]);
     let deployment: CollateDeploymentStatus | undefined;
+    let found: DeploymentInfo | undefined;
     if (deployments) {
       const list = f.take('kubernetes', deployments);
       if (list) {
         const d =
           list.find(x => x.name === a.serverRelease) ??
           list.find(x => x.labels['app.kubernetes.io/name'] === 'openmetadata');
+        found = d;
         deployment = plain(d);
         judgeDeployment(
           f,
@@ -352,12 +379,41 @@ export class StatusService {
       if (!check.passed) f.judge('degraded', `${check.name}: ${check.message}`);
     }
     const v = version && f.take('collate', version);
+    const inCluster = a.cluster && a.namespace && a.serverRelease;
+    const [release, pullSecrets] = inCluster
+      ? await Promise.all([
+          this.release(
+            u,
+            f,
+            a.cluster!,
+            a.namespace!,
+            a.serverRelease!,
+            found,
+            a.serverChartVersion,
+          ),
+          this.pullSecrets(u, f, a.cluster!, a.namespace!),
+        ])
+      : [undefined, undefined];
+    // The image names the OpenMetadata version; the server says which one runs: they differ mid-upgrade or after a
+    // half-done one.
+    const imageVersion = openMetadataVersionOfImageTag(
+      deployment?.image?.split(':').pop(),
+    );
+    if (v && imageVersion && !v.startsWith(imageVersion)) {
+      f.judge(
+        'degraded',
+        `Collate reports version ${v}, but the server's image is ${imageVersion}: an upgrade not finished?`,
+      );
+    }
     return {
       component: 'server',
       ...f.result(this.config.notice),
       ...(a.serverUrl ? { url: a.serverUrl } : {}),
       ...(v ? { version: v } : {}),
       ...(deployment ? { deployment } : {}),
+      ...(release ? { release } : {}),
+      ...(imageVersion ? { imageVersion } : {}),
+      ...(pullSecrets?.length ? { pullSecrets } : {}),
       ...(checks ? { checks } : {}),
     };
   }
@@ -388,14 +444,14 @@ export class StatusService {
     }
     let serverDeployment: CollateDeploymentStatus | undefined;
     let controller: CollateDeploymentStatus | undefined;
+    let found: DeploymentInfo | undefined;
     const list = deployments && f.take('kubernetes', deployments);
     if (list) {
-      const pick = (component: string) =>
-        plain(
-          list.find(
-            d => d.labels['app.kubernetes.io/component'] === component,
-          ) ?? list.find(d => d.name.endsWith(`-${component}`)),
-        );
+      const find = (component: string) =>
+        list.find(d => d.labels['app.kubernetes.io/component'] === component) ??
+        list.find(d => d.name.endsWith(`-${component}`));
+      const pick = (component: string) => plain(find(component));
+      found = find('server');
       serverDeployment = pick('server');
       controller = pick('workflow-controller');
       const where = `release ${release} in namespace ${a.argoNamespace}`;
@@ -414,8 +470,13 @@ export class StatusService {
     }
     const v = version && f.take('argo', version);
     const wf = workflows && f.take('kubernetes', workflows);
+    const releaseInfo =
+      a.cluster && a.argoNamespace
+        ? await this.release(u, f, a.cluster, a.argoNamespace, release, found)
+        : undefined;
     return {
       component: 'argo',
+      ...(releaseInfo ? { release: releaseInfo } : {}),
       ...f.result(this.config.notice),
       ...(a.argoNamespace ? { namespace: a.argoNamespace } : {}),
       ...(serverDeployment ? { server: serverDeployment } : {}),
@@ -507,6 +568,20 @@ export class StatusService {
     }
     // Only this runner's pods: its release's instance label.
     const instance = deployment?.labels['app.kubernetes.io/instance'];
+    const [release, pullSecrets] =
+      a.cluster && a.runnerNamespace && instance
+        ? await Promise.all([
+            this.release(
+              u,
+              f,
+              a.cluster,
+              a.runnerNamespace,
+              instance,
+              deployment,
+            ),
+            this.pullSecrets(u, f, a.cluster, a.runnerNamespace),
+          ])
+        : [undefined, undefined];
     const metrics =
       instance &&
       (await this.cache.get(
@@ -570,6 +645,8 @@ export class StatusService {
       agentId,
       ...(a.runnerNamespace ? { namespace: a.runnerNamespace } : {}),
       ...(deployment ? { deployment: plain(deployment) } : {}),
+      ...(release ? { release } : {}),
+      ...(pullSecrets?.length ? { pullSecrets } : {}),
       connection,
       ...(connectedPods ? { connectedPods } : {}),
       ...(registration ? { registration } : {}),
@@ -579,22 +656,30 @@ export class StatusService {
   private async ingestion(
     a: Annotations,
     u: UserAuth,
+    entity: AnnotatedEntity,
   ): Promise<CollateIngestionStatus> {
     const f = new Findings();
-    const argo = a.argoServerUrl
-      ? this.argoServers.get(normalizeUrl(a.argoServerUrl))
-      : undefined;
     const collate = a.serverUrl ? this.collateServer(a, f) : undefined;
-    const inCluster = Boolean(a.cluster && a.namespace);
-    const [workflows, schedules, pipelines] = await Promise.all([
-      inCluster ? this.workflows(u, a.cluster!, a.namespace!) : undefined,
-      inCluster
-        ? this.cache.get(
-            `k8s:${a.cluster}:cron:${a.namespace}${u.key}`,
+    // Every place the entity's workflows run, each with its own Argo server (links) and its own failures.
+    const { locations, invalid } = readIngestionLocations(entity);
+    for (const entry of invalid)
+      f.judge(
+        'unknown',
+        `${COLLATE_ANNOTATIONS.ingestionLocations}: '${entry}' is not cluster/namespace[=argo-server-url]`,
+      );
+    const inCluster = locations.length > 0;
+    const [perLocation, pipelines] = await Promise.all([
+      Promise.all(
+        locations.map(async l => ({
+          location: l,
+          workflows: await this.workflows(u, l.cluster, l.namespace),
+          schedules: await this.cache.get(
+            `k8s:${l.cluster}:cron:${l.namespace}${u.key}`,
             this.config.timeouts.kubernetes,
-            s => this.sources.schedules(a.cluster!, a.namespace!, s, u.auth),
-          )
-        : undefined,
+            s => this.sources.schedules(l.cluster, l.namespace, s, u.auth),
+          ),
+        })),
+      ),
       collate &&
         this.cache.get(
           `collate:${collate.url}:pipelines`,
@@ -602,14 +687,46 @@ export class StatusService {
           s => this.sources.pipelines(collate, this.config.maxPipelines, s),
         ),
     ]);
-    const wf = workflows && f.take('kubernetes', workflows);
-    if (wf?.staleReason) {
-      f.judge('degraded', `Workflow counts may be stale: ${wf.staleReason}`);
+    const several = locations.length > 1;
+    let wf:
+      | { runs: WorkflowRun[]; last24h: WorkflowOverview['last24h'] }
+      | undefined;
+    let sched: { schedules: WorkflowSchedule[] } | undefined;
+    for (const { location: l, workflows, schedules } of perLocation) {
+      const where = several ? ` (${l.cluster}/${l.namespace})` : '';
+      const got = f.take('kubernetes', workflows);
+      if (got?.staleReason) {
+        f.judge(
+          'degraded',
+          `Workflow counts may be stale${where}: ${got.staleReason}`,
+        );
+      }
+      const argo = l.argoServerUrl
+        ? this.argoServers.get(normalizeUrl(l.argoServerUrl))
+        : undefined;
+      if (got) {
+        wf ??= { runs: [], last24h: {} };
+        for (const [phase, n] of Object.entries(got.last24h))
+          wf.last24h[phase as WorkflowPhase] =
+            (wf.last24h[phase as WorkflowPhase] ?? 0) + (n ?? 0);
+        wf.runs.push(
+          ...got.runs.map(run => ({
+            ...run,
+            cluster: l.cluster,
+            ...(argo ? argoLinks(argo, run.namespace, run.name) : {}),
+          })),
+        );
+      }
+      const cron = f.take('kubernetes', schedules);
+      if (cron) {
+        sched ??= { schedules: [] };
+        sched.schedules.push(...cron.schedules);
+      }
     }
-    const runs = wf?.runs.map(run => ({
-      ...run,
-      ...(argo ? argoLinks(argo, run.namespace, run.name) : {}),
-    }));
+    // The newest runs of all locations together.
+    const runs = wf?.runs
+      .sort((x, y) => (y.startedAt ?? '').localeCompare(x.startedAt ?? ''))
+      .slice(0, this.config.recentRuns);
     if (wf) {
       const failed24h = (wf.last24h.Failed ?? 0) + (wf.last24h.Error ?? 0);
       const total24h = Object.values(wf.last24h).reduce((s, n) => s + n, 0);
@@ -629,7 +746,6 @@ export class StatusService {
         } stale: ${stale[0].name}: ${stale[0].stale}`,
       );
     }
-    const sched = schedules && f.take('kubernetes', schedules);
     const taken = pipelines && f.take('collate', pipelines);
     // Collate's word on a run it still calls running or queued long after it began.
     const pipes = taken && {
@@ -679,6 +795,86 @@ export class StatusService {
       ...(pipes ? { pipelines: pipes.pipelines } : {}),
       ...(pipes?.truncated ? { pipelinesTruncated: true } : {}),
     };
+  }
+
+  /**
+   * A release as installed: chart and app version from its Deployment's labels, Helm's state of its latest revision
+   * (a release left `pending-*` or `failed` is judged degraded), against the version it was created with and the
+   * guides' pin (a chart other than the one created with is judged degraded: drift).
+   */
+  private async release(
+    u: UserAuth,
+    f: Findings,
+    cluster: string,
+    namespace: string,
+    release: string,
+    deployment: DeploymentInfo | undefined,
+    createdWith?: string,
+  ): Promise<CollateReleaseInfo> {
+    const chart = parseHelmChartLabel(deployment?.labels['helm.sh/chart']);
+    const appVersion = deployment?.labels['app.kubernetes.io/version'];
+    const helm = await this.cache.get(
+      `k8s:${cluster}:helm:${namespace}:${release}${u.key}`,
+      this.config.timeouts.kubernetes,
+      s => this.sources.helmRelease(cluster, namespace, release, s, u.auth),
+    );
+    // Without `list` on Secrets the state is only not shown: the rest of the card stands.
+    const state = helm.ok ? helm.value : undefined;
+    if (state && /^pending-|^failed$/.test(state.status)) {
+      f.judge(
+        'degraded',
+        `Helm release ${release} is ${state.status} at revision ${state.revision}: recover it (helm rollback) before the next upgrade`,
+      );
+    }
+    if (chart && createdWith && chart.version !== createdWith) {
+      f.judge(
+        'degraded',
+        `Chart ${chart.chart} ${chart.version} installed; the deployment was created with ${createdWith}`,
+      );
+    }
+    const guidePin = chart && COLLATE_GUIDE_CHART_PINS[chart.chart];
+    return {
+      release,
+      namespace,
+      ...(chart ? { chart: chart.chart, chartVersion: chart.version } : {}),
+      ...(appVersion ? { appVersion } : {}),
+      ...(state ? { helmStatus: state.status, revision: state.revision } : {}),
+      ...(createdWith ? { createdWith } : {}),
+      ...(guidePin ? { guidePin } : {}),
+    };
+  }
+
+  /** Pull secrets kept fresh by the plugin set: an expired token, or one expiring within the hour, is a warning. */
+  private async pullSecrets(
+    u: UserAuth,
+    f: Findings,
+    cluster: string,
+    namespace: string,
+  ): Promise<CollatePullSecretInfo[] | undefined> {
+    const got = await this.cache.get(
+      `k8s:${cluster}:pull-secrets:${namespace}${u.key}`,
+      this.config.timeouts.kubernetes,
+      s => this.sources.pullSecrets(cluster, namespace, s, u.auth),
+    );
+    if (!got.ok) return undefined;
+    const now = Date.now();
+    for (const p of got.value) {
+      const left = p.expiresAt ? Date.parse(p.expiresAt) - now : undefined;
+      if (left === undefined || Number.isNaN(left)) continue;
+      if (left <= 0)
+        f.judge(
+          'degraded',
+          `Pull secret ${p.name} expired ${Math.round(
+            -left / 60_000,
+          )} min ago: new pods cannot pull their images`,
+        );
+      else if (left < 3_600_000)
+        f.judge(
+          'degraded',
+          `Pull secret ${p.name} expires in ${Math.round(left / 60_000)} min`,
+        );
+    }
+    return got.value.map(p => ({ ...p, namespace }));
   }
 
   private collateServer(a: Annotations, f: Findings) {

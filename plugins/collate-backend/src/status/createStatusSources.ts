@@ -25,6 +25,10 @@ export function createStatusSources(
   return {
     deployments: (cluster, ns, selector, signal, auth) =>
       kube.deployments(cluster, ns, selector, signal, auth),
+    helmRelease: (cluster, ns, release, signal, auth) =>
+      kube.helmRelease(cluster, ns, release, signal, auth),
+    pullSecrets: (cluster, ns, signal, auth) =>
+      kube.pullSecrets(cluster, ns, signal, auth),
     workflows: (cluster, ns, signal, auth) =>
       kube.workflows(cluster, ns, signal, auth),
     schedules: (cluster, ns, signal, auth) =>

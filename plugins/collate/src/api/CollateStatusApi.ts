@@ -56,6 +56,8 @@ export interface CollateStatusApi {
     entityRef: string,
     workflow: string,
     operation: CollateWorkflowOperation,
+    /** Which of the entity's ingestion locations the run is in (a run's `cluster` and `namespace`). */
+    where?: { cluster?: string; namespace?: string },
   ): Promise<CollateWorkflowOperationResult>;
   /**
    * Streams the logs of a workflow of the entity's ingestion namespace (needs `collate.workflow.logs` on the entity):
@@ -69,6 +71,7 @@ export interface CollateStatusApi {
       follow?: boolean;
       signal?: AbortSignal;
       onText: (text: string) => void;
+      where?: { cluster?: string; namespace?: string };
     },
   ): Promise<void>;
   /**
@@ -164,11 +167,12 @@ export class CollateStatusClient implements CollateStatusApi {
     entityRef: string,
     workflow: string,
     operation: CollateWorkflowOperation,
+    where: { cluster?: string; namespace?: string } = {},
   ): Promise<CollateWorkflowOperationResult> {
     return this.post(
       `${path(entityRef)}/workflows/${encodeURIComponent(
         workflow,
-      )}/${operation}`,
+      )}/${operation}${locationQuery(where)}`,
       {},
     );
   }
@@ -193,12 +197,15 @@ export class CollateStatusClient implements CollateStatusApi {
       follow?: boolean;
       signal?: AbortSignal;
       onText: (text: string) => void;
+      where?: { cluster?: string; namespace?: string };
     },
   ): Promise<void> {
     const base = await this.options.discoveryApi.getBaseUrl('collate');
+    const query = locationParams(options.where);
+    if (options.follow) query.set('follow', 'true');
     const res = await this.options.fetchApi.fetch(
       `${base}${path(entityRef)}/workflows/${encodeURIComponent(workflow)}/log${
-        options.follow ? '?follow=true' : ''
+        query.size ? `?${query}` : ''
       }`,
       { signal: options.signal },
     );
@@ -255,4 +262,16 @@ function path(entityRef: string) {
   return `/entities/${[kind, namespace, name]
     .map(p => encodeURIComponent(p.toLocaleLowerCase('en-US')))
     .join('/')}`;
+}
+
+/** `cluster` and `namespace` of a run, naming which of the entity's ingestion locations it is in. */
+function locationParams(where: { cluster?: string; namespace?: string } = {}) {
+  return new URLSearchParams(
+    Object.entries(where).filter(([, v]) => Boolean(v)) as [string, string][],
+  );
+}
+
+function locationQuery(where: { cluster?: string; namespace?: string }) {
+  const query = locationParams(where);
+  return query.size ? `?${query}` : '';
 }

@@ -48,8 +48,12 @@ export function statusApi(
     async getClusters() {
       return options.clusters ?? [];
     },
-    async operateWorkflow(entityRef, workflow, operation) {
-      calls.push(`${operation} ${entityRef} ${workflow}`);
+    async operateWorkflow(entityRef, workflow, operation, where) {
+      calls.push(
+        `${operation} ${entityRef} ${workflow}${
+          where?.cluster ? ` in ${where.cluster}/${where.namespace}` : ''
+        }`,
+      );
       if (options.fail) throw options.fail;
       return {
         workflow: operation === 'resubmit' ? `${workflow}-x1y2z` : workflow,

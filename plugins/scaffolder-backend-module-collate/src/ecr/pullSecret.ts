@@ -1,3 +1,4 @@
+import { COLLATE_PULL_SECRET_MARKS } from '@collate-backstage/plugin-collate-common';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
@@ -13,11 +14,13 @@ import { kubeStatus, type ClusterAccess } from '../lib/kubernetes';
 
 /** Labels and annotations that mark a pull secret as kept fresh by this module. */
 export const ECR_LABELS = {
-  managedBy: 'app.kubernetes.io/managed-by',
-  registry: 'collate.io/ecr-registry',
+  managedBy: COLLATE_PULL_SECRET_MARKS.managedByLabel,
+  registry: COLLATE_PULL_SECRET_MARKS.registryLabel,
 };
-export const ECR_ANNOTATIONS = { expiresAt: 'collate.io/ecr-token-expires-at' };
-export const MANAGED_BY = 'backstage-collate';
+export const ECR_ANNOTATIONS = {
+  expiresAt: COLLATE_PULL_SECRET_MARKS.expiresAtAnnotation,
+};
+export const MANAGED_BY = COLLATE_PULL_SECRET_MARKS.managedBy;
 
 /** ECR tokens live 12 hours; a secret with less than this left is renewed. */
 export const RENEW_BEFORE_MS = 6 * 60 * 60 * 1000;

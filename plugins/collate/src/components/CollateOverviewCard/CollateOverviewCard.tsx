@@ -27,6 +27,8 @@ import {
   type CollateComponentKind,
   type CollateComponentStatus,
   type CollateEntityStatus,
+  type CollatePullSecretInfo,
+  type CollateReleaseInfo,
 } from '@collate-backstage/plugin-collate-common';
 import { collateStatusApiRef, useUserAuth } from '../../api';
 import { Breakable, Health } from '../status/StatusCard';
@@ -45,6 +47,8 @@ const LABELS: Record<keyof typeof COLLATE_ANNOTATIONS, string> = {
   searchEndpoint: 'Search endpoint',
   runnerAgentId: 'Runner agent id',
   runnerNamespace: 'Runner namespace',
+  serverChartVersion: 'Created with chart',
+  ingestionLocations: 'More ingestion locations',
 };
 
 const COMPONENT_TITLES: Record<CollateComponentKind, string> = {
@@ -70,6 +74,124 @@ const columns: TableColumn<CollateComponentStatus>[] = [
   },
   { title: 'Details', field: 'reason', emptyValue: '—' },
 ];
+
+interface VersionRow extends CollateReleaseInfo {
+  component: CollateComponentKind;
+  /** What the running server says, for the Collate server (its image names the version too). */
+  running?: string;
+}
+
+const helmHealth = (status?: string) => {
+  if (!status) return 'unknown' as const;
+  if (status === 'deployed') return 'healthy' as const;
+  return /^pending-|^failed$/.test(status)
+    ? ('degraded' as const)
+    : ('unknown' as const);
+};
+
+const versionColumns: TableColumn<VersionRow>[] = [
+  {
+    title: 'Component',
+    field: 'component',
+    highlight: true,
+    render: r => COMPONENT_TITLES[r.component],
+  },
+  {
+    title: 'Release',
+    field: 'release',
+    render: r => <Breakable value={r.release} />,
+  },
+  {
+    title: 'Chart',
+    field: 'chartVersion',
+    render: r => {
+      if (!r.chartVersion) return '—';
+      const drift = r.createdWith && r.createdWith !== r.chartVersion;
+      return drift ? (
+        <Health health="degraded">
+          {r.chartVersion} (created with {r.createdWith})
+        </Health>
+      ) : (
+        r.chartVersion
+      );
+    },
+  },
+  {
+    title: 'App',
+    field: 'appVersion',
+    render: r => r.running ?? r.appVersion ?? '—',
+  },
+  {
+    title: 'Helm',
+    field: 'helmStatus',
+    render: r =>
+      r.helmStatus ? (
+        <Health health={helmHealth(r.helmStatus)}>
+          {r.helmStatus} (rev. {r.revision})
+        </Health>
+      ) : (
+        '—'
+      ),
+  },
+  { title: 'Guides pin', field: 'guidePin', emptyValue: '—' },
+];
+
+/** The releases of the deployment with their versions, and the pull secrets kept fresh. */
+const Versions = ({ components }: { components: CollateComponentStatus[] }) => {
+  const rows: VersionRow[] = [];
+  const secrets: CollatePullSecretInfo[] = [];
+  for (const c of components) {
+    if (
+      c.component === 'server' ||
+      c.component === 'argo' ||
+      c.component === 'runner'
+    ) {
+      if (c.release)
+        rows.push({
+          ...c.release,
+          component: c.component,
+          ...(c.component === 'server' && c.version
+            ? { running: c.version }
+            : {}),
+        });
+    }
+    if ((c.component === 'server' || c.component === 'runner') && c.pullSecrets)
+      secrets.push(...c.pullSecrets);
+  }
+  if (rows.length === 0 && secrets.length === 0) return null;
+  return (
+    <Box mt={2}>
+      {rows.length > 0 && (
+        <Table<VersionRow>
+          title="Releases and versions"
+          options={{ paging: false, search: false, padding: 'dense' }}
+          columns={versionColumns}
+          data={rows}
+        />
+      )}
+      {secrets.map(p => {
+        const left = p.expiresAt
+          ? Date.parse(p.expiresAt) - Date.now()
+          : undefined;
+        let health: 'healthy' | 'degraded' | 'unknown' = 'unknown';
+        let said = 'expiry unknown';
+        if (left !== undefined && !Number.isNaN(left)) {
+          health = left < 3_600_000 ? 'degraded' : 'healthy';
+          said =
+            left <= 0
+              ? `expired ${Math.round(-left / 60_000)} min ago`
+              : `expires in ${Math.round(left / 60_000)} min`;
+        }
+        return (
+          <Typography variant="body2" key={`${p.namespace}/${p.name}`}>
+            Pull secret <code>{p.name}</code> ({p.namespace}):{' '}
+            <Health health={health}>{said}</Health>
+          </Typography>
+        );
+      })}
+    </Box>
+  );
+};
 
 function useEntityStatus(entity: Entity) {
   const api = useApi(collateStatusApiRef);
@@ -231,6 +353,11 @@ const Overview = ({ variant }: { variant: 'compact' | 'details' }) => {
           <Grid item xs={12} lg={5}>
             <StructuredMetadataTable metadata={metadata} dense />
           </Grid>
+          {value && (
+            <Grid item xs={12}>
+              <Versions components={value.components} />
+            </Grid>
+          )}
         </Grid>
       ) : (
         health

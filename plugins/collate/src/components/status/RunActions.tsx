@@ -81,7 +81,11 @@ export const RunActions = ({
       busy={busy}
       perform={async operation => {
         const done = await perform(
-          api => api.operateWorkflow(entityRef, run.name, operation),
+          api =>
+            api.operateWorkflow(entityRef, run.name, operation, {
+              cluster: run.cluster,
+              namespace: run.namespace,
+            }),
           result => ({
             message:
               result.workflow === run.name

@@ -56,6 +56,7 @@ const LogDialog = ({
     api
       .workflowLogs(entityRef, run.name, {
         follow,
+        where: { cluster: run.cluster, namespace: run.namespace },
         signal: aborter.signal,
         onText: chunk => setText(t => t + chunk),
       })
@@ -64,7 +65,7 @@ const LogDialog = ({
         if (!aborter.signal.aborted) setState(e as Error);
       });
     return () => aborter.abort();
-  }, [api, entityRef, run.name, follow]);
+  }, [api, entityRef, run.name, run.cluster, run.namespace, follow]);
 
   return (
     <Dialog

@@ -194,7 +194,11 @@ const duration = (seconds?: number) => {
   return [h && `${h}h`, (h || m) && `${m}m`, `${s}s`].filter(Boolean).join(' ');
 };
 
-const runColumns = (refresh: () => void): TableColumn<WorkflowRun>[] => [
+const runColumns = (
+  refresh: () => void,
+  /** Runs come from several clusters or namespaces: say where each one is. */
+  showWhere: boolean,
+): TableColumn<WorkflowRun>[] => [
   {
     title: 'Status',
     field: 'phase',
@@ -219,6 +223,12 @@ const runColumns = (refresh: () => void): TableColumn<WorkflowRun>[] => [
           </Link>
         ) : (
           <Breakable value={r.name} />
+        )}
+        {showWhere && (
+          <Typography variant="caption" display="block" color="textSecondary">
+            {r.cluster ? `${r.cluster}/` : ''}
+            {r.namespace}
+          </Typography>
         )}
         <RunLogs run={r} />
         {r.stale && (
@@ -351,7 +361,10 @@ export const CollateIngestionCard = () => (
           <Table<WorkflowRun>
             title="Latest runs"
             options={{ paging: false, search: false, padding: 'dense' }}
-            columns={runColumns(refresh)}
+            columns={runColumns(
+              refresh,
+              new Set(s.runs.map(r => `${r.cluster}/${r.namespace}`)).size > 1,
+            )}
             data={s.runs}
           />
         )}

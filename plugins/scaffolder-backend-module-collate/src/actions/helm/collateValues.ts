@@ -1,3 +1,4 @@
+import { openMetadataVersionOfImageTag } from '@collate-backstage/plugin-collate-common';
 /**
  * Helm values for the openmetadata chart 1.12.x with what guides 000 (Azure) and 001 (AWS) set, and the environment
  * variables of their ARGO_* / ASSET_UPLOADER_* table. Where the guides' YAML does not work on that chart the intent
@@ -42,7 +43,7 @@ export function collateServiceUrl(namespace: string): string {
  * @public
  */
 export function chartVersionForImageTag(tag: string): string | undefined {
-  return /^(?:om-)?(\d+\.\d+\.\d+)(?:$|-)/.exec(tag)?.[1];
+  return openMetadataVersionOfImageTag(tag);
 }
 
 /** The guides' table of environment variables: documented default and whether it is required. */

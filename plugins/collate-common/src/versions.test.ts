@@ -1,0 +1,30 @@
+import { openMetadataVersionOfImageTag, parseHelmChartLabel } from './versions';
+
+describe('parseHelmChartLabel', () => {
+  it.each([
+    ['argo-workflows-0.45.23', 'argo-workflows', '0.45.23'],
+    ['openmetadata-1.12.3', 'openmetadata', '1.12.3'],
+    [
+      'hybrid-ingestion-runner-1.13.0-rc.1',
+      'hybrid-ingestion-runner',
+      '1.13.0-rc.1',
+    ],
+  ])('%s', (label, chart, version) =>
+    expect(parseHelmChartLabel(label)).toEqual({ chart, version }),
+  );
+  it('is undefined without a version', () => {
+    expect(parseHelmChartLabel('openmetadata')).toBeUndefined();
+    expect(parseHelmChartLabel(undefined)).toBeUndefined();
+  });
+});
+
+describe('openMetadataVersionOfImageTag', () => {
+  it.each([
+    ['om-1.12.3-cl-1.12.3', '1.12.3'],
+    ['1.12.4', '1.12.4'],
+    ['latest', undefined],
+    [undefined, undefined],
+  ])('%s → %s', (tag, version) =>
+    expect(openMetadataVersionOfImageTag(tag)).toBe(version),
+  );
+});
