@@ -647,11 +647,12 @@ describe('status backend against the local control plane', () => {
   }, 60_000);
 
   it('shows and operates the runs of several ingestion locations, each through its own Argo server', async () => {
-    // The entity's own location (logs namespace, one Argo server) and a second one (the stale namespace, another
-    // Argo server: a second name for the environment's one, with its own UI address).
+    // The entity's own location (the stale namespace's seeded runs, one Argo server) and a second one (the logs
+    // namespace, where the controller ran ingest-orders, through another Argo server: a second name for the
+    // environment's one, with its own UI address).
     const entity = systemEntity({
-      'collate.io/namespace': ns.logs,
-      'collate.io/ingestion-locations': `local/${ns.stale}=http://argo-b.runner:2746`,
+      'collate.io/namespace': ns.stale,
+      'collate.io/ingestion-locations': `local/${ns.logs}=http://argo-b.runner:2746`,
     });
     const { server } = await backend(entity, {
       argo: {
@@ -674,32 +675,36 @@ describe('status backend against the local control plane', () => {
     );
     const runs = (res.body as CollateIngestionStatus).runs ?? [];
     const where = (name: string) => runs.find(r => r.name === name);
-    expect(where('ingest-orders')).toMatchObject({
-      cluster: 'local',
-      namespace: ns.logs,
-      url: `https://argo.example.com/workflows/${ns.logs}/ingest-orders`,
-    });
     expect(where('steady')).toMatchObject({
       cluster: 'local',
       namespace: ns.stale,
-      url: `https://argo-b.example.com/workflows/${ns.stale}/steady`,
+      url: `https://argo.example.com/workflows/${ns.stale}/steady`,
+    });
+    expect(where('ingest-orders')).toMatchObject({
+      cluster: 'local',
+      namespace: ns.logs,
+      url: `https://argo-b.example.com/workflows/${ns.logs}/ingest-orders`,
     });
 
     // A run of the second location is read and operated there; a location the entity does not have is refused.
+    const at = `cluster=local&namespace=${ns.logs}`;
     const log = await request(server).get(
-      `/api/collate/entities/system/default/collate-it/workflows/ingest-orders/log?cluster=local&namespace=${ns.logs}`,
+      `/api/collate/entities/system/default/collate-it/workflows/ingest-orders/log?${at}`,
     );
     expect(log.text).toContain('processed table warehouse.orders_0');
-    const stop = await request(server).post(
-      `/api/collate/entities/system/default/collate-it/workflows/overdue/stop?cluster=local&namespace=${ns.stale}`,
+    const resubmit = await request(server).post(
+      `/api/collate/entities/system/default/collate-it/workflows/ingest-orders/resubmit?${at}`,
     );
-    expect(stop.status).toBe(200);
-    expect(stop.body).toMatchObject({
-      workflow: 'overdue',
-      namespace: ns.stale,
-    });
+    expect(resubmit.status).toBe(200);
+    expect(resubmit.body.namespace).toBe(ns.logs);
+    expect(resubmit.body.workflow).toMatch(/^ingest-orders-/);
+    // Without the location, the name is looked up in the entity's own namespace, where there is no such run.
+    const own = await request(server).post(
+      '/api/collate/entities/system/default/collate-it/workflows/ingest-orders/resubmit',
+    );
+    expect(own.status).toBe(404);
     const elsewhere = await request(server).post(
-      `/api/collate/entities/system/default/collate-it/workflows/overdue/stop?cluster=local&namespace=kube-system`,
+      '/api/collate/entities/system/default/collate-it/workflows/ingest-orders/stop?cluster=local&namespace=kube-system',
     );
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.body.error.message).toMatch(

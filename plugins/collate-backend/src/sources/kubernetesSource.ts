@@ -72,6 +72,7 @@ const METADATA_ONLY =
 const {
   managedByLabel: PULL_SECRET_MANAGED_BY,
   managedBy: PULL_SECRET_OWNER,
+  registryLabel: PULL_SECRET_REGISTRY,
   expiresAtAnnotation: PULL_SECRET_EXPIRES_AT,
 } = COLLATE_PULL_SECRET_MARKS;
 const WORKFLOW_LABEL = 'workflows.argoproj.io/workflow';
@@ -261,7 +262,8 @@ export class KubernetesSource {
     const items = await this.secretMetadata(
       cluster,
       namespace,
-      `${PULL_SECRET_MANAGED_BY}=${PULL_SECRET_OWNER}`,
+      // Only the registry pull secrets: the plugin set marks other secrets (credentials) as its own too.
+      `${PULL_SECRET_MANAGED_BY}=${PULL_SECRET_OWNER},${PULL_SECRET_REGISTRY}`,
       signal,
       auth,
     );
@@ -494,7 +496,7 @@ export class KubernetesSource {
 
   /**
    * Why a run Argo still calls Running or Pending is not really going, if it is not: a step Argo thinks is running
-   * whose pod is gone (the pods carry their node's id), or a run past its `activeDeadlineSeconds` or past the
+   * whose pod does not exist any more (the pods carry their node's id), or a run past its `activeDeadlineSeconds` or past the
    * configured limit (`collate.status.staleRunMinutes`).
    */
   private async staleReason(
@@ -505,8 +507,9 @@ export class KubernetesSource {
     const started = full.status?.startedAt
       ? Date.parse(full.status.startedAt)
       : undefined;
+    // Running steps only: a Pending step's pod may not be created yet.
     const running = Object.values(full.status?.nodes ?? {}).filter(
-      n => n.type === 'Pod' && (n.phase === 'Running' || n.phase === 'Pending'),
+      n => n.type === 'Pod' && n.phase === 'Running',
     );
     if (running.length > 0) {
       const query = new URLSearchParams({
@@ -514,22 +517,16 @@ export class KubernetesSource {
         limit: String(this.options.pageSize),
       });
       const pods = await http.get<
-        List<{
-          metadata: { annotations?: Record<string, string> };
-          status?: { phase?: string };
-        }>
+        List<{ metadata: { annotations?: Record<string, string> } }>
       >(
         `/api/v1/namespaces/${encodeURIComponent(
           full.metadata.namespace,
         )}/pods?${query}`,
         { signal },
       );
+      // A pod that finished while Argo has not caught up yet is still there: only a missing one is gone.
       const alive = new Set(
-        pods.items
-          .filter(
-            p => p.status?.phase === 'Running' || p.status?.phase === 'Pending',
-          )
-          .map(p => p.metadata.annotations?.[POD_NODE_ID]),
+        pods.items.map(p => p.metadata.annotations?.[POD_NODE_ID]),
       );
       const gone = running.filter(n => !alive.has(n.id));
       if (gone.length > 0) {

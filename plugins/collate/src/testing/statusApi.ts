@@ -118,6 +118,24 @@ export const demoStatuses: CollateComponentStatus[] = [
       ready: 1,
       desired: 1,
     },
+    release: {
+      release: 'openmetadata',
+      namespace: 'collate',
+      chart: 'openmetadata',
+      chartVersion: '1.12.4',
+      appVersion: '1.12.4',
+      helmStatus: 'pending-upgrade',
+      revision: 3,
+      createdWith: '1.12.3',
+      guidePin: '1.12.3',
+    },
+    pullSecrets: [
+      {
+        name: 'ecr-registry-creds',
+        namespace: 'collate',
+        expiresAt: new Date(Date.now() + 30 * 60_000 + 30_000).toISOString(),
+      },
+    ],
   },
   {
     component: 'argo',

@@ -77,6 +77,21 @@ describe('CollateOverviewCard', () => {
     expect(screen.queryByText('Runner agent id')).not.toBeInTheDocument();
   });
 
+  it('on the Collate tab: each release with its versions, drift and Helm state, and the pull secrets', async () => {
+    await render(argo, { variant: 'details' });
+    expect(
+      await screen.findByText('Releases and versions'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('1.12.4')).toBeInTheDocument();
+    expect(screen.getByText('created with 1.12.3')).toBeInTheDocument();
+    expect(screen.getByText('guides pin 1.12.3')).toBeInTheDocument();
+    expect(screen.getByText('pending-upgrade, rev. 3')).toBeInTheDocument();
+    expect(
+      screen.getByText('Pull secret collate/ecr-registry-creds'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('token expires in 30 min')).toBeInTheDocument();
+  });
+
   const renderOverview = (api: CollateStatusApi) =>
     renderInTestApp(
       <TestApiProvider apis={[[collateStatusApiRef, api]]}>

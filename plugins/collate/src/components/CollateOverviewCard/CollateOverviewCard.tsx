@@ -104,15 +104,28 @@ const versionColumns: TableColumn<VersionRow>[] = [
   {
     title: 'Chart',
     field: 'chartVersion',
+    // The installed version; what it was created with when that differs (drift), the guides' pin when it differs.
     render: r => {
       if (!r.chartVersion) return '—';
       const drift = r.createdWith && r.createdWith !== r.chartVersion;
-      return drift ? (
-        <Health health="degraded">
-          {r.chartVersion} (created with {r.createdWith})
-        </Health>
-      ) : (
-        r.chartVersion
+      return (
+        <>
+          {drift ? (
+            <Health health="degraded">{r.chartVersion}</Health>
+          ) : (
+            r.chartVersion
+          )}
+          {drift && (
+            <Typography variant="caption" display="block" color="textSecondary">
+              created with {r.createdWith}
+            </Typography>
+          )}
+          {r.guidePin && r.guidePin !== r.chartVersion && (
+            <Typography variant="caption" display="block" color="textSecondary">
+              guides pin {r.guidePin}
+            </Typography>
+          )}
+        </>
       );
     },
   },
@@ -127,14 +140,20 @@ const versionColumns: TableColumn<VersionRow>[] = [
     render: r =>
       r.helmStatus ? (
         <Health health={helmHealth(r.helmStatus)}>
-          {r.helmStatus} (rev. {r.revision})
+          {r.helmStatus}, rev. {r.revision}
         </Health>
       ) : (
         '—'
       ),
   },
-  { title: 'Guides pin', field: 'guidePin', emptyValue: '—' },
 ];
+
+const inMinutes = (ms: number) => {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  return minutes < 90
+    ? `${minutes} min`
+    : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+};
 
 /** The releases of the deployment with their versions, and the pull secrets kept fresh. */
 const Versions = ({ components }: { components: CollateComponentStatus[] }) => {
@@ -142,25 +161,43 @@ const Versions = ({ components }: { components: CollateComponentStatus[] }) => {
   const secrets: CollatePullSecretInfo[] = [];
   for (const c of components) {
     if (
-      c.component === 'server' ||
-      c.component === 'argo' ||
-      c.component === 'runner'
+      (c.component === 'server' ||
+        c.component === 'argo' ||
+        c.component === 'runner') &&
+      c.release
     ) {
-      if (c.release)
-        rows.push({
-          ...c.release,
-          component: c.component,
-          ...(c.component === 'server' && c.version
-            ? { running: c.version }
-            : {}),
-        });
+      rows.push({
+        ...c.release,
+        component: c.component,
+        ...(c.component === 'server' && c.version
+          ? { running: c.version }
+          : {}),
+      });
     }
     if ((c.component === 'server' || c.component === 'runner') && c.pullSecrets)
       secrets.push(...c.pullSecrets);
   }
   if (rows.length === 0 && secrets.length === 0) return null;
+  const pullSecrets = Object.fromEntries(
+    secrets.map(p => {
+      const left = p.expiresAt
+        ? Date.parse(p.expiresAt) - Date.now()
+        : Number.NaN;
+      let said = <Health health="unknown">expiry unknown</Health>;
+      if (!Number.isNaN(left)) {
+        said = (
+          <Health health={left < 3_600_000 ? 'degraded' : 'healthy'}>
+            {left <= 0
+              ? `token expired ${inMinutes(left)} ago`
+              : `token expires in ${inMinutes(left)}`}
+          </Health>
+        );
+      }
+      return [`Pull secret ${p.namespace}/${p.name}`, said];
+    }),
+  );
   return (
-    <Box mt={2}>
+    <>
       {rows.length > 0 && (
         <Table<VersionRow>
           title="Releases and versions"
@@ -169,27 +206,16 @@ const Versions = ({ components }: { components: CollateComponentStatus[] }) => {
           data={rows}
         />
       )}
-      {secrets.map(p => {
-        const left = p.expiresAt
-          ? Date.parse(p.expiresAt) - Date.now()
-          : undefined;
-        let health: 'healthy' | 'degraded' | 'unknown' = 'unknown';
-        let said = 'expiry unknown';
-        if (left !== undefined && !Number.isNaN(left)) {
-          health = left < 3_600_000 ? 'degraded' : 'healthy';
-          said =
-            left <= 0
-              ? `expired ${Math.round(-left / 60_000)} min ago`
-              : `expires in ${Math.round(left / 60_000)} min`;
-        }
-        return (
-          <Typography variant="body2" key={`${p.namespace}/${p.name}`}>
-            Pull secret <code>{p.name}</code> ({p.namespace}):{' '}
-            <Health health={health}>{said}</Health>
-          </Typography>
-        );
-      })}
-    </Box>
+      {secrets.length > 0 && (
+        <Box mt={2}>
+          <StructuredMetadataTable
+            metadata={pullSecrets}
+            dense
+            options={{ titleFormat: key => key }}
+          />
+        </Box>
+      )}
+    </>
   );
 };
 

@@ -295,16 +295,24 @@ const PIPELINE_HEALTH: Record<string, CollateHealth> = {
 const pipelineColumns = (
   refresh: () => void,
 ): TableColumn<CollatePipeline>[] => [
-  { title: 'Pipeline', field: 'name', highlight: true, cellStyle: NO_WRAP },
-  { title: 'Type', field: 'pipelineType' },
   {
-    title: 'Deployed',
-    field: 'deployed',
-    render: p => {
-      if (p.deployed === undefined) return '—';
-      return p.deployed ? 'yes' : 'no';
-    },
+    title: 'Pipeline',
+    field: 'name',
+    highlight: true,
+    cellStyle: NO_WRAP,
+    // Said only when it matters: a pipeline not deployed cannot run until it is.
+    render: p => (
+      <>
+        {p.name}
+        {p.deployed === false && (
+          <Typography variant="caption" display="block" color="textSecondary">
+            not deployed
+          </Typography>
+        )}
+      </>
+    ),
   },
+  { title: 'Type', field: 'pipelineType' },
   { title: 'Schedule', field: 'schedule', emptyValue: '—' },
   {
     title: 'Last run',
