@@ -9,6 +9,8 @@ export interface Config {
       url: string;
       /** Where the backend reaches the server, when not at `url`. */
       baseUrl?: string;
+      /** Where people open Collate's UI (links to a pipeline's service in the cards). Defaults to `url`. */
+      uiUrl?: string;
       /**
        * JWT of a Collate bot with read access (e.g. the ingestion-bot). Sent to this server only.
        * @visibility secret

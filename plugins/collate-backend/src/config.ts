@@ -16,6 +16,8 @@ export interface CollateServerConfig {
   /** As in the `collate.io/server-url` annotation. */
   url: string;
   baseUrl: string;
+  /** Where people open Collate's UI; the cards link there. */
+  uiUrl: string;
   /** A bot's JWT; sent to this server only, never to the browser. */
   token: string;
 }
@@ -84,6 +86,7 @@ export function readStatusConfig(config: Config): StatusConfig {
       return {
         url,
         baseUrl: normalizeUrl(c.getOptionalString('baseUrl') ?? url),
+        uiUrl: normalizeUrl(c.getOptionalString('uiUrl') ?? url),
         token: c.getString('token'),
       };
     }),

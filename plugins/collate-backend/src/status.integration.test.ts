@@ -294,6 +294,8 @@ describe('status backend against the local control plane', () => {
         fullyQualifiedName: 'warehouse.warehouse_metadata',
         lastState: 'success',
         schedule: '0 * * * *',
+        // Its service's ingestions in Collate's UI (uiUrl defaults to the server's url).
+        url: `${SERVER_URL}/service/databaseServices/warehouse/ingestions`,
       }),
     ]);
   });

@@ -209,6 +209,8 @@ export interface CollatePipeline {
   /** Collate's id of the pipeline, which its trigger and deploy routes take. */
   id: string;
   name: string;
+  /** Its service's ingestion page in Collate's UI. */
+  url?: string;
   fullyQualifiedName: string;
   pipelineType: string;
   deployed?: boolean;

@@ -60,6 +60,7 @@ interface PipelinePage {
     pipelineType: string;
     deployed?: boolean;
     enabled?: boolean;
+    service?: { type?: string; fullyQualifiedName?: string };
     airflowConfig?: { scheduleInterval?: string };
     pipelineStatuses?: {
       pipelineState?: string;
@@ -231,9 +232,18 @@ export class CollateApiSource {
       for (const p of page.data) {
         const last = p.pipelineStatuses;
         const at = last?.startDate ?? last?.timestamp;
+        // The service's ingestion tab in Collate's UI (`/service/{category}/{fqn}/ingestions`, the UI's
+        // SERVICE_WITH_TAB route; a service type `databaseService` is the category `databaseServices`).
+        const ui =
+          p.service?.type && p.service.fullyQualifiedName
+            ? `${server.uiUrl}/service/${encodeURIComponent(
+                `${p.service.type}s`,
+              )}/${encodeURIComponent(p.service.fullyQualifiedName)}/ingestions`
+            : undefined;
         pipelines.push({
           id: p.id,
           name: p.name,
+          ...(ui ? { url: ui } : {}),
           fullyQualifiedName: p.fullyQualifiedName,
           pipelineType: p.pipelineType,
           ...(p.deployed !== undefined ? { deployed: p.deployed } : {}),

@@ -303,7 +303,7 @@ const pipelineColumns = (
     // Said only when it matters: a pipeline not deployed cannot run until it is.
     render: p => (
       <>
-        {p.name}
+        {p.url ? <Link to={p.url}>{p.name}</Link> : p.name}
         {p.deployed === false && (
           <Typography variant="caption" display="block" color="textSecondary">
             not deployed
