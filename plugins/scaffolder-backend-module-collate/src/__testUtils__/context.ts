@@ -26,17 +26,20 @@ export function recordingLogger(): LoggerService & { lines: string[] } {
 /** An action context with a recording logger and the outputs collected into an object. */
 export function actionContext<I extends JsonObject>(
   input: I,
-  options: { isDryRun?: boolean } = {},
+  options: { isDryRun?: boolean; secrets?: Record<string, string> } = {},
 ) {
   const logger = recordingLogger();
   const outputs: Record<string, unknown> = {};
   // createMockActionContext takes neither `output` nor `isDryRun` from its options: set them on the result.
-  const ctx = Object.assign(createMockActionContext({ input, logger }), {
-    isDryRun: options.isDryRun,
-    output: (name: string, value: unknown) => {
-      outputs[name] = value;
+  const ctx = Object.assign(
+    createMockActionContext({ input, logger, secrets: options.secrets }),
+    {
+      isDryRun: options.isDryRun,
+      output: (name: string, value: unknown) => {
+        outputs[name] = value;
+      },
     },
-  });
+  );
   return { ctx, logger, outputs };
 }
 

@@ -1,6 +1,8 @@
 import { ConfigReader } from '@backstage/config';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   adminKubeConfig,
@@ -14,6 +16,8 @@ import {
 import { actionContext } from '../../__testUtils__/context';
 import { createCollateDeployAction } from './collateDeploy';
 import { clusterOptions } from '../../__testUtils__/clusters';
+
+const helm = (args: string[]) => promisify(execFile)(testEnv.helmBin(), args);
 
 describe('collate:deploy with the fixture chart on the local control plane', () => {
   const config = new ConfigReader({
@@ -143,6 +147,119 @@ describe('collate:deploy with the fixture chart on the local control plane', () 
     expect(Date.parse(changed.outputs.deployedAt as string)).toBeGreaterThan(
       Date.parse(firstDeployedAt),
     );
+  });
+
+  it('keeps credentials out of Helm values, plans and logs: they go to the release env Secret (secretKeyRef), found by name or by value', async () => {
+    const envNamespace = `${namespace}-env`;
+    const connection = `DefaultEndpointsProtocol=https;AccountName=collateassets;AccountKey=canary-conn-${randomBytes(
+      8,
+    ).toString('hex')}==`;
+    // A task secret given to a variable whose name does not say it is one.
+    const tenant = `canary-secret-${randomBytes(8).toString('hex')}`;
+    const env = {
+      ASSET_UPLOADER_AZURE_CONNECTION_STRING: connection,
+      ASSET_UPLOADER_AZURE_TENANT_ID: tenant,
+      ARGO_WORKFLOW_MEMORY_LIMIT: '8192Mi',
+    };
+    const secrets = { assetTenant: tenant };
+    const leaks = (text: string) =>
+      [connection, tenant, 'canary-conn-', 'canary-secret-'].filter(c =>
+        text.includes(c),
+      );
+    try {
+      const plan = actionContext(
+        { ...input, namespace: envNamespace, env } as never,
+        { isDryRun: true, secrets },
+      );
+      await action.handler(plan.ctx as never);
+      const planned = plan.logger.lines.join('\n');
+      expect(leaks(planned)).toEqual([]);
+      // The plan says what it would do with them: a Secret, the values by reference.
+      expect(planned).toMatch(
+        new RegExp(`would create Secret ${envNamespace}/openmetadata-env`),
+      );
+      expect(planned).toContain('secretKeyRef');
+
+      const real = actionContext(
+        { ...input, namespace: envNamespace, env } as never,
+        { secrets },
+      );
+      await action.handler(real.ctx as never);
+      expect(
+        leaks(real.logger.lines.join('\n') + JSON.stringify(real.outputs)),
+      ).toEqual([]);
+      const { stdout } = await helm([
+        'get',
+        'values',
+        'openmetadata',
+        '--all',
+        '--namespace',
+        envNamespace,
+        '--output',
+        'json',
+        '--kubeconfig',
+        testEnv.kubernetes().kubeconfigPath,
+      ]);
+      expect(leaks(stdout)).toEqual([]);
+      const extraEnvs = JSON.parse(stdout).extraEnvs as Array<{
+        name: string;
+        value?: string;
+        valueFrom?: unknown;
+      }>;
+      expect(
+        extraEnvs.filter(e => e.name.startsWith('ASSET_UPLOADER_AZURE_')),
+      ).toEqual([
+        {
+          name: 'ASSET_UPLOADER_AZURE_CONNECTION_STRING',
+          valueFrom: {
+            secretKeyRef: {
+              name: 'openmetadata-env',
+              key: 'ASSET_UPLOADER_AZURE_CONNECTION_STRING',
+            },
+          },
+        },
+        {
+          name: 'ASSET_UPLOADER_AZURE_TENANT_ID',
+          valueFrom: {
+            secretKeyRef: {
+              name: 'openmetadata-env',
+              key: 'ASSET_UPLOADER_AZURE_TENANT_ID',
+            },
+          },
+        },
+      ]);
+      // An ordinary variable stays a value.
+      expect(extraEnvs).toContainEqual({
+        name: 'ARGO_WORKFLOW_MEMORY_LIMIT',
+        value: '8192Mi',
+      });
+      const secret = await core.readNamespacedSecret({
+        name: 'openmetadata-env',
+        namespace: envNamespace,
+      });
+      const decode = (k: string) =>
+        Buffer.from(secret.data![k], 'base64').toString();
+      expect(decode('ASSET_UPLOADER_AZURE_CONNECTION_STRING')).toBe(connection);
+      expect(decode('ASSET_UPLOADER_AZURE_TENANT_ID')).toBe(tenant);
+
+      // A second run changes nothing.
+      const since = Date.now();
+      const again = actionContext(
+        { ...input, namespace: envNamespace, env } as never,
+        { secrets },
+      );
+      await action.handler(again.ctx as never);
+      expect(again.outputs.revision).toBe(real.outputs.revision);
+      expect(
+        kubernetesWrites({
+          since,
+          user: BACKSTAGE_SERVICE_ACCOUNT,
+          namespace: envNamespace,
+        }),
+      ).toEqual([]);
+    } finally {
+      await core.deleteNamespace({ name: envNamespace }).catch(() => undefined);
+    }
   });
 
   it("rejects variables outside the guides' table and a literal ARGO_TOKEN before any call", async () => {

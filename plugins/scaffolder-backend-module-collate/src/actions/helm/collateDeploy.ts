@@ -1,5 +1,8 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { applyObjects } from '../../lib/apply';
 import { withDefaults } from '../../lib/defaults';
+import { redactingLogger, secretValues } from '../../lib/redact';
 import type { ClusterActionOptions } from '../../lib/kubernetes';
 import {
   assertAwsRegion,
@@ -14,7 +17,9 @@ import {
 import {
   COLLATE_DEFAULTS,
   COLLATE_ENV_TABLE,
+  SENSITIVE_ENV_NAME,
   chartVersionForImageTag,
+  collateEnvSecretName,
   collateServiceUrl,
   renderCollateValues,
 } from './collateValues';
@@ -159,7 +164,9 @@ export function createCollateDeployAction(options: ClusterActionOptions) {
             .describe(
               `More variables of the guides' table: ${Object.keys(
                 COLLATE_ENV_TABLE,
-              ).join(', ')}`,
+              ).join(
+                ', ',
+              )}. Credentials (names ending in SECRET, PASSWORD, TOKEN, CONNECTION_STRING, ACCESS_KEY or PRIVATE_KEY, and any value that is one of the task's secrets) go to the Secret <release>-env and are referenced with secretKeyRef, never passed as Helm values`,
             ),
         serviceMonitor: z =>
           z
@@ -239,6 +246,26 @@ export function createCollateDeployAction(options: ClusterActionOptions) {
         assertBucketName('aws.bucket', input.aws.bucket);
         assertAwsRegion('aws.region', input.aws.region);
       }
+      // Credential variables (by name, or because their value is one of the task's secrets) go to the release's env
+      // Secret and are referenced from it: never a Helm value, never in a plan, diff or log.
+      const taskSecrets = secretValues(ctx.secrets);
+      const sensitive = Object.fromEntries(
+        Object.entries(input.env ?? {}).filter(
+          ([name, value]) =>
+            SENSITIVE_ENV_NAME.test(name) || taskSecrets.includes(value),
+        ),
+      );
+      const envSecret =
+        Object.keys(sensitive).length > 0
+          ? {
+              name: collateEnvSecretName(input.release),
+              keys: Object.keys(sensitive).sort(),
+            }
+          : undefined;
+      const logger = redactingLogger(
+        ctx.logger,
+        secretValues(ctx.secrets, ...Object.values(sensitive)),
+      );
       const repo = chartRepo(ctx.input.repo, COLLATE_DEFAULTS.repo);
       const values = renderCollateValues({
         cloud: input.cloud,
@@ -251,9 +278,37 @@ export function createCollateDeployAction(options: ClusterActionOptions) {
         image: { repository: input.imageRepository, tag: input.imageTag },
         ingestionImage: input.ingestionImage,
         env: input.env,
+        envSecret,
         serviceMonitor: input.serviceMonitor,
       });
       const kc = await options.clusters.serverKubeConfig(input.cluster);
+      if (envSecret) {
+        await applyObjects(
+          kc,
+          [
+            {
+              apiVersion: 'v1',
+              kind: 'Namespace',
+              metadata: { name: input.namespace },
+            },
+            {
+              apiVersion: 'v1',
+              kind: 'Secret',
+              metadata: {
+                name: envSecret.name,
+                namespace: input.namespace,
+                labels: {
+                  'app.kubernetes.io/managed-by': 'backstage-collate',
+                  'app.kubernetes.io/instance': input.release,
+                },
+              },
+              type: 'Opaque',
+              stringData: sensitive,
+            } as KubernetesObject,
+          ],
+          { dryRun: Boolean(ctx.isDryRun), logger },
+        );
+      }
       const { revision, deployedAt } = await installRelease(ctx, {
         config: options.config,
         kc,
@@ -261,6 +316,7 @@ export function createCollateDeployAction(options: ClusterActionOptions) {
         repo,
         values,
         checkpointPrefix: 'collate.deploy',
+        secretValues: Object.values(sensitive),
       });
       ctx.output('release', input.release);
       ctx.output('namespace', input.namespace);

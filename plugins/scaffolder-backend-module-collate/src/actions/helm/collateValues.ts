@@ -46,6 +46,16 @@ export function chartVersionForImageTag(tag: string): string | undefined {
   return openMetadataVersionOfImageTag(tag);
 }
 
+/**
+ * Variables whose value is a credential (the table's `ASSET_UPLOADER_AZURE_CLIENT_SECRET` and
+ * `…_CONNECTION_STRING`, and any name ending so): they go to the release's env Secret, never into Helm values.
+ */
+export const SENSITIVE_ENV_NAME =
+  /(SECRET|PASSWORD|TOKEN|CONNECTION_STRING|ACCESS_KEY|PRIVATE_KEY)$/i;
+
+/** The Secret a Collate release's sensitive variables live in. */
+export const collateEnvSecretName = (release: string) => `${release}-env`;
+
 /** The guides' table of environment variables: documented default and whether it is required. */
 export const COLLATE_ENV_TABLE: Record<
   string,
@@ -208,6 +218,8 @@ export interface CollateValuesInput {
   ingestionImage: string;
   /** Further variables of the table, by name. */
   env?: Record<string, string>;
+  /** Variables of `env` given through a Secret (`secretKeyRef`), never as a value: the Secret's name and keys. */
+  envSecret?: { name: string; keys: string[] };
   serviceMonitor?: boolean;
 }
 
@@ -260,9 +272,22 @@ export function renderCollateValues(
         ]),
   ];
   for (const [name, value] of Object.entries(input.env ?? {})) {
+    const entry: EnvVar = input.envSecret?.keys.includes(name)
+      ? {
+          name,
+          valueFrom: {
+            secretKeyRef: { name: input.envSecret.name, key: name },
+          },
+        }
+      : { name, value };
     const existing = env.find(e => e.name === name);
-    if (existing) Object.assign(existing, { value, valueFrom: undefined });
-    else env.push({ name, value });
+    if (existing)
+      Object.assign(
+        existing,
+        { value: undefined, valueFrom: undefined },
+        entry,
+      );
+    else env.push(entry);
   }
   return {
     replicaCount: 1,

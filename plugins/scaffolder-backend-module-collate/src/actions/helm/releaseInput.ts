@@ -4,6 +4,7 @@ import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { z as zod } from 'zod/v3';
 import { assertDnsLabel } from '../../lib/validation';
+import { redactingLogger, secretValues } from '../../lib/redact';
 import { ensureRelease } from './release';
 
 /** Where a Helm action installs what: the input every Helm action has. */
@@ -102,13 +103,18 @@ export async function installRelease(
     repo: string | undefined;
     values: Record<string, unknown>;
     checkpointPrefix: string;
+    /** Secret values the action was given besides the task's secrets: never shown in a plan, diff or log. */
+    secretValues?: string[];
   },
 ): Promise<{ revision: number; deployedAt?: string }> {
   const { input } = options;
   const { revision, deployedAt } = await ensureRelease({
     config: options.config,
     kc: options.kc,
-    logger: ctx.logger,
+    logger: redactingLogger(
+      ctx.logger,
+      secretValues(ctx.secrets, ...(options.secretValues ?? [])),
+    ),
     dryRun: Boolean(ctx.isDryRun),
     install: {
       release: input.release,

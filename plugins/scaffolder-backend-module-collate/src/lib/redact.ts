@@ -1,0 +1,77 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { JsonObject } from '@backstage/types';
+
+/** Shorter values are not redacted: they would blank out common words and numbers of every log line. */
+const MIN_SECRET_LENGTH = 6;
+
+export const REDACTED = '(redacted)';
+
+/**
+ * The values a task must never show: the task's secrets (`ctx.secrets`, what the template's secret fields hold) and
+ * the secret values an action was given. Longest first, so a secret containing another is redacted whole.
+ */
+export function secretValues(
+  secrets: Record<string, string> | undefined,
+  ...more: Array<string | undefined>
+): string[] {
+  const values = new Set<string>();
+  for (const v of [...Object.values(secrets ?? {}), ...more]) {
+    if (typeof v !== 'string' || v.length < MIN_SECRET_LENGTH) continue;
+    values.add(v);
+    // As JSON shows it (a diff line, a plan): quotes and backslashes escaped.
+    values.add(JSON.stringify(v).slice(1, -1));
+  }
+  return [...values].sort((a, b) => b.length - a.length);
+}
+
+/** The text with every occurrence of each secret value replaced by `(redacted)`. */
+export function redactText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (out.includes(s)) out = out.split(s).join(REDACTED);
+  }
+  return out;
+}
+
+function redactDeep(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (Array.isArray(value)) return value.map(v => redactDeep(v, secrets));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * A logger that redacts secret values, by value, from every message and its metadata before the task log (or any
+ * other sink) sees them: whatever the key name, wherever the value ends up (a diff, a plan, an error).
+ */
+export function redactingLogger(
+  logger: LoggerService,
+  secrets: readonly string[],
+): LoggerService {
+  if (secrets.length === 0) return logger;
+  const meta = (m: Error | JsonObject | undefined) => {
+    if (m === undefined) return undefined;
+    if (m instanceof Error) {
+      const e = new Error(redactText(m.message, secrets));
+      e.name = m.name;
+      e.stack = m.stack && redactText(m.stack, secrets);
+      return e;
+    }
+    return redactDeep(m, secrets) as JsonObject;
+  };
+  return {
+    error: (message, m) => logger.error(redactText(message, secrets), meta(m)),
+    warn: (message, m) => logger.warn(redactText(message, secrets), meta(m)),
+    info: (message, m) => logger.info(redactText(message, secrets), meta(m)),
+    debug: (message, m) => logger.debug(redactText(message, secrets), meta(m)),
+    child: m =>
+      redactingLogger(
+        logger.child(redactDeep(m, secrets) as JsonObject),
+        secrets,
+      ),
+  };
+}
