@@ -30,10 +30,10 @@ backend.add(
   import('@collate-backstage/plugin-scaffolder-backend-module-collate'),
 );
 
-// permissions
+// permissions: the Collate policy (deployers, viewers, owners; everything else allowed)
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@collate-backstage/plugin-permission-backend-module-collate'),
 );
 
 // search: Postgres engine when the database is Postgres, Lunr otherwise

@@ -199,3 +199,29 @@ export const COLLATE_PULL_SECRET_MARKS = {
   registryLabel: `${COLLATE_ANNOTATION_PREFIX}/ecr-registry`,
   expiresAtAnnotation: `${COLLATE_ANNOTATION_PREFIX}/ecr-token-expires-at`,
 } as const;
+
+/**
+ * The ids of every scaffolder action of the Collate module: what a permission policy keeps to deployers (the
+ * scaffolder's `scaffolder.action.execute`, conditional on the action id). @public
+ */
+export const COLLATE_ACTION_IDS = [
+  'collate:argo:install',
+  'collate:aws:ecr:pull-secret',
+  'collate:aws:eks:oidc-provider',
+  'collate:aws:iam:service-account-role',
+  'collate:aws:s3:ensure-bucket',
+  'collate:azure:aks:workload-identity',
+  'collate:azure:identity:create',
+  'collate:azure:identity:federate',
+  'collate:azure:role:assign',
+  'collate:azure:storage:ensure',
+  'collate:catalog:register',
+  'collate:catalog:unregister',
+  'collate:deploy',
+  'collate:kubernetes:apply',
+  'collate:kubernetes:prepare',
+  'collate:preflight',
+  'collate:reindex',
+  'collate:runner:register',
+  'collate:terraform:apply',
+] as const;

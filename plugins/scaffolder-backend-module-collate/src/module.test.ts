@@ -1,3 +1,4 @@
+import { COLLATE_ACTION_IDS } from '@collate-backstage/plugin-collate-common';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
@@ -36,6 +37,8 @@ describe('scaffolderModuleCollate', () => {
     // A portal may already have other modules' kubernetes:*, aws:*, azure:* or terraform:* actions, and the
     // scaffolder refuses duplicate ids: every id of ours is under collate:.
     expect(added.filter(id => !id.startsWith('collate:'))).toEqual([]);
+    // The list a permission policy keeps to deployers (plugin-collate-common) is exactly these.
+    expect([...COLLATE_ACTION_IDS].sort()).toEqual([...added].sort());
   });
 
   it('installs into the real scaffolder backend, which then serves the actions list', async () => {

@@ -1,0 +1,92 @@
+import { ConfigReader } from '@backstage/config';
+import { collatePolicyDecision, readCollatePolicyOptions } from './policy';
+
+// The scaffolder asks for `scaffolder.action.execute` with its own credentials on behalf of the task's user and
+// applies the conditional decision to each step's action (its HAS_ACTION_ID rule): the decision is checked here.
+describe('collatePolicyDecision for the scaffolder', () => {
+  const options = readCollatePolicyOptions(
+    new ConfigReader({
+      collate: {
+        permissions: {
+          deployers: ['Group:default/Platform-Team'],
+          viewers: [],
+        },
+      },
+    }),
+  );
+  const execute = {
+    permission: {
+      type: 'resource' as const,
+      name: 'scaffolder.action.execute',
+      attributes: {},
+      resourceType: 'scaffolder-action',
+    },
+  };
+  const info = (ref: string, groups: string[] = []) => ({
+    userEntityRef: ref,
+    ownershipEntityRefs: [ref, ...groups],
+  });
+
+  it('lets deployers (by group, refs compared as the catalog does) run every action', () => {
+    expect(
+      collatePolicyDecision(
+        execute,
+        info('user:default/dave', ['group:default/platform-team']),
+        options,
+      ),
+    ).toEqual({ result: 'ALLOW' });
+  });
+
+  it('lets anyone else run every action but the collate:* ones', () => {
+    const decision = collatePolicyDecision(
+      execute,
+      info('user:default/bob'),
+      options,
+    );
+    expect(decision).toMatchObject({
+      result: 'CONDITIONAL',
+      pluginId: 'scaffolder',
+      resourceType: 'scaffolder-action',
+    });
+    const ids = (
+      decision as unknown as {
+        conditions: {
+          not: { anyOf: Array<{ rule: string; params: { actionId: string } }> };
+        };
+      }
+    ).conditions.not.anyOf.map(c => `${c.rule} ${c.params.actionId}`);
+    expect(ids).toContain('HAS_ACTION_ID collate:deploy');
+    expect(ids).toContain('HAS_ACTION_ID collate:azure:role:assign');
+    expect(ids).toHaveLength(19);
+  });
+
+  it('denies Collate permissions without a user, and has no word on other permissions', () => {
+    expect(
+      collatePolicyDecision(
+        {
+          permission: {
+            type: 'resource',
+            name: 'collate.status.read',
+            attributes: { action: 'read' },
+            resourceType: 'catalog-entity',
+          },
+        },
+        undefined,
+        options,
+      ),
+    ).toEqual({ result: 'DENY' });
+    expect(
+      collatePolicyDecision(
+        {
+          permission: {
+            type: 'basic',
+            name: 'catalog.entity.create',
+            attributes: { action: 'create' },
+          },
+        },
+        info('user:default/bob'),
+        options,
+      ),
+    ).toBeUndefined();
+  });
+});
