@@ -795,6 +795,29 @@ describe("openmetadata chart: the guides' YAML as written", () => {
     expect(m.container(OM).imagePullPolicy).toBe('Always');
   });
 
+  it('takes credential variables from the release env Secret: a secretKeyRef in the pod, no value anywhere', () => {
+    const credential =
+      'DefaultEndpointsProtocol=https;AccountKey=not-in-values==';
+    const values = renderCollateValues({
+      ...collateCommon,
+      cloud: 'aws',
+      aws: { serverRoleArn: SERVER_ROLE, bucket: 'b', region: 'eu-west-1' },
+      env: { ASSET_UPLOADER_AZURE_CONNECTION_STRING: credential },
+      envSecret: {
+        name: 'openmetadata-env',
+        keys: ['ASSET_UPLOADER_AZURE_CONNECTION_STRING'],
+      },
+    });
+    expect(JSON.stringify(values)).not.toContain(credential);
+    const m = render('openmetadata', 'openmetadata', 'collate', values);
+    expect(envAt(OM, 'ASSET_UPLOADER_AZURE_CONNECTION_STRING')(m)).toEqual({
+      secretKeyRef: {
+        name: 'openmetadata-env',
+        key: 'ASSET_UPLOADER_AZURE_CONNECTION_STRING',
+      },
+    });
+  });
+
   it('names the Service openmetadata whatever the release is called', () => {
     const other = render(
       'openmetadata',
