@@ -17,5 +17,6 @@ export {
   CollateStatusClient,
   collateStatusApiRef,
   type CollateStatusApi,
+  type CollateWorkflowLogOptions,
   type CollateUserAuth,
 } from './api';

@@ -67,12 +67,7 @@ export interface CollateStatusApi {
   workflowLogs(
     entityRef: string,
     workflow: string,
-    options: {
-      follow?: boolean;
-      signal?: AbortSignal;
-      onText: (text: string) => void;
-      where?: { cluster?: string; namespace?: string };
-    },
+    options: CollateWorkflowLogOptions,
   ): Promise<void>;
   /**
    * Runs now (`trigger`) or deploys a Collate ingestion pipeline of the entity's Collate server (needs
@@ -83,6 +78,17 @@ export interface CollateStatusApi {
     pipelineId: string,
     operation: CollatePipelineOperation,
   ): Promise<CollatePipelineOperationResult>;
+}
+
+/** How to read a workflow's logs: follow a running one, abort, receive the text, the run's location. @public */
+export interface CollateWorkflowLogOptions {
+  /** Keep reading while the run goes on (within the backend's caps). */
+  follow?: boolean;
+  signal?: AbortSignal;
+  /** Called with each piece of text as it arrives. */
+  onText: (text: string) => void;
+  /** Which of the entity's ingestion locations the run is in (a run's `cluster` and `namespace`). */
+  where?: { cluster?: string; namespace?: string };
 }
 
 /** @public */
@@ -193,12 +199,7 @@ export class CollateStatusClient implements CollateStatusApi {
   async workflowLogs(
     entityRef: string,
     workflow: string,
-    options: {
-      follow?: boolean;
-      signal?: AbortSignal;
-      onText: (text: string) => void;
-      where?: { cluster?: string; namespace?: string };
-    },
+    options: CollateWorkflowLogOptions,
   ): Promise<void> {
     const base = await this.options.discoveryApi.getBaseUrl('collate');
     const query = locationParams(options.where);

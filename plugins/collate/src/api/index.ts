@@ -3,5 +3,6 @@ export {
   collateStatusApiRef,
   type CollateStatusApi,
   type CollateUserAuth,
+  type CollateWorkflowLogOptions,
 } from './CollateStatusApi';
 export { useUserAuth } from './useUserAuth';

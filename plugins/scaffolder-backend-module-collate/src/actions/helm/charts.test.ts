@@ -809,8 +809,10 @@ describe("openmetadata chart: the guides' YAML as written", () => {
       },
     });
     expect(JSON.stringify(values)).not.toContain(credential);
-    const m = render('openmetadata', 'openmetadata', 'collate', values);
-    expect(envAt(OM, 'ASSET_UPLOADER_AZURE_CONNECTION_STRING')(m)).toEqual({
+    const rendered = render('openmetadata', 'openmetadata', 'collate', values);
+    expect(
+      envAt(OM, 'ASSET_UPLOADER_AZURE_CONNECTION_STRING')(rendered),
+    ).toEqual({
       secretKeyRef: {
         name: 'openmetadata-env',
         key: 'ASSET_UPLOADER_AZURE_CONNECTION_STRING',
