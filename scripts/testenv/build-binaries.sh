@@ -16,7 +16,7 @@ K8S_VERSION="v1.36.3"
 K8S_BUILD="ldflags-version" # part of the cache stamp: change it when the build flags change
 ETCD_VERSION="v3.6.16"
 KWOK_VERSION="v0.8.0"
-KWOK_BUILD="argo-stages-2" # part of the cache stamp: change it when the generated stages change
+KWOK_BUILD="argo-stages-3" # part of the cache stamp: change it when the generated stages change
 ARGO_VERSION="v3.7.1"
 ARGO_BUILD="ldflags-version-2"
 TOFU_VERSION="v1.12.6"
@@ -136,7 +136,8 @@ build_kwok() {
 # code 0, or, for a pod annotated `testenv.collate.io/exit-code` (an Argo template's metadata.annotations reach its
 # pod), with that exit code in its `main` container, so Argo records a real failed step ("Error (exit code 1)").
 argo_pod_stages() {
-  local kind
+  # A failing step runs a while before it fails, as a real one does: long enough to be seen running again after a retry.
+  local kind FAILING_STEP_MS=15000
   for kind in complete fail; do
     cat <<STAGE
 ---
@@ -162,6 +163,7 @@ spec:
       - 'Workflow'
     - key: '.metadata.annotations["testenv.collate.io/exit-code"]'
       operator: '$([ "$kind" = complete ] && echo DoesNotExist || echo Exists)'
+$([ "$kind" = fail ] && printf '  delay:\n    durationMilliseconds: %s\n' "$FAILING_STEP_MS")
   next:
     statusTemplate: |
       {{ \$now := Now }}
