@@ -8,9 +8,10 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
 
-// auth: guest sign-in for local use; configure a real provider for production
+// auth: guest sign-in for local use (app-config.yaml); OpenID Connect in production (app-config.production.yaml)
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
 
 // catalog
 backend.add(import('@backstage/plugin-catalog-backend'));
