@@ -45,13 +45,16 @@ export interface SeedWorkflow {
   activeDeadlineSeconds?: number;
 }
 
+/** For a create that may find its object already there (409): anything else is thrown on. */
+const ignoreExisting = (error: unknown) => {
+  if ((error as { code?: number }).code !== 409) throw error;
+};
+
 export async function ensureNamespace(name: string, kc = adminKubeConfig()) {
   const core = kc.makeApiClient(CoreV1Api);
-  try {
-    await core.createNamespace({ body: { metadata: { name } } });
-  } catch (error) {
-    if ((error as { code?: number }).code !== 409) throw error;
-  }
+  await core
+    .createNamespace({ body: { metadata: { name } } })
+    .catch(ignoreExisting);
 }
 
 export function workflowObject(namespace: string, w: SeedWorkflow) {
@@ -165,9 +168,6 @@ export async function seedWorkflows(
   const kc = options.kc ?? adminKubeConfig();
   const api = kc.makeApiClient(CustomObjectsApi);
   const core = kc.makeApiClient(CoreV1Api);
-  const ignoreExisting = (error: unknown) => {
-    if ((error as { code?: number }).code !== 409) throw error;
-  };
   let next = 0;
   const worker = async () => {
     while (next < workflows.length) {
@@ -219,8 +219,8 @@ export async function seedCronWorkflow(
   kc = adminKubeConfig(),
 ) {
   const api = kc.makeApiClient(CustomObjectsApi);
-  try {
-    await api.createNamespacedCustomObject({
+  await api
+    .createNamespacedCustomObject({
       group: 'argoproj.io',
       version: 'v1alpha1',
       namespace,
@@ -249,10 +249,8 @@ export async function seedCronWorkflow(
           },
         },
       },
-    });
-  } catch (error) {
-    if ((error as { code?: number }).code !== 409) throw error;
-  }
+    })
+    .catch(ignoreExisting);
 }
 
 /**
@@ -409,9 +407,7 @@ export async function ensureFailingWorkflow(namespace: string, name: string) {
         },
       },
     })
-    .catch(error => {
-      if ((error as { code?: number }).code !== 409) throw error;
-    });
+    .catch(ignoreExisting);
   // Until the controller has run it (seconds), so the demo opens on its real outcome.
   for (let i = 0; i < 300; i++) {
     const wf = (await api.getNamespacedCustomObject({
