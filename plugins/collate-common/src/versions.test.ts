@@ -1,4 +1,8 @@
-import { openMetadataVersionOfImageTag, parseHelmChartLabel } from './versions';
+import {
+  isHelmReleaseStuck,
+  openMetadataVersionOfImageTag,
+  parseHelmChartLabel,
+} from './versions';
 
 describe('parseHelmChartLabel', () => {
   it.each([
@@ -26,5 +30,16 @@ describe('openMetadataVersionOfImageTag', () => {
     [undefined, undefined],
   ])('%s → %s', (tag, version) =>
     expect(openMetadataVersionOfImageTag(tag)).toBe(version),
+  );
+});
+
+describe('isHelmReleaseStuck', () => {
+  it.each(['pending-install', 'pending-upgrade', 'pending-rollback', 'failed'])(
+    '%s is stuck',
+    status => expect(isHelmReleaseStuck(status)).toBe(true),
+  );
+  it.each(['deployed', 'superseded', 'uninstalling', 'unknown'])(
+    '%s is not',
+    status => expect(isHelmReleaseStuck(status)).toBe(false),
   );
 });

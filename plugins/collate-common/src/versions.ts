@@ -28,3 +28,11 @@ export function openMetadataVersionOfImageTag(
 ): string | undefined {
   return tag ? /^(?:om-)?(\d+\.\d+\.\d+)(?:$|-)/.exec(tag)?.[1] : undefined;
 }
+
+/**
+ * Whether Helm's state of a release's latest revision needs recovering before the next upgrade: `pending-install`,
+ * `pending-upgrade`, `pending-rollback` or `failed`. @public
+ */
+export function isHelmReleaseStuck(status: string): boolean {
+  return /^pending-|^failed$/.test(status);
+}

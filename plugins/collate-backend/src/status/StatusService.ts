@@ -32,6 +32,7 @@ import {
   parseHelmChartLabel,
   readIngestionLocations,
   isAppRunActive,
+  isHelmReleaseStuck,
   readCollateAnnotations,
 } from '@collate-backstage/plugin-collate-common';
 import {
@@ -820,7 +821,7 @@ export class StatusService {
     );
     // Without `list` on Secrets the state is only not shown: the rest of the card stands.
     const state = helm.ok ? helm.value : undefined;
-    if (state && /^pending-|^failed$/.test(state.status)) {
+    if (state && isHelmReleaseStuck(state.status)) {
       f.judge(
         'degraded',
         `Helm release ${release} is ${state.status} at revision ${state.revision}: recover it (helm rollback) before the next upgrade`,

@@ -23,6 +23,7 @@ import {
 } from '@backstage/core-components';
 import {
   COLLATE_ANNOTATIONS,
+  isHelmReleaseStuck,
   readCollateAnnotations,
   type CollateComponentKind,
   type CollateComponentStatus,
@@ -84,7 +85,7 @@ interface VersionRow extends CollateReleaseInfo {
 const helmHealth = (status?: string) => {
   if (!status) return 'unknown' as const;
   if (status === 'deployed') return 'healthy' as const;
-  return /^pending-|^failed$/.test(status)
+  return isHelmReleaseStuck(status)
     ? ('degraded' as const)
     : ('unknown' as const);
 };
