@@ -47,6 +47,15 @@ const system: Entity = {
   spec: { owner: 'platform' },
 };
 
+/** The demo System under another name: usePermission keeps (SWR) an entity's decisions across renders. */
+const named = (name: string): Entity => ({
+  ...system,
+  metadata: { ...system.metadata, name },
+});
+
+/** The open actions menu's items. */
+const menuItems = () => screen.getAllByRole('menuitem').map(i => i.textContent);
+
 /** Permissions the cards asked about, in order. */
 let evaluated: string[] = [];
 
@@ -183,11 +192,7 @@ describe('status cards', () => {
     await render(<CollateSearchCard />, {
       statuses: [{ ...base, reindex: { status: 'success' } }] as any,
       mayReindex: false,
-      // Another entity: usePermission keeps (SWR) the decision of an entity across renders.
-      entity: {
-        ...system,
-        metadata: { ...system.metadata, name: 'collate-denied' },
-      },
+      entity: named('collate-denied'),
     });
     expect(await screen.findByText('success')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Reindex/ })).toBeNull();
@@ -218,7 +223,7 @@ describe('status cards', () => {
       }),
     );
     // A failed run can be retried or resubmitted, not stopped.
-    const items = screen.getAllByRole('menuitem').map(i => i.textContent);
+    const items = menuItems();
     expect(items).toEqual(['Retry', 'Resubmit']);
     await userEvent.click(screen.getByRole('menuitem', { name: 'Retry' }));
     const dialog = await screen.findByRole('dialog');
@@ -237,28 +242,19 @@ describe('status cards', () => {
   it('Ingestion: only the operations the user is allowed, none at all without any', async () => {
     await render(<CollateIngestionCard />, {
       denied: ['collate.workflow.retry'],
-      // Another entity: usePermission keeps (SWR) the decision of an entity across renders.
-      entity: {
-        ...system,
-        metadata: { ...system.metadata, name: 'collate-no-retry' },
-      },
+      entity: named('collate-no-retry'),
     });
     await userEvent.click(
       await screen.findByRole('button', {
         name: 'Actions for warehouse-metadata-newest',
       }),
     );
-    expect(screen.getAllByRole('menuitem').map(i => i.textContent)).toEqual([
-      'Resubmit',
-    ]);
+    expect(menuItems()).toEqual(['Resubmit']);
   });
 
   it('Ingestion: a Collate pipeline runs now or is deployed from its actions menu, run only once deployed', async () => {
     const calls = await render(<CollateIngestionCard />, {
-      entity: {
-        ...system,
-        metadata: { ...system.metadata, name: 'collate-pipelines' },
-      },
+      entity: named('collate-pipelines'),
     });
     await userEvent.click(
       await screen.findByRole('button', {
@@ -266,17 +262,12 @@ describe('status cards', () => {
       }),
     );
     // Not deployed yet: Collate would refuse to run it.
-    expect(screen.getAllByRole('menuitem').map(i => i.textContent)).toEqual([
-      'Deploy',
-    ]);
+    expect(menuItems()).toEqual(['Deploy']);
     await userEvent.keyboard('{Escape}');
     await userEvent.click(
       screen.getByRole('button', { name: 'Actions for warehouse_metadata' }),
     );
-    expect(screen.getAllByRole('menuitem').map(i => i.textContent)).toEqual([
-      'Run now',
-      'Deploy',
-    ]);
+    expect(menuItems()).toEqual(['Run now', 'Deploy']);
     await userEvent.click(screen.getByRole('menuitem', { name: 'Run now' }));
     const dialog = await screen.findByRole('dialog');
     expect(
@@ -293,10 +284,7 @@ describe('status cards', () => {
 
   it('Ingestion: a stale run is a warning with its reason, and can be stopped', async () => {
     await render(<CollateIngestionCard />, {
-      entity: {
-        ...system,
-        metadata: { ...system.metadata, name: 'collate-stale' },
-      },
+      entity: named('collate-stale'),
     });
     expect(await screen.findByText('Running, stale')).toBeInTheDocument();
     expect(
@@ -307,18 +295,12 @@ describe('status cards', () => {
     await userEvent.click(
       screen.getByRole('button', { name: 'Actions for lake-metadata-stuck' }),
     );
-    expect(screen.getAllByRole('menuitem').map(i => i.textContent)).toEqual([
-      'Stop',
-      'Terminate',
-    ]);
+    expect(menuItems()).toEqual(['Stop', 'Terminate']);
   });
 
   it("Ingestion: a run's logs open in the portal, streamed; without collate.workflow.logs the Argo UI link stays", async () => {
     const calls = await render(<CollateIngestionCard />, {
-      entity: {
-        ...system,
-        metadata: { ...system.metadata, name: 'collate-logs' },
-      },
+      entity: named('collate-logs'),
     });
     await userEvent.click(
       await screen.findByRole('button', {
@@ -349,10 +331,7 @@ describe('status cards', () => {
   it("Ingestion: without collate.workflow.logs, only the Argo UI's log link", async () => {
     await render(<CollateIngestionCard />, {
       denied: ['collate.workflow.logs'],
-      entity: {
-        ...system,
-        metadata: { ...system.metadata, name: 'collate-no-logs' },
-      },
+      entity: named('collate-no-logs'),
     });
     await screen.findByText('warehouse-metadata-older');
     await waitFor(() =>
@@ -374,10 +353,7 @@ describe('status cards', () => {
         'collate.pipeline.trigger',
         'collate.pipeline.deploy',
       ],
-      entity: {
-        ...system,
-        metadata: { ...system.metadata, name: 'collate-read-only' },
-      },
+      entity: named('collate-read-only'),
     });
     expect(
       await screen.findByText('warehouse-metadata-newest'),
