@@ -5,6 +5,7 @@
 #   kwok                                                     sigs.k8s.io/kwok
 #   argo, workflow-controller                                github.com/argoproj/argo-workflows/v3 (wrapper, vendored)
 #   tofu                                                     github.com/opentofu/opentofu (wrapper)
+#   dex                                                      github.com/dexidp/dex (wrapper, pseudo-version of a tag)
 # Usage: build-binaries.sh [component...]   (default: all)
 set -euo pipefail
 
@@ -20,6 +21,9 @@ KWOK_BUILD="argo-stages-3" # part of the cache stamp: change it when the generat
 ARGO_VERSION="v3.7.1"
 ARGO_BUILD="ldflags-version-2"
 TOFU_VERSION="v1.12.6"
+# Dex tags v2.x but its module path has no /v2, so the proxy serves a tag only as the pseudo-version of its commit.
+DEX_TAG="v2.45.1"
+DEX_VERSION="v0.0.0-20260303133905-11d2eeb52b42"
 
 mkdir -p "$OUT" "$WORK"
 export GOFLAGS="-trimpath"
@@ -28,7 +32,7 @@ export CGO_ENABLED=0
 log() { echo "[build] $*" >&2; }
 
 # Progress on a first run (later runs reuse the binaries): which binary, how many are done, time since the first.
-ALL_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok argo workflow-controller tofu)
+ALL_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok argo workflow-controller tofu dex)
 building() {
   # $1 binary, $2 version
   local done=0 b
@@ -237,7 +241,25 @@ GO
   stamp tofu "$TOFU_VERSION"
 }
 
+# Dex, the OpenID Connect provider the production-like portal signs in through (memory storage, no cgo needed).
+build_dex() {
+  stamp_ok dex "$DEX_TAG" && return
+  local dir="$WORK/dex"
+  wrapper_module "$dir" github.com/dexidp/dex "$DEX_VERSION" ""
+  cat >"$dir/tools.go" <<GO
+//go:build tools
+
+package tools
+
+import _ "github.com/dexidp/dex/cmd/dex"
+GO
+  (cd "$dir" && go mod tidy -e >/dev/null 2>&1 || true)
+  building dex "$DEX_TAG"
+  (cd "$dir" && go build -tags tools -ldflags "-X github.com/dexidp/dex/version.Version=$DEX_TAG" -o "$OUT/dex" github.com/dexidp/dex/cmd/dex)
+  stamp dex "$DEX_TAG"
+}
+
 components=("$@")
-[ ${#components[@]} -eq 0 ] && components=(kubernetes etcd kwok argo tofu)
+[ ${#components[@]} -eq 0 ] && components=(kubernetes etcd kwok argo tofu dex)
 for c in "${components[@]}"; do "build_$c"; done
 log "binaries in $OUT"
