@@ -1,3 +1,4 @@
+import { COLLATE_ACTION_IDS } from '@collate-backstage/plugin-collate-common';
 import {
   mockCredentials,
   mockServices,
@@ -69,6 +70,7 @@ describe('collate backend plugin', () => {
     const entity = '/api/collate/entities/resource/default/collate-search';
     const answers = await Promise.all([
       request(server).get('/api/collate/clusters'),
+      request(server).get('/api/collate/access/deploy'),
       request(server).get(status),
       request(server).post(status).send({ auth: {} }),
       request(server).get(`${status}/search`),
@@ -81,8 +83,41 @@ describe('collate backend plugin', () => {
       ),
     ]);
     // Every route but /health: 401 before anything is read.
-    expect(answers.map(r => r.status)).toEqual(Array(9).fill(401));
+    expect(answers.map(r => r.status)).toEqual(Array(10).fill(401));
     expect((await request(server).get('/api/collate/health')).status).toBe(200);
+  });
+
+  it('tells the signed-in user whether the policy lets them run the Collate actions, and who may', async () => {
+    const deployers = ['group:default/platform-team'];
+    const answer = async (
+      permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+    ) => {
+      const { server } = await startTestBackend({
+        features: [
+          collatePlugin,
+          catalogServiceMock.factory({ entities: [] }),
+          mockServices.permissions.factory({ result: permission }),
+          mockServices.rootConfig.factory({
+            data: { collate: { permissions: { deployers } } },
+          }),
+        ],
+      });
+      return request(server).get('/api/collate/access/deploy');
+    };
+
+    const allowed = await answer(AuthorizeResult.ALLOW);
+    expect(allowed.status).toBe(200);
+    expect(allowed.body).toEqual({
+      allowed: true,
+      refusedActions: [],
+      deployers,
+    });
+    const refused = await answer(AuthorizeResult.DENY);
+    expect(refused.body).toEqual({
+      allowed: false,
+      refusedActions: [...COLLATE_ACTION_IDS],
+      deployers,
+    });
   });
 
   it('does not serve unknown routes', async () => {

@@ -76,6 +76,10 @@ export const collatePlugin = createBackendPlugin({
             logger: deps.logger,
             workflows: new WorkflowOperations(statusConfig.argoServers),
             logs: statusConfig.logs,
+            deployers:
+              deps.config.getOptionalStringArray(
+                'collate.permissions.deployers',
+              ) ?? [],
           }),
         );
         // Health is probed by load balancers and uptime checks without a Backstage token.

@@ -22,14 +22,17 @@ import {
   isCollateComponentKind,
   type CollateBackendHealth,
   type CollateClusters,
+  type CollateDeployAccess,
   type CollateEntityStatus,
 } from '@collate-backstage/plugin-collate-common';
 import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
 import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
+import { actionExecutePermission } from '@backstage/plugin-scaffolder-common/alpha';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { StatusService } from './status/StatusService';
 import type { WorkflowOperations } from './operations/workflowOperations';
+import { refusedCollateActions } from './access';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -41,12 +44,16 @@ export interface RouterOptions {
   workflows: WorkflowOperations;
   /** Caps of the log route (`collate.status.logs`). */
   logs: { maxBytes: number; followMs: number };
+  /** `collate.permissions.deployers`, named to a user who may not deploy. */
+  deployers: string[];
 }
 
 /**
  * Routes:
  * - `GET /health`: liveness, without credentials.
  * - `GET /clusters`: name and auth provider of every cluster, so a frontend knows which user tokens to send.
+ * - `GET /access/deploy`: whether the signed-in user may run the Collate actions, asked of the permission policy as
+ *   the scaffolder asks it (`scaffolder.action.execute`), and who may.
  * - `GET|POST /entities/:kind/:namespace/:name/status`: every component the entity describes.
  * - `GET|POST /entities/:kind/:namespace/:name/status/:component`: one component, for a card's refresh.
  *
@@ -80,6 +87,7 @@ export async function createRouter(
     logger,
     workflows,
     logs,
+    deployers,
   } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
@@ -108,6 +116,21 @@ export async function createRouter(
     }
     return { entity, entityRef };
   }
+
+  router.get('/access/deploy', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: actionExecutePermission }],
+      { credentials },
+    );
+    const refusedActions = refusedCollateActions(decision);
+    const body: CollateDeployAccess = {
+      allowed: refusedActions.length === 0,
+      refusedActions,
+      deployers,
+    };
+    res.json(body);
+  });
 
   router.get('/clusters', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });

@@ -271,6 +271,19 @@ export interface CollateClusterAuth {
   clientSide: boolean;
 }
 
+/**
+ * Response of the backend's `GET /access/deploy`: whether the signed-in user may run the Collate templates (the
+ * scaffolder's `scaffolder.action.execute` for every Collate action), so the portal can say so before a task starts.
+ * @public
+ */
+export interface CollateDeployAccess {
+  allowed: boolean;
+  /** The Collate actions the permission policy refuses them. */
+  refusedActions: string[];
+  /** Who may (`collate.permissions.deployers`), to tell the user whom to ask. */
+  deployers: string[];
+}
+
 /** Response of the backend's `GET /clusters`. @public */
 export interface CollateClusters {
   clusters: CollateClusterAuth[];

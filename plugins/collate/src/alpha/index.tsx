@@ -8,6 +8,10 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import {
+  createFormField,
+  FormFieldBlueprint,
+} from '@backstage/plugin-scaffolder-react/alpha';
 import type { Entity } from '@backstage/catalog-model';
 import {
   collateComponentsOf,
@@ -111,6 +115,34 @@ export const collateIngestionEntityCard = componentCard(
 );
 
 /**
+ * The scaffolder form field `ui:field: CollateDeployAccess` (type boolean) for a Collate template's first page: says
+ * whether the signed-in user may run the template (the permission policy's answer for the Collate actions) and whom
+ * to ask, and keeps the form on that page when they may not. @alpha
+ */
+export const collateDeployAccessFormField = FormFieldBlueprint.make({
+  name: 'deploy-access',
+  params: {
+    field: () =>
+      import('../components/DeployAccessField').then(m =>
+        createFormField({
+          name: 'CollateDeployAccess',
+          component: m.DeployAccessField,
+          validation: (value, validation) => {
+            if (value === false)
+              validation.addError(
+                'You may not run the Collate templates: see the message above.',
+              );
+            else if (value !== true)
+              validation.addError(
+                'Still asking whether you may run this template.',
+              );
+          },
+        }),
+      ),
+  },
+});
+
+/**
  * The Collate frontend plugin for the new frontend system.
  *
  * @alpha
@@ -126,5 +158,6 @@ export default createFrontendPlugin({
     collateSearchEntityCard,
     collateRunnerEntityCard,
     collateIngestionEntityCard,
+    collateDeployAccessFormField,
   ],
 });

@@ -9,6 +9,7 @@ import type {
   CollateClusters,
   CollateComponentKind,
   CollateComponentStatus,
+  CollateDeployAccess,
   CollateEntityStatus,
   CollatePipelineOperation,
   CollatePipelineOperationResult,
@@ -40,6 +41,8 @@ export interface CollateStatusApi {
   ): Promise<CollateComponentStatus>;
   /** The clusters the backend knows and how each authenticates. */
   getClusters(): Promise<CollateClusterAuth[]>;
+  /** Whether the signed-in user may run the Collate templates, and who may. */
+  getDeployAccess(): Promise<CollateDeployAccess>;
   /**
    * Rebuilds the search indexes of the entity's Collate, or reports the run already in progress (needs the
    * `collate.search.reindex` permission on the entity).
@@ -158,6 +161,10 @@ export class CollateStatusClient implements CollateStatusApi {
       this.clusters = { at: Date.now(), promise };
     }
     return this.clusters.promise;
+  }
+
+  getDeployAccess(): Promise<CollateDeployAccess> {
+    return this.request<CollateDeployAccess>('/access/deploy');
   }
 
   startReindex(

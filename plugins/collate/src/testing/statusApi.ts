@@ -2,6 +2,7 @@ import type {
   CollateClusterAuth,
   CollateComponentKind,
   CollateComponentStatus,
+  CollateDeployAccess,
   CollateEntityStatus,
 } from '@collate-backstage/plugin-collate-common';
 import type { CollateStatusApi } from '../api';
@@ -13,6 +14,7 @@ export function statusApi(
     fail?: Error;
     clusters?: CollateClusterAuth[];
     notice?: string;
+    access?: CollateDeployAccess;
   } = {},
 ) {
   const calls: string[] = [];
@@ -47,6 +49,13 @@ export function statusApi(
     },
     async getClusters() {
       return options.clusters ?? [];
+    },
+    async getDeployAccess() {
+      calls.push('access');
+      if (options.fail) throw options.fail;
+      return (
+        options.access ?? { allowed: true, refusedActions: [], deployers: [] }
+      );
     },
     async operateWorkflow(entityRef, workflow, operation, where) {
       calls.push(

@@ -1,0 +1,1 @@
+export { DeployAccessField, refusalMessage } from './DeployAccessField';
