@@ -35,3 +35,22 @@ export async function signInAsGuest(page, frontendUrl) {
   // Signed in once the sign-in card is gone; the app remembers the provider for later page loads.
   await enter.waitFor({ state: 'detached', timeout: 60_000 });
 }
+
+/**
+ * Walks a template's form to its review page, typing each secret into the Password field of the page whose
+ * description names its Kubernetes Secret (`[["db-credentials", "…"], …]`); Create is then the next press.
+ */
+export async function fillToReview(page, secrets) {
+  for (let i = 0; i < 10; i++) {
+    const create = page.getByRole('button', { name: 'Create' });
+    if (await create.isVisible()) break;
+    for (const [secretName, secret] of secrets) {
+      const hint = page.getByText(`Stored in the ${secretName} secret`);
+      if (await hint.isVisible().catch(() => false)) {
+        await page.getByLabel('Password').fill(secret);
+      }
+    }
+    await page.getByRole('button', { name: /^(next|review)$/i }).click();
+    await page.waitForTimeout(300);
+  }
+}

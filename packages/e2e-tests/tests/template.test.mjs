@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { artifactsDir, frontendUrl, repoRoot } from '../lib/portal.mjs';
-import { signInAsGuest } from '../lib/browser.mjs';
+import { fillToReview, signInAsGuest } from '../lib/browser.mjs';
 import { startLiveSession } from '../lib/liveDemo.mjs';
 
 let session;
@@ -64,23 +64,11 @@ test('a guest runs the Collate on AWS EKS template from the portal against the l
       .first()
       .waitFor({ timeout: 60_000 });
 
-    // Each Secret field is told apart by its description.
     const secrets = [
       ['db-credentials', process.env.COLLATE_TEST_PG_PASSWORD],
       ['es-credentials', 'search-test-only'],
     ];
-    for (let i = 0; i < 10; i++) {
-      const create = page.getByRole('button', { name: 'Create' });
-      if (await create.isVisible()) break;
-      for (const [secretName, secret] of secrets) {
-        const hint = page.getByText(`Stored in the ${secretName} secret`);
-        if (await hint.isVisible().catch(() => false)) {
-          await page.getByLabel('Password').fill(secret);
-        }
-      }
-      await page.getByRole('button', { name: /^(next|review)$/i }).click();
-      await page.waitForTimeout(300);
-    }
+    await fillToReview(page, secrets);
     // The review lists the values; secrets are never shown.
     assert.equal(
       await page.getByText(process.env.COLLATE_TEST_PG_PASSWORD).count(),

@@ -16,7 +16,6 @@ import {
   Link,
   WarningPanel,
   Progress,
-  ResponseErrorPanel,
   StructuredMetadataTable,
   Table,
   type TableColumn,
@@ -34,6 +33,7 @@ import {
 import { collateStatusApiRef, useUserAuth } from '../../api';
 import { Breakable, Health } from '../status/StatusCard';
 import { REFRESH_INTERVAL_MS } from '../status/useComponentStatus';
+import { StatusProblem } from '../status/StatusProblem';
 
 const LABELS: Record<keyof typeof COLLATE_ANNOTATIONS, string> = {
   component: 'Component',
@@ -343,7 +343,7 @@ const Overview = ({ variant }: { variant: 'compact' | 'details' }) => {
       />
     );
   } else if (error) {
-    health = <ResponseErrorPanel error={error} />;
+    health = <StatusProblem error={error} />;
   } else {
     health = <Progress />;
   }

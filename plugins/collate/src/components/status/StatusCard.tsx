@@ -6,7 +6,6 @@ import RefreshIcon from '@material-ui/icons/Refresh';
 import {
   InfoCard,
   Progress,
-  ResponseErrorPanel,
   StatusAborted,
   StatusError,
   StatusOK,
@@ -24,6 +23,7 @@ import {
   type CollateHealth,
 } from '@collate-backstage/plugin-collate-common';
 import { useComponentStatus } from './useComponentStatus';
+import { StatusProblem } from './StatusProblem';
 
 const HEALTH_LABELS: Record<CollateHealth, string> = {
   healthy: 'Healthy',
@@ -126,7 +126,7 @@ function LoadedStatusCard<T extends CollateComponentStatus>(props: {
   );
   let content: ReactNode;
   if (!value && error) {
-    content = <ResponseErrorPanel error={error} />;
+    content = <StatusProblem error={error} />;
   } else if (!value) {
     content = <Progress />;
   } else {

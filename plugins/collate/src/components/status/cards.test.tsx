@@ -419,22 +419,42 @@ describe('status cards', () => {
     ]);
   });
 
-  it('shows the error panel with the backend’s reason', async () => {
-    const response = new Response(
-      JSON.stringify({
-        error: {
-          name: 'NotAllowedError',
-          message: 'Not allowed to read the Collate status',
-        },
-        response: { statusCode: 403 },
-      }),
-      { status: 403, headers: { 'Content-Type': 'application/json' } },
-    );
+  it('says who may see the status when the policy refuses it, and shows other errors as they are', async () => {
+    const failure = async (status: number, name: string, message: string) =>
+      ResponseError.fromResponse(
+        new Response(
+          JSON.stringify({
+            error: { name, message },
+            response: { statusCode: status },
+          }),
+          { status, headers: { 'Content-Type': 'application/json' } },
+        ) as any,
+      );
     await render(<CollateRunnerCard />, {
-      fail: await ResponseError.fromResponse(response as any),
+      fail: await failure(
+        403,
+        'NotAllowedError',
+        'Not allowed to read the Collate status',
+      ),
     });
     expect(
-      (await screen.findAllByText(/Not allowed to read the Collate status/))[0],
+      (
+        await screen.findAllByText(/You may not see this deployment's status/)
+      )[0],
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(
+        /lets the deployment's owners \(platform\) and the configured Collate viewer and deployer groups read it/,
+      )[0],
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/NotAllowedError/)).not.toBeInTheDocument();
+
+    await render(<CollateArgoCard />, {
+      entity: named('collate-other'),
+      fail: await failure(502, 'Error', 'Argo server unreachable'),
+    });
+    expect(
+      (await screen.findAllByText(/Argo server unreachable/))[0],
     ).toBeInTheDocument();
   });
 

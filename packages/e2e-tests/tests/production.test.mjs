@@ -1,0 +1,392 @@
+// The portal as app-config.production.yaml runs it (see lib/productionPortal.mjs): people sign in through a real
+// OpenID Connect provider (Dex), the Collate permission policy decides who may deploy and who may look, and a real
+// template run with canary secrets leaves them nowhere but in the Kubernetes Secrets meant to hold them.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { artifactsDir, repoRoot } from '../lib/portal.mjs';
+import { fillToReview, launchBrowser } from '../lib/browser.mjs';
+import {
+  dexUser,
+  dumpPortalDatabases,
+  productionUrl,
+  signInWithDex,
+  startProductionPortal,
+} from '../lib/productionPortal.mjs';
+
+let portal;
+let browser;
+/** Signed-in pages and tokens, by role. */
+const people = {};
+
+before(async () => {
+  portal = await startProductionPortal();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+async function signedIn(role) {
+  if (!people[role]) {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 1000 },
+    });
+    const page = await context.newPage();
+    const token = await signInWithDex(page, dexUser(role));
+    people[role] = { page, token };
+  }
+  return people[role];
+}
+
+async function api(token, path, init = {}) {
+  const res = await fetch(`${productionUrl}${path}`, {
+    ...init,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+      ...init.headers,
+    },
+  });
+  const text = await res.text();
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body, text };
+}
+
+async function screenshot(page, name) {
+  const file = join(artifactsDir, name);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`screenshot: ${file}`);
+}
+
+const templateRef = 'template:default/collate-aws-eks';
+const charts = join(repoRoot, 'packages/testenv/charts');
+/** The Collate on AWS EKS template's values for the local environment (as template.test.mjs has them). */
+function awsValues(suffix) {
+  return {
+    name: `collate-${suffix}`,
+    owner: 'group:default/platform-team',
+    cluster: 'resource:default/local',
+    namespace: `collate-${suffix}`,
+    argoNamespace: `argo-${suffix}`,
+    eksClusterName: 'collate-eks-portal',
+    region: 'eu-west-1',
+    bucket: `collate-argo-artifacts-${suffix}`,
+    roleSuffix: `-${suffix}`,
+    dbEngine: 'postgresql',
+    dbHost: process.env.COLLATE_TEST_PG_HOST,
+    dbPort: Number(process.env.COLLATE_TEST_PG_PORT),
+    dbUser: process.env.COLLATE_TEST_PG_USER,
+    searchType: 'opensearch',
+    searchHost: '127.0.0.1',
+    searchPort: 9,
+    searchScheme: 'http',
+    searchUser: 'admin',
+    imageTag: 'om-1.12.3-cl-1.12.3',
+    argoChart: join(charts, 'argo-workflows'),
+    argoChartRepo: '',
+    argoChartVersion: '0.45.23',
+    collateChart: join(charts, 'openmetadata'),
+    collateChartRepo: '',
+    // No search engine and, for the canary's password, no database login: the checks fail, are reported, the run
+    // goes on.
+    preflightFailOnError: false,
+  };
+}
+
+test('the sign-in page offers single sign-on only, and the guest provider refuses in production', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(productionUrl);
+    await page
+      .getByText('Sign in with your organization account')
+      .waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByText(/guest/i).count(), 0);
+    await screenshot(page, 'production-sign-in.png');
+  } finally {
+    await context.close();
+  }
+  const guest = await fetch(`${productionUrl}/api/auth/guest/refresh`, {
+    method: 'POST',
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  assert.notEqual(guest.status, 200);
+});
+
+test('a deployer signs in through Dex, is told they may deploy, and dry-runs the Collate on AWS EKS template', async () => {
+  const { page, token } = await signedIn('deployer');
+  const claims = JSON.parse(
+    Buffer.from(token.split('.')[1], 'base64url').toString(),
+  );
+  assert.equal(claims.sub, 'user:default/alice');
+  assert.ok(claims.ent.includes('group:default/platform-team'), claims.ent);
+
+  await page.goto(`${productionUrl}/create/templates/default/collate-aws-eks`);
+  await page
+    .getByText(/You may run this template/)
+    .waitFor({ timeout: 60_000 });
+  await screenshot(page, 'production-deployer-template.png');
+
+  const access = await api(token, '/api/collate/access/deploy');
+  assert.equal(access.status, 200);
+  assert.equal(access.body.allowed, true);
+
+  // The scaffolder's dry-run (the template editor's and automation's), with the template as the catalog has it.
+  const template = await api(
+    token,
+    '/api/catalog/entities/by-name/template/default/collate-aws-eks',
+  );
+  assert.equal(template.status, 200);
+  const dryRun = await api(token, '/api/scaffolder/v2/dry-run', {
+    method: 'POST',
+    body: JSON.stringify({
+      template: template.body,
+      values: awsValues('dry'),
+      secrets: {
+        databasePassword: 'dry-run-password',
+        searchPassword: 'dry-run-search',
+      },
+      directoryContents: [],
+    }),
+  });
+  assert.equal(dryRun.status, 200, dryRun.text.slice(0, 500));
+  const messages = dryRun.body.log.map(l => l.body.message).join('\n');
+  assert.equal(
+    dryRun.body.log.some(l => l.body.status === 'failed'),
+    false,
+    messages.slice(-3000),
+  );
+  assert.match(messages, /would create/);
+  assert.doesNotMatch(messages, /dry-run-password|dry-run-search/);
+});
+
+test('someone else is told in the form why they may not deploy, and the scaffolder refuses their task before anything is created', async () => {
+  const { page, token } = await signedIn('other');
+  await page.goto(`${productionUrl}/create/templates/default/collate-aws-eks`);
+  const refused = page.getByText(/You may not run this template/);
+  await refused.waitFor({ timeout: 60_000 });
+  assert.ok(
+    await page
+      .getByText(/Only members of group:default\/platform-team may run them/)
+      .isVisible(),
+  );
+  // The form stays on its first page.
+  await page.getByRole('button', { name: /^next$/i }).click();
+  await page
+    .getByText(/You may not run the Collate templates: see the message above/)
+    .waitFor({ timeout: 10_000 });
+  await screenshot(page, 'production-refused-template.png');
+
+  const access = await api(token, '/api/collate/access/deploy');
+  assert.equal(access.body.allowed, false);
+  assert.deepEqual(access.body.deployers, ['group:default/platform-team']);
+
+  // Automation calling the scaffolder's API with this person's token: the task fails at its first Collate step,
+  // refused by the same policy, and nothing was made.
+  const values = awsValues('refused');
+  const created = await api(token, '/api/scaffolder/v2/tasks', {
+    method: 'POST',
+    body: JSON.stringify({
+      templateRef,
+      values,
+      secrets: { databasePassword: 'x', searchPassword: 'y' },
+    }),
+  });
+  assert.equal(created.status, 201, created.text);
+  let task;
+  for (let i = 0; i < 120; i++) {
+    task = (await api(token, `/api/scaffolder/v2/tasks/${created.body.id}`))
+      .body;
+    if (['failed', 'completed', 'cancelled'].includes(task.status)) break;
+    await new Promise(r => setTimeout(r, 500));
+  }
+  assert.equal(task.status, 'failed');
+  const events = await api(
+    token,
+    `/api/scaffolder/v2/tasks/${created.body.id}/events`,
+  );
+  const log = events.body.map(e => e.body.message ?? '').join('\n');
+  assert.match(
+    log,
+    /Unauthorized action: collate:[a-z:-]+\. The action is not allowed/,
+  );
+  const completed = events.body
+    .filter(e => e.body.status === 'completed')
+    .map(e => e.body.stepId);
+  assert.deepEqual(completed, [], 'no step ran before the refusal');
+  const system = await api(
+    token,
+    `/api/catalog/entities/by-name/system/default/${values.name}`,
+  );
+  assert.equal(system.status, 404);
+});
+
+test("someone else cannot read a deployment's status; its owner can", async () => {
+  const path = '/api/collate/entities/system/default/collate-demo/status';
+  const other = await signedIn('other');
+  assert.equal((await api(other.token, path)).status, 403);
+  await other.page.goto(
+    `${productionUrl}/catalog/default/system/collate-demo/collate`,
+  );
+  await other.page
+    .getByText(/not allowed|permission/i)
+    .first()
+    .waitFor({ timeout: 60_000 });
+  await screenshot(other.page, 'production-status-refused.png');
+
+  const owner = await signedIn('deployer');
+  const answer = await api(owner.token, path);
+  assert.equal(answer.status, 200);
+  assert.ok(answer.body.components.length > 0);
+});
+
+test('canary secrets of a real template run are nowhere but in the Secrets meant to hold them', async () => {
+  const { page, token } = await signedIn('deployer');
+  const suffix = `canary-${randomBytes(3).toString('hex')}`;
+  const values = awsValues(suffix);
+  const canaries = {
+    database: `canary-db-${randomBytes(8).toString('hex')}`,
+    search: `canary-search-${randomBytes(8).toString('hex')}`,
+  };
+  // Every response the browser receives while the person runs the template and looks at what it made.
+  const responses = [];
+  page.on('response', async response => {
+    const type = response.headers()['content-type'] ?? '';
+    if (!/json|text|yaml|javascript/.test(type)) return;
+    try {
+      responses.push(`${response.url()} ${await response.text()}`);
+    } catch {
+      /* a streamed or aborted body */
+    }
+  });
+  const logStart = readFileSync(portal.logFile).length;
+
+  await page.goto(
+    `${productionUrl}/create/templates/default/collate-aws-eks?formData=${encodeURIComponent(
+      JSON.stringify(values),
+    )}`,
+  );
+  await page
+    .getByText(/You may run this template/)
+    .waitFor({ timeout: 60_000 });
+  await fillToReview(page, [
+    ['db-credentials', canaries.database],
+    ['es-credentials', canaries.search],
+  ]);
+  await page.getByRole('button', { name: 'Create' }).click();
+  const open = page.getByRole('link', {
+    name: /Open the System in the catalog/,
+  });
+  try {
+    await open.waitFor({ timeout: 300_000 });
+  } finally {
+    await screenshot(page, 'production-canary-run.png');
+  }
+  const taskId = page.url().match(/\/tasks\/([^/?#]+)/)?.[1];
+  assert.ok(taskId, page.url());
+  await open.click();
+  await page
+    .getByRole('heading', { name: new RegExp(values.name) })
+    .first()
+    .waitFor({ timeout: 60_000 });
+  await page.goto(
+    `${productionUrl}/catalog/default/system/${values.name}/collate`,
+  );
+  await page
+    .getByText('Collate deployment')
+    .first()
+    .waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(3000);
+
+  // The places searched, each with the run's own name as a control: a search that cannot find the deployment's
+  // name in a place would find no canary there either, and fails the test.
+  const events = await api(token, `/api/scaffolder/v2/tasks/${taskId}/events`);
+  const task = await api(token, `/api/scaffolder/v2/tasks/${taskId}`);
+  // The System and everything in it.
+  const catalog = await api(
+    token,
+    `/api/catalog/entities?filter=metadata.name=${values.name}&filter=spec.system=${values.name}`,
+  );
+  const locations = await api(token, '/api/catalog/locations');
+  const helm = process.env.HELM_BIN ?? 'helm';
+  const kube = ['--kubeconfig', process.env.COLLATE_TEST_KUBECONFIG];
+  const releases = JSON.parse(
+    execFileSync(helm, ['list', '-A', '-o', 'json', ...kube]).toString(),
+  ).filter(r => [values.namespace, values.argoNamespace].includes(r.namespace));
+  assert.ok(releases.length >= 2, JSON.stringify(releases));
+  const helmValues = releases
+    .map(r =>
+      execFileSync(helm, [
+        'get',
+        'values',
+        '--all',
+        '-o',
+        'json',
+        '-n',
+        r.namespace,
+        r.name,
+        ...kube,
+      ]).toString(),
+    )
+    .join('\n');
+  // What Helm put in the cluster, but for the Secrets (whose job it is to hold the passwords).
+  const helmManifests = releases
+    .map(r =>
+      execFileSync(helm, [
+        'get',
+        'manifest',
+        '-n',
+        r.namespace,
+        r.name,
+        ...kube,
+      ]).toString(),
+    )
+    .join('\n')
+    .split(/^---$/m)
+    .filter(doc => !/^kind: Secret$/m.test(doc))
+    .join('\n---\n');
+
+  const places = {
+    'task log and events (scaffolder API)': events.text + task.text,
+    "portal databases (every table of every plugin's database)": (
+      await dumpPortalDatabases()
+    ).join('\n'),
+    'catalog (entities and locations, catalog API)':
+      catalog.text + locations.text,
+    'HTTP responses the browser received': responses.join('\n'),
+    "backend's stdout and stderr": readFileSync(portal.logFile)
+      .subarray(logStart)
+      .toString(),
+    'Helm release values (helm get values --all)': helmValues,
+    'Helm release manifests but Secrets (helm get manifest)': helmManifests,
+  };
+  // The forms a value takes on its way: as is, JSON-escaped, base64 (a Secret's data).
+  const forms = value => [value, Buffer.from(value).toString('base64')];
+  const report = Object.entries(places).map(([place, text]) => ({
+    place,
+    bytes: text.length,
+    control: text.split(values.name).length - 1,
+    canaryHits: Object.values(canaries)
+      .flatMap(forms)
+      .reduce((n, form) => n + text.split(form).length - 1, 0),
+  }));
+  console.table(report);
+  for (const { place, control, canaryHits } of report) {
+    assert.ok(
+      control > 0,
+      `${place}: the run's name is not there, the search sees nothing`,
+    );
+    assert.equal(canaryHits, 0, `${place}: ${canaryHits} canary hit(s)`);
+  }
+});
