@@ -2,6 +2,7 @@
 // production, PostgreSQL, sign-in through the test environment's Dex, the Collate permission policy with its
 // deployer group. Everything the production file reads from the environment is set here from the test environment;
 // the live demo (the same seeding as scripts/start) provides the cluster, the Collate contract server and Argo.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -171,6 +172,19 @@ export async function startProductionPortal() {
     for (const end of started.reverse()) await end();
   };
   try {
+    // The test environment as the other browser tests leave it: started here (and stopped after) when it is not up.
+    const testenv = join(repoRoot, 'scripts/testenv/testenv');
+    const status = execFileSync(testenv, ['status']).toString();
+    if (/stopped|not created/.test(status)) {
+      execFileSync(testenv, ['up'], { stdio: 'inherit' });
+      started.push(async () => {
+        execFileSync(testenv, ['down'], { stdio: 'ignore' });
+      });
+    }
+    for (const line of execFileSync(testenv, ['env']).toString().split('\n')) {
+      const m = line.match(/^export ([A-Z0-9_]+)=(.*)$/);
+      if (m) process.env[m[1]] = m[2];
+    }
     const buildLog = createWriteStream(
       join(artifactsDir, 'production-build.log'),
     );

@@ -1,5 +1,6 @@
 import { screen } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { ResponseError } from '@backstage/errors';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { Entity } from '@backstage/catalog-model';
 import { collateStatusApiRef, type CollateStatusApi } from '../../api';
@@ -115,6 +116,28 @@ describe('CollateOverviewCard', () => {
         configKey: 'collate.servers',
       },
     ],
+  });
+
+  it('explains a refused status read: what the policy asks and whom to ask', async () => {
+    const refusal = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: { name: 'NotAllowedError', message: 'Unauthorized' },
+          response: { statusCode: 403 },
+        }),
+        { status: 403, headers: { 'Content-Type': 'application/json' } },
+      ) as any,
+    );
+    await renderOverview(statusApi([], { fail: refusal }).api);
+    expect(
+      await screen.findByText(/You may not see this deployment's status/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /permission policy \(collate.status.read\) lets the deployment's owners/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/NotAllowedError/)).not.toBeInTheDocument();
   });
 
   it('says once what the backend configuration lacks, with the key to add', async () => {

@@ -1,6 +1,9 @@
 import { screen, waitFor } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import type { CollateDeployAccess } from '@collate-backstage/plugin-collate-common';
+import {
+  COLLATE_ACTION_IDS,
+  type CollateDeployAccess,
+} from '@collate-backstage/plugin-collate-common';
 import { collateStatusApiRef } from '../../api';
 import { statusApi } from '../../testing/statusApi';
 import { DeployAccessField } from './DeployAccessField';
@@ -43,20 +46,25 @@ describe('DeployAccessField', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByText(
-        /refuses you the Collate actions this template runs \(collate:deploy, collate:argo:install\)\. Only members of group:default\/platform-team may run them; ask them/,
+        /refuses you the Collate actions collate:deploy, collate:argo:install, which the Collate templates run\. Only members of group:default\/platform-team may run them; ask them/,
       ),
     ).toBeInTheDocument();
     await waitFor(() => expect(onChange).toHaveBeenLastCalledWith(false));
   });
 
-  it('says when no deployer group is configured', async () => {
+  it('says when no deployer group is configured, and every action in one word', async () => {
     await renderField({
       access: {
         allowed: false,
-        refusedActions: ['collate:deploy'],
+        refusedActions: [...COLLATE_ACTION_IDS],
         deployers: [],
       },
     });
+    expect(
+      await screen.findByText(
+        /refuses you every Collate action \(collate:\*\)/,
+      ),
+    ).toBeInTheDocument();
 
     expect(
       await screen.findByText(/No group is configured as a Collate deployer/),

@@ -2,7 +2,10 @@ import { useEffect, useState } from 'react';
 import { Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
-import type { CollateDeployAccess } from '@collate-backstage/plugin-collate-common';
+import {
+  COLLATE_ACTION_IDS,
+  type CollateDeployAccess,
+} from '@collate-backstage/plugin-collate-common';
 import Typography from '@material-ui/core/Typography';
 import { collateStatusApiRef } from '../../api';
 
@@ -11,9 +14,11 @@ export function refusalMessage(access: CollateDeployAccess): string {
   const who = access.deployers.length
     ? `Only members of ${access.deployers.join(', ')} may run them`
     : 'No group is configured as a Collate deployer (collate.permissions.deployers)';
-  return `You may not run the Collate templates: the portal's permission policy refuses you the Collate actions this template runs (${access.refusedActions.join(
-    ', ',
-  )}). ${who}; ask them, or your portal's administrators, to add you. Nothing would be created.`;
+  const actions =
+    access.refusedActions.length === COLLATE_ACTION_IDS.length
+      ? 'every Collate action (collate:*)'
+      : `the Collate actions ${access.refusedActions.join(', ')}`;
+  return `The portal's permission policy refuses you ${actions}, which the Collate templates run. ${who}; ask them, or your portal's administrators, to add you. Nothing would be created.`;
 }
 
 /**

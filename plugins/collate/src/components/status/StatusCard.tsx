@@ -126,7 +126,7 @@ function LoadedStatusCard<T extends CollateComponentStatus>(props: {
   );
   let content: ReactNode;
   if (!value && error) {
-    content = <StatusProblem error={error} />;
+    content = <StatusProblem error={error} compact />;
   } else if (!value) {
     content = <Progress />;
   } else {

@@ -1,15 +1,31 @@
+import Typography from '@material-ui/core/Typography';
 import { ResponseErrorPanel, WarningPanel } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { ResponseError } from '@backstage/errors';
 
 /**
  * Why a card has no status: for a refusal (403) what the permission policy asks and whom to ask, instead of the
- * error's name and stack; anything else as Backstage shows response errors.
+ * error's name and stack; anything else as Backstage shows response errors. `compact` (a component card, beside the
+ * overview that explains) says it in one line.
  */
-export function StatusProblem({ error }: { error: Error }) {
+export function StatusProblem({
+  error,
+  compact = false,
+}: {
+  error: Error;
+  compact?: boolean;
+}) {
   const { entity } = useEntity();
   if (error instanceof ResponseError && error.statusCode === 403) {
     const owner = entity.spec?.owner;
+    if (compact) {
+      return (
+        <Typography variant="body2" color="textSecondary">
+          You may not see this deployment&apos;s status
+          {owner ? `: ask its owners (${owner})` : ''}.
+        </Typography>
+      );
+    }
     return (
       <WarningPanel
         severity="info"
