@@ -2,6 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
   CreateBucketCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -135,6 +136,28 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
     });
     expect(logger.lines.join('\n')).not.toMatch(/[0-9a-f]{64}/); // the sensitive output's value
     expect(await stateExists()).toBe(true);
+  });
+
+  it("keeps the backend's secrets out of the plan, the remote state and the task log", async () => {
+    const plan = await run({ variables: { org_prefix: 'acme' } }, true);
+    const apply = await run({ variables: { org_prefix: 'acme' } });
+    const state = await (
+      await new S3Client(aws).send(
+        new GetObjectCommand({ Bucket: bucket, Key: key }),
+      )
+    ).Body!.transformToString();
+    // Each place with a value it must hold (so the search sees it), and never the canary, as is or base64.
+    const places: Array<[string, string, string]> = [
+      ['plan', plan.logger.lines.join('\n'), 'module.infra'],
+      ['apply', apply.logger.lines.join('\n'), 'module.infra'],
+      ['state', state, 'stmetaflowacme'],
+    ];
+    for (const [place, text, control] of places) {
+      expect([place, text.includes(control)]).toEqual([place, true]);
+      for (const form of [canary, Buffer.from(canary).toString('base64')]) {
+        expect([place, text.includes(form)]).toEqual([place, false]);
+      }
+    }
   });
 
   it("runs Terraform with its providers' variables and none of the backend's other secrets", async () => {
