@@ -4,13 +4,18 @@ import {
   stringifyEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
-import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import type {
   DeferredEntity,
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import type {
+  AnnotateDeploymentResult,
   RegisterDeploymentResult,
   UnregisterDeploymentResult,
 } from '@collate-backstage/plugin-collate-common';
@@ -90,6 +95,43 @@ export class CollateDeploymentProvider implements EntityProvider {
       });
     }
     return { name, action, entityRefs, removedEntityRefs };
+  }
+
+  /**
+   * Sets annotations on a registered deployment's entities: on every entity that has the annotation already (an
+   * upgrade moving `collate.io/server-chart-version`), or on its System when none has it.
+   */
+  async annotate(
+    name: string,
+    annotations: Record<string, string>,
+    options: { dryRun: boolean },
+  ): Promise<AnnotateDeploymentResult> {
+    const existing = await this.store.get(name);
+    if (!existing)
+      throw new NotFoundError(`Collate deployment '${name}' is not registered`);
+    const changed = new Set<Entity>();
+    const entities = existing.entities.map(e => ({
+      ...e,
+      metadata: { ...e.metadata, annotations: { ...e.metadata.annotations } },
+    }));
+    for (const [key, value] of Object.entries(annotations)) {
+      let targets = entities.filter(e => key in e.metadata.annotations!);
+      if (targets.length === 0)
+        targets = entities.filter(e => e.kind === 'System').slice(0, 1);
+      for (const e of targets) {
+        if (e.metadata.annotations![key] === value) continue;
+        e.metadata.annotations![key] = value;
+        changed.add(e);
+      }
+    }
+    const entityRefs = [...changed].map(e => stringifyEntityRef(e));
+    if (changed.size > 0 && !options.dryRun)
+      await this.register(name, entities, { dryRun: false });
+    return {
+      name,
+      action: changed.size > 0 ? 'update' : 'unchanged',
+      entityRefs,
+    };
   }
 
   async unregister(

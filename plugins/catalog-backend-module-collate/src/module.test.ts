@@ -230,4 +230,75 @@ describe('catalog module: Collate deployments', () => {
       removedEntityRefs: [],
     });
   });
+
+  it('sets collate.io annotations where the deployment has them (or on its System), plans first, no-ops when equal', async () => {
+    const put = await request(server)
+      .put('/api/catalog/collate/deployments/collate-b')
+      .set('Authorization', service)
+      .send({ entities: entities('collate-b') });
+    expect(put.status).toBe(200);
+    const patch = (annotations: unknown, dryRun = false, as = service) =>
+      request(server)
+        .patch(
+          `/api/catalog/collate/deployments/collate-b${
+            dryRun ? '?dryRun=true' : ''
+          }`,
+        )
+        .set('Authorization', as)
+        .send({ annotations });
+
+    // Only services write, only collate.io/ annotations, strings.
+    expect(
+      (
+        await patch(
+          { 'collate.io/x': '1' },
+          false,
+          mockCredentials.user.header(),
+        )
+      ).status,
+    ).toBe(403);
+    for (const bad of [
+      {},
+      { 'backstage.io/owner': 'x' },
+      { 'collate.io/x': 1 },
+    ]) {
+      const res = await patch(bad);
+      expect([res.status, res.body.error?.name]).toEqual([400, 'InputError']);
+    }
+    expect(
+      (
+        await request(server)
+          .patch('/api/catalog/collate/deployments/nope')
+          .set('Authorization', service)
+          .send({ annotations: { 'collate.io/x': '1' } })
+      ).status,
+    ).toBe(404);
+
+    const version = { 'collate.io/server-chart-version': '1.12.4' };
+    expect((await patch(version, true)).body).toEqual({
+      name: 'collate-b',
+      action: 'update',
+      entityRefs: ['system:default/collate-b'],
+    });
+    const system = () => entity('system:default/collate-b');
+    expect(
+      (await eventually(system, e => e !== undefined)).metadata.annotations,
+    ).not.toHaveProperty('collate.io/server-chart-version');
+    expect((await patch(version)).body.action).toBe('update');
+    const updated = await eventually(
+      system,
+      e =>
+        e?.metadata.annotations['collate.io/server-chart-version'] === '1.12.4',
+    );
+    expect(updated.metadata.annotations).toMatchObject({
+      'collate.io/cluster': 'local',
+      'collate.io/server-chart-version': '1.12.4',
+    });
+    // The cluster annotation is where it was; setting it to its value changes nothing.
+    expect((await patch({ 'collate.io/cluster': 'local' })).body).toEqual({
+      name: 'collate-b',
+      action: 'unchanged',
+      entityRefs: [],
+    });
+  });
 });

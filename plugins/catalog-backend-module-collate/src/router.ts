@@ -7,6 +7,11 @@ import type { CollateDeploymentProvider } from './CollateDeploymentProvider';
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/** Body of `PATCH /collate/deployments/:name`. @public */
+export interface AnnotateDeploymentRequest {
+  annotations: Record<string, string>;
+}
+
 /** Body of `PUT /collate/deployments/:name`. @public */
 export interface RegisterDeploymentRequest {
   entities: Entity[];
@@ -19,6 +24,8 @@ export interface RegisterDeploymentRequest {
  *
  * - `GET /collate/deployments`: the registered deployments and their entity refs.
  * - `PUT /collate/deployments/:name` (`?dryRun=true` plans only): registers or replaces a deployment's entities.
+ * - `PATCH /collate/deployments/:name` (`?dryRun=true` plans only): sets `collate.io/*` annotations on its entities
+ *   (`{ annotations }`): on those that have them, or on its System.
  * - `DELETE /collate/deployments/:name` (`?dryRun=true` plans only): removes them from the catalog.
  */
 export function createDeploymentsRouter(options: {
@@ -50,6 +57,23 @@ export function createDeploymentsRouter(options: {
     },
   );
 
+  router.patch(
+    '/collate/deployments/:name',
+    express.json({ limit: '64kb' }),
+    async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['service'] });
+      const name = validName(req.params.name);
+      const annotations = validateAnnotations(
+        (req.body as AnnotateDeploymentRequest)?.annotations,
+      );
+      res.json(
+        await provider.annotate(name, annotations, {
+          dryRun: req.query.dryRun === 'true',
+        }),
+      );
+    },
+  );
+
   router.delete('/collate/deployments/:name', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service'] });
     const name = validName(req.params.name);
@@ -68,6 +92,26 @@ function validName(name: string): string {
     );
   }
   return name;
+}
+
+/** Only Collate's own annotations, with plain string values: a deployment's other metadata is its template's. */
+function validateAnnotations(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new InputError('annotations must be an object of strings');
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0 || entries.length > 20)
+    throw new InputError('annotations: between 1 and 20');
+  for (const [key, v] of entries) {
+    if (!/^collate\.io\/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(key))
+      throw new InputError(
+        `annotations: '${key}' is not a collate.io/ annotation`,
+      );
+    if (typeof v !== 'string' || v.length > 1024)
+      throw new InputError(
+        `annotations['${key}'] must be a string of at most 1024 characters`,
+      );
+  }
+  return value as Record<string, string>;
 }
 
 function validateEntities(value: unknown): Entity[] {

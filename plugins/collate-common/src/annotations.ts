@@ -215,6 +215,7 @@ export const COLLATE_ACTION_IDS = [
   'collate:azure:identity:federate',
   'collate:azure:role:assign',
   'collate:azure:storage:ensure',
+  'collate:catalog:annotate',
   'collate:catalog:register',
   'collate:catalog:unregister',
   'collate:deploy',
@@ -224,4 +225,5 @@ export const COLLATE_ACTION_IDS = [
   'collate:reindex',
   'collate:runner:register',
   'collate:terraform:apply',
+  'collate:upgrade',
 ] as const;

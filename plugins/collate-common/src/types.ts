@@ -305,6 +305,20 @@ export interface RegisterDeploymentResult {
 }
 
 /**
+ * What setting annotations on a registered deployment's entities did, or on a dry run would do
+ * (`PATCH /api/catalog/collate/deployments/:name`).
+ *
+ * @public
+ */
+export interface AnnotateDeploymentResult {
+  name: string;
+  /** `update` when an entity's annotations change, else `unchanged`. */
+  action: 'update' | 'unchanged';
+  /** The entities whose annotations change. */
+  entityRefs: string[];
+}
+
+/**
  * What removing a deployment's entities from the catalog did, or on a dry run would do
  * (`DELETE /api/catalog/collate/deployments/:name`).
  *

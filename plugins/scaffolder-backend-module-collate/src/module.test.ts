@@ -31,6 +31,7 @@ describe('scaffolderModuleCollate', () => {
       // Need the auth and discovery services, which only the module has.
       'collate:catalog:register',
       'collate:catalog:unregister',
+      'collate:catalog:annotate',
     ];
     const added = addActions.mock.calls.flat().map(a => a.id);
     expect(added).toEqual(expected);

@@ -7,6 +7,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import { createCollateActions } from './actions';
 import {
+  createCollateCatalogAnnotateAction,
   createCollateCatalogRegisterAction,
   createCollateCatalogUnregisterAction,
 } from './actions/catalog/catalogRegister';
@@ -55,6 +56,7 @@ export const scaffolderModuleCollate = createBackendModule({
           ...createCollateActions({ config, clusters }),
           createCollateCatalogRegisterAction({ auth, discovery }),
           createCollateCatalogUnregisterAction({ auth, discovery }),
+          createCollateCatalogAnnotateAction({ auth, discovery }),
         ];
         scaffolderActions.addActions(...actions);
         logger.info(`Registered ${actions.length} Collate scaffolder actions`);

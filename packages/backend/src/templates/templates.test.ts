@@ -28,13 +28,14 @@ beforeAll(async () => {
 });
 
 describe('Software Templates', () => {
-  it('has one template per documented topology, all registered by templates/catalog-info.yaml', () => {
+  it('has one template per documented topology and one to upgrade a deployment, all registered by templates/catalog-info.yaml', () => {
     const names = templates.map(t => t.template.metadata.name).sort();
     expect(names).toEqual([
       'collate-aws-eks',
       'collate-azure-aks',
       'collate-existing-deployment',
       'collate-hybrid-runner-aks',
+      'collate-upgrade',
       'metaflow-azure',
     ]);
     const location = parse(
@@ -102,7 +103,12 @@ describe('Software Templates', () => {
 
   it.each(
     templates
-      .filter(t => t.template.metadata.name !== 'collate-existing-deployment')
+      .filter(
+        t =>
+          !['collate-existing-deployment', 'collate-upgrade'].includes(
+            t.template.metadata.name,
+          ),
+      )
       .map(t => [t.template.metadata.name, t] as const),
   )('%s: registers what it deployed and links to it', (_name, t) => {
     const steps = t.template.spec.steps;
@@ -132,5 +138,38 @@ describe('Software Templates', () => {
     for (const page of t.template.spec.parameters)
       expect(page.title).toBeTruthy();
     expect(t.template.spec.parameters[0].properties.name.pattern).toBeDefined();
+  });
+
+  it('collate-upgrade reads the deployment from the catalog, upgrades, reindexes, records the version, links back', () => {
+    const t = templates.find(
+      x => x.template.metadata.name === 'collate-upgrade',
+    )!;
+    const steps = t.template.spec.steps as any[];
+    expect(steps.map(s => [s.id, s.action])).toEqual([
+      ['system', 'catalog:fetch'],
+      ['collate', 'collate:upgrade'],
+      ['argo', 'collate:upgrade'],
+      ['reindex', 'collate:reindex'],
+      ['annotate', 'collate:catalog:annotate'],
+    ]);
+    // Where to upgrade comes from the System's annotations, as the create templates wrote them.
+    const annotation = (key: string) =>
+      `steps.system.output.entity.metadata.annotations['collate.io/${key}']`;
+    expect(steps[1].input.cluster).toContain(annotation('kubernetes-cluster'));
+    expect(steps[1].input.namespace).toContain(annotation('namespace'));
+    expect(steps[2].input.namespace).toContain(annotation('argo-namespace'));
+    expect(steps[3].input).toMatchObject({
+      serverUrl: `\${{ ${annotation('server-url')} }}`,
+      unlessSucceededSince: '${{ steps.collate.output.deployedAt }}',
+    });
+    expect(steps[4].input.annotations).toEqual({
+      'collate.io/server-chart-version':
+        '${{ steps.collate.output.toChartVersion }}',
+    });
+    expect(t.template.spec.output.links[0]).toEqual({
+      title: 'Open the System in the catalog',
+      icon: 'catalog',
+      entityRef: '${{ parameters.system }}',
+    });
   });
 });

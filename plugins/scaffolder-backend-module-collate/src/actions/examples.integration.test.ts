@@ -42,6 +42,14 @@ const LOCAL_CHARTS: Record<string, Record<string, unknown>> = {
     repo: '',
     timeoutSeconds: 120,
   },
+  // The fixture chart has one version: the upgrade example finds the deploy example's release already there.
+  'collate:upgrade': {
+    chart: chartPath('openmetadata'),
+    repo: '',
+    version: '1.12.3',
+    imageTag: 'om-1.12.3-cl-1.12.3',
+    timeoutSeconds: 120,
+  },
   'collate:runner:register': {
     chart: chartPath('hybrid-ingestion-runner'),
     repo: '',
@@ -92,6 +100,7 @@ describe('action examples', () => {
     'collate:preflight',
     'collate:argo:install',
     'collate:deploy',
+    'collate:upgrade',
     'collate:reindex',
     'collate:aws:ecr:pull-secret',
     'collate:terraform:apply',

@@ -14,6 +14,7 @@ import { createCollateKubernetesPrepareAction } from './kubernetes/prepare';
 import { createCollatePreflightAction } from './preflight';
 import { createArgoInstallAction } from './helm/argoInstall';
 import { createCollateDeployAction } from './helm/collateDeploy';
+import { createReleaseUpgradeAction } from './helm/releaseUpgrade';
 import { createAwsEcrPullSecretAction } from '../ecr/pullSecretAction';
 import { createTerraformApplyAction } from './terraform/terraformApply';
 import { createCollateRunnerRegisterAction } from './helm/runnerRegister';
@@ -50,6 +51,7 @@ export function createCollateActions(
     createCollatePreflightAction({ ...options, azure }),
     createArgoInstallAction(options),
     createCollateDeployAction(options),
+    createReleaseUpgradeAction(options),
     createAwsEcrPullSecretAction(options),
     createTerraformApplyAction({ config: options.config }),
     createCollateRunnerRegisterAction(options),

@@ -6,6 +6,7 @@ import { InputError, ResponseError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { z as zod } from 'zod/v3';
 import type {
+  AnnotateDeploymentResult,
   RegisterDeploymentResult,
   UnregisterDeploymentResult,
 } from '@collate-backstage/plugin-collate-common';
@@ -36,7 +37,7 @@ interface EntityInput {
 /** Calls the catalog module's deployment routes (`/api/catalog/collate/deployments/:name`) as this backend. */
 async function deploymentsRequest<T>(
   options: { auth: AuthService; discovery: DiscoveryService },
-  method: 'PUT' | 'DELETE',
+  method: 'PUT' | 'PATCH' | 'DELETE',
   name: string,
   dryRun: boolean,
   body?: unknown,
@@ -60,8 +61,11 @@ async function deploymentsRequest<T>(
     },
   );
   if (res.status === 404) {
+    const error = await res.json().catch(() => ({}));
     throw new InputError(
-      'The catalog has no Collate deployment routes: add @collate-backstage/plugin-catalog-backend-module-collate to the backend',
+      error?.error?.name === 'NotFoundError'
+        ? error.error.message
+        : 'The catalog has no Collate deployment routes: add @collate-backstage/plugin-catalog-backend-module-collate to the backend',
     );
   }
   if (res.status === 400 || res.status === 409) {
@@ -231,6 +235,88 @@ export function createCollateCatalogUnregisterAction(options: {
       );
       ctx.output('removedEntityRefs', result.removedEntityRefs);
       ctx.output('existed', result.existed);
+    },
+  });
+}
+
+/**
+ * `collate:catalog:annotate`: sets `collate.io/*` annotations on a registered deployment's entities (where they are,
+ * or on its System), e.g. the chart version after an upgrade. Idempotent; dry-run lists the entities it would change.
+ *
+ * @public
+ */
+export function createCollateCatalogAnnotateAction(options: {
+  auth: AuthService;
+  discovery: DiscoveryService;
+}) {
+  return createTemplateAction({
+    id: 'collate:catalog:annotate',
+    description:
+      "Sets collate.io/* annotations on the entities of a Collate deployment registered with collate:catalog:register: on the entities that carry the annotation, or on the deployment's System when none does. Idempotent; dry-run lists the entities that would change.",
+    supportsDryRun: true,
+    examples: [
+      {
+        description: 'Record the chart version an upgrade moved the server to',
+        example: [
+          'steps:',
+          '  - id: annotate',
+          '    action: collate:catalog:annotate',
+          '    input:',
+          '      name: collate-prod',
+          '      annotations:',
+          "        collate.io/server-chart-version: '1.12.4'",
+        ].join('\n'),
+      },
+    ],
+    schema: {
+      input: {
+        name: nameInput,
+        annotations: z =>
+          z
+            .record(
+              z
+                .string()
+                .regex(/^collate\.io\/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/),
+              z.string().max(1024),
+            )
+            .describe('collate.io/* annotations and their values'),
+      },
+      output: {
+        entityRefs: z =>
+          z.array(z.string()).describe('Entities whose annotations changed'),
+        action: z => z.enum(['update', 'unchanged']),
+      },
+    },
+    async handler(ctx) {
+      const name = deploymentName(ctx.input.name);
+      const annotations = ctx.input.annotations as Record<string, string>;
+      for (const [key, value] of Object.entries(annotations ?? {})) {
+        if (!/^collate\.io\/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(key))
+          fail(`annotations.${key}`, 'only collate.io/ annotations');
+        if (typeof value !== 'string' || SECRET_LIKE.test(value))
+          fail(`annotations.${key}`, 'a plain string that is not a credential');
+      }
+      if (!annotations || Object.keys(annotations).length === 0)
+        fail('annotations', 'at least one annotation');
+      const result = await deploymentsRequest<AnnotateDeploymentResult>(
+        options,
+        'PATCH',
+        name,
+        ctx.isDryRun ?? false,
+        { annotations },
+      );
+      const set = Object.entries(annotations)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
+      ctx.logger.info(
+        result.action === 'unchanged'
+          ? `unchanged: ${set} already on deployment ${name}`
+          : `${
+              ctx.isDryRun ? 'would set' : 'set'
+            } ${set} on ${result.entityRefs.join(', ')}`,
+      );
+      ctx.output('entityRefs', result.entityRefs);
+      ctx.output('action', result.action);
     },
   });
 }

@@ -2,7 +2,6 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigReader } from '@backstage/config';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   adminKubeConfig,
   backstageKubernetesConfig,
@@ -17,6 +16,7 @@ import { createArgoInstallAction } from './argoInstall';
 import { ensureRelease } from './release';
 import { renderArgoValues } from './argoValues';
 import { clusterOptions } from '../../__testUtils__/clusters';
+import { markHelmRevision } from '../../__testUtils__/helmState';
 
 const withServerReplicas = (values: Record<string, any>, replicas: number) => ({
   ...values,
@@ -163,31 +163,11 @@ describe('collate:argo:install with the fixture chart on the local control plane
 
   it('recovers a release left pending-upgrade by an interrupted run', async () => {
     // Mark the latest revision pending-upgrade, as an interrupted `helm upgrade` leaves it.
-    const name = 'sh.helm.release.v1.argo-workflows.v2';
-    const s = await core.readNamespacedSecret({ name, namespace });
-    const release = JSON.parse(
-      gunzipSync(
-        Buffer.from(
-          Buffer.from(s.data!.release, 'base64').toString(),
-          'base64',
-        ),
-      ).toString(),
-    );
-    release.info.status = 'pending-upgrade';
-    const encoded = Buffer.from(
-      gzipSync(Buffer.from(JSON.stringify(release))).toString('base64'),
-    ).toString('base64');
-    await core.replaceNamespacedSecret({
-      name,
+    await markHelmRevision(core, {
       namespace,
-      body: {
-        ...s,
-        metadata: {
-          ...s.metadata,
-          labels: { ...s.metadata!.labels, status: 'pending-upgrade' },
-        },
-        data: { release: encoded },
-      },
+      release: 'argo-workflows',
+      revision: 2,
+      status: 'pending-upgrade',
     });
 
     const { outputs, logger } = await run({ serviceMonitor: true });

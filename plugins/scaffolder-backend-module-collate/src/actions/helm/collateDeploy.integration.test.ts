@@ -3,7 +3,6 @@ import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   adminKubeConfig,
   backstageKubernetesConfig,
@@ -16,6 +15,7 @@ import {
 import { actionContext } from '../../__testUtils__/context';
 import { createCollateDeployAction } from './collateDeploy';
 import { clusterOptions } from '../../__testUtils__/clusters';
+import { markHelmRevision } from '../../__testUtils__/helmState';
 
 const helm = (args: string[]) => promisify(execFile)(testEnv.helmBin(), args);
 
@@ -279,31 +279,11 @@ describe('collate:deploy with the fixture chart on the local control plane', () 
     const first = actionContext({ ...input, namespace: other } as never);
     await action.handler(first.ctx as never);
     // Mark the only revision pending-install, as an interrupted first `helm install` leaves it.
-    const name = 'sh.helm.release.v1.openmetadata.v1';
-    const s = await core.readNamespacedSecret({ name, namespace: other });
-    const release = JSON.parse(
-      gunzipSync(
-        Buffer.from(
-          Buffer.from(s.data!.release, 'base64').toString(),
-          'base64',
-        ),
-      ).toString(),
-    );
-    release.info.status = 'pending-install';
-    const encoded = Buffer.from(
-      gzipSync(Buffer.from(JSON.stringify(release))).toString('base64'),
-    ).toString('base64');
-    await core.replaceNamespacedSecret({
-      name,
+    await markHelmRevision(core, {
       namespace: other,
-      body: {
-        ...s,
-        metadata: {
-          ...s.metadata,
-          labels: { ...s.metadata!.labels, status: 'pending-install' },
-        },
-        data: { release: encoded },
-      },
+      release: 'openmetadata',
+      revision: 1,
+      status: 'pending-install',
     });
     try {
       const { ctx, outputs, logger } = actionContext({

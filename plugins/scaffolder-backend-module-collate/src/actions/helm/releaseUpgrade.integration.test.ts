@@ -1,0 +1,272 @@
+import { ConfigReader } from '@backstage/config';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  adminKubeConfig,
+  backstageKubernetesConfig,
+  chartPath,
+  testEnv,
+  TEST_CLUSTER_NAME,
+} from '@internal/testenv';
+import { actionContext } from '../../__testUtils__/context';
+import { clusterOptions } from '../../__testUtils__/clusters';
+import { markHelmRevision } from '../../__testUtils__/helmState';
+import { createCollateDeployAction } from './collateDeploy';
+import {
+  compareChartVersions,
+  createReleaseUpgradeAction,
+} from './releaseUpgrade';
+
+const helm = (args: string[]) =>
+  promisify(execFile)(testEnv.helmBin(), [
+    ...args,
+    '--kubeconfig',
+    process.env.COLLATE_TEST_KUBECONFIG!,
+  ]);
+
+describe('compareChartVersions', () => {
+  it('compares part by part as numbers, a pre-release before its release', () => {
+    expect(compareChartVersions('1.12.10', '1.12.9')).toBe(1);
+    expect(compareChartVersions('1.12.3', '1.12.3')).toBe(0);
+    expect(compareChartVersions('1.11.12', '1.12.0')).toBe(-1);
+    expect(compareChartVersions('1.13.0-rc1', '1.13.0')).toBe(-1);
+    expect(compareChartVersions('v1.2', '1.2.0')).toBe(0);
+  });
+});
+
+// The fixture chart (1.12.3) deployed by collate:deploy as the create templates do, then upgraded to copies of it
+// published as 1.12.4 and as a 1.12.5 whose manifests the API server refuses.
+describe('collate:upgrade on the local control plane', () => {
+  const config = new ConfigReader({
+    kubernetes: backstageKubernetesConfig(),
+    collate: { helm: { binary: testEnv.helmBin() } },
+  });
+  const deploy = createCollateDeployAction(clusterOptions(config));
+  const upgrade = createReleaseUpgradeAction(clusterOptions(config));
+  const admin = adminKubeConfig();
+  const core = admin.makeApiClient(CoreV1Api);
+  const apps = admin.makeApiClient(AppsV1Api);
+  const namespace = `collate-up-${randomBytes(3).toString('hex')}`;
+  let charts: string;
+  /** A copy of the fixture chart as another version; `broken` adds an object the API server refuses. */
+  const publish = async (version: string, broken = false) => {
+    const dir = join(charts, version);
+    await cp(chartPath('openmetadata'), dir, { recursive: true });
+    const meta = await readFile(join(dir, 'Chart.yaml'), 'utf8');
+    await writeFile(
+      join(dir, 'Chart.yaml'),
+      meta
+        .replace(/^version: .*$/m, `version: ${version}`)
+        .replace(/^appVersion: .*$/m, `appVersion: '${version}'`),
+    );
+    if (broken) {
+      await writeFile(
+        join(dir, 'templates', 'broken.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_A_Valid_Name\ndata: {}\n',
+      );
+    }
+    return dir;
+  };
+  const history = async () =>
+    JSON.parse(
+      (await helm(['history', 'openmetadata', '-n', namespace, '-o', 'json']))
+        .stdout,
+    ) as Array<{ revision: number; status: string; chart: string }>;
+  const image = async () =>
+    (await apps.readNamespacedDeployment({ name: 'openmetadata', namespace }))
+      .spec!.template.spec!.containers[0].image;
+  const run = (input: Record<string, unknown>, isDryRun = false) => {
+    const c = actionContext(
+      {
+        cluster: TEST_CLUSTER_NAME,
+        namespace,
+        repo: '',
+        timeoutSeconds: 120,
+        ...input,
+      } as never,
+      { isDryRun },
+    );
+    return upgrade.handler(c.ctx as never).then(() => c);
+  };
+
+  beforeAll(async () => {
+    charts = await mkdtemp(join(tmpdir(), 'collate-charts-'));
+    const { ctx } = actionContext({
+      cluster: TEST_CLUSTER_NAME,
+      namespace,
+      chart: chartPath('openmetadata'),
+      repo: '',
+      cloud: 'aws',
+      aws: {
+        serverRoleArn: 'arn:aws:iam::123456789012:role/collate-server-role',
+        bucket: 'collate-assets',
+        region: 'eu-west-1',
+      },
+      search: { host: 'opensearch.collate', port: 9200, scheme: 'http' },
+      database: {
+        engine: 'postgresql',
+        host: 'postgres.collate',
+        user: 'collate',
+      },
+      imageTag: 'om-1.12.3-cl-1.12.3',
+      timeoutSeconds: 120,
+    } as never);
+    await deploy.handler(ctx as never);
+  });
+  afterAll(async () => {
+    await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    await rm(charts, { recursive: true, force: true });
+  });
+
+  it('dry-run: the chart and app version change and the values that change, nothing upgraded', async () => {
+    const chart = await publish('1.12.4');
+    const { logger, outputs } = await run(
+      { chart, version: '1.12.4', imageTag: 'om-1.12.4-cl-1.12.4' },
+      true,
+    );
+    const log = logger.lines.join('\n');
+    expect(log).toContain(
+      `${namespace}/openmetadata: openmetadata 1.12.3 (app 1.12.3) → 1.12.4 (app 1.12.4), image tag om-1.12.4-cl-1.12.4`,
+    );
+    expect(log).toMatch(/would upgrade/);
+    expect(log).toContain(
+      'image.tag: "om-1.12.3-cl-1.12.3" -> "om-1.12.4-cl-1.12.4"',
+    );
+    expect(outputs).toMatchObject({
+      fromChartVersion: '1.12.3',
+      toChartVersion: '1.12.4',
+      revision: 1,
+    });
+    expect((await history()).length).toBe(1);
+  });
+
+  it('upgrades chart and image together with the values it was deployed with; a re-run changes nothing', async () => {
+    const valuesBefore = JSON.parse(
+      (
+        await helm([
+          'get',
+          'values',
+          'openmetadata',
+          '-n',
+          namespace,
+          '-o',
+          'json',
+        ])
+      ).stdout,
+    );
+    const { outputs } = await run({
+      chart: join(charts, '1.12.4'),
+      version: '1.12.4',
+      imageTag: 'om-1.12.4-cl-1.12.4',
+    });
+    expect(outputs).toMatchObject({
+      release: 'openmetadata',
+      namespace,
+      fromChartVersion: '1.12.3',
+      toChartVersion: '1.12.4',
+      fromAppVersion: '1.12.3',
+      toAppVersion: '1.12.4',
+      revision: 2,
+    });
+    const after = await history();
+    expect(after.map(h => [h.revision, h.status, h.chart])).toEqual([
+      [1, 'superseded', 'openmetadata-1.12.3'],
+      [2, 'deployed', 'openmetadata-1.12.4'],
+    ]);
+    expect(await image()).toMatch(/:om-1\.12\.4-cl-1\.12\.4$/);
+    const valuesAfter = JSON.parse(
+      (
+        await helm([
+          'get',
+          'values',
+          'openmetadata',
+          '-n',
+          namespace,
+          '-o',
+          'json',
+        ])
+      ).stdout,
+    );
+    expect(valuesAfter).toEqual({
+      ...valuesBefore,
+      image: { ...valuesBefore.image, tag: 'om-1.12.4-cl-1.12.4' },
+    });
+
+    const again = await run({
+      chart: join(charts, '1.12.4'),
+      version: '1.12.4',
+      imageTag: 'om-1.12.4-cl-1.12.4',
+    });
+    expect(again.outputs.revision).toBe(2);
+    expect((await history()).length).toBe(2);
+  });
+
+  it('refuses, before anything changes: a downgrade, an image of another version, another chart, a missing release', async () => {
+    await expect(
+      run({
+        chart: chartPath('openmetadata'),
+        version: '1.12.3',
+        imageTag: 'om-1.12.3-cl-1.12.3',
+      }),
+    ).rejects.toThrow(
+      /1\.12\.3 would be a downgrade, which this action refuses unless allowDowngrade is set/,
+    );
+    await expect(
+      run({
+        chart: join(charts, '1.12.4'),
+        version: '1.12.4',
+        imageTag: 'om-1.12.5-cl-1.12.5',
+      }),
+    ).rejects.toThrow(
+      /'om-1\.12\.5-cl-1\.12\.5' is OpenMetadata 1\.12\.5, but the chart version is 1\.12\.4/,
+    );
+    await expect(
+      run({ chart: chartPath('argo-workflows'), version: '0.45.23' }),
+    ).rejects.toThrow(/runs chart openmetadata-1\.12\.4, not argo-workflows/);
+    await expect(
+      run({
+        release: 'nope',
+        chart: join(charts, '1.12.4'),
+        version: '1.12.4',
+      }),
+    ).rejects.toThrow(/Release .*\/nope does not exist/);
+    expect((await history()).length).toBe(2);
+  });
+
+  it('a failing upgrade rolls back and says what runs now', async () => {
+    const chart = await publish('1.12.5', true);
+    await expect(
+      run({ chart, version: '1.12.5', imageTag: 'om-1.12.5-cl-1.12.5' }),
+    ).rejects.toThrow(
+      /Upgrading .*\/openmetadata to openmetadata 1\.12\.5 failed; Helm rolled back: revision 4 runs openmetadata-1\.12\.4 \(deployed\)/,
+    );
+    const after = await history();
+    expect(after.map(h => [h.revision, h.status, h.chart])).toEqual([
+      [1, 'superseded', 'openmetadata-1.12.3'],
+      [2, 'superseded', 'openmetadata-1.12.4'],
+      [3, 'failed', 'openmetadata-1.12.5'],
+      [4, 'deployed', 'openmetadata-1.12.4'],
+    ]);
+    expect(await image()).toMatch(/:om-1\.12\.4-cl-1\.12\.4$/);
+  });
+
+  it('refuses a release left pending until it is recovered', async () => {
+    await markHelmRevision(core, {
+      namespace,
+      release: 'openmetadata',
+      revision: 4,
+      status: 'pending-upgrade',
+    });
+    await expect(
+      run({ chart: join(charts, '1.12.4'), version: '1.12.4' }),
+    ).rejects.toThrow(
+      /is pending-upgrade \(revision 4\): recover it before upgrading\. Re-run the template that deployed it/,
+    );
+    expect((await history()).length).toBe(4);
+  });
+});
