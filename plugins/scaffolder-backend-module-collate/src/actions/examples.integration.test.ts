@@ -105,6 +105,9 @@ describe('action examples', () => {
     'collate:aws:ecr:pull-secret',
     'collate:terraform:apply',
     'collate:runner:register',
+    // Decommission: after everything else.
+    'collate:helm:uninstall',
+    'collate:aws:iam:delete-roles',
   ];
 
   beforeAll(async () => {

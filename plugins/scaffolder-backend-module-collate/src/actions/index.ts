@@ -8,6 +8,7 @@ import { createAzureRoleAssignAction } from './azure/roleAssign';
 import { createAzureStorageEnsureAction } from './azure/storageEnsure';
 import { createAwsEksOidcProviderAction } from './aws/eksOidcProvider';
 import { createAwsIamServiceAccountRoleAction } from './aws/iamServiceAccountRole';
+import { createAwsIamDeleteRolesAction } from './aws/iamDeleteRoles';
 import { createAwsS3EnsureBucketAction } from './aws/s3EnsureBucket';
 import { createKubernetesApplyAction } from './kubernetes/apply';
 import { createCollateKubernetesPrepareAction } from './kubernetes/prepare';
@@ -15,6 +16,7 @@ import { createCollatePreflightAction } from './preflight';
 import { createArgoInstallAction } from './helm/argoInstall';
 import { createCollateDeployAction } from './helm/collateDeploy';
 import { createReleaseUpgradeAction } from './helm/releaseUpgrade';
+import { createReleaseUninstallAction } from './helm/releaseUninstall';
 import { createAwsEcrPullSecretAction } from '../ecr/pullSecretAction';
 import { createTerraformApplyAction } from './terraform/terraformApply';
 import { createCollateRunnerRegisterAction } from './helm/runnerRegister';
@@ -45,6 +47,7 @@ export function createCollateActions(
     createAzureAksWorkloadIdentityAction({ azure }),
     createAwsEksOidcProviderAction({ config: options.config }),
     createAwsIamServiceAccountRoleAction({ config: options.config }),
+    createAwsIamDeleteRolesAction({ config: options.config }),
     createAwsS3EnsureBucketAction({ config: options.config }),
     createKubernetesApplyAction(options),
     createCollateKubernetesPrepareAction(options),
@@ -52,6 +55,7 @@ export function createCollateActions(
     createArgoInstallAction(options),
     createCollateDeployAction(options),
     createReleaseUpgradeAction(options),
+    createReleaseUninstallAction(options),
     createAwsEcrPullSecretAction(options),
     createTerraformApplyAction({ config: options.config }),
     createCollateRunnerRegisterAction(options),

@@ -45,6 +45,8 @@ export interface InstallOptions extends ChartRef {
   namespace: string;
   values: Record<string, unknown>;
   timeoutSeconds: number;
+  /** Release labels (Helm's release metadata, merged into an existing release's): the ownership marker. */
+  labels?: Record<string, string>;
 }
 
 /** What installing would do to a release: install, upgrade (with the values that differ), nothing, or recover first. */
@@ -167,6 +169,46 @@ export class Helm {
       'json',
     ]);
     return (JSON.parse(out || 'null') as Record<string, unknown> | null) ?? {};
+  }
+
+  /** The release's labels (Helm's release metadata, not the objects'). */
+  async releaseLabels(
+    name: string,
+    namespace: string,
+  ): Promise<Record<string, string>> {
+    const out = await this.run([
+      'get',
+      'metadata',
+      name,
+      '--namespace',
+      namespace,
+      '--output',
+      'json',
+    ]);
+    return (
+      (JSON.parse(out || '{}') as { labels?: Record<string, string> }).labels ??
+      {}
+    );
+  }
+
+  /** `helm uninstall --wait`: the release's objects and its history. */
+  async uninstall(
+    name: string,
+    namespace: string,
+    timeoutSeconds: number,
+  ): Promise<void> {
+    await this.run(
+      [
+        'uninstall',
+        name,
+        '--namespace',
+        namespace,
+        '--wait',
+        '--timeout',
+        `${timeoutSeconds}s`,
+      ],
+      timeoutSeconds * 1000 + RUN_TIMEOUT_GRACE_MS,
+    );
   }
 
   async history(
@@ -308,6 +350,14 @@ export class Helm {
         '--rollback-on-failure',
         '--timeout',
         `${options.timeoutSeconds}s`,
+        ...(options.labels && Object.keys(options.labels).length
+          ? [
+              '--labels',
+              Object.entries(options.labels)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(','),
+            ]
+          : []),
         ...chartArgs(options),
       ],
       options.timeoutSeconds * 1000 + RUN_TIMEOUT_GRACE_MS,

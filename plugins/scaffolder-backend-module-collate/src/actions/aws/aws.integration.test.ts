@@ -1,9 +1,11 @@
 import { ConfigReader } from '@backstage/config';
 import { EKSClient, CreateClusterCommand } from '@aws-sdk/client-eks';
 import {
+  CreateRoleCommand,
   IAMClient,
   GetRoleCommand,
   ListAttachedRolePoliciesCommand,
+  ListRoleTagsCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { S3Client, GetBucketEncryptionCommand } from '@aws-sdk/client-s3';
@@ -21,6 +23,7 @@ import {
   irsaTrustPolicy,
 } from './iamServiceAccountRole';
 import { createAwsS3EnsureBucketAction } from './s3EnsureBucket';
+import { createAwsIamDeleteRolesAction } from './iamDeleteRoles';
 
 // Guide 001's IAM steps through the real AWS SDK against moto; a recording proxy counts the calls.
 describe('AWS actions against moto', () => {
@@ -29,6 +32,7 @@ describe('AWS actions against moto', () => {
     oidc: ReturnType<typeof createAwsEksOidcProviderAction>;
     role: ReturnType<typeof createAwsIamServiceAccountRoleAction>;
     bucket: ReturnType<typeof createAwsS3EnsureBucketAction>;
+    deleteRoles: ReturnType<typeof createAwsIamDeleteRolesAction>;
   };
   const suffix = randomBytes(3).toString('hex');
   const clusterName = `collate-eks-${suffix}`;
@@ -77,6 +81,7 @@ describe('AWS actions against moto', () => {
       oidc: createAwsEksOidcProviderAction({ config }),
       role: createAwsIamServiceAccountRoleAction({ config }),
       bucket: createAwsS3EnsureBucketAction({ config }),
+      deleteRoles: createAwsIamDeleteRolesAction({ config }),
     };
     await new EKSClient({ ...base, region: 'eu-west-1' }).send(
       new CreateClusterCommand({
@@ -184,5 +189,93 @@ describe('AWS actions against moto', () => {
         .slice(before)
         .map(c => c.operation),
     ).toEqual(['UpdateAssumeRolePolicy']);
+  });
+
+  it('marks the roles it creates for a deployment, adopts one that was there, and its decommission deletes exactly its own', async () => {
+    const deployment = `dep-${suffix}`;
+    const iam = new IAMClient({ ...awsTestConfig(), region: 'eu-west-1' });
+    const oidc = actionContext({ clusterName, region: 'eu-west-1' } as never);
+    await actions.oidc.handler(oidc.ctx as never);
+    const providerArn = oidc.outputs.providerArn as string;
+    // Someone else's role, there before the deployment, with the name the deployment asks for.
+    const adopted = `collate-adopted-role-${suffix}`;
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: adopted,
+        AssumeRolePolicyDocument: JSON.stringify(
+          irsaTrustPolicy(providerArn, 'collate', 'om-role'),
+        ),
+      }),
+    );
+    const create = async (roleName: string) => {
+      const c = actionContext({
+        roleName,
+        oidcProviderArn: providerArn,
+        namespace: 'collate',
+        serviceAccount: 'om-role',
+        policyArns: ['arn:aws:iam::aws:policy/AmazonS3FullAccess'],
+        deployment,
+      } as never);
+      await actions.role.handler(c.ctx as never);
+      return c;
+    };
+    const own = [`collate-dep-a-${suffix}`, `collate-dep-b-${suffix}`];
+    for (const name of own)
+      expect((await create(name)).outputs.owned).toBe(true);
+    const adoptedRun = await create(adopted);
+    expect(adoptedRun.outputs.owned).toBe(false);
+    expect(adoptedRun.logger.lines.join('\n')).toContain(
+      `IAM role ${adopted} exists and was not created by deployment ${deployment} (no marker): adopted, decommissioning ${deployment} keeps it`,
+    );
+    const tags = async (RoleName: string) =>
+      (await iam.send(new ListRoleTagsCommand({ RoleName }))).Tags;
+    expect(await tags(own[0])).toEqual([
+      { Key: 'collate.io/deployment', Value: deployment },
+    ]);
+    expect(await tags(adopted)).toEqual([]);
+
+    const decommission = async (isDryRun = false) => {
+      const c = actionContext({ deployment } as never, { isDryRun });
+      await actions.deleteRoles.handler(c.ctx as never);
+      return c;
+    };
+    const before = recorder.mutatingCalls().length;
+    const plan = await decommission(true);
+    expect(plan.outputs.roleNames).toEqual(own);
+    expect(plan.logger.lines).toEqual(
+      own.map(
+        name =>
+          `info would delete IAM role ${name} (detaching arn:aws:iam::aws:policy/AmazonS3FullAccess)`,
+      ),
+    );
+    expect(recorder.mutatingCalls().length).toBe(before);
+
+    expect((await decommission()).outputs.roleNames).toEqual(own);
+    expect(
+      recorder
+        .mutatingCalls()
+        .slice(before)
+        .map(c => c.operation),
+    ).toEqual([
+      'DetachRolePolicy',
+      'DeleteRole',
+      'DetachRolePolicy',
+      'DeleteRole',
+    ]);
+    for (const name of own)
+      await expect(
+        iam.send(new GetRoleCommand({ RoleName: name })),
+      ).rejects.toThrow(/cannot be found|NoSuchEntity/);
+    // The adopted role, and the topology's roles of no deployment, are still there.
+    await iam.send(new GetRoleCommand({ RoleName: adopted }));
+    await iam.send(new GetRoleCommand({ RoleName: ROLES[0].roleName }));
+
+    const after = recorder.mutatingCalls().length;
+    const again = await decommission();
+    expect(again.outputs.roleNames).toEqual([]);
+    expect(again.logger.lines).toEqual([
+      `info no IAM role carries collate.io/deployment=${deployment}: nothing to delete`,
+    ]);
+    expect(recorder.mutatingCalls().length).toBe(after);
   });
 });

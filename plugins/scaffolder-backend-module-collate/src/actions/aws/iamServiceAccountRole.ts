@@ -6,6 +6,7 @@ import {
   GetRoleCommand,
   IAMClient,
   ListAttachedRolePoliciesCommand,
+  ListRoleTagsCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { isDeepStrictEqual } from 'node:util';
@@ -21,6 +22,13 @@ import {
 } from '../../lib/validation';
 import { examples } from './iamServiceAccountRole.examples';
 import { withDefaults } from '../../lib/defaults';
+import {
+  assertDeployment,
+  awsMarkerOf,
+  awsMarkerTags,
+  deploymentInput,
+  ownsExisting,
+} from '../../lib/markers';
 
 /** IAM's default quota for a role trust policy. */
 export const TRUST_POLICY_MAX_LENGTH = 2048;
@@ -92,8 +100,15 @@ export function createAwsIamServiceAccountRoleAction(options: {
             .string()
             .optional()
             .describe('Region for the IAM client; default collate.aws.region'),
+        deployment: deploymentInput,
       },
       output: {
+        owned: z =>
+          z
+            .boolean()
+            .describe(
+              'Whether the role carries the deployment marker (created for it); false for an adopted role',
+            ),
         roleArn: z =>
           z
             .string()
@@ -127,6 +142,8 @@ export function createAwsIamServiceAccountRoleAction(options: {
       if (ctx.input.region !== undefined)
         assertAwsRegion('region', ctx.input.region);
       policyArns.forEach((arn, i) => assertPolicyArn(`policyArns[${i}]`, arn));
+      const { deployment } = ctx.input;
+      assertDeployment(deployment);
       const trust = irsaTrustPolicy(oidcProviderArn, namespace, serviceAccount);
       const document = JSON.stringify(trust);
       if (document.length > TRUST_POLICY_MAX_LENGTH) {
@@ -149,6 +166,21 @@ export function createAwsIamServiceAccountRoleAction(options: {
             throw e;
           },
         );
+      const owned =
+        role && deployment
+          ? ownsExisting(
+              ctx.logger,
+              `IAM role ${roleName}`,
+              deployment,
+              awsMarkerOf(
+                (
+                  await iam.send(
+                    new ListRoleTagsCommand({ RoleName: roleName }),
+                  )
+                ).Tags,
+              ),
+            )
+          : Boolean(deployment);
       const currentTrust = role?.AssumeRolePolicyDocument
         ? JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument))
         : undefined;
@@ -212,6 +244,7 @@ export function createAwsIamServiceAccountRoleAction(options: {
                 new CreateRoleCommand({
                   RoleName: roleName,
                   AssumeRolePolicyDocument: document,
+                  Tags: awsMarkerTags(deployment),
                 }),
               );
               arn = created.Role!.Arn!;
@@ -233,6 +266,7 @@ export function createAwsIamServiceAccountRoleAction(options: {
       }
       ctx.output('roleArn', roleArn);
       ctx.output('roleName', roleName);
+      ctx.output('owned', owned);
     },
   });
 }

@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { stringify as toYaml } from 'yaml';
+import { DEPLOYMENT_MARKER, ownsExisting } from '../../lib/markers';
 import {
   Helm,
   helmTime,
@@ -63,6 +64,24 @@ export async function ensureRelease(options: {
   try {
     const { install, logger } = options;
     const plan = await helm.plan(install);
+    // A release that was there before is adopted, not marked: Helm would merge the marker into its labels.
+    let { labels } = install;
+    const deployment = labels?.[DEPLOYMENT_MARKER];
+    if (deployment && plan.current && !plan.recovery) {
+      const current = await helm.releaseLabels(
+        install.release,
+        install.namespace,
+      );
+      if (
+        !ownsExisting(
+          logger,
+          `Helm release ${install.namespace}/${install.release}`,
+          deployment,
+          current[DEPLOYMENT_MARKER],
+        )
+      )
+        labels = undefined;
+    }
     const VERBS = {
       install: ['would install', 'installing'],
       upgrade: ['would upgrade', 'upgrading'],
@@ -114,7 +133,7 @@ export async function ensureRelease(options: {
       `helm.${install.namespace}.${install.release}`,
       async () => {
         await helm.recover(plan, install);
-        const release = await helm.upgradeInstall(install);
+        const release = await helm.upgradeInstall({ ...install, labels });
         if (release.status !== 'deployed')
           throw new Error(
             `Helm release ${install.release} is ${release.status} after install`,

@@ -6,6 +6,11 @@ import type { z as zod } from 'zod/v3';
 import { assertDnsLabel } from '../../lib/validation';
 import { redactingLogger, secretValues } from '../../lib/redact';
 import { ensureRelease } from './release';
+import {
+  assertDeployment,
+  DEPLOYMENT_MARKER,
+  deploymentInput,
+} from '../../lib/markers';
 
 /** Where a Helm action installs what: the input every Helm action has. */
 export interface ReleaseInput {
@@ -16,6 +21,8 @@ export interface ReleaseInput {
   repo?: string;
   version?: string;
   timeoutSeconds: number;
+  /** The deployment the release is installed for: its ownership marker (a release label). */
+  deployment?: string;
 }
 
 export interface ReleaseDefaults {
@@ -77,12 +84,14 @@ export function releaseInputSchema(d: ReleaseDefaults) {
         .max(3600)
         .default(d.timeoutSeconds)
         .describe('Helm --timeout'),
+    deployment: deploymentInput,
   };
 }
 
 export function validateReleaseInput(input: ReleaseInput): void {
   assertDnsLabel('namespace', input.namespace);
   assertDnsLabel('release', input.release);
+  assertDeployment(input.deployment);
 }
 
 /** The repository to pass to helm: the default when not given, none when given empty (a local chart path). */
@@ -124,6 +133,9 @@ export async function installRelease(
       version: input.version,
       values: options.values,
       timeoutSeconds: input.timeoutSeconds,
+      ...(input.deployment
+        ? { labels: { [DEPLOYMENT_MARKER]: input.deployment } }
+        : {}),
     },
     checkpoint: (key, fn) =>
       ctx.checkpoint({

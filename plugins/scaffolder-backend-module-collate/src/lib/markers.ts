@@ -1,0 +1,54 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { z as zod } from 'zod/v3';
+import { assertDnsLabel } from './validation';
+
+/**
+ * The ownership marker: the tag (AWS) or label (Kubernetes) naming the deployment that created a resource. A
+ * decommission deletes exactly what carries its deployment's marker, never a resource it adopted.
+ */
+export const DEPLOYMENT_MARKER = 'collate.io/deployment';
+
+/** The `deployment` input of every action that creates something. */
+export const deploymentInput = (z: typeof zod) =>
+  z
+    .string()
+    .optional()
+    .describe(
+      `The deployment (the name of its catalog System) this step creates for: what it creates carries the ${DEPLOYMENT_MARKER} marker, so that decommissioning that deployment deletes it and nothing else. A resource that exists already is adopted, not marked`,
+    );
+
+export function assertDeployment(deployment: string | undefined): void {
+  if (deployment !== undefined) assertDnsLabel('deployment', deployment);
+}
+
+/** AWS tags for a resource created for the deployment. */
+export function awsMarkerTags(deployment: string | undefined) {
+  return deployment ? [{ Key: DEPLOYMENT_MARKER, Value: deployment }] : [];
+}
+
+/** The deployment an AWS resource's tags name, if any. */
+export function awsMarkerOf(
+  tags: Array<{ Key?: string; Value?: string }> | undefined,
+): string | undefined {
+  return tags?.find(t => t.Key === DEPLOYMENT_MARKER)?.Value;
+}
+
+/**
+ * Whether the deployment owns an existing resource: marked with its name. One it does not own is adopted: used, never
+ * marked, and kept by its decommission; the log says so.
+ */
+export function ownsExisting(
+  logger: LoggerService,
+  resource: string,
+  deployment: string | undefined,
+  marker: string | undefined,
+): boolean {
+  if (!deployment) return false;
+  if (marker === deployment) return true;
+  logger.info(
+    `${resource} exists and was not created by deployment ${deployment} (${
+      marker ? `its marker names ${marker}` : 'no marker'
+    }): adopted, decommissioning ${deployment} keeps it`,
+  );
+  return false;
+}
