@@ -222,6 +222,7 @@ export const COLLATE_ACTION_IDS = [
   'collate:deploy',
   'collate:helm:uninstall',
   'collate:kubernetes:apply',
+  'collate:kubernetes:delete',
   'collate:kubernetes:prepare',
   'collate:preflight',
   'collate:reindex',

@@ -16,6 +16,11 @@ import collateScaffolderModule from '@collate-backstage/plugin-scaffolder-backen
 import collateBackend from '@collate-backstage/plugin-collate-backend';
 import collateCatalogModule from '@collate-backstage/plugin-catalog-backend-module-collate';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateRoleCommand,
+  GetRoleCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import {
   adminKubeConfig,
@@ -145,6 +150,13 @@ describe('Software Templates on the local control plane', () => {
                 {
                   type: 'file',
                   target: join(TEMPLATES_DIR, 'collate-upgrade/template.yaml'),
+                },
+                {
+                  type: 'file',
+                  target: join(
+                    TEMPLATES_DIR,
+                    'collate-decommission-aws/template.yaml',
+                  ),
                 },
               ],
             },
@@ -749,5 +761,112 @@ describe('Software Templates on the local control plane', () => {
     // The third run of the same deployment: everything already converged.
     expect(real.stdout).toContain(`unchanged: system:default/${name}`);
     expect(real.stdout).not.toContain(awsSecrets.databasePassword);
+  }, 300_000);
+
+  it('decommissions the AWS deployment: the plan in reverse order of creation, then only what carries its marker goes; a second run changes nothing', async () => {
+    const name = `collate-run-${suffix}`;
+    const core = adminKubeConfig().makeApiClient(CoreV1Api);
+    const iam = new IAMClient({ ...awsTestConfig(), region: 'eu-west-1' });
+    // Someone else's, made beforehand: an object in the deployment's namespace and an IAM role of the same naming.
+    await core.createNamespacedConfigMap({
+      namespace: ns.collate,
+      body: { metadata: { name: 'someone-elses' }, data: { keep: 'me' } },
+    });
+    const theirRole = `collate-someone-elses-role-${suffix}`;
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: theirRole,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [],
+        }),
+      }),
+    );
+    const values = {
+      ...defaultValues(templateNamed('collate-decommission-aws')),
+      system: `system:default/${name}`,
+      confirm: true,
+    };
+    const roles = [
+      'collate-argo-controller-role',
+      'collate-argo-server-role',
+      'collate-ingestion-role',
+      'collate-server-role',
+    ].map(r => `${r}-${suffix}`);
+
+    const plan = await dryRun(
+      templateNamed('collate-decommission-aws'),
+      values,
+      {},
+    );
+    const order = [
+      `would uninstall Helm release ${ns.collate}/openmetadata`,
+      `would uninstall Helm release ${ns.argo}/argo-workflows`,
+      `would delete ServiceAccount ${ns.collate}/om-role`,
+      `would delete Namespace ${ns.argo}`,
+      ...roles.map(r => `would delete IAM role ${r}`),
+      `would remove: system:default/${name}`,
+    ].map(line => plan.text.indexOf(line));
+    expect(order.every(i => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(plan.text).toContain(
+      `kept: namespace ${ns.collate} holds what deployment ${name} did not create: ConfigMap someone-elses`,
+    );
+    expect(plan.text).not.toContain(theirRole);
+
+    const run = await runTask(values, {}, 'collate-decommission-aws');
+    expect(run.output.text[0].content).toContain(
+      `IAM roles: ${roles.join(', ')}`,
+    );
+    const releases = JSON.parse(
+      (
+        await promisify(execFile)(testEnv.helmBin(), [
+          'list',
+          '-A',
+          '-o',
+          'json',
+          '--kubeconfig',
+          testEnv.kubernetes().kubeconfigPath,
+        ])
+      ).stdout,
+    ).filter((r: any) => [ns.collate, ns.argo].includes(r.namespace));
+    expect(releases).toEqual([]);
+    for (const RoleName of roles)
+      await expect(
+        iam.send(new GetRoleCommand({ RoleName })),
+      ).rejects.toThrow();
+    await iam.send(new GetRoleCommand({ RoleName: theirRole }));
+    await core.readNamespacedConfigMap({
+      name: 'someone-elses',
+      namespace: ns.collate,
+    });
+    let system = 200;
+    for (let i = 0; i < 60 && system === 200; i++) {
+      system = (
+        await request(server)
+          .get(`/api/catalog/entities/by-name/system/default/${name}`)
+          .set('Authorization', auth)
+      ).status;
+      if (system === 200) await new Promise(r => setTimeout(r, 500));
+    }
+    expect(system).toBe(404);
+
+    // A second run: the System is gone, the cluster steps are skipped, nothing is left in AWS.
+    const marks = { aws: aws.mutatingCalls().length, since: Date.now() };
+    const second = await runTask(values, {}, 'collate-decommission-aws');
+    expect(second.log).toContain(
+      `no IAM role carries collate.io/deployment=${name}: nothing to delete`,
+    );
+    expect(second.log).toContain(
+      `deployment ${name} is not registered: nothing to remove`,
+    );
+    expect(aws.mutatingCalls().slice(marks.aws)).toEqual([]);
+    expect(
+      kubernetesWrites({
+        since: marks.since,
+        user: BACKSTAGE_SERVICE_ACCOUNT,
+        namespace: [ns.collate, ns.argo],
+      }),
+    ).toEqual([]);
   }, 300_000);
 });

@@ -28,11 +28,12 @@ beforeAll(async () => {
 });
 
 describe('Software Templates', () => {
-  it('has one template per documented topology and one to upgrade a deployment, all registered by templates/catalog-info.yaml', () => {
+  it('has one template per documented topology, one to upgrade and one to decommission a deployment, all registered by templates/catalog-info.yaml', () => {
     const names = templates.map(t => t.template.metadata.name).sort();
     expect(names).toEqual([
       'collate-aws-eks',
       'collate-azure-aks',
+      'collate-decommission-aws',
       'collate-existing-deployment',
       'collate-hybrid-runner-aks',
       'collate-upgrade',
@@ -105,9 +106,11 @@ describe('Software Templates', () => {
     templates
       .filter(
         t =>
-          !['collate-existing-deployment', 'collate-upgrade'].includes(
-            t.template.metadata.name,
-          ),
+          ![
+            'collate-decommission-aws',
+            'collate-existing-deployment',
+            'collate-upgrade',
+          ].includes(t.template.metadata.name),
       )
       .map(t => [t.template.metadata.name, t] as const),
   )('%s: registers what it deployed and links to it', (_name, t) => {
@@ -171,5 +174,34 @@ describe('Software Templates', () => {
       icon: 'catalog',
       entityRef: '${{ parameters.system }}',
     });
+  });
+
+  it('collate-decommission-aws deletes in reverse order of creation, each step for the deployment the System names', () => {
+    const t = templates.find(
+      x => x.template.metadata.name === 'collate-decommission-aws',
+    )!;
+    const steps = t.template.spec.steps as any[];
+    expect(steps.map(s => [s.id, s.action])).toEqual([
+      ['system', 'catalog:fetch'],
+      ['uninstall-collate', 'collate:helm:uninstall'],
+      ['uninstall-argo', 'collate:helm:uninstall'],
+      ['objects', 'collate:kubernetes:delete'],
+      ['roles', 'collate:aws:iam:delete-roles'],
+      ['unregister', 'collate:catalog:unregister'],
+    ]);
+    for (const step of steps.slice(1))
+      expect(JSON.stringify(step.input)).toContain(
+        "${{ parameters.system | parseEntityRef | pick('name') }}",
+      );
+    // Where the cluster is comes from the System; once it is gone, the cluster steps are skipped.
+    expect(steps[0].input.optional).toBe(true);
+    expect(steps.slice(1, 4).map(s => s.if)).toEqual(
+      Array(3).fill('${{ steps.system.output.entity }}'),
+    );
+    // Nothing runs until the person ticks the confirmation.
+    expect(t.template.spec.parameters[0].required).toContain('confirm');
+    expect(t.template.spec.parameters[0].properties.confirm.enum).toEqual([
+      true,
+    ]);
   });
 });

@@ -57,6 +57,11 @@ const LOCAL_CHARTS: Record<string, Record<string, unknown>> = {
     // The collate:argo:install example's Argo is in argo-workflows: the runner's own Argo goes elsewhere.
     argoNamespace: `runner-argo-${Date.now().toString(36)}`,
   },
+  // The examples' namespaces are shared with other test files: the decommission examples name a deployment that
+  // owns nothing there, so they run their whole path and keep everything.
+  'collate:helm:uninstall': { deployment: 'examples-owns-nothing' },
+  'collate:kubernetes:delete': { deployment: 'examples-owns-nothing' },
+  'collate:aws:iam:delete-roles': { deployment: 'examples-owns-nothing' },
   'collate:terraform:apply': {
     backend: {
       type: 's3',
@@ -107,6 +112,7 @@ describe('action examples', () => {
     'collate:runner:register',
     // Decommission: after everything else.
     'collate:helm:uninstall',
+    'collate:kubernetes:delete',
     'collate:aws:iam:delete-roles',
   ];
 

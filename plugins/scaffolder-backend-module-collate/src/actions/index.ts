@@ -12,6 +12,7 @@ import { createAwsIamDeleteRolesAction } from './aws/iamDeleteRoles';
 import { createAwsS3EnsureBucketAction } from './aws/s3EnsureBucket';
 import { createKubernetesApplyAction } from './kubernetes/apply';
 import { createCollateKubernetesPrepareAction } from './kubernetes/prepare';
+import { createKubernetesDeleteAction } from './kubernetes/delete';
 import { createCollatePreflightAction } from './preflight';
 import { createArgoInstallAction } from './helm/argoInstall';
 import { createCollateDeployAction } from './helm/collateDeploy';
@@ -51,6 +52,7 @@ export function createCollateActions(
     createAwsS3EnsureBucketAction({ config: options.config }),
     createKubernetesApplyAction(options),
     createCollateKubernetesPrepareAction(options),
+    createKubernetesDeleteAction(options),
     createCollatePreflightAction({ ...options, azure }),
     createArgoInstallAction(options),
     createCollateDeployAction(options),

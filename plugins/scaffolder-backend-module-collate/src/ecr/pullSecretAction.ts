@@ -12,6 +12,7 @@ import {
   readSecret,
 } from './pullSecret';
 import { examples } from './pullSecretAction.examples';
+import { assertDeployment, deploymentInput } from '../lib/markers';
 
 export const ECR_DEFAULTS = {
   secretName: 'ecr-registry-creds',
@@ -33,6 +34,7 @@ export function createAwsEcrPullSecretAction(options: ClusterActionOptions) {
     schema: {
       input: {
         cluster: clusterInput,
+        deployment: deploymentInput,
         namespace: z =>
           z
             .string()
@@ -69,6 +71,7 @@ export function createAwsEcrPullSecretAction(options: ClusterActionOptions) {
       const input = withDefaults(ctx.input, ECR_DEFAULTS);
       assertDnsLabel('namespace', input.namespace);
       assertDnsSubdomain('secretName', input.secretName);
+      assertDeployment(ctx.input.deployment);
       if (!parseRegistry(input.registry))
         fail(
           'registry',
@@ -128,6 +131,7 @@ export function createAwsEcrPullSecretAction(options: ClusterActionOptions) {
           await applyObjects(kc, [object], {
             dryRun: false,
             logger: ctx.logger,
+            deployment: ctx.input.deployment,
           });
           return expires.toISOString();
         },

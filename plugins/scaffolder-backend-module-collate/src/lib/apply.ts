@@ -9,6 +9,7 @@ import {
 import { isDeepStrictEqual } from 'node:util';
 import { FIELD_MANAGER, kubeMessage, kubeStatus } from './kubernetes';
 import { logChange, type PlannedChange } from './plan';
+import { DEPLOYMENT_MARKER, ownsExisting } from './markers';
 
 export interface ObjectRef {
   apiVersion: string;
@@ -124,7 +125,12 @@ export function validateObject(obj: unknown, index: number): KubernetesObject {
 export async function applyObjects(
   kc: KubeConfig,
   objects: KubernetesObject[],
-  options: { dryRun: boolean; logger: LoggerService },
+  options: {
+    dryRun: boolean;
+    logger: LoggerService;
+    /** The deployment to mark what is created with (label collate.io/deployment); existing objects are adopted. */
+    deployment?: string;
+  },
 ): Promise<AppliedObject[]> {
   const client = KubernetesObjectApi.makeApiClient(kc);
   const results: AppliedObject[] = [];
@@ -133,6 +139,7 @@ export async function applyObjects(
     const resource = describeRef(ref);
     const body = { ...obj, metadata: { ...obj.metadata } } as KubernetesObject;
     delete body.metadata!.resourceVersion;
+    const { deployment } = options;
     const apply = (dryRun?: 'All') =>
       client.patch(
         body,
@@ -153,6 +160,29 @@ export async function applyObjects(
           if (kubeStatus(e) === 404) return undefined;
           throw e;
         });
+      if (deployment) {
+        // Created for the deployment: marked. There before it: adopted, its labels left as they are.
+        const owned = live
+          ? ownsExisting(
+              options.logger,
+              resource,
+              deployment,
+              live.metadata?.labels?.[DEPLOYMENT_MARKER],
+            )
+          : true;
+        if (owned)
+          body.metadata!.labels = {
+            ...body.metadata!.labels,
+            [DEPLOYMENT_MARKER]: deployment,
+          };
+      } else if (live?.metadata?.labels?.[DEPLOYMENT_MARKER]) {
+        // A marker is never taken away (server-side apply drops a label its field manager no longer sends): a
+        // re-apply without a deployment, such as the ECR secret's renewal, keeps it.
+        body.metadata!.labels = {
+          ...body.metadata!.labels,
+          [DEPLOYMENT_MARKER]: live.metadata.labels[DEPLOYMENT_MARKER],
+        };
+      }
       let change: AppliedObject;
       if (!live) {
         change = { ref, resource, action: 'create' };

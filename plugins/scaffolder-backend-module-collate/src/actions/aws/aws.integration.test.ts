@@ -265,7 +265,7 @@ describe('AWS actions against moto', () => {
     for (const name of own)
       await expect(
         iam.send(new GetRoleCommand({ RoleName: name })),
-      ).rejects.toThrow(/cannot be found|NoSuchEntity/);
+      ).rejects.toThrow(/not found|cannot be found|NoSuchEntity/);
     // The adopted role, and the topology's roles of no deployment, are still there.
     await iam.send(new GetRoleCommand({ RoleName: adopted }));
     await iam.send(new GetRoleCommand({ RoleName: ROLES[0].roleName }));

@@ -197,7 +197,11 @@ export function createArgoInstallAction(options: ClusterActionOptions) {
           },
         } as KubernetesObject);
       }
-      await applyObjects(kc, objects, { dryRun, logger: ctx.logger });
+      await applyObjects(kc, objects, {
+        dryRun,
+        logger: ctx.logger,
+        deployment: input.deployment,
+      });
 
       const values = renderArgoValues({
         cloud: input.cloud,

@@ -13,7 +13,6 @@ export const examples: TemplateExample[] = [
           name: 'Deploy Collate',
           input: {
             cluster: 'aks-prod',
-            deployment: 'collate-prod',
             cloud: 'azure',
             azure: {
               serverClientId: '${{ steps["server-identity"].output.clientId }}',

@@ -306,7 +306,11 @@ export function createCollateDeployAction(options: ClusterActionOptions) {
               stringData: sensitive,
             } as KubernetesObject,
           ],
-          { dryRun: Boolean(ctx.isDryRun), logger },
+          {
+            dryRun: Boolean(ctx.isDryRun),
+            logger,
+            deployment: input.deployment,
+          },
         );
       }
       const { revision, deployedAt } = await installRelease(ctx, {

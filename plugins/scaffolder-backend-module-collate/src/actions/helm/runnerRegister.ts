@@ -364,7 +364,7 @@ export function createCollateRunnerRegisterAction(
             data: { token: Buffer.from(input.authToken).toString('base64') },
           } as KubernetesObject,
         ],
-        { dryRun, logger: ctx.logger },
+        { dryRun, logger: ctx.logger, deployment: input.deployment },
       );
       const values = renderRunnerValues({
         agentId: input.agentId,

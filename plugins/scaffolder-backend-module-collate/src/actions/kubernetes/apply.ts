@@ -8,6 +8,7 @@ import { clusterInput } from '../../lib/kubernetes';
 import type { ClusterActionOptions } from '../../lib/kubernetes';
 import { assertDnsLabel } from '../../lib/validation';
 import { examples } from './apply.examples';
+import { assertDeployment, deploymentInput } from '../../lib/markers';
 
 /** Parses `manifests` (objects) or `yaml` (one or more documents) into objects, defaulting the namespace. */
 export function collectObjects(input: {
@@ -60,6 +61,7 @@ export function createKubernetesApplyAction(options: ClusterActionOptions) {
     schema: {
       input: {
         cluster: clusterInput,
+        deployment: deploymentInput,
         manifests: z =>
           z
             .array(z.record(z.any()))
@@ -97,6 +99,7 @@ export function createKubernetesApplyAction(options: ClusterActionOptions) {
     },
     async handler(ctx) {
       if (ctx.input.namespace) assertDnsLabel('namespace', ctx.input.namespace);
+      assertDeployment(ctx.input.deployment);
       const objects = collectObjects(ctx.input);
       const kc = await options.clusters.serverKubeConfig(ctx.input.cluster);
       const digest = createHash('sha256')
@@ -108,6 +111,7 @@ export function createKubernetesApplyAction(options: ClusterActionOptions) {
           await applyObjects(kc, objects, {
             dryRun: Boolean(ctx.isDryRun),
             logger: ctx.logger,
+            deployment: ctx.input.deployment,
           })
         ).map(r => ({
           ...r.ref,

@@ -13,6 +13,7 @@ import {
   fail,
 } from '../../lib/validation';
 import { examples } from './prepare.examples';
+import { assertDeployment, deploymentInput } from '../../lib/markers';
 
 /** The guide's Role for the ingestion service account, rule for rule (guides 000 and 001, om-argo-role.yml). */
 export const OM_ARGO_ROLE_RULES = [
@@ -196,6 +197,7 @@ export function createCollateKubernetesPrepareAction(
     schema: {
       input: {
         cluster: clusterInput,
+        deployment: deploymentInput,
         namespace: z =>
           z
             .string()
@@ -294,14 +296,16 @@ export function createCollateKubernetesPrepareAction(
       const input = withDefaults(
         ctx.input,
         PREPARE_DEFAULTS,
-      ) as PrepareInput & { cluster: string };
+      ) as PrepareInput & { cluster: string; deployment?: string };
       validate(input);
+      assertDeployment(input.deployment);
       const kc = await options.clusters.serverKubeConfig(input.cluster);
       const objects = collatePreparationObjects(input);
       const run = async () => {
         const results = await applyObjects(kc, objects, {
           dryRun: Boolean(ctx.isDryRun),
           logger: ctx.logger,
+          deployment: input.deployment,
         });
         return results.filter(r => r.action !== 'unchanged').length;
       };
