@@ -45,3 +45,14 @@ export function actionContext<I extends JsonObject>(
 
 export const mockRootConfig = (data: JsonObject) =>
   mockServices.rootConfig({ data });
+
+/** Runs an action's handler once in a fresh context; resolves with its logger and outputs. */
+export async function runAction(
+  action: { handler: (ctx: never) => Promise<void> },
+  input: object,
+  options: { isDryRun?: boolean } = {},
+) {
+  const c = actionContext(input as JsonObject, options);
+  await action.handler(c.ctx as never);
+  return c;
+}

@@ -7,14 +7,13 @@ import {
   adminKubeConfig,
   backstageKubernetesConfig,
   BACKSTAGE_SERVICE_ACCOUNT,
-  chartPath,
   kubernetesWrites,
   testEnv,
-  TEST_CLUSTER_NAME,
 } from '@internal/testenv';
 import { actionContext } from '../../__testUtils__/context';
 import { createCollateDeployAction } from './collateDeploy';
 import { clusterOptions } from '../../__testUtils__/clusters';
+import { fixtureDeployInput } from '../../__testUtils__/deploy';
 import { markHelmRevision } from '../../__testUtils__/helmState';
 
 const helm = (args: string[]) => promisify(execFile)(testEnv.helmBin(), args);
@@ -28,31 +27,7 @@ describe('collate:deploy with the fixture chart on the local control plane', () 
   const admin = adminKubeConfig();
   const core = admin.makeApiClient(CoreV1Api);
   const namespace = `collate-${randomBytes(3).toString('hex')}`;
-  const input = {
-    cluster: TEST_CLUSTER_NAME,
-    namespace,
-    chart: chartPath('openmetadata'),
-    repo: '',
-    cloud: 'aws',
-    aws: {
-      serverRoleArn: 'arn:aws:iam::123456789012:role/collate-server-role',
-      bucket: 'collate-assets',
-      region: 'eu-west-1',
-    },
-    search: {
-      host: 'opensearch.collate',
-      port: 9200,
-      scheme: 'http',
-      searchType: 'opensearch',
-    },
-    database: {
-      engine: 'postgresql',
-      host: 'postgres.collate',
-      port: 5432,
-      user: 'collate',
-    },
-    timeoutSeconds: 120,
-  };
+  const input = fixtureDeployInput(namespace);
   const run = async (
     overrides: Record<string, unknown> = {},
     isDryRun = false,

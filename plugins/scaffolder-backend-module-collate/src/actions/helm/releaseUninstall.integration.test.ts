@@ -7,12 +7,12 @@ import {
   adminKubeConfig,
   backstageKubernetesConfig,
   BACKSTAGE_SERVICE_ACCOUNT,
-  chartPath,
   kubernetesWrites,
   testEnv,
   TEST_CLUSTER_NAME,
 } from '@internal/testenv';
-import { actionContext } from '../../__testUtils__/context';
+import { runAction } from '../../__testUtils__/context';
+import { fixtureDeployInput } from '../../__testUtils__/deploy';
 import { clusterOptions } from '../../__testUtils__/clusters';
 import { createCollateDeployAction } from './collateDeploy';
 import { createReleaseUninstallAction } from './releaseUninstall';
@@ -43,36 +43,13 @@ describe('Helm release markers and collate:helm:uninstall on the local control p
   const deployment = `dep-${suffix}`;
   const own = `collate-own-${suffix}`;
   const theirs = `collate-theirs-${suffix}`;
-  const deployInput = (namespace: string, extra: object = {}) => ({
-    cluster: TEST_CLUSTER_NAME,
-    namespace,
-    chart: chartPath('openmetadata'),
-    repo: '',
-    cloud: 'aws',
-    aws: {
-      serverRoleArn: 'arn:aws:iam::123456789012:role/collate-server-role',
-      bucket: 'collate-assets',
-      region: 'eu-west-1',
-    },
-    search: { host: 'opensearch.collate', port: 9200, scheme: 'http' },
-    database: {
-      engine: 'postgresql',
-      host: 'postgres.collate',
-      user: 'collate',
-    },
-    timeoutSeconds: 120,
-    deployment,
-    ...extra,
-  });
-  const run = async (
+  const deployInput = (namespace: string, extra: object = {}) =>
+    fixtureDeployInput(namespace, { deployment, ...extra });
+  const run = (
     action: { handler: (ctx: never) => Promise<void> },
     input: object,
     isDryRun = false,
-  ) => {
-    const c = actionContext(input as never, { isDryRun });
-    await action.handler(c.ctx as never);
-    return c;
-  };
+  ) => runAction(action, input, { isDryRun });
   const removal = (namespace: string) => ({
     cluster: TEST_CLUSTER_NAME,
     namespace,

@@ -13,7 +13,8 @@ import {
   testEnv,
   TEST_CLUSTER_NAME,
 } from '@internal/testenv';
-import { actionContext } from '../../__testUtils__/context';
+import { actionContext, runAction } from '../../__testUtils__/context';
+import { fixtureDeployInput } from '../../__testUtils__/deploy';
 import { clusterOptions } from '../../__testUtils__/clusters';
 import { markHelmRevision } from '../../__testUtils__/helmState';
 import { createCollateDeployAction } from './collateDeploy';
@@ -77,6 +78,20 @@ describe('collate:upgrade on the local control plane', () => {
       (await helm(['history', 'openmetadata', '-n', namespace, '-o', 'json']))
         .stdout,
     ) as Array<{ revision: number; status: string; chart: string }>;
+  const userValues = async () =>
+    JSON.parse(
+      (
+        await helm([
+          'get',
+          'values',
+          'openmetadata',
+          '-n',
+          namespace,
+          '-o',
+          'json',
+        ])
+      ).stdout,
+    );
   const image = async () =>
     (await apps.readNamespacedDeployment({ name: 'openmetadata', namespace }))
       .spec!.template.spec!.containers[0].image;
@@ -96,27 +111,10 @@ describe('collate:upgrade on the local control plane', () => {
 
   beforeAll(async () => {
     charts = await mkdtemp(join(tmpdir(), 'collate-charts-'));
-    const { ctx } = actionContext({
-      cluster: TEST_CLUSTER_NAME,
-      namespace,
-      chart: chartPath('openmetadata'),
-      repo: '',
-      cloud: 'aws',
-      aws: {
-        serverRoleArn: 'arn:aws:iam::123456789012:role/collate-server-role',
-        bucket: 'collate-assets',
-        region: 'eu-west-1',
-      },
-      search: { host: 'opensearch.collate', port: 9200, scheme: 'http' },
-      database: {
-        engine: 'postgresql',
-        host: 'postgres.collate',
-        user: 'collate',
-      },
-      imageTag: 'om-1.12.3-cl-1.12.3',
-      timeoutSeconds: 120,
-    } as never);
-    await deploy.handler(ctx as never);
+    await runAction(
+      deploy,
+      fixtureDeployInput(namespace, { imageTag: 'om-1.12.3-cl-1.12.3' }),
+    );
   });
   afterAll(async () => {
     await core.deleteNamespace({ name: namespace }).catch(() => undefined);
@@ -146,19 +144,7 @@ describe('collate:upgrade on the local control plane', () => {
   });
 
   it('upgrades chart and image together with the values it was deployed with; a re-run changes nothing', async () => {
-    const valuesBefore = JSON.parse(
-      (
-        await helm([
-          'get',
-          'values',
-          'openmetadata',
-          '-n',
-          namespace,
-          '-o',
-          'json',
-        ])
-      ).stdout,
-    );
+    const valuesBefore = await userValues();
     const { outputs } = await run({
       chart: join(charts, '1.12.4'),
       version: '1.12.4',
@@ -179,19 +165,7 @@ describe('collate:upgrade on the local control plane', () => {
       [2, 'deployed', 'openmetadata-1.12.4'],
     ]);
     expect(await image()).toMatch(/:om-1\.12\.4-cl-1\.12\.4$/);
-    const valuesAfter = JSON.parse(
-      (
-        await helm([
-          'get',
-          'values',
-          'openmetadata',
-          '-n',
-          namespace,
-          '-o',
-          'json',
-        ])
-      ).stdout,
-    );
+    const valuesAfter = await userValues();
     expect(valuesAfter).toEqual({
       ...valuesBefore,
       image: { ...valuesBefore.image, tag: 'om-1.12.4-cl-1.12.4' },

@@ -1,17 +1,28 @@
 import { ConfigReader } from '@backstage/config';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   adminKubeConfig,
   backstageKubernetesConfig,
   BACKSTAGE_SERVICE_ACCOUNT,
+  chartPath,
   kubernetesWrites,
+  testEnv,
   TEST_CLUSTER_NAME,
 } from '@internal/testenv';
-import { actionContext } from '../../__testUtils__/context';
+import { runAction } from '../../__testUtils__/context';
 import { clusterOptions } from '../../__testUtils__/clusters';
 import { createCollateKubernetesPrepareAction } from './prepare';
 import { createKubernetesDeleteAction } from './delete';
+
+const helm = (args: string[]) =>
+  promisify(execFile)(testEnv.helmBin(), [
+    ...args,
+    '--kubeconfig',
+    testEnv.kubernetes().kubeconfigPath,
+  ]);
 
 // Ownership markers on Kubernetes objects: what collate:kubernetes:prepare creates for a deployment carries its label,
 // a namespace that was there before is adopted; the decommission deletes exactly the marked objects, and a namespace
@@ -29,15 +40,11 @@ describe('collate:kubernetes:delete against the local API server', () => {
     shared: `k-shared-${suffix}`,
   };
   const all = Object.values(ns);
-  const run = async (
+  const run = (
     action: { handler: (ctx: never) => Promise<void> },
     input: object,
     isDryRun = false,
-  ) => {
-    const c = actionContext(input as never, { isDryRun });
-    await action.handler(c.ctx as never);
-    return c;
-  };
+  ) => runAction(action, input, { isDryRun });
   const decommission = (isDryRun = false) =>
     run(
       remove,
@@ -75,6 +82,16 @@ describe('collate:kubernetes:delete against the local API server', () => {
           `Namespace ${ns.adopted} exists and was not created by deployment ${deployment} (no marker): adopted`,
         );
     }
+    // A Helm release the deployment installed in its own namespace (as collate:deploy marks it).
+    await helm([
+      'install',
+      'runner',
+      chartPath('hybrid-ingestion-runner'),
+      '-n',
+      ns.own,
+      '--labels',
+      `collate.io/deployment=${deployment}`,
+    ]);
     // Someone else's object in a namespace the deployment created.
     await core.createNamespacedConfigMap({
       namespace: ns.shared,

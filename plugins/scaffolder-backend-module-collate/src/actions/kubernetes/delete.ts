@@ -42,6 +42,11 @@ const isBuiltIn = (kind: string, o: KubernetesObject) =>
 const markerOf = (o: KubernetesObject) =>
   o.metadata?.labels?.[DEPLOYMENT_MARKER];
 
+/** Helm's own record of a release revision: it carries the release's labels, and only `helm uninstall` removes it. */
+const isHelmStorage = (o: KubernetesObject) =>
+  o.metadata?.labels?.owner === 'helm' &&
+  Boolean(o.metadata?.name?.startsWith('sh.helm.release.v1.'));
+
 /**
  * `collate:kubernetes:delete`: deletes the Kubernetes objects a deployment's actions created (those labelled with
  * its marker) in its namespaces, then each namespace it created, unless something not its own is still there.
@@ -137,6 +142,24 @@ export function createKubernetesDeleteAction(options: ClusterActionOptions) {
           );
           continue;
         }
+        // The deployment's Helm releases here: their objects go with `helm uninstall` (collate:helm:uninstall, the step
+        // before this one), so they neither block the namespace nor are deleted one by one here.
+        const releases = new Set(
+          (
+            await list(
+              'v1',
+              'Secret',
+              namespace,
+              `owner=helm,${DEPLOYMENT_MARKER}=${deployment}`,
+            )
+          ).map(o => o.metadata?.labels?.name),
+        );
+        const ofRelease = (o: KubernetesObject) =>
+          releases.has(
+            o.metadata?.annotations?.['meta.helm.sh/release-name'],
+          ) &&
+          (o.metadata?.annotations?.['meta.helm.sh/release-namespace'] ??
+            namespace) === namespace;
         for (const [apiVersion, kind] of MARKED_KINDS) {
           for (const object of await list(
             apiVersion,
@@ -144,6 +167,7 @@ export function createKubernetesDeleteAction(options: ClusterActionOptions) {
             namespace,
             `${DEPLOYMENT_MARKER}=${deployment}`,
           )) {
+            if (isHelmStorage(object)) continue;
             const what = `${kind} ${namespace}/${object.metadata!.name}`;
             ctx.logger.info(`${verb} ${what}`);
             await remove({ ...object, apiVersion, kind });
@@ -164,7 +188,9 @@ export function createKubernetesDeleteAction(options: ClusterActionOptions) {
         for (const [apiVersion, kind] of OTHER_KINDS) {
           for (const o of await list(apiVersion, kind, namespace)) {
             if (markerOf(o) === deployment || isBuiltIn(kind, o)) continue;
-            if (o.metadata?.deletionTimestamp) continue;
+            if (ofRelease(o) || o.metadata?.deletionTimestamp) continue;
+            // Owned objects (a Deployment's pods, a CronJob's jobs) are judged by their owner.
+            if (o.metadata?.ownerReferences?.length) continue;
             others.push(`${kind} ${o.metadata!.name}`);
           }
         }
