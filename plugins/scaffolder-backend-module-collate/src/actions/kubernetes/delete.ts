@@ -28,6 +28,7 @@ const OTHER_KINDS: Array<[apiVersion: string, kind: string]> = [
   ['v1', 'Service'],
   ['v1', 'PersistentVolumeClaim'],
   ['apps/v1', 'Deployment'],
+  ['apps/v1', 'ReplicaSet'],
   ['apps/v1', 'StatefulSet'],
   ['apps/v1', 'DaemonSet'],
   ['batch/v1', 'Job'],
