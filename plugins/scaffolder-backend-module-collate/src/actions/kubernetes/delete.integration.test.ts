@@ -65,6 +65,9 @@ describe('collate:kubernetes:delete against the local API server', () => {
     `ServiceAccount ${namespace}/om-role`,
   ];
 
+  /** What preparing the adopted namespace logged. */
+  let adoptedLog = '';
+
   beforeAll(async () => {
     // Someone else's namespace, there before the deployment.
     await core.createNamespace({ body: { metadata: { name: ns.adopted } } });
@@ -77,10 +80,7 @@ describe('collate:kubernetes:delete against the local API server', () => {
         searchPassword: 'search-test-only',
         deployment,
       });
-      if (namespace === ns.adopted)
-        expect(c.logger.lines.join('\n')).toContain(
-          `Namespace ${ns.adopted} exists and was not created by deployment ${deployment} (no marker): adopted`,
-        );
+      if (namespace === ns.adopted) adoptedLog = c.logger.lines.join('\n');
     }
     // A Helm release the deployment installed in its own namespace (as collate:deploy marks it).
     await helm([
@@ -104,6 +104,9 @@ describe('collate:kubernetes:delete against the local API server', () => {
   });
 
   it('marks what it creates, and not the namespace it adopted', async () => {
+    expect(adoptedLog).toContain(
+      `Namespace ${ns.adopted} exists and was not created by deployment ${deployment} (no marker): adopted`,
+    );
     const marker = (o: { metadata?: { labels?: Record<string, string> } }) =>
       o.metadata?.labels?.['collate.io/deployment'];
     expect(marker(await core.readNamespace({ name: ns.own }))).toBe(deployment);
