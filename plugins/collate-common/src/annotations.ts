@@ -207,9 +207,11 @@ export const COLLATE_PULL_SECRET_MARKS = {
 export const COLLATE_ACTION_IDS = [
   'collate:argo:install',
   'collate:aws:ecr:pull-secret',
+  'collate:aws:eks:delete-oidc-provider',
   'collate:aws:eks:oidc-provider',
   'collate:aws:iam:delete-roles',
   'collate:aws:iam:service-account-role',
+  'collate:aws:s3:delete-bucket',
   'collate:aws:s3:ensure-bucket',
   'collate:azure:aks:workload-identity',
   'collate:azure:identity:create',

@@ -785,6 +785,7 @@ describe('Software Templates on the local control plane', () => {
     const values = {
       ...defaultValues(templateNamed('collate-decommission-aws')),
       system: `system:default/${name}`,
+      deleteBucket: true,
       confirm: true,
     };
     const roles = [
@@ -805,6 +806,7 @@ describe('Software Templates on the local control plane', () => {
       `would delete ServiceAccount ${ns.collate}/om-role`,
       `would delete Namespace ${ns.argo}`,
       ...roles.map(r => `would delete IAM role ${r}`),
+      `would delete S3 bucket collate-argo-artifacts-${suffix}`,
       `would remove: system:default/${name}`,
     ];
     expect(order.filter(line => !plan.text.includes(line))).toEqual([]);

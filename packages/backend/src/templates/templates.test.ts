@@ -187,6 +187,8 @@ describe('Software Templates', () => {
       ['uninstall-argo', 'collate:helm:uninstall'],
       ['objects', 'collate:kubernetes:delete'],
       ['roles', 'collate:aws:iam:delete-roles'],
+      ['bucket', 'collate:aws:s3:delete-bucket'],
+      ['oidc-provider', 'collate:aws:eks:delete-oidc-provider'],
       ['unregister', 'collate:catalog:unregister'],
     ]);
     for (const step of steps.slice(1))

@@ -62,6 +62,10 @@ const LOCAL_CHARTS: Record<string, Record<string, unknown>> = {
   'collate:helm:uninstall': { deployment: 'examples-owns-nothing' },
   'collate:kubernetes:delete': { deployment: 'examples-owns-nothing' },
   'collate:aws:iam:delete-roles': { deployment: 'examples-owns-nothing' },
+  'collate:aws:s3:delete-bucket': { deployment: 'examples-owns-nothing' },
+  'collate:aws:eks:delete-oidc-provider': {
+    deployment: 'examples-owns-nothing',
+  },
   'collate:terraform:apply': {
     backend: {
       type: 's3',
@@ -114,6 +118,8 @@ describe('action examples', () => {
     'collate:helm:uninstall',
     'collate:kubernetes:delete',
     'collate:aws:iam:delete-roles',
+    'collate:aws:s3:delete-bucket',
+    'collate:aws:eks:delete-oidc-provider',
   ];
 
   beforeAll(async () => {

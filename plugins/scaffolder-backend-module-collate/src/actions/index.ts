@@ -10,6 +10,8 @@ import { createAwsEksOidcProviderAction } from './aws/eksOidcProvider';
 import { createAwsIamServiceAccountRoleAction } from './aws/iamServiceAccountRole';
 import { createAwsIamDeleteRolesAction } from './aws/iamDeleteRoles';
 import { createAwsS3EnsureBucketAction } from './aws/s3EnsureBucket';
+import { createAwsS3DeleteBucketAction } from './aws/s3DeleteBucket';
+import { createAwsEksDeleteOidcProviderAction } from './aws/eksDeleteOidcProvider';
 import { createKubernetesApplyAction } from './kubernetes/apply';
 import { createCollateKubernetesPrepareAction } from './kubernetes/prepare';
 import { createKubernetesDeleteAction } from './kubernetes/delete';
@@ -50,6 +52,8 @@ export function createCollateActions(
     createAwsIamServiceAccountRoleAction({ config: options.config }),
     createAwsIamDeleteRolesAction({ config: options.config }),
     createAwsS3EnsureBucketAction({ config: options.config }),
+    createAwsS3DeleteBucketAction({ config: options.config }),
+    createAwsEksDeleteOidcProviderAction({ config: options.config }),
     createKubernetesApplyAction(options),
     createCollateKubernetesPrepareAction(options),
     createKubernetesDeleteAction(options),

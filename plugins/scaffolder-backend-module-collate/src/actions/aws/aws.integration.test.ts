@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { EKSClient, CreateClusterCommand } from '@aws-sdk/client-eks';
 import {
+  CreateOpenIDConnectProviderCommand,
   CreateRoleCommand,
   IAMClient,
   GetRoleCommand,
@@ -8,7 +9,13 @@ import {
   ListRoleTagsCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { S3Client, GetBucketEncryptionCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetBucketEncryptionCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import {
   awsTestConfig,
@@ -24,6 +31,8 @@ import {
 } from './iamServiceAccountRole';
 import { createAwsS3EnsureBucketAction } from './s3EnsureBucket';
 import { createAwsIamDeleteRolesAction } from './iamDeleteRoles';
+import { createAwsS3DeleteBucketAction } from './s3DeleteBucket';
+import { createAwsEksDeleteOidcProviderAction } from './eksDeleteOidcProvider';
 
 // Guide 001's IAM steps through the real AWS SDK against moto; a recording proxy counts the calls.
 describe('AWS actions against moto', () => {
@@ -33,6 +42,8 @@ describe('AWS actions against moto', () => {
     role: ReturnType<typeof createAwsIamServiceAccountRoleAction>;
     bucket: ReturnType<typeof createAwsS3EnsureBucketAction>;
     deleteRoles: ReturnType<typeof createAwsIamDeleteRolesAction>;
+    deleteBucket: ReturnType<typeof createAwsS3DeleteBucketAction>;
+    deleteOidc: ReturnType<typeof createAwsEksDeleteOidcProviderAction>;
   };
   const suffix = randomBytes(3).toString('hex');
   const clusterName = `collate-eks-${suffix}`;
@@ -82,6 +93,8 @@ describe('AWS actions against moto', () => {
       role: createAwsIamServiceAccountRoleAction({ config }),
       bucket: createAwsS3EnsureBucketAction({ config }),
       deleteRoles: createAwsIamDeleteRolesAction({ config }),
+      deleteBucket: createAwsS3DeleteBucketAction({ config }),
+      deleteOidc: createAwsEksDeleteOidcProviderAction({ config }),
     };
     await new EKSClient({ ...base, region: 'eu-west-1' }).send(
       new CreateClusterCommand({
@@ -276,6 +289,121 @@ describe('AWS actions against moto', () => {
     expect(again.logger.lines).toEqual([
       `info no IAM role carries collate.io/deployment=${deployment}: nothing to delete`,
     ]);
+    expect(recorder.mutatingCalls().length).toBe(after);
+  });
+
+  it('decommissions the bucket only when empty or forced, and the OIDC provider once no role trusts it; adopted ones stay', async () => {
+    const deployment = `dep2-${suffix}`;
+    const aws = { ...awsTestConfig(), region: 'eu-west-1' };
+    const s3 = new S3Client(aws);
+    const run = async (
+      action: { handler: (ctx: never) => Promise<void> },
+      input: object,
+      isDryRun = false,
+    ) => {
+      const c = actionContext(input as never, { isDryRun });
+      await action.handler(c.ctx as never);
+      return c;
+    };
+    // The deployment's bucket, and someone else's, there before and adopted.
+    const own = `collate-own-bucket-${suffix}`;
+    const theirs = `collate-their-bucket-${suffix}`;
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: theirs,
+        CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+      }),
+    );
+    expect(
+      (
+        await run(actions.bucket, {
+          bucket: own,
+          region: 'eu-west-1',
+          deployment,
+        })
+      ).outputs.owned,
+    ).toBe(true);
+    expect(
+      (
+        await run(actions.bucket, {
+          bucket: theirs,
+          region: 'eu-west-1',
+          deployment,
+        })
+      ).outputs.owned,
+    ).toBe(false);
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: own,
+        Key: 'workflows/run-1/log',
+        Body: 'x',
+      }),
+    );
+    const kept = await run(actions.deleteBucket, { deployment });
+    expect(kept.outputs).toEqual({ buckets: [], kept: [own] });
+    expect(kept.logger.lines.join('\n')).toContain(
+      `kept: S3 bucket ${own} holds objects (workflows/run-1/log); set force to delete it with them`,
+    );
+    const forced = await run(actions.deleteBucket, { deployment, force: true });
+    expect(forced.outputs).toEqual({ buckets: [own], kept: [] });
+    await expect(
+      s3.send(new HeadBucketCommand({ Bucket: own })),
+    ).rejects.toThrow();
+    await s3.send(new HeadBucketCommand({ Bucket: theirs }));
+
+    // moto gives every EKS cluster the same issuer: the cluster's provider, made by the first tests without a
+    // deployment, is adopted.
+    const adopted = await run(actions.oidc, {
+      clusterName,
+      region: 'eu-west-1',
+      deployment,
+    });
+    expect(adopted.outputs.owned).toBe(false);
+    expect(adopted.logger.lines.join('\n')).toContain(
+      `exists and was not created by deployment ${deployment} (no marker): adopted`,
+    );
+    // A provider created for the deployment, as the action creates one on a cluster of its own, trusted by its role.
+    const iam = new IAMClient(aws);
+    const { OpenIDConnectProviderArn: providerArn } = await iam.send(
+      new CreateOpenIDConnectProviderCommand({
+        Url: `https://oidc.eks.eu-west-1.amazonaws.com/id/DEP2${suffix.toUpperCase()}`,
+        ClientIDList: ['sts.amazonaws.com'],
+        Tags: [{ Key: 'collate.io/deployment', Value: deployment }],
+      }),
+    );
+    const oidc = { outputs: { providerArn } };
+    const role = `collate-dep2-role-${suffix}`;
+    await run(actions.role, {
+      roleName: role,
+      oidcProviderArn: oidc.outputs.providerArn,
+      namespace: 'collate',
+      serviceAccount: 'om-role',
+      deployment,
+    });
+    const trusted = await run(actions.deleteOidc, { deployment });
+    expect(trusted.outputs).toEqual({
+      providerArns: [],
+      kept: [oidc.outputs.providerArn],
+    });
+    expect(trusted.logger.lines.join('\n')).toContain(
+      `kept: IAM OIDC provider ${oidc.outputs.providerArn} is still trusted by ${role}`,
+    );
+    await run(actions.deleteRoles, { deployment });
+    const plan = await run(actions.deleteOidc, { deployment }, true);
+    expect(plan.outputs.providerArns).toEqual([oidc.outputs.providerArn]);
+    const before = recorder.mutatingCalls().length;
+    await run(actions.deleteOidc, { deployment });
+    expect(
+      recorder
+        .mutatingCalls()
+        .slice(before)
+        .map(c => c.operation),
+    ).toEqual(['DeleteOpenIDConnectProvider']);
+    // Nothing left: a second decommission sends no mutating call.
+    const after = recorder.mutatingCalls().length;
+    await run(actions.deleteBucket, { deployment, force: true });
+    await run(actions.deleteOidc, { deployment });
+    await run(actions.deleteRoles, { deployment });
     expect(recorder.mutatingCalls().length).toBe(after);
   });
 });

@@ -7,12 +7,20 @@ import {
   GetOpenIDConnectProviderCommand,
   IAMClient,
   ListOpenIDConnectProvidersCommand,
+  ListOpenIDConnectProviderTagsCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { awsClientConfig } from '../../lib/aws';
 import { logChange, plannedChange } from '../../lib/plan';
 import { assertAwsRegion, assertEksClusterName } from '../../lib/validation';
 import { examples } from './eksOidcProvider.examples';
+import {
+  assertDeployment,
+  awsMarkerOf,
+  awsMarkerTags,
+  deploymentInput,
+  ownsExisting,
+} from '../../lib/markers';
 
 const STS_AUDIENCE = 'sts.amazonaws.com';
 
@@ -36,8 +44,15 @@ export function createAwsEksOidcProviderAction(options: { config: Config }) {
             .string()
             .optional()
             .describe('AWS region; default collate.aws.region'),
+        deployment: deploymentInput,
       },
       output: {
+        owned: z =>
+          z
+            .boolean()
+            .describe(
+              "Whether the provider carries the deployment's marker (created for it); false when adopted",
+            ),
         issuer: z =>
           z
             .string()
@@ -53,8 +68,9 @@ export function createAwsEksOidcProviderAction(options: { config: Config }) {
       },
     },
     async handler(ctx) {
-      const { clusterName, region } = ctx.input;
+      const { clusterName, region, deployment } = ctx.input;
       assertEksClusterName('clusterName', clusterName);
+      assertDeployment(deployment);
       if (region !== undefined) assertAwsRegion('region', region);
       const clientConfig = awsClientConfig(options.config, region);
       const eks = new EKSClient(clientConfig);
@@ -85,6 +101,24 @@ export function createAwsEksOidcProviderAction(options: { config: Config }) {
             )
           ).ClientIDList ?? []
         : [];
+      // One provider per cluster, shared by every deployment on it: the first that creates it owns it.
+      const owned =
+        exists && deployment
+          ? ownsExisting(
+              ctx.logger,
+              `IAM OIDC provider ${issuerHostPath}`,
+              deployment,
+              awsMarkerOf(
+                (
+                  await iam.send(
+                    new ListOpenIDConnectProviderTagsCommand({
+                      OpenIDConnectProviderArn: providerArn,
+                    }),
+                  )
+                ).Tags,
+              ),
+            )
+          : Boolean(deployment);
       const change = plannedChange(`IAM OIDC provider ${issuerHostPath}`, {
         exists,
         changes: clientIds.includes(STS_AUDIENCE)
@@ -106,6 +140,7 @@ export function createAwsEksOidcProviderAction(options: { config: Config }) {
                 new CreateOpenIDConnectProviderCommand({
                   Url: issuer,
                   ClientIDList: [STS_AUDIENCE],
+                  Tags: awsMarkerTags(deployment),
                 }),
               );
             } else {
@@ -123,6 +158,7 @@ export function createAwsEksOidcProviderAction(options: { config: Config }) {
       ctx.output('issuerHostPath', issuerHostPath);
       ctx.output('providerArn', providerArn);
       ctx.output('accountId', accountId!);
+      ctx.output('owned', owned);
     },
   });
 }

@@ -3,8 +3,10 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   CreateBucketCommand,
   GetBucketEncryptionCommand,
+  GetBucketTaggingCommand,
   HeadBucketCommand,
   PutBucketEncryptionCommand,
+  PutBucketTaggingCommand,
   PutPublicAccessBlockCommand,
   S3Client,
   type BucketLocationConstraint,
@@ -13,6 +15,27 @@ import { awsClientConfig, awsErrorName } from '../../lib/aws';
 import { logChange, plannedChange } from '../../lib/plan';
 import { assertAwsRegion, assertBucketName, fail } from '../../lib/validation';
 import { examples } from './s3EnsureBucket.examples';
+import {
+  assertDeployment,
+  awsMarkerOf,
+  awsMarkerTags,
+  deploymentInput,
+  ownsExisting,
+} from '../../lib/markers';
+
+/** The deployment a bucket's tags name, if any. */
+export async function bucketMarker(
+  s3: S3Client,
+  bucket: string,
+): Promise<string | undefined> {
+  return s3.send(new GetBucketTaggingCommand({ Bucket: bucket })).then(
+    r => awsMarkerOf(r.TagSet),
+    e => {
+      if (awsErrorName(e) === 'NoSuchTagSet') return undefined;
+      throw e;
+    },
+  );
+}
 
 /**
  * `collate:aws:s3:ensure-bucket`: the Argo artifact bucket (guide 001: collate-argo-artifacts-<region>) with default
@@ -37,16 +60,24 @@ export function createAwsS3EnsureBucketAction(options: { config: Config }) {
             .string()
             .optional()
             .describe('AWS region; default collate.aws.region'),
+        deployment: deploymentInput,
       },
       output: {
+        owned: z =>
+          z
+            .boolean()
+            .describe(
+              "Whether the bucket carries the deployment's marker (created for it); false when adopted",
+            ),
         bucket: z => z.string().describe('The bucket'),
         bucketArn: z => z.string().describe('ARN of the bucket'),
         region: z => z.string().describe('Region of the bucket'),
       },
     },
     async handler(ctx) {
-      const { bucket } = ctx.input;
+      const { bucket, deployment } = ctx.input;
       assertBucketName('bucket', bucket);
+      assertDeployment(deployment);
       if (ctx.input.region !== undefined)
         assertAwsRegion('region', ctx.input.region);
       const clientConfig = awsClientConfig(options.config, ctx.input.region);
@@ -90,6 +121,15 @@ export function createAwsS3EnsureBucketAction(options: { config: Config }) {
               },
             )
         : false;
+      const owned =
+        exists && deployment
+          ? ownsExisting(
+              ctx.logger,
+              `S3 bucket ${bucket}`,
+              deployment,
+              await bucketMarker(s3, bucket),
+            )
+          : Boolean(deployment);
       const change = plannedChange(`S3 bucket ${bucket}`, {
         exists,
         changes: encrypted
@@ -115,6 +155,13 @@ export function createAwsS3EnsureBucketAction(options: { config: Config }) {
                       }),
                 }),
               );
+              if (deployment)
+                await s3.send(
+                  new PutBucketTaggingCommand({
+                    Bucket: bucket,
+                    Tagging: { TagSet: awsMarkerTags(deployment) },
+                  }),
+                );
               await s3.send(
                 new PutPublicAccessBlockCommand({
                   Bucket: bucket,
@@ -147,6 +194,7 @@ export function createAwsS3EnsureBucketAction(options: { config: Config }) {
       ctx.output('bucket', bucket);
       ctx.output('bucketArn', `arn:aws:s3:::${bucket}`);
       ctx.output('region', region);
+      ctx.output('owned', owned);
     },
   });
 }
