@@ -49,6 +49,14 @@ export interface InstallOptions extends ChartRef {
   labels?: Record<string, string>;
 }
 
+/** What `helm get metadata` says of a release (Helm's release labels, not its objects'). */
+export interface ReleaseMetadata {
+  chart: string;
+  version: string;
+  appVersion: string;
+  labels: Record<string, string>;
+}
+
 /** What installing would do to a release: install, upgrade (with the values that differ), nothing, or recover first. */
 export interface HelmPlan {
   action: 'install' | 'upgrade' | 'unchanged';
@@ -171,11 +179,11 @@ export class Helm {
     return (JSON.parse(out || 'null') as Record<string, unknown> | null) ?? {};
   }
 
-  /** The release's labels (Helm's release metadata, not the objects'). */
-  async releaseLabels(
+  /** A release's metadata (`helm get metadata`): its chart's name and version apart, and its release labels. */
+  async releaseMetadata(
     name: string,
     namespace: string,
-  ): Promise<Record<string, string>> {
+  ): Promise<ReleaseMetadata> {
     const out = await this.run([
       'get',
       'metadata',
@@ -185,10 +193,13 @@ export class Helm {
       '--output',
       'json',
     ]);
-    return (
-      (JSON.parse(out || '{}') as { labels?: Record<string, string> }).labels ??
-      {}
-    );
+    const meta = JSON.parse(out || '{}') as Partial<ReleaseMetadata>;
+    return {
+      chart: meta.chart ?? '',
+      version: meta.version ?? '',
+      appVersion: meta.appVersion ?? '',
+      labels: meta.labels ?? {},
+    };
   }
 
   /** `helm uninstall --wait`: the release's objects and its history. */

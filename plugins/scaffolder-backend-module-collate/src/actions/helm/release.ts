@@ -68,10 +68,9 @@ export async function ensureRelease(options: {
     let { labels } = install;
     const deployment = labels?.[DEPLOYMENT_MARKER];
     if (deployment && plan.current && !plan.recovery) {
-      const current = await helm.releaseLabels(
-        install.release,
-        install.namespace,
-      );
+      const current = (
+        await helm.releaseMetadata(install.release, install.namespace)
+      ).labels;
       if (
         !ownsExisting(
           logger,

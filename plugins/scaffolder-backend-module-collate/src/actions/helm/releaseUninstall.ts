@@ -63,7 +63,7 @@ export function createReleaseUninstallAction(options: ClusterActionOptions) {
           ctx.output('uninstalled', false);
           return;
         }
-        const marker = (await helm.releaseLabels(release, namespace))[
+        const marker = (await helm.releaseMetadata(release, namespace)).labels[
           DEPLOYMENT_MARKER
         ];
         ctx.output('chart', current.chart);

@@ -123,6 +123,7 @@ export function createReleaseUpgradeAction(options: ClusterActionOptions) {
       let current;
       let target;
       let values: Record<string, unknown>;
+      let fromVersion: string;
       try {
         current = await helm.release(input.release, input.namespace);
         if (!current)
@@ -138,11 +139,12 @@ export function createReleaseUpgradeAction(options: ClusterActionOptions) {
           repo,
           version: input.version,
         });
-        if (!current.chart.startsWith(`${target.name}-`))
+        const meta = await helm.releaseMetadata(input.release, input.namespace);
+        if (meta.chart !== target.name)
           throw new InputError(
             `Release ${where} runs chart ${current.chart}, not ${target.name}: an upgrade keeps the release's chart`,
           );
-        const fromVersion = current.chart.slice(target.name.length + 1);
+        fromVersion = meta.version;
         if (
           compareChartVersions(target.version, fromVersion) < 0 &&
           !input.allowDowngrade
@@ -154,13 +156,12 @@ export function createReleaseUpgradeAction(options: ClusterActionOptions) {
       } finally {
         await helm.close();
       }
-      const fromChartVersion = current.chart.slice(target.name.length + 1);
       if (input.imageTag) {
         const image = (values.image ?? {}) as Record<string, unknown>;
         values = { ...values, image: { ...image, tag: input.imageTag } };
       }
       ctx.logger.info(
-        `${where}: ${target.name} ${fromChartVersion} (app ${
+        `${where}: ${target.name} ${fromVersion} (app ${
           current.app_version
         }) → ${target.version} (app ${target.appVersion ?? 'unknown'})${
           input.imageTag ? `, image tag ${input.imageTag}` : ''
@@ -193,7 +194,7 @@ export function createReleaseUpgradeAction(options: ClusterActionOptions) {
       const { revision, deployedAt } = result;
       ctx.output('release', input.release);
       ctx.output('namespace', input.namespace);
-      ctx.output('fromChartVersion', fromChartVersion);
+      ctx.output('fromChartVersion', fromVersion);
       ctx.output('toChartVersion', target.version);
       ctx.output('fromAppVersion', current.app_version);
       ctx.output('toAppVersion', target.appVersion ?? '');
