@@ -223,40 +223,30 @@ GO
   done
 }
 
+# One command of a module built through a wrapper module (see wrapper_module), with a version stamped at link time.
+#   build_wrapped BINARY MODULE MODULE_VERSION PACKAGE STAMP LDFLAGS
+build_wrapped() {
+  local name="$1" mod="$2" ver="$3" pkg="$4" stampv="$5" ldflags="$6"
+  stamp_ok "$name" "$stampv" && return
+  local dir="$WORK/$name"
+  wrapper_module "$dir" "$mod" "$ver" ""
+  printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >"$dir/tools.go"
+  (cd "$dir" && go mod tidy -e >/dev/null 2>&1 || true)
+  building "$name" "$stampv"
+  (cd "$dir" && go build -tags tools -ldflags "$ldflags" -o "$OUT/$name" "$pkg")
+  stamp "$name" "$stampv"
+}
+
 # OpenTofu for collate:terraform:apply tests (providers cannot be downloaded here; the built-in terraform_data needs none).
 build_tofu() {
-  stamp_ok tofu "$TOFU_VERSION" && return
-  local dir="$WORK/tofu"
-  wrapper_module "$dir" github.com/opentofu/opentofu "$TOFU_VERSION" ""
-  cat >"$dir/tools.go" <<GO
-//go:build tools
-
-package tools
-
-import _ "github.com/opentofu/opentofu/cmd/tofu"
-GO
-  (cd "$dir" && go mod tidy -e >/dev/null 2>&1 || true)
-  building tofu "$TOFU_VERSION"
-  (cd "$dir" && go build -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$OUT/tofu" github.com/opentofu/opentofu/cmd/tofu)
-  stamp tofu "$TOFU_VERSION"
+  build_wrapped tofu github.com/opentofu/opentofu "$TOFU_VERSION" github.com/opentofu/opentofu/cmd/tofu \
+    "$TOFU_VERSION" "-X github.com/opentofu/opentofu/version.dev=no"
 }
 
 # Dex, the OpenID Connect provider the production-like portal signs in through (memory storage, no cgo needed).
 build_dex() {
-  stamp_ok dex "$DEX_TAG" && return
-  local dir="$WORK/dex"
-  wrapper_module "$dir" github.com/dexidp/dex "$DEX_VERSION" ""
-  cat >"$dir/tools.go" <<GO
-//go:build tools
-
-package tools
-
-import _ "github.com/dexidp/dex/cmd/dex"
-GO
-  (cd "$dir" && go mod tidy -e >/dev/null 2>&1 || true)
-  building dex "$DEX_TAG"
-  (cd "$dir" && go build -tags tools -ldflags "-X github.com/dexidp/dex/version.Version=$DEX_TAG" -o "$OUT/dex" github.com/dexidp/dex/cmd/dex)
-  stamp dex "$DEX_TAG"
+  build_wrapped dex github.com/dexidp/dex "$DEX_VERSION" github.com/dexidp/dex/cmd/dex "$DEX_TAG+ldflags-version" \
+    "-X main.version=$DEX_TAG"
 }
 
 components=("$@")
