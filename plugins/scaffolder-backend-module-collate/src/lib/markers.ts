@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { z as zod } from 'zod/v3';
-import { assertDnsLabel } from './validation';
+import { assertDnsLabel, fail } from './validation';
 
 /**
  * The ownership marker: the tag (AWS) or label (Kubernetes) naming the deployment that created a resource. A
@@ -51,4 +51,19 @@ export function ownsExisting(
     }): adopted, decommissioning ${deployment} keeps it`,
   );
   return false;
+}
+
+/** The `deployment` input of every decommission action: whose marked resources to delete. */
+export const decommissionInput = (z: typeof zod) =>
+  z
+    .string()
+    .describe(
+      `The deployment being decommissioned (the name of its catalog System): only what carries its ${DEPLOYMENT_MARKER} marker is deleted`,
+    );
+
+/** A decommission action's `deployment`, checked before anything is read. */
+export function requireDeployment(deployment: string | undefined): string {
+  if (!deployment) fail('deployment', 'required');
+  assertDnsLabel('deployment', deployment);
+  return deployment;
 }

@@ -9,11 +9,12 @@ import {
 } from '@aws-sdk/client-iam';
 import { awsClientConfig, awsErrorName } from '../../lib/aws';
 import {
-  assertDeployment,
+  decommissionInput,
+  requireDeployment,
   awsMarkerOf,
   DEPLOYMENT_MARKER,
 } from '../../lib/markers';
-import { assertAwsRegion, fail } from '../../lib/validation';
+import { assertAwsRegion } from '../../lib/validation';
 import { examples } from './eksDeleteOidcProvider.examples';
 
 /** The providers a role's trust policy names (`Principal.Federated`). */
@@ -42,12 +43,7 @@ export function createAwsEksDeleteOidcProviderAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        deployment: z =>
-          z
-            .string()
-            .describe(
-              'The deployment being decommissioned (its catalog System name)',
-            ),
+        deployment: decommissionInput,
         region: z =>
           z
             .string()
@@ -69,8 +65,7 @@ export function createAwsEksDeleteOidcProviderAction(options: {
     },
     async handler(ctx) {
       const { deployment } = ctx.input;
-      if (!deployment) fail('deployment', 'required');
-      assertDeployment(deployment);
+      requireDeployment(deployment);
       if (ctx.input.region !== undefined)
         assertAwsRegion('region', ctx.input.region);
       const iam = new IAMClient(

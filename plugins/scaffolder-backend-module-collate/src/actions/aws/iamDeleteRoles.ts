@@ -14,11 +14,12 @@ import {
 } from '@aws-sdk/client-iam';
 import { awsClientConfig, awsErrorName } from '../../lib/aws';
 import {
-  assertDeployment,
+  decommissionInput,
+  requireDeployment,
   awsMarkerOf,
   DEPLOYMENT_MARKER,
 } from '../../lib/markers';
-import { assertAwsRegion, fail } from '../../lib/validation';
+import { assertAwsRegion } from '../../lib/validation';
 import { examples } from './iamDeleteRoles.examples';
 
 /** Ignores IAM's "no such entity": a second run, or another run, got there first. */
@@ -39,12 +40,7 @@ export function createAwsIamDeleteRolesAction(options: { config: Config }) {
     supportsDryRun: true,
     schema: {
       input: {
-        deployment: z =>
-          z
-            .string()
-            .describe(
-              'The deployment whose roles to delete (its catalog System name)',
-            ),
+        deployment: decommissionInput,
         region: z =>
           z
             .string()
@@ -60,8 +56,7 @@ export function createAwsIamDeleteRolesAction(options: { config: Config }) {
     },
     async handler(ctx) {
       const { deployment } = ctx.input;
-      if (!deployment) fail('deployment', 'required');
-      assertDeployment(deployment);
+      requireDeployment(deployment);
       if (ctx.input.region !== undefined)
         assertAwsRegion('region', ctx.input.region);
       const iam = new IAMClient(

@@ -8,8 +8,12 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { awsClientConfig, awsErrorName } from '../../lib/aws';
-import { assertDeployment, DEPLOYMENT_MARKER } from '../../lib/markers';
-import { assertAwsRegion, fail } from '../../lib/validation';
+import {
+  decommissionInput,
+  requireDeployment,
+  DEPLOYMENT_MARKER,
+} from '../../lib/markers';
+import { assertAwsRegion } from '../../lib/validation';
 import { bucketMarker } from './s3EnsureBucket';
 import { examples } from './s3DeleteBucket.examples';
 
@@ -26,12 +30,7 @@ export function createAwsS3DeleteBucketAction(options: { config: Config }) {
     supportsDryRun: true,
     schema: {
       input: {
-        deployment: z =>
-          z
-            .string()
-            .describe(
-              'The deployment being decommissioned (its catalog System name)',
-            ),
+        deployment: decommissionInput,
         force: z =>
           z
             .boolean()
@@ -61,8 +60,7 @@ export function createAwsS3DeleteBucketAction(options: { config: Config }) {
     async handler(ctx) {
       const { deployment } = ctx.input;
       const force = ctx.input.force ?? false;
-      if (!deployment) fail('deployment', 'required');
-      assertDeployment(deployment);
+      requireDeployment(deployment);
       if (ctx.input.region !== undefined)
         assertAwsRegion('region', ctx.input.region);
       const s3 = new S3Client({

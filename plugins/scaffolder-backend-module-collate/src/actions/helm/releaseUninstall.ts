@@ -1,8 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { Helm } from '../../lib/helm';
 import { clusterInput, type ClusterActionOptions } from '../../lib/kubernetes';
-import { assertDnsLabel, fail } from '../../lib/validation';
-import { assertDeployment, DEPLOYMENT_MARKER } from '../../lib/markers';
+import { assertDnsLabel } from '../../lib/validation';
+import {
+  decommissionInput,
+  requireDeployment,
+  DEPLOYMENT_MARKER,
+} from '../../lib/markers';
 import { examples } from './releaseUninstall.examples';
 
 /**
@@ -21,12 +25,7 @@ export function createReleaseUninstallAction(options: ClusterActionOptions) {
         cluster: clusterInput,
         namespace: z => z.string().describe('Namespace of the release'),
         release: z => z.string().describe('Release name'),
-        deployment: z =>
-          z
-            .string()
-            .describe(
-              'The deployment being decommissioned (its catalog System name)',
-            ),
+        deployment: decommissionInput,
         timeoutSeconds: z =>
           z
             .number()
@@ -49,8 +48,7 @@ export function createReleaseUninstallAction(options: ClusterActionOptions) {
       const timeoutSeconds = ctx.input.timeoutSeconds ?? 600;
       assertDnsLabel('namespace', namespace);
       assertDnsLabel('release', release);
-      if (!deployment) fail('deployment', 'required');
-      assertDeployment(deployment);
+      requireDeployment(deployment);
       const where = `${namespace}/${release}`;
       const kc = await options.clusters.serverKubeConfig(ctx.input.cluster);
       const helm = await Helm.create(options.config, kc, ctx.logger);

@@ -8,8 +8,12 @@ import {
   kubeStatus,
   type ClusterActionOptions,
 } from '../../lib/kubernetes';
-import { assertDeployment, DEPLOYMENT_MARKER } from '../../lib/markers';
-import { assertDnsLabel, fail } from '../../lib/validation';
+import {
+  decommissionInput,
+  requireDeployment,
+  DEPLOYMENT_MARKER,
+} from '../../lib/markers';
+import { assertDnsLabel } from '../../lib/validation';
 import { examples } from './delete.examples';
 
 /** What the Collate actions create in a namespace (besides Helm releases, which collate:helm:uninstall removes). */
@@ -68,12 +72,7 @@ export function createKubernetesDeleteAction(options: ClusterActionOptions) {
             .min(1)
             .max(10)
             .describe("The deployment's namespaces (Collate's, Argo's)"),
-        deployment: z =>
-          z
-            .string()
-            .describe(
-              'The deployment being decommissioned (its catalog System name)',
-            ),
+        deployment: decommissionInput,
       },
       output: {
         deleted: z =>
@@ -90,8 +89,7 @@ export function createKubernetesDeleteAction(options: ClusterActionOptions) {
     },
     async handler(ctx) {
       const { namespaces, deployment } = ctx.input;
-      if (!deployment) fail('deployment', 'required');
-      assertDeployment(deployment);
+      requireDeployment(deployment);
       namespaces.forEach((ns, i) => assertDnsLabel(`namespaces[${i}]`, ns));
       const kc = await options.clusters.serverKubeConfig(ctx.input.cluster);
       const client = KubernetesObjectApi.makeApiClient(kc);
