@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifactsDir, repoRoot } from '../lib/portal.mjs';
+import { artifactsDir } from '../lib/portal.mjs';
+import { awsTemplateValues } from '../lib/awsTemplate.mjs';
 import { fillToReview, launchBrowser } from '../lib/browser.mjs';
 import {
   dexUser,
@@ -70,40 +71,6 @@ async function screenshot(page, name) {
 }
 
 const templateRef = 'template:default/collate-aws-eks';
-const charts = join(repoRoot, 'packages/testenv/charts');
-/** The Collate on AWS EKS template's values for the local environment (as template.test.mjs has them). */
-function awsValues(suffix) {
-  return {
-    name: `collate-${suffix}`,
-    owner: 'group:default/platform-team',
-    cluster: 'resource:default/local',
-    namespace: `collate-${suffix}`,
-    argoNamespace: `argo-${suffix}`,
-    eksClusterName: 'collate-eks-portal',
-    region: 'eu-west-1',
-    bucket: `collate-argo-artifacts-${suffix}`,
-    roleSuffix: `-${suffix}`,
-    dbEngine: 'postgresql',
-    dbHost: process.env.COLLATE_TEST_PG_HOST,
-    dbPort: Number(process.env.COLLATE_TEST_PG_PORT),
-    dbUser: process.env.COLLATE_TEST_PG_USER,
-    searchType: 'opensearch',
-    searchHost: '127.0.0.1',
-    searchPort: 9,
-    searchScheme: 'http',
-    searchUser: 'admin',
-    imageTag: 'om-1.12.3-cl-1.12.3',
-    argoChart: join(charts, 'argo-workflows'),
-    argoChartRepo: '',
-    argoChartVersion: '0.45.23',
-    collateChart: join(charts, 'openmetadata'),
-    collateChartRepo: '',
-    // No search engine and, for the canary's password, no database login: the checks fail, are reported, the run
-    // goes on.
-    preflightFailOnError: false,
-  };
-}
-
 /**
  * Values for the scaffolder's API as its form sends them: a Secret field's value is a mask of the secret's length
  * (the secret itself goes in `secrets`).
@@ -168,7 +135,7 @@ test('a deployer signs in through Dex, is told they may deploy, and dry-runs the
     method: 'POST',
     body: JSON.stringify({
       template: template.body,
-      values: withMasks(awsValues('dry'), secrets),
+      values: withMasks(awsTemplateValues('dry'), secrets),
       secrets,
       directoryContents: [],
     }),
@@ -186,7 +153,7 @@ test('a deployer signs in through Dex, is told they may deploy, and dry-runs the
 
 test('someone else is told in the form why they may not deploy, and the scaffolder refuses their task before anything is created', async () => {
   const { page, token } = await signedIn('other');
-  const values = awsValues('refused');
+  const values = awsTemplateValues('refused');
   // The first page filled in: only the refusal holds the form.
   await page.goto(
     `${productionUrl}/create/templates/default/collate-aws-eks?formData=${encodeURIComponent(
@@ -280,7 +247,7 @@ test('canary secrets of a real template run are nowhere but in the Secrets meant
   // A value the run keeps on purpose (the search engine's user is no secret: it is a task parameter and a Helm
   // value): the same search must find it, or it finds nothing.
   const planted = `canary-plain-${randomBytes(6).toString('hex')}`;
-  const values = { ...awsValues(suffix), searchUser: planted };
+  const values = { ...awsTemplateValues(suffix), searchUser: planted };
   const canaries = {
     database: `canary-db-${randomBytes(8).toString('hex')}`,
     search: `canary-search-${randomBytes(8).toString('hex')}`,

@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { artifactsDir, frontendUrl, repoRoot } from '../lib/portal.mjs';
+import { artifactsDir, frontendUrl } from '../lib/portal.mjs';
+import { awsTemplateValues } from '../lib/awsTemplate.mjs';
 import { fillToReview, signInAsGuest } from '../lib/browser.mjs';
 import { startLiveSession } from '../lib/liveDemo.mjs';
 
@@ -22,36 +23,8 @@ test('a guest runs the Collate on AWS EKS template from the portal against the l
     viewport: { width: 1440, height: 1200 },
   });
   const file = join(artifactsDir, 'template-run.png');
-  const charts = join(repoRoot, 'packages/testenv/charts');
   // The form starts filled in (as "Create something similar" does); the secrets are typed into their fields.
-  const formData = {
-    name: 'collate-portal',
-    owner: 'group:default/platform-team',
-    cluster: 'resource:default/local',
-    namespace: 'collate-portal',
-    argoNamespace: 'argo-portal',
-    eksClusterName: 'collate-eks-portal',
-    region: 'eu-west-1',
-    bucket: 'collate-argo-artifacts-portal',
-    roleSuffix: '-portal',
-    dbEngine: 'postgresql',
-    dbHost: process.env.COLLATE_TEST_PG_HOST,
-    dbPort: Number(process.env.COLLATE_TEST_PG_PORT),
-    dbUser: process.env.COLLATE_TEST_PG_USER,
-    searchType: 'opensearch',
-    searchHost: '127.0.0.1',
-    searchPort: 9,
-    searchScheme: 'http',
-    searchUser: 'admin',
-    imageTag: 'om-1.12.3-cl-1.12.3',
-    argoChart: join(charts, 'argo-workflows'),
-    argoChartRepo: '',
-    argoChartVersion: '0.45.23',
-    collateChart: join(charts, 'openmetadata'),
-    collateChartRepo: '',
-    // No search engine runs here: its check fails and is reported, the run goes on.
-    preflightFailOnError: false,
-  };
+  const formData = awsTemplateValues('portal');
   try {
     await signInAsGuest(page, frontendUrl);
     await page.goto(

@@ -201,6 +201,20 @@ describe('Software Templates on the local control plane', () => {
     );
   });
 
+  /** The helm CLI's JSON answer, as the test environment's admin. */
+  const helmJson = async (args: string[]) =>
+    JSON.parse(
+      (
+        await promisify(execFile)(testEnv.helmBin(), [
+          ...args,
+          '-o',
+          'json',
+          '--kubeconfig',
+          testEnv.kubernetes().kubeconfigPath,
+        ])
+      ).stdout,
+    );
+
   /** The values both Collate templates share: where it runs, the database, the search engine, local charts. */
   const collateValues = (template: string, name: string) => ({
     ...defaultValues(templateNamed(template)),
@@ -695,20 +709,9 @@ describe('Software Templates on the local control plane', () => {
     };
     const template = templateNamed('collate-upgrade');
     const history = async () =>
-      JSON.parse(
-        (
-          await promisify(execFile)(testEnv.helmBin(), [
-            'history',
-            'openmetadata',
-            '-n',
-            ns.collate,
-            '-o',
-            'json',
-            '--kubeconfig',
-            testEnv.kubernetes().kubeconfigPath,
-          ])
-        ).stdout,
-      ).map((h: any) => `${h.revision} ${h.status} ${h.chart}`);
+      (await helmJson(['history', 'openmetadata', '-n', ns.collate])).map(
+        (h: any) => `${h.revision} ${h.status} ${h.chart}`,
+      );
     const before = await history();
 
     const plan = await dryRun(template, values, {});
@@ -821,18 +824,9 @@ describe('Software Templates on the local control plane', () => {
     expect(run.output.text[0].content).toContain(
       `IAM roles: ${roles.join(', ')}`,
     );
-    const releases = JSON.parse(
-      (
-        await promisify(execFile)(testEnv.helmBin(), [
-          'list',
-          '-A',
-          '-o',
-          'json',
-          '--kubeconfig',
-          testEnv.kubernetes().kubeconfigPath,
-        ])
-      ).stdout,
-    ).filter((r: any) => [ns.collate, ns.argo].includes(r.namespace));
+    const releases = (await helmJson(['list', '-A'])).filter((r: any) =>
+      [ns.collate, ns.argo].includes(r.namespace),
+    );
     expect(releases).toEqual([]);
     for (const RoleName of roles)
       await expect(

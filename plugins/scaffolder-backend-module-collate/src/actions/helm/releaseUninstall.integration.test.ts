@@ -1,8 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import {
   adminKubeConfig,
   backstageKubernetesConfig,
@@ -14,15 +12,11 @@ import {
 import { runAction } from '../../__testUtils__/context';
 import { fixtureDeployInput } from '../../__testUtils__/deploy';
 import { clusterOptions } from '../../__testUtils__/clusters';
+import { helmCli } from '../../__testUtils__/helmCli';
 import { createCollateDeployAction } from './collateDeploy';
 import { createReleaseUninstallAction } from './releaseUninstall';
 
-const helm = (args: string[]) =>
-  promisify(execFile)(testEnv.helmBin(), [
-    ...args,
-    '--kubeconfig',
-    testEnv.kubernetes().kubeconfigPath,
-  ]);
+const helm = helmCli;
 const labelsOf = async (release: string, namespace: string) =>
   JSON.parse(
     (await helm(['get', 'metadata', release, '-n', namespace, '-o', 'json']))

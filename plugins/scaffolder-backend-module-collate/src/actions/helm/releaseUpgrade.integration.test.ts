@@ -1,11 +1,9 @@
 import { ConfigReader } from '@backstage/config';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   adminKubeConfig,
   backstageKubernetesConfig,
@@ -16,6 +14,7 @@ import {
 import { actionContext, runAction } from '../../__testUtils__/context';
 import { fixtureDeployInput } from '../../__testUtils__/deploy';
 import { clusterOptions } from '../../__testUtils__/clusters';
+import { helmCli } from '../../__testUtils__/helmCli';
 import { markHelmRevision } from '../../__testUtils__/helmState';
 import { createCollateDeployAction } from './collateDeploy';
 import {
@@ -23,12 +22,7 @@ import {
   createReleaseUpgradeAction,
 } from './releaseUpgrade';
 
-const helm = (args: string[]) =>
-  promisify(execFile)(testEnv.helmBin(), [
-    ...args,
-    '--kubeconfig',
-    process.env.COLLATE_TEST_KUBECONFIG!,
-  ]);
+const helm = helmCli;
 
 describe('compareChartVersions', () => {
   it('compares part by part as numbers, a pre-release before its release', () => {

@@ -1,28 +1,21 @@
 import { ConfigReader } from '@backstage/config';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import {
   adminKubeConfig,
   backstageKubernetesConfig,
   BACKSTAGE_SERVICE_ACCOUNT,
   chartPath,
   kubernetesWrites,
-  testEnv,
   TEST_CLUSTER_NAME,
 } from '@internal/testenv';
 import { runAction } from '../../__testUtils__/context';
 import { clusterOptions } from '../../__testUtils__/clusters';
+import { helmCli } from '../../__testUtils__/helmCli';
 import { createCollateKubernetesPrepareAction } from './prepare';
 import { createKubernetesDeleteAction } from './delete';
 
-const helm = (args: string[]) =>
-  promisify(execFile)(testEnv.helmBin(), [
-    ...args,
-    '--kubeconfig',
-    testEnv.kubernetes().kubeconfigPath,
-  ]);
+const helm = helmCli;
 
 // Ownership markers on Kubernetes objects: what collate:kubernetes:prepare creates for a deployment carries its label,
 // a namespace that was there before is adopted; the decommission deletes exactly the marked objects, and a namespace
