@@ -233,7 +233,7 @@ build_wrapped() {
   printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >"$dir/tools.go"
   (cd "$dir" && go mod tidy -e >/dev/null 2>&1 || true)
   building "$name" "$stampv"
-  (cd "$dir" && go build -tags tools -ldflags "$ldflags" -o "$OUT/$name" "$pkg")
+  (cd "$dir" && go build -ldflags "$ldflags" -o "$OUT/$name" "$pkg")
   stamp "$name" "$stampv"
 }
 
