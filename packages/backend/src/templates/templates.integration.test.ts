@@ -18,8 +18,10 @@ import collateCatalogModule from '@collate-backstage/plugin-catalog-backend-modu
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateRoleCommand,
+  GetOpenIDConnectProviderCommand,
   GetRoleCommand,
   IAMClient,
+  ListOpenIDConnectProvidersCommand,
 } from '@aws-sdk/client-iam';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import {
@@ -775,13 +777,22 @@ describe('Software Templates on the local control plane', () => {
       namespace: ns.collate,
       body: { metadata: { name: 'someone-elses' }, data: { keep: 'me' } },
     });
+    // It trusts the cluster's OIDC provider, which moto shares between every EKS cluster (so with the other test
+    // files' roles): the decommission must keep a provider someone else's role still trusts.
     const theirRole = `collate-someone-elses-role-${suffix}`;
+    const { OpenIDConnectProviderList = [] } = await iam.send(
+      new ListOpenIDConnectProvidersCommand({}),
+    );
     await iam.send(
       new CreateRoleCommand({
         RoleName: theirRole,
         AssumeRolePolicyDocument: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [],
+          Statement: OpenIDConnectProviderList.map(p => ({
+            Effect: 'Allow',
+            Principal: { Federated: p.Arn },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+          })),
         }),
       }),
     );
@@ -833,6 +844,10 @@ describe('Software Templates on the local control plane', () => {
         iam.send(new GetRoleCommand({ RoleName })),
       ).rejects.toThrow();
     await iam.send(new GetRoleCommand({ RoleName: theirRole }));
+    for (const { Arn } of OpenIDConnectProviderList)
+      await iam.send(
+        new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: Arn }),
+      );
     await core.readNamespacedConfigMap({
       name: 'someone-elses',
       namespace: ns.collate,
