@@ -30,6 +30,15 @@ export const testEnv = {
     blobUrl: requireEnv('COLLATE_TEST_AZURITE_BLOB_URL'),
     account: requireEnv('COLLATE_TEST_AZURITE_ACCOUNT'),
   }),
+  /**
+   * The OAuth (HTTPS, bearer token) Azurite: the blob data plane for the ARM contract server's storage accounts
+   * (`blobDataPlane`). Test files that can run at the same time take different `first` pool accounts.
+   */
+  azuriteDataPlane: (first: number) => ({
+    url: requireEnv('COLLATE_TEST_AZURITE_OAUTH_URL'),
+    accounts: requireEnv('COLLATE_TEST_AZURITE_OAUTH_ACCOUNTS').split(','),
+    first,
+  }),
   postgres: () => ({
     host: requireEnv('COLLATE_TEST_PG_HOST'),
     port: Number(requireEnv('COLLATE_TEST_PG_PORT')),

@@ -6,12 +6,17 @@
 //   - PrincipalNotFound for a while after an identity is created (directory replication delay);
 //   - 409 ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity for parallel credential writes;
 //   - 400 for a duplicate issuer+subject on one identity, and for a 21st federated credential;
-//   - 409 RoleAssignmentExists when the same principal/role/scope exists under another assignment name.
+//   - 409 RoleAssignmentExists when the same principal/role/scope exists under another assignment name;
+//   - 400 InvalidTagNameCharacters for a tag name with one of < > % & \ ? / (so `collate.io/deployment`, the
+//     Kubernetes and AWS marker, cannot be an Azure tag).
+// Tokens for Azure Storage (scope https://storage.azure.com/.default) are v1 tokens, as Entra issues them for a
+// resource that accepts only v1 (issuer https://sts.windows.net/<tenant>/): Azurite's OAuth mode accepts those.
 // HTTPS only: the Azure SDK refuses to send bearer tokens over plain HTTP.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { ContainerClient } from '@azure/storage-blob';
 import {
   HttpError,
   bearerToken,
@@ -59,8 +64,13 @@ export interface ArmContractOptions {
   principalReplicationDelayMs?: number;
   /** How long one federated-credential write holds its identity (others get 409 meanwhile). Default 50. */
   federatedCredentialWriteMs?: number;
-  /** The blob endpoint reported for a storage account. Default `https://<name>.blob.core.windows.net/`. */
-  blobEndpoint?: (accountName: string) => string;
+  /**
+   * A blob data plane (the OAuth Azurite of the test environment) behind the storage accounts: the n-th account
+   * created gets the n-th pool account (from `first`) as its blob endpoint, and each container ARM creates or deletes
+   * is created (empty) or deleted there too, as one storage service would. Without it the blob endpoint is
+   * `https://<name>.blob.core.windows.net/`, which nothing here answers.
+   */
+  blobDataPlane?: { url: string; accounts: string[]; first?: number };
 }
 
 export interface SeedManagedCluster {
@@ -124,6 +134,8 @@ interface State {
   /** identity id → time until which a federated-credential write holds it. */
   ficLocks: Map<string, number>;
   throttles: Array<{ path: RegExp; remaining: number; retryAfter: number }>;
+  /** storage account name → the data-plane pool account serving it. */
+  poolAccounts: Map<string, string>;
 }
 
 const newState = (): State => ({
@@ -131,9 +143,39 @@ const newState = (): State => ({
   principals: new Map(),
   ficLocks: new Map(),
   throttles: [],
+  poolAccounts: new Map(),
 });
 
 const key = (id: string) => id.toLowerCase().replace(/\/+$/, '');
+
+/** ARM's rule for tag names (every resource type): none of < > % & \ ? /, at most 512 characters. */
+function checkTags(tags: unknown): Record<string, string> | undefined {
+  if (tags === undefined || tags === null) return undefined;
+  for (const name of Object.keys(tags as object)) {
+    if (/[<>%&\\?/]/.test(name) || name.length > 512) {
+      throw new HttpError(
+        400,
+        'InvalidTagNameCharacters',
+        `The tag names '${name}' have reserved characters '<,>,%,&,\\,?,/' or control characters.`,
+      );
+    }
+  }
+  return tags as Record<string, string>;
+}
+
+/** Blob container metadata names are C# identifiers (Azure Storage's rule). */
+function checkMetadata(metadata: Record<string, unknown>) {
+  for (const name of Object.keys(metadata)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new HttpError(
+        400,
+        'InvalidMetadata',
+        `The metadata specified is invalid. It has characters that are not permitted: '${name}'.`,
+      );
+    }
+  }
+  return metadata;
+}
 
 function notFound(type: string, name: string): HttpError {
   return new HttpError(
@@ -176,10 +218,44 @@ export async function startArmContractServer(
     options.servicePrincipalObjectId ?? randomUUID();
   let principalDelayMs = options.principalReplicationDelayMs ?? 0;
   const ficWriteMs = options.federatedCredentialWriteMs ?? 50;
-  const blobEndpoint =
-    options.blobEndpoint ??
-    ((n: string) => `https://${n}.blob.core.windows.net/`);
   let state = newState();
+  const dataPlane = options.blobDataPlane;
+  const blobEndpoint = (name: string) => {
+    if (!dataPlane) return `https://${name}.blob.core.windows.net/`;
+    let account = state.poolAccounts.get(name);
+    if (!account) {
+      account =
+        dataPlane.accounts[
+          ((dataPlane.first ?? 0) + state.poolAccounts.size) %
+            dataPlane.accounts.length
+        ];
+      state.poolAccounts.set(name, account);
+    }
+    return `${dataPlane.url.replace(/\/$/, '')}/${account}/`;
+  };
+  /** The data-plane container of an ARM container, called with a storage token this server signs for itself. */
+  const dataPlaneContainer = (accountName: string, container: string) => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = signJwtRs256(
+      {
+        aud: 'https://storage.azure.com',
+        iss: `https://sts.windows.net/${tenantId}/`,
+        tid: tenantId,
+        oid: servicePrincipalObjectId,
+        iat: now,
+        nbf: now,
+        exp: now + 600,
+        ver: '1.0',
+      },
+      signingKey,
+    );
+    return new ContainerClient(`${blobEndpoint(accountName)}${container}`, {
+      getToken: async () => ({
+        token,
+        expiresOnTimestamp: (now + 600) * 1000,
+      }),
+    });
+  };
   const calls: RecordedCall[] = [];
   let baseUrl = '';
 
@@ -246,10 +322,15 @@ export async function startArmContractServer(
         const scope =
           form.get('scope') ?? 'https://management.azure.com/.default';
         const resource = scope.split(' ')[0].replace(/\/\.default$/, '');
+        const storage = /^https:\/\/(storage\.azure\.com|[^/]+\.blob\.core\.windows\.net)$/.test(
+          resource,
+        );
         const accessToken = signJwtRs256(
           {
             aud: resource,
-            iss: `${baseUrl}/${tenantId}/v2.0`,
+            iss: storage
+              ? `https://sts.windows.net/${tenantId}/`
+              : `${baseUrl}/${tenantId}/v2.0`,
             tid: tenantId,
             appid: clientId,
             azp: clientId,
@@ -258,7 +339,7 @@ export async function startArmContractServer(
             iat: now,
             nbf: now,
             exp: now + 3600,
-            ver: '2.0',
+            ver: storage ? '1.0' : '2.0',
           },
           signingKey,
         );
@@ -501,13 +582,13 @@ export async function startArmContractServer(
           'The location property is required for this definition.',
         );
       const resource: ArmResource = existing
-        ? { ...existing, tags: b.tags ?? existing.tags }
+        ? { ...existing, tags: checkTags(b.tags) ?? existing.tags }
         : {
             id: path,
             name,
             type,
             location: String(b.location).toLowerCase().replace(/\s+/g, ''),
-            tags: b.tags ?? {},
+            tags: checkTags(b.tags) ?? {},
             properties: {
               tenantId,
               principalId: randomUUID(),
@@ -583,13 +664,26 @@ export async function startArmContractServer(
       if (!name) {
         if (method !== 'GET')
           throw new HttpError(405, 'MethodNotAllowed', 'Method not allowed.');
+        // Documented: the list holds the assignments at, above and below the scope (so at a subscription, all of
+        // them); `atScope()` only those at or above it; `principalId eq` only that principal's.
         const filter = url.searchParams.get('$filter');
-        const principal = filter?.match(/principalId eq '([^']+)'/)?.[1];
-        return sendJson(res, 200, {
-          value: all().filter(
-            r => !principal || r.properties.principalId === principal,
-          ),
+        const principal = filter?.match(/^principalId eq '([^']+)'$/)?.[1];
+        const atScope = filter === 'atScope()';
+        if (filter && !principal && !atScope)
+          throw new HttpError(
+            400,
+            'UnsupportedQuery',
+            `Unsupported $filter '${filter}'.`,
+          );
+        const s = key(scope);
+        const value = [...state.resources.values()].filter(r => {
+          if (r.type !== type) return false;
+          if (principal && r.properties.principalId !== principal) return false;
+          const at = key(r.properties.scope);
+          const above = at === s || s.startsWith(`${at}/`);
+          return above || (!atScope && at.startsWith(`${s}/`));
         });
+        return sendJson(res, 200, { value });
       }
       if (!GUID.test(name)) {
         throw new HttpError(
@@ -681,6 +775,9 @@ export async function startArmContractServer(
         type,
         properties: {
           ...wanted,
+          ...(typeof props.description === 'string'
+            ? { description: props.description }
+            : {}),
           principalType: props.principalType ?? 'ServicePrincipal',
           createdOn: new Date().toISOString(),
         },
@@ -755,17 +852,29 @@ export async function startArmContractServer(
         return sendJson(res, 200, existing);
       }
       if (method === 'DELETE') {
+        if (existing && dataPlane)
+          await dataPlaneContainer(accountName, name).deleteIfExists();
         state.resources.delete(key(id));
         return sendJson(res, existing ? 200 : 204, undefined);
       }
       if (method !== 'PUT' && method !== 'PATCH')
         throw new HttpError(405, 'MethodNotAllowed', 'Method not allowed.');
       const props = body().properties ?? {};
+      if (!existing && dataPlane) {
+        // A new container is empty, whatever an earlier test run left in the pool account.
+        const container = dataPlaneContainer(accountName, name);
+        await container.createIfNotExists();
+        for await (const blob of container.listBlobsFlat())
+          await container.deleteBlob(blob.name, {
+            deleteSnapshots: 'include',
+          });
+      }
       const resource: ArmResource = {
         id,
         name,
         type,
         properties: {
+          ...(props.metadata ? { metadata: checkMetadata(props.metadata) } : {}),
           publicAccess: props.publicAccess ?? 'None',
           lastModifiedTime: new Date().toISOString(),
           deleted: false,
@@ -797,9 +906,12 @@ export async function startArmContractServer(
         return sendJson(res, 200, existing);
       }
       if (method === 'DELETE') {
-        for (const k of [...state.resources.keys()])
-          if (k === key(path) || k.startsWith(`${key(path)}/`))
-            state.resources.delete(k);
+        for (const [k, r] of [...state.resources.entries()]) {
+          if (k !== key(path) && !k.startsWith(`${key(path)}/`)) continue;
+          if (dataPlane && r.type === `${type}/blobServices/containers`)
+            await dataPlaneContainer(name, r.name).deleteIfExists();
+          state.resources.delete(k);
+        }
         return sendJson(res, existing ? 200 : 204, undefined);
       }
       if (method !== 'PUT' && method !== 'PATCH')
@@ -831,7 +943,7 @@ export async function startArmContractServer(
       const resource: ArmResource = existing
         ? {
             ...existing,
-            tags: b.tags ?? existing.tags,
+            tags: checkTags(b.tags) ?? existing.tags,
             properties: { ...existing.properties, ...(b.properties ?? {}) },
           }
         : {
@@ -840,13 +952,13 @@ export async function startArmContractServer(
             type,
             location: String(b.location).toLowerCase(),
             kind: b.kind,
+            tags: checkTags(b.tags) ?? {},
             sku: {
               name: b.sku.name,
               tier: String(b.sku.name).startsWith('Premium')
                 ? 'Premium'
                 : 'Standard',
             },
-            tags: b.tags ?? {},
             properties: {
               ...(b.properties ?? {}),
               provisioningState: 'Succeeded',

@@ -6,6 +6,9 @@ import { createAzureIdentityCreateAction } from './azure/identityCreate';
 import { createAzureIdentityFederateAction } from './azure/identityFederate';
 import { createAzureRoleAssignAction } from './azure/roleAssign';
 import { createAzureStorageEnsureAction } from './azure/storageEnsure';
+import { createAzureRoleDeleteAssignmentsAction } from './azure/roleDeleteAssignments';
+import { createAzureIdentityDeleteAction } from './azure/identityDelete';
+import { createAzureStorageDeleteAction } from './azure/storageDelete';
 import { createAwsEksOidcProviderAction } from './aws/eksOidcProvider';
 import { createAwsIamServiceAccountRoleAction } from './aws/iamServiceAccountRole';
 import { createAwsIamDeleteRolesAction } from './aws/iamDeleteRoles';
@@ -48,6 +51,9 @@ export function createCollateActions(
     createAzureRoleAssignAction({ azure }),
     createAzureStorageEnsureAction({ azure }),
     createAzureAksWorkloadIdentityAction({ azure }),
+    createAzureRoleDeleteAssignmentsAction({ azure }),
+    createAzureIdentityDeleteAction({ azure }),
+    createAzureStorageDeleteAction({ azure }),
     createAwsEksOidcProviderAction({ config: options.config }),
     createAwsIamServiceAccountRoleAction({ config: options.config }),
     createAwsIamDeleteRolesAction({ config: options.config }),

@@ -8,6 +8,7 @@ import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { StorageManagementClient } from '@azure/arm-storage';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
+import { ContainerClient } from '@azure/storage-blob';
 import { InputError } from '@backstage/errors';
 import type { z as zod } from 'zod/v3';
 
@@ -25,6 +26,11 @@ export interface AzureClients {
   authorization(subscriptionId: string): AuthorizationManagementClient;
   storage(subscriptionId: string): StorageManagementClient;
   containerService(subscriptionId: string): ContainerServiceClient;
+  /**
+   * A blob container's data plane (`<blob endpoint><container>`), as the portal's own Azure identity: reading its
+   * blobs needs Storage Blob Data Reader on it.
+   */
+  blobContainer(url: string): ContainerClient;
 }
 
 export function createAzureClients(config: Config): AzureClients {
@@ -61,6 +67,7 @@ export function createAzureClients(config: Config): AzureClients {
     storage: s => new StorageManagementClient(getCredential(), s, options),
     containerService: s =>
       new ContainerServiceClient(getCredential(), s, options),
+    blobContainer: url => new ContainerClient(url, getCredential()),
   };
 }
 

@@ -8,6 +8,19 @@ import { assertDnsLabel, fail } from './validation';
  */
 export const DEPLOYMENT_MARKER = 'collate.io/deployment';
 
+/**
+ * The marker as an Azure tag name: ARM refuses `/` in tag names (InvalidTagNameCharacters), so the Azure identities
+ * and storage accounts carry `collate.io_deployment`.
+ */
+export const AZURE_DEPLOYMENT_TAG = 'collate.io_deployment';
+
+/** The marker as blob-container metadata (a C# identifier, as Azure Storage requires). */
+export const AZURE_CONTAINER_MARKER = 'collate_deployment';
+
+/** The marker in a role assignment's description (role assignments have no tags). */
+export const roleAssignmentMarker = (deployment: string) =>
+  `${DEPLOYMENT_MARKER}=${deployment}`;
+
 /** The `deployment` input of every action that creates something. */
 export const deploymentInput = (z: typeof zod) =>
   z

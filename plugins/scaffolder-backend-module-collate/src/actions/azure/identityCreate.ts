@@ -6,6 +6,12 @@ import {
   subscriptionIdInput,
 } from '../../lib/azure';
 import { DRY_RUN_GUID } from '../../lib/ids';
+import {
+  assertDeployment,
+  AZURE_DEPLOYMENT_TAG,
+  deploymentInput,
+  ownsExisting,
+} from '../../lib/markers';
 import { logChange, planFor } from '../../lib/plan';
 import {
   assertAzureLocation,
@@ -40,9 +46,18 @@ export function createAzureIdentityCreateAction(options: {
           z
             .record(z.string())
             .optional()
-            .describe('Tags to set; existing tags are replaced when given'),
+            .describe(
+              `Tags to set; existing tags are replaced when given (the ${AZURE_DEPLOYMENT_TAG} marker is kept)`,
+            ),
+        deployment: deploymentInput,
       },
       output: {
+        owned: z =>
+          z
+            .boolean()
+            .describe(
+              `Whether the identity carries the deployment's ${AZURE_DEPLOYMENT_TAG} tag (created for it); false for an adopted identity`,
+            ),
         id: z => z.string().describe('Resource id of the identity'),
         clientId: z =>
           z
@@ -60,7 +75,8 @@ export function createAzureIdentityCreateAction(options: {
       },
     },
     async handler(ctx) {
-      const { resourceGroup, name, location, tags } = ctx.input;
+      const { resourceGroup, name, location, tags, deployment } = ctx.input;
+      assertDeployment(deployment);
       assertResourceGroup('resourceGroup', resourceGroup);
       assertIdentityName('name', name);
       assertAzureLocation('location', location);
@@ -80,16 +96,32 @@ export function createAzureIdentityCreateAction(options: {
           `identity ${name} already exists in ${current.location}, not ${location}; an identity cannot move`,
         );
       }
+      const currentMarker = current?.tags?.[AZURE_DEPLOYMENT_TAG];
+      const owned = current
+        ? ownsExisting(
+            ctx.logger,
+            `managed identity ${name}`,
+            deployment,
+            currentMarker,
+          )
+        : Boolean(deployment);
+      // Given tags replace the identity's, and a new identity gets the marker. A marker is never removed (another
+      // deployment's neither), and never added to an identity that exists: that one is adopted.
+      const marker = owned ? deployment : currentMarker;
+      const desiredTags =
+        tags || (!current && marker)
+          ? { ...tags, ...(marker ? { [AZURE_DEPLOYMENT_TAG]: marker } : {}) }
+          : undefined;
       const change = planFor(
         `Microsoft.ManagedIdentity/userAssignedIdentities/${name}`,
         current && { tags: current.tags ?? {} },
-        { tags },
+        { tags: desiredTags },
       );
       logChange(ctx.logger, change, Boolean(ctx.isDryRun));
 
       let identity = current;
-      // Given tags replace the identity's; without, an update keeps what it has.
-      const tagsToSet = tags ?? current?.tags;
+      // Without given tags, an update keeps what the identity has.
+      const tagsToSet = desiredTags ?? current?.tags;
       if (!ctx.isDryRun && change.action !== 'unchanged') {
         identity = await ctx.checkpoint({
           key: `azure.identity.create.${subscriptionId}.${resourceGroup}.${name}`,
@@ -113,6 +145,7 @@ export function createAzureIdentityCreateAction(options: {
           },
         });
       }
+      ctx.output('owned', owned);
       ctx.output('id', identity?.id ?? id);
       ctx.output('clientId', identity?.clientId ?? DRY_RUN_GUID);
       ctx.output('principalId', identity?.principalId ?? DRY_RUN_GUID);

@@ -6,6 +6,11 @@ import { withRetry } from '../../lib/retry';
 import { assertGuid, fail } from '../../lib/validation';
 import { examples } from './roleAssign.examples';
 import { withDefaults } from '../../lib/defaults';
+import {
+  assertDeployment,
+  deploymentInput,
+  roleAssignmentMarker,
+} from '../../lib/markers';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -62,8 +67,15 @@ export function createAzureRoleAssignAction(options: {
             .enum(['ServicePrincipal', 'User', 'Group'])
             .default('ServicePrincipal')
             .describe('Type of the assignee'),
+        deployment: deploymentInput,
       },
       output: {
+        owned: z =>
+          z
+            .boolean()
+            .describe(
+              "Whether the assignment's description carries the deployment marker (created for it); false for an existing one",
+            ),
         id: z => z.string().describe('Resource id of the role assignment'),
         name: z => z.string().describe('Name (GUID) of the role assignment'),
         roleDefinitionId: z =>
@@ -90,6 +102,8 @@ export function createAzureRoleAssignAction(options: {
         );
       }
       assertGuid('principalId', principalId);
+      const { deployment } = ctx.input;
+      assertDeployment(deployment);
       if (!role.trim()) fail('role', 'must not be empty');
       const auth = options.azure.authorization(subscription);
 
@@ -141,6 +155,15 @@ export function createAzureRoleAssignAction(options: {
       };
       logChange(ctx.logger, change, Boolean(ctx.isDryRun));
       if (match) {
+        const owned = Boolean(
+          deployment &&
+            match.description === roleAssignmentMarker(deployment),
+        );
+        if (deployment && !owned)
+          ctx.logger.info(
+            `role assignment ${match.name} exists and was not created by deployment ${deployment}: adopted, decommissioning ${deployment} keeps it (unless it deletes the identity it grants)`,
+          );
+        ctx.output('owned', owned);
         ctx.output('id', match.id!);
         ctx.output('name', match.name!);
         ctx.output('roleDefinitionId', roleDefinitionId);
@@ -156,6 +179,9 @@ export function createAzureRoleAssignAction(options: {
                   roleDefinitionId,
                   principalId,
                   principalType,
+                  ...(deployment
+                    ? { description: roleAssignmentMarker(deployment) }
+                    : {}),
                 });
               },
               {
@@ -173,6 +199,7 @@ export function createAzureRoleAssignAction(options: {
             }),
         });
       }
+      ctx.output('owned', Boolean(deployment));
       ctx.output('id', id);
       ctx.output('name', name);
       ctx.output('roleDefinitionId', roleDefinitionId);

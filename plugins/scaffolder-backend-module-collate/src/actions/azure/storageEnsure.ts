@@ -7,6 +7,13 @@ import {
 } from '../../lib/azure';
 import { logChange, type PlannedChange } from '../../lib/plan';
 import {
+  assertDeployment,
+  AZURE_CONTAINER_MARKER,
+  AZURE_DEPLOYMENT_TAG,
+  deploymentInput,
+  ownsExisting,
+} from '../../lib/markers';
+import {
   assertAzureLocation,
   assertContainerName,
   assertResourceGroup,
@@ -63,8 +70,21 @@ export function createAzureStorageEnsureAction(options: {
             .string()
             .default(STORAGE_DEFAULTS.containerName)
             .describe('Blob container (guide: argo-workflows)'),
+        deployment: deploymentInput,
       },
       output: {
+        owned: z =>
+          z
+            .boolean()
+            .describe(
+              `Whether the storage account carries the deployment's ${AZURE_DEPLOYMENT_TAG} tag (created for it); false for an adopted account`,
+            ),
+        containerOwned: z =>
+          z
+            .boolean()
+            .describe(
+              `Whether the container carries the deployment's ${AZURE_CONTAINER_MARKER} metadata (created for it)`,
+            ),
         accountId: z =>
           z.string().describe('Resource id of the storage account'),
         blobEndpoint: z =>
@@ -85,6 +105,8 @@ export function createAzureStorageEnsureAction(options: {
     async handler(ctx) {
       const { resourceGroup, accountName, location, sku, containerName } =
         withDefaults(ctx.input, STORAGE_DEFAULTS);
+      const { deployment } = ctx.input;
+      assertDeployment(deployment);
       assertResourceGroup('resourceGroup', resourceGroup);
       assertStorageAccountName('accountName', accountName);
       assertAzureLocation('location', location);
@@ -120,6 +142,14 @@ export function createAzureStorageEnsureAction(options: {
         resource: `Microsoft.Storage/storageAccounts/${accountName}`,
       };
       logChange(ctx.logger, accountChange, dryRun);
+      const owned = account
+        ? ownsExisting(
+            ctx.logger,
+            `storage account ${accountName}`,
+            deployment,
+            account.tags?.[AZURE_DEPLOYMENT_TAG],
+          )
+        : Boolean(deployment);
       let blobEndpoint =
         account?.primaryEndpoints?.blob ??
         `https://${accountName}.blob.core.windows.net/`;
@@ -137,6 +167,9 @@ export function createAzureStorageEnsureAction(options: {
                 minimumTlsVersion: 'TLS1_2',
                 allowBlobPublicAccess: false,
                 enableHttpsTrafficOnly: true,
+                ...(deployment
+                  ? { tags: { [AZURE_DEPLOYMENT_TAG]: deployment } }
+                  : {}),
               },
             );
             return created.primaryEndpoints?.blob ?? blobEndpoint;
@@ -158,6 +191,14 @@ export function createAzureStorageEnsureAction(options: {
         resource: `Microsoft.Storage/storageAccounts/${accountName}/blobServices/default/containers/${containerName}`,
       };
       logChange(ctx.logger, containerChange, dryRun);
+      const containerOwned = container
+        ? ownsExisting(
+            ctx.logger,
+            `blob container ${containerName}`,
+            deployment,
+            container.metadata?.[AZURE_CONTAINER_MARKER],
+          )
+        : Boolean(deployment);
       if (!container && !dryRun) {
         await ctx.checkpoint({
           key: `azure.storage.container.${subscriptionId}.${resourceGroup}.${accountName}.${containerName}`,
@@ -166,11 +207,18 @@ export function createAzureStorageEnsureAction(options: {
               resourceGroup,
               accountName,
               containerName,
-              { publicAccess: 'None' },
+              {
+                publicAccess: 'None',
+                ...(deployment
+                  ? { metadata: { [AZURE_CONTAINER_MARKER]: deployment } }
+                  : {}),
+              },
             );
           },
         });
       }
+      ctx.output('owned', owned);
+      ctx.output('containerOwned', containerOwned);
       ctx.output('accountId', account?.id ?? accountId);
       ctx.output('blobEndpoint', blobEndpoint);
       ctx.output('containerName', containerName);
