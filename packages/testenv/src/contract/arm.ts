@@ -322,9 +322,10 @@ export async function startArmContractServer(
         const scope =
           form.get('scope') ?? 'https://management.azure.com/.default';
         const resource = scope.split(' ')[0].replace(/\/\.default$/, '');
-        const storage = /^https:\/\/(storage\.azure\.com|[^/]+\.blob\.core\.windows\.net)$/.test(
-          resource,
-        );
+        const storage =
+          /^https:\/\/(storage\.azure\.com|[^/]+\.blob\.core\.windows\.net)$/.test(
+            resource,
+          );
         const accessToken = signJwtRs256(
           {
             aud: resource,
@@ -874,7 +875,9 @@ export async function startArmContractServer(
         name,
         type,
         properties: {
-          ...(props.metadata ? { metadata: checkMetadata(props.metadata) } : {}),
+          ...(props.metadata
+            ? { metadata: checkMetadata(props.metadata) }
+            : {}),
           publicAccess: props.publicAccess ?? 'None',
           lastModifiedTime: new Date().toISOString(),
           deleted: false,

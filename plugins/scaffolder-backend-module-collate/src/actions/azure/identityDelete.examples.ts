@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      "Decommission: the managed identities collate-prod created in collate-rg, with their federated credentials",
+      'Decommission: the managed identities collate-prod created in collate-rg, with their federated credentials',
     example: yaml.stringify({
       steps: [
         {

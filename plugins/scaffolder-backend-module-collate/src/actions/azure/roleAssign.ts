@@ -156,8 +156,7 @@ export function createAzureRoleAssignAction(options: {
       logChange(ctx.logger, change, Boolean(ctx.isDryRun));
       if (match) {
         const owned = Boolean(
-          deployment &&
-            match.description === roleAssignmentMarker(deployment),
+          deployment && match.description === roleAssignmentMarker(deployment),
         );
         if (deployment && !owned)
           ctx.logger.info(

@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      "Decommission: the storage roles collate-prod granted, and every grant of the identities it created in collate-rg",
+      'Decommission: the storage roles collate-prod granted, and every grant of the identities it created in collate-rg',
     example: yaml.stringify({
       steps: [
         {

@@ -70,9 +70,7 @@ export function createAzureRoleDeleteAssignmentsAction(options: {
       const all = await listAll(auth.roleAssignments.listForSubscription());
       const marker = roleAssignmentMarker(deployment);
       const doomed = all
-        .filter(
-          a => a.description === marker || identityOf.has(a.principalId!),
-        )
+        .filter(a => a.description === marker || identityOf.has(a.principalId!))
         .sort((a, b) => a.id!.localeCompare(b.id!));
       if (doomed.length === 0)
         ctx.logger.info(
@@ -94,9 +92,11 @@ export function createAzureRoleDeleteAssignmentsAction(options: {
           identityOf.get(assignment.principalId!) ??
           `principal ${assignment.principalId}`;
         ctx.logger.info(
-          `${ctx.isDryRun ? 'would delete' : 'deleting'} role assignment '${roleNames.get(
-            definitionId,
-          )}' for ${who} at ${assignment.scope}`,
+          `${
+            ctx.isDryRun ? 'would delete' : 'deleting'
+          } role assignment '${roleNames.get(definitionId)}' for ${who} at ${
+            assignment.scope
+          }`,
         );
         if (!ctx.isDryRun)
           await auth.roleAssignments.deleteById(assignment.id!).catch(gone);

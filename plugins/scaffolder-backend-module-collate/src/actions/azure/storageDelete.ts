@@ -93,7 +93,9 @@ export function createAzureStorageDeleteAction(options: {
         } catch (error) {
           if (azureStatus(error) === 404) return [];
           throw new Error(
-            `cannot tell whether blob container ${account.name}/${container} is empty (${
+            `cannot tell whether blob container ${
+              account.name
+            }/${container} is empty (${
               azureCode(error) ?? azureStatus(error) ?? String(error)
             }): grant the portal's Azure identity Storage Blob Data Reader on it, or set force to delete it with whatever it holds`,
           );
