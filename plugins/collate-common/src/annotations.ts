@@ -41,6 +41,10 @@ export const COLLATE_ANNOTATIONS = {
   ingestionLocations: `${COLLATE_ANNOTATION_PREFIX}/ingestion-locations`,
   /** The openmetadata chart version the server was deployed with, e.g. `1.12.3` (drift is shown against it). */
   serverChartVersion: `${COLLATE_ANNOTATION_PREFIX}/server-chart-version`,
+  /** The Azure subscription of the deployment's identities and storage (Azure topologies). */
+  azureSubscriptionId: `${COLLATE_ANNOTATION_PREFIX}/azure-subscription-id`,
+  /** The resource group of the deployment's identities and storage (Azure topologies). */
+  azureResourceGroup: `${COLLATE_ANNOTATION_PREFIX}/azure-resource-group`,
 } as const;
 
 /** @public */

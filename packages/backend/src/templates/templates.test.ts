@@ -34,6 +34,7 @@ describe('Software Templates', () => {
       'collate-aws-eks',
       'collate-azure-aks',
       'collate-decommission-aws',
+      'collate-decommission-azure',
       'collate-existing-deployment',
       'collate-hybrid-runner-aks',
       'collate-upgrade',
@@ -108,6 +109,7 @@ describe('Software Templates', () => {
         t =>
           ![
             'collate-decommission-aws',
+            'collate-decommission-azure',
             'collate-existing-deployment',
             'collate-upgrade',
           ].includes(t.template.metadata.name),
@@ -206,4 +208,66 @@ describe('Software Templates', () => {
       true,
     ]);
   });
+
+  it('collate-decommission-azure deletes in reverse order of creation, each step for the deployment the System names', () => {
+    const t = templates.find(
+      x => x.template.metadata.name === 'collate-decommission-azure',
+    )!;
+    const steps = t.template.spec.steps as any[];
+    expect(steps.map(s => [s.id, s.action])).toEqual([
+      ['system', 'catalog:fetch'],
+      ['uninstall-collate', 'collate:helm:uninstall'],
+      ['uninstall-argo', 'collate:helm:uninstall'],
+      ['objects', 'collate:kubernetes:delete'],
+      ['role-assignments', 'collate:azure:role:delete-assignments'],
+      ['identities', 'collate:azure:identity:delete'],
+      ['storage', 'collate:azure:storage:delete'],
+      ['unregister', 'collate:catalog:unregister'],
+    ]);
+    for (const step of steps.slice(1))
+      expect(JSON.stringify(step.input)).toContain(
+        "${{ parameters.system | parseEntityRef | pick('name') }}",
+      );
+    // The subscription and resource group come from the System the Azure template registered, or, once it is
+    // gone, from the form.
+    for (const step of steps.slice(4, 7)) {
+      expect(step.input.resourceGroup).toContain(
+        "annotations['collate.io/azure-resource-group']",
+      );
+      expect(step.input.resourceGroup).toContain('parameters.resourceGroup');
+    }
+    const systemAnnotations = templates
+      .find(x => x.template.metadata.name === 'collate-azure-aks')!
+      .template.spec.steps.find((s: any) => s.id === 'register').input
+      .entities[0].metadata.annotations;
+    expect(systemAnnotations).toMatchObject({
+      'collate.io/azure-subscription-id': '${{ parameters.subscriptionId }}',
+      'collate.io/azure-resource-group': '${{ parameters.resourceGroup }}',
+    });
+    expect(t.template.spec.parameters[0].required).toContain('confirm');
+    expect(t.template.spec.parameters[0].properties.confirm.enum).toEqual([
+      true,
+    ]);
+  });
+
+  it.each(['collate-azure-aks', 'collate-hybrid-runner-aks'])(
+    '%s marks every Azure resource it creates with the deployment',
+    name => {
+      const steps = templates.find(x => x.template.metadata.name === name)!
+        .template.spec.steps as any[];
+      const creating = steps.filter(s =>
+        [
+          'collate:azure:identity:create',
+          'collate:azure:storage:ensure',
+          'collate:azure:role:assign',
+        ].includes(s.action),
+      );
+      expect(creating.length).toBeGreaterThan(0);
+      for (const step of creating)
+        expect([step.id, step.input.deployment]).toEqual([
+          step.id,
+          '${{ parameters.name }}',
+        ]);
+    },
+  );
 });
