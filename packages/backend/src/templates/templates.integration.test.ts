@@ -93,7 +93,11 @@ describe('Software Templates on the local control plane', () => {
   };
 
   beforeAll(async () => {
-    arm = await startArmContractServer({ tls: testEnv.tls() });
+    arm = await startArmContractServer({
+      tls: testEnv.tls(),
+      // The storage accounts' blob data plane (the decommission reads whether the artifact container is empty).
+      blobDataPlane: testEnv.azuriteDataPlane(2),
+    });
     arm.seedManagedCluster({
       subscriptionId,
       resourceGroup: 'collate-rg',
@@ -158,6 +162,13 @@ describe('Software Templates on the local control plane', () => {
                   target: join(
                     TEMPLATES_DIR,
                     'collate-decommission-aws/template.yaml',
+                  ),
+                },
+                {
+                  type: 'file',
+                  target: join(
+                    TEMPLATES_DIR,
+                    'collate-decommission-azure/template.yaml',
                   ),
                 },
               ],
@@ -878,6 +889,93 @@ describe('Software Templates on the local control plane', () => {
         since: marks.since,
         user: BACKSTAGE_SERVICE_ACCOUNT,
         namespace: [ns.collate, ns.argo],
+      }),
+    ).toEqual([]);
+  }, 300_000);
+
+  it('decommissions the Azure deployment: releases, objects, grants, identities and its storage go; a second run, the System gone, changes nothing', async () => {
+    const name = `collate-aks-run-${suffix}`;
+    const rg = `/subscriptions/${subscriptionId}/resourceGroups/collate-rg/providers`;
+    const account = `${rg}/Microsoft.Storage/storageAccounts/collaterun${suffix}`;
+    const identities = [
+      'argo-workflows-controller',
+      'argo-workflows-server',
+      'collate-application',
+      'collate-ingestion',
+    ];
+    const values = {
+      ...defaultValues(templateNamed('collate-decommission-azure')),
+      system: `system:default/${name}`,
+      deleteStorage: true,
+      confirm: true,
+    };
+
+    const before = arm.mutatingCalls().length;
+    const plan = await dryRun(
+      templateNamed('collate-decommission-azure'),
+      values,
+      {},
+    );
+    const order: string[] = [
+      `would uninstall Helm release ${ns.aksCollate}/openmetadata`,
+      `would uninstall Helm release ${ns.aksArgo}/argo-workflows`,
+      `would delete ServiceAccount ${ns.aksCollate}/om-role`,
+      `would delete role assignment 'Storage Blob Data Contributor' for collate-ingestion`,
+      ...identities.slice(0, 3).map(i => `would delete managed identity ${i} `),
+      `would delete federated credential collate-application of collate-ingestion (system:serviceaccount:${ns.aksCollate}:om-role)`,
+      'would delete managed identity collate-ingestion ',
+      `would delete storage account collaterun${suffix} with its containers argo-workflows`,
+      `would remove: system:default/${name}`,
+    ];
+    expect(order.filter(line => !plan.text.includes(line))).toEqual([]);
+    const at = order.map(line => plan.text.indexOf(line));
+    expect([...at].sort((x, y) => x - y)).toEqual(at);
+    expect(arm.mutatingCalls().slice(before)).toEqual([]);
+
+    const run = await runTask(values, {}, 'collate-decommission-azure');
+    expect(run.output.text[0].content).toContain(
+      `Managed identities: ${identities.join(', ')}`,
+    );
+    expect(run.output.text[0].content).toContain(
+      `Storage: collaterun${suffix}`,
+    );
+    const releases = (await helmJson(['list', '-A'])).filter((r: any) =>
+      [ns.aksCollate, ns.aksArgo].includes(r.namespace),
+    );
+    expect(releases).toEqual([]);
+    for (const i of identities)
+      expect(
+        arm.resource(
+          `${rg}/Microsoft.ManagedIdentity/userAssignedIdentities/${i}`,
+        ),
+      ).toBeUndefined();
+    expect(arm.resource(account)).toBeUndefined();
+    const grants = arm
+      .mutatingCalls()
+      .filter(c => c.method === 'PUT' && /roleAssignments/.test(c.path));
+    expect(grants.length).toBeGreaterThanOrEqual(4);
+    for (const c of grants)
+      expect(arm.resource(c.path.split('?')[0])).toBeUndefined();
+
+    // A second run, the System gone: subscription and resource group from the form; nothing is left anywhere.
+    const marks = { arm: arm.mutatingCalls().length, since: Date.now() };
+    const second = await runTask(
+      { ...values, subscriptionId, resourceGroup: 'collate-rg' },
+      {},
+      'collate-decommission-azure',
+    );
+    expect(second.log).toContain(
+      `no managed identity in collate-rg carries collate.io_deployment=${name}: nothing to delete`,
+    );
+    expect(second.log).toContain(
+      `deployment ${name} is not registered: nothing to remove`,
+    );
+    expect(arm.mutatingCalls().slice(marks.arm)).toEqual([]);
+    expect(
+      kubernetesWrites({
+        since: marks.since,
+        user: BACKSTAGE_SERVICE_ACCOUNT,
+        namespace: [ns.aksCollate, ns.aksArgo],
       }),
     ).toEqual([]);
   }, 300_000);

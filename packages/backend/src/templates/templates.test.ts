@@ -238,7 +238,7 @@ describe('Software Templates', () => {
     }
     const systemAnnotations = templates
       .find(x => x.template.metadata.name === 'collate-azure-aks')!
-      .template.spec.steps.find((s: any) => s.id === 'register').input
+      .template.spec.steps.find((s: any) => s.id === 'register')!.input
       .entities[0].metadata.annotations;
     expect(systemAnnotations).toMatchObject({
       'collate.io/azure-subscription-id': '${{ parameters.subscriptionId }}',

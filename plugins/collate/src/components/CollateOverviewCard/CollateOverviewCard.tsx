@@ -50,6 +50,8 @@ const LABELS: Record<keyof typeof COLLATE_ANNOTATIONS, string> = {
   runnerNamespace: 'Runner namespace',
   serverChartVersion: 'Created with chart',
   ingestionLocations: 'More ingestion locations',
+  azureSubscriptionId: 'Azure subscription',
+  azureResourceGroup: 'Azure resource group',
 };
 
 const COMPONENT_TITLES: Record<CollateComponentKind, string> = {
