@@ -5,6 +5,7 @@ import {
   type CollateComponentKind,
 } from '@collate-backstage/plugin-collate-common';
 import { CollateOverviewCard } from '../CollateOverviewCard';
+import { LifecycleCard } from '../LifecycleCard';
 import {
   CollateArgoCard,
   CollateDatabaseCard,
@@ -42,6 +43,11 @@ export const CollateContent = () => {
       {components.includes('ingestion') && (
         <Grid item xs={12}>
           <CollateIngestionCard />
+        </Grid>
+      )}
+      {entity.kind === 'System' && (
+        <Grid item xs={12}>
+          <LifecycleCard />
         </Grid>
       )}
     </Grid>

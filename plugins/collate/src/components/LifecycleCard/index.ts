@@ -1,0 +1,1 @@
+export { LifecycleCard, DecommissionPlan } from './LifecycleCard';
