@@ -72,3 +72,62 @@ test('a guest runs the Collate on AWS EKS template from the portal against the l
     console.log(`screenshot: ${file}`);
   }
 });
+
+// The System the test above created: its Collate tab previews what decommissioning it would delete.
+for (const width of [1440, 600]) {
+  test(`the decommission plan of the deployment just created, on its Collate tab at ${width} px`, async () => {
+    const page = await browser.newPage({ viewport: { width, height: 1100 } });
+    const file = join(artifactsDir, `decommission-plan-${width}.png`);
+    try {
+      await signInAsGuest(page, frontendUrl);
+      await page.goto(
+        `${frontendUrl}/catalog/default/system/collate-portal/collate`,
+      );
+      await page
+        .getByRole('button', { name: 'Preview decommission' })
+        .click({ timeout: 60_000 });
+      const dialog = page.getByRole('dialog');
+      // A dry run of the AWS decommission template against the live environment: what this deployment created.
+      await dialog
+        .getByText('would uninstall Helm release collate-portal/openmetadata', {
+          exact: false,
+        })
+        .waitFor({ timeout: 120_000 });
+      for (const line of [
+        'would uninstall Helm release argo-portal/argo-workflows',
+        'would delete ServiceAccount collate-portal/om-role',
+        'would delete IAM role collate-server-role-portal',
+        'would delete IAM role collate-argo-controller-role-portal',
+        'would remove: system:default/collate-portal',
+      ])
+        assert.ok(
+          await dialog.getByText(line, { exact: false }).first().isVisible(),
+          line,
+        );
+      // Asked for in the form only: the plan says the step is skipped.
+      const bucket = dialog
+        .getByRole('listitem')
+        .filter({ hasText: 'Delete the Argo artifact bucket' });
+      assert.match(await bucket.textContent(), /skipped/);
+      // Nothing was deleted: the System is still here.
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      assert.ok(
+        await page
+          .getByRole('button', { name: 'Decommission…' })
+          .first()
+          .isVisible(),
+      );
+      await page
+        .getByRole('button', { name: 'Preview decommission' })
+        .click();
+      await dialog
+        .getByText('would remove: system:default/collate-portal', {
+          exact: false,
+        })
+        .waitFor({ timeout: 120_000 });
+    } finally {
+      await page.screenshot({ path: file, fullPage: true });
+      console.log(`screenshot: ${file}`);
+    }
+  });
+}

@@ -3,6 +3,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { catalogApiRef, EntityProvider } from '@backstage/plugin-catalog-react';
 import { scaffolderApiRef } from '@backstage/plugin-scaffolder-react';
 import type { Entity } from '@backstage/catalog-model';
+import type { ScaffolderDryRunResponse } from '@backstage/plugin-scaffolder-common';
 import { LifecycleCard } from './LifecycleCard';
 
 const system: Entity = {
@@ -30,7 +31,7 @@ const TEMPLATES = [
 ];
 
 // What the scaffolder's dry-run answers: the steps, and the log with the runner's own lines around each step's.
-const DRY_RUN = {
+const DRY_RUN: ScaffolderDryRunResponse = {
   steps: [
     { id: 'uninstall-collate', name: 'Uninstall Collate', action: 'x' },
     { id: 'storage', name: 'Delete the Argo artifact storage', action: 'x' },
