@@ -120,6 +120,9 @@ describe('action examples', () => {
     'collate:aws:iam:delete-roles',
     'collate:aws:s3:delete-bucket',
     'collate:aws:eks:delete-oidc-provider',
+    'collate:azure:role:delete-assignments',
+    'collate:azure:identity:delete',
+    'collate:azure:storage:delete',
   ];
 
   beforeAll(async () => {
