@@ -422,6 +422,7 @@ const SUITES: Record<string, { valid: Record<string, unknown>; cases: Cases }> =
           'http://collate.blob.core.windows.net/',
           'collate.blob.core.windows.net',
           'https://x/y/z',
+          'https://x/Not_An_Account/',
           '',
         ].map((v): [string, Record<string, unknown>] => [
           `azure.storageEndpoint=${JSON.stringify(v)}`,

@@ -140,10 +140,16 @@ export function createArgoInstallAction(options: ClusterActionOptions) {
         if (!input.azure) fail('azure', "required when cloud is 'azure'");
         assertGuid('azure.controllerClientId', input.azure.controllerClientId);
         assertGuid('azure.serverClientId', input.azure.serverClientId);
-        if (!/^https:\/\/[^/\s]+\/?$/.test(input.azure.storageEndpoint))
+        // Host-style (https://collate.blob.core.windows.net/) or path-style with the account as the one path segment
+        // (an emulator or a private endpoint: https://host:10000/collate/), as Argo's Azure artifact driver takes them.
+        if (
+          !/^https:\/\/[^/\s]+\/([a-z0-9]{3,24}\/?)?$/.test(
+            input.azure.storageEndpoint,
+          )
+        )
           fail(
             'azure.storageEndpoint',
-            `'${input.azure.storageEndpoint}' must be a blob endpoint such as https://collate.blob.core.windows.net/`,
+            `'${input.azure.storageEndpoint}' must be a blob endpoint such as https://collate.blob.core.windows.net/ (or path-style, https://host/<account>/)`,
           );
         assertContainerName('azure.container', input.azure.container);
       } else {
