@@ -48,14 +48,14 @@ const DRY_RUN: ScaffolderDryRunResponse = {
       body: {
         stepId: 'uninstall-collate',
         message:
-          'Running collate:helm:uninstall in dry-run mode with inputs (secrets redacted): {}',
+          '\u001b[32minfo\u001b[39m: Running collate:helm:uninstall in dry-run mode with inputs (secrets redacted): {}',
       },
     },
     {
       body: {
         stepId: 'uninstall-collate',
         message:
-          'would uninstall Helm release collate/openmetadata (openmetadata-1.12.3)',
+          '\u001b[32minfo\u001b[39m: would uninstall Helm release collate/openmetadata (openmetadata-1.12.3)',
       },
     },
     {

@@ -73,9 +73,16 @@ const templateLink = (template: Entity, system: string) =>
     template.metadata.name
   }?formData=${encodeURIComponent(JSON.stringify({ system }))}`;
 
-/** The scaffolder's own lines around each step, left out of the plan. */
+/** The scaffolder's own lines around each step (and the step's inputs), left out of the plan. */
 const RUNNER_LINE =
   /^(Beginning step|Finished step|Skipping step|Running .* in dry-run mode|Step .* (completed|skipped))/;
+
+/** A log line as a person reads it: without the terminal colours and the level the task log keeps. */
+export const planLine = (message: string) =>
+  message
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .replace(/^(info|warn|error|debug): /, '');
 
 /** Each step of the decommission with what it would do, in the order the template runs them. */
 export function DecommissionPlan({ plan }: { plan: ScaffolderDryRunResponse }) {
@@ -85,7 +92,7 @@ export function DecommissionPlan({ plan }: { plan: ScaffolderDryRunResponse }) {
         const events = plan.log.filter(l => l.body.stepId === step.id);
         const skipped = events.some(l => l.body.status === 'skipped');
         const lines = events
-          .map(l => l.body.message)
+          .map(l => planLine(l.body.message ?? ''))
           .filter(m => m && !RUNNER_LINE.test(m));
         return (
           <Box component="li" key={step.id} mb={1.5}>
