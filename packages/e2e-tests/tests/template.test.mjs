@@ -117,9 +117,7 @@ for (const width of [1440, 600]) {
           .first()
           .isVisible(),
       );
-      await page
-        .getByRole('button', { name: 'Preview decommission' })
-        .click();
+      await page.getByRole('button', { name: 'Preview decommission' }).click();
       await dialog
         .getByText('would remove: system:default/collate-portal', {
           exact: false,
