@@ -11,6 +11,8 @@ import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { ContainerClient } from '@azure/storage-blob';
 import { InputError } from '@backstage/errors';
 import type { z as zod } from 'zod/v3';
+import { requireDeployment } from './markers';
+import { assertResourceGroup } from './validation';
 
 /** The `subscriptionId` input of every Azure action. */
 export const subscriptionIdInput = (z: typeof zod) =>
@@ -130,4 +132,25 @@ export async function listAll<T>(
     if (!(options.notFoundAsEmpty && azureStatus(error) === 404)) throw error;
   }
   return items;
+}
+
+/**
+ * What an Azure decommission action works on, checked before anything is read: the deployment whose marker it
+ * deletes, the resource group, and the subscription (input or configured).
+ */
+export function decommissionScope(
+  clients: AzureClients,
+  input: {
+    deployment?: string;
+    resourceGroup: string;
+    subscriptionId?: string;
+  },
+) {
+  const deployment = requireDeployment(input.deployment);
+  assertResourceGroup('resourceGroup', input.resourceGroup);
+  return {
+    deployment,
+    resourceGroup: input.resourceGroup,
+    subscriptionId: resolveSubscription(clients, input.subscriptionId),
+  };
 }

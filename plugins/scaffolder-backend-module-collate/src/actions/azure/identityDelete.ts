@@ -4,15 +4,10 @@ import {
   type AzureClients,
   azureStatus,
   listAll,
-  resolveSubscription,
+  decommissionScope,
   subscriptionIdInput,
 } from '../../lib/azure';
-import {
-  AZURE_DEPLOYMENT_TAG,
-  decommissionInput,
-  requireDeployment,
-} from '../../lib/markers';
-import { assertResourceGroup } from '../../lib/validation';
+import { AZURE_DEPLOYMENT_TAG, decommissionInput } from '../../lib/markers';
 import { examples } from './identityDelete.examples';
 
 /** A delete that finds nothing is done: a second run, or another run, got there first. */
@@ -70,12 +65,9 @@ export function createAzureIdentityDeleteAction(options: {
       },
     },
     async handler(ctx) {
-      const deployment = requireDeployment(ctx.input.deployment);
-      const { resourceGroup } = ctx.input;
-      assertResourceGroup('resourceGroup', resourceGroup);
-      const subscriptionId = resolveSubscription(
+      const { deployment, resourceGroup, subscriptionId } = decommissionScope(
         options.azure,
-        ctx.input.subscriptionId,
+        ctx.input,
       );
       const msi = options.azure.msi(subscriptionId);
       const verb = ctx.isDryRun ? 'would delete' : 'deleting';

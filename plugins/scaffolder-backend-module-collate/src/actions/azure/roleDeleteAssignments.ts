@@ -2,15 +2,10 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   type AzureClients,
   listAll,
-  resolveSubscription,
+  decommissionScope,
   subscriptionIdInput,
 } from '../../lib/azure';
-import {
-  decommissionInput,
-  requireDeployment,
-  roleAssignmentMarker,
-} from '../../lib/markers';
-import { assertResourceGroup } from '../../lib/validation';
+import { decommissionInput, roleAssignmentMarker } from '../../lib/markers';
 import { deploymentIdentities, gone } from './identityDelete';
 import { examples } from './roleDeleteAssignments.examples';
 
@@ -49,12 +44,9 @@ export function createAzureRoleDeleteAssignmentsAction(options: {
       },
     },
     async handler(ctx) {
-      const deployment = requireDeployment(ctx.input.deployment);
-      const { resourceGroup } = ctx.input;
-      assertResourceGroup('resourceGroup', resourceGroup);
-      const subscriptionId = resolveSubscription(
+      const { deployment, resourceGroup, subscriptionId } = decommissionScope(
         options.azure,
-        ctx.input.subscriptionId,
+        ctx.input,
       );
       const auth = options.azure.authorization(subscriptionId);
       const identities = await deploymentIdentities(

@@ -5,16 +5,14 @@ import {
   azureCode,
   azureStatus,
   listAll,
-  resolveSubscription,
+  decommissionScope,
   subscriptionIdInput,
 } from '../../lib/azure';
 import {
   AZURE_CONTAINER_MARKER,
   AZURE_DEPLOYMENT_TAG,
   decommissionInput,
-  requireDeployment,
 } from '../../lib/markers';
-import { assertResourceGroup } from '../../lib/validation';
 import { gone } from './identityDelete';
 import { examples } from './storageDelete.examples';
 
@@ -66,14 +64,11 @@ export function createAzureStorageDeleteAction(options: {
       },
     },
     async handler(ctx) {
-      const deployment = requireDeployment(ctx.input.deployment);
-      const { resourceGroup } = ctx.input;
-      const force = ctx.input.force ?? false;
-      assertResourceGroup('resourceGroup', resourceGroup);
-      const subscriptionId = resolveSubscription(
+      const { deployment, resourceGroup, subscriptionId } = decommissionScope(
         options.azure,
-        ctx.input.subscriptionId,
+        ctx.input,
       );
+      const force = ctx.input.force ?? false;
       const storage = options.azure.storage(subscriptionId);
       const verb = ctx.isDryRun ? 'would delete' : 'deleting';
 
