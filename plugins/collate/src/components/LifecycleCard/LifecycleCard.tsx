@@ -12,7 +12,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { useApiHolder } from '@backstage/core-plugin-api';
 import { catalogApiRef, useEntity } from '@backstage/plugin-catalog-react';
 import { scaffolderApiRef } from '@backstage/plugin-scaffolder-react';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
@@ -31,8 +31,8 @@ interface LifecycleTemplates {
 }
 
 /** The Collate upgrade and decommission templates that apply to a System: found by their tags. */
-function useLifecycleTemplates(entity: Entity) {
-  const catalogApi = useApi(catalogApiRef);
+function useLifecycleTemplates(entity: Entity, enabled: boolean) {
+  const catalogApi = useApiHolder().get(catalogApiRef);
   const [state, setState] = useState<{
     loading: boolean;
     value?: LifecycleTemplates;
@@ -40,6 +40,10 @@ function useLifecycleTemplates(entity: Entity) {
   }>({ loading: true });
   useEffect(() => {
     let alive = true;
+    if (!enabled || !catalogApi) {
+      setState({ loading: false });
+      return undefined;
+    }
     const tagged = (t: Entity, tag: string) =>
       (t.metadata.tags ?? []).includes(tag);
     const cloud = CLOUDS.find(c => tagged(entity, c));
@@ -64,7 +68,7 @@ function useLifecycleTemplates(entity: Entity) {
     return () => {
       alive = false;
     };
-  }, [catalogApi, entity]);
+  }, [catalogApi, entity, enabled]);
   return state;
 }
 
@@ -129,9 +133,10 @@ export function DecommissionPlan({ plan }: { plan: ScaffolderDryRunResponse }) {
  */
 export const LifecycleCard = () => {
   const { entity } = useEntity();
-  const scaffolderApi = useApi(scaffolderApiRef);
+  // A portal without the scaffolder has no templates to run: the card is left out.
+  const scaffolderApi = useApiHolder().get(scaffolderApiRef);
   const system = stringifyEntityRef(entity);
-  const templates = useLifecycleTemplates(entity);
+  const templates = useLifecycleTemplates(entity, Boolean(scaffolderApi));
   const [open, setOpen] = useState(false);
   const [plan, setPlan] = useState<{
     value?: ScaffolderDryRunResponse;
@@ -140,7 +145,7 @@ export const LifecycleCard = () => {
 
   const decommission = templates.value?.decommission;
   const preview = () => {
-    if (!decommission) return;
+    if (!decommission || !scaffolderApi) return;
     setOpen(true);
     setPlan({});
     scaffolderApi
@@ -156,6 +161,7 @@ export const LifecycleCard = () => {
       );
   };
 
+  if (!scaffolderApi) return null;
   if (templates.loading) return <Progress />;
   if (templates.error) return <ResponseErrorPanel error={templates.error} />;
   const upgrade = templates.value?.upgrade;
