@@ -264,6 +264,32 @@ describe('Software Templates on the local control plane', () => {
     searchPassword: 'search-test-only',
   };
 
+  /** Where the servers' change counters stand before a run that must change nothing. */
+  const markChanges = () => ({
+    aws: aws.mutatingCalls().length,
+    arm: arm.mutatingCalls().length,
+    since: Date.now(),
+  });
+
+  /**
+   * Nothing changed since `marks`: no AWS or ARM mutating call (counted by the servers) and no Kubernetes write by the
+   * portal in the deployment's namespaces (other test files write to their own meanwhile).
+   */
+  function expectNothingChangedSince(
+    marks: ReturnType<typeof markChanges>,
+    namespace: string[],
+  ) {
+    expect(aws.mutatingCalls().slice(marks.aws)).toEqual([]);
+    expect(arm.mutatingCalls().slice(marks.arm)).toEqual([]);
+    expect(
+      kubernetesWrites({
+        since: marks.since,
+        user: BACKSTAGE_SERVICE_ACCOUNT,
+        namespace,
+      }),
+    ).toEqual([]);
+  }
+
   async function dryRun(
     template: object,
     values: object,
@@ -548,22 +574,14 @@ describe('Software Templates on the local control plane', () => {
     );
     expect(collate.reindexRuns()).toHaveLength(1);
 
-    const marks = { aws: aws.mutatingCalls().length, since: Date.now() };
+    const marks = markChanges();
     const second = await runTask(values, awsSecrets);
     // Rebuilt since the (unchanged) release was deployed: not again.
     expect(second.log).toMatch(
       /unchanged: the search indexes of .* were rebuilt at/,
     );
     expect(collate.reindexRuns()).toHaveLength(1);
-    expect(aws.mutatingCalls().slice(marks.aws)).toEqual([]);
-    expect(
-      // Other test files write to their own namespaces meanwhile.
-      kubernetesWrites({
-        since: marks.since,
-        user: BACKSTAGE_SERVICE_ACCOUNT,
-        namespace: [ns.collate, ns.argo],
-      }),
-    ).toEqual([]);
+    expectNothingChangedSince(marks, [ns.collate, ns.argo]);
     expect(second.log).toContain('unchanged');
     expect(second.log).not.toContain(awsSecrets.databasePassword);
 
@@ -875,7 +893,7 @@ describe('Software Templates on the local control plane', () => {
     expect(system).toBe(404);
 
     // A second run: the System is gone, the cluster steps are skipped, nothing is left in AWS.
-    const marks = { aws: aws.mutatingCalls().length, since: Date.now() };
+    const marks = markChanges();
     const second = await runTask(values, {}, 'collate-decommission-aws');
     expect(second.log).toContain(
       `no IAM role carries collate.io/deployment=${name}: nothing to delete`,
@@ -883,14 +901,7 @@ describe('Software Templates on the local control plane', () => {
     expect(second.log).toContain(
       `deployment ${name} is not registered: nothing to remove`,
     );
-    expect(aws.mutatingCalls().slice(marks.aws)).toEqual([]);
-    expect(
-      kubernetesWrites({
-        since: marks.since,
-        user: BACKSTAGE_SERVICE_ACCOUNT,
-        namespace: [ns.collate, ns.argo],
-      }),
-    ).toEqual([]);
+    expectNothingChangedSince(marks, [ns.collate, ns.argo]);
   }, 300_000);
 
   it('decommissions the Azure deployment: releases, objects, grants, identities and its storage go; a second run, the System gone, changes nothing', async () => {
@@ -958,7 +969,7 @@ describe('Software Templates on the local control plane', () => {
       expect(arm.resource(c.path.split('?')[0])).toBeUndefined();
 
     // A second run, the System gone: subscription and resource group from the form; nothing is left anywhere.
-    const marks = { arm: arm.mutatingCalls().length, since: Date.now() };
+    const marks = markChanges();
     const second = await runTask(
       { ...values, subscriptionId, resourceGroup: 'collate-rg' },
       {},
@@ -970,13 +981,6 @@ describe('Software Templates on the local control plane', () => {
     expect(second.log).toContain(
       `deployment ${name} is not registered: nothing to remove`,
     );
-    expect(arm.mutatingCalls().slice(marks.arm)).toEqual([]);
-    expect(
-      kubernetesWrites({
-        since: marks.since,
-        user: BACKSTAGE_SERVICE_ACCOUNT,
-        namespace: [ns.aksCollate, ns.aksArgo],
-      }),
-    ).toEqual([]);
+    expectNothingChangedSince(marks, [ns.aksCollate, ns.aksArgo]);
   }, 300_000);
 });

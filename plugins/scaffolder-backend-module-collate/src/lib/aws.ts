@@ -1,4 +1,9 @@
 import type { Config } from '@backstage/config';
+import {
+  type IAMClient,
+  ListRolesCommand,
+  type Role,
+} from '@aws-sdk/client-iam';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type {
   AwsCredentialIdentity,
@@ -43,4 +48,16 @@ export function awsClientConfig(
 
 export function awsErrorName(error: unknown): string | undefined {
   return (error as { name?: string })?.name;
+}
+
+/** Every IAM role of the account, page by page (`ListRoles` returns no tags). */
+export async function listAllRoles(iam: IAMClient): Promise<Role[]> {
+  const roles: Role[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListRolesCommand({ Marker: marker }));
+    roles.push(...(page.Roles ?? []));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return roles;
 }

@@ -11,7 +11,7 @@ import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { ContainerClient } from '@azure/storage-blob';
 import { InputError } from '@backstage/errors';
 import type { z as zod } from 'zod/v3';
-import { requireDeployment } from './markers';
+import { decommissionInput, requireDeployment } from './markers';
 import { assertResourceGroup } from './validation';
 
 /** The `subscriptionId` input of every Azure action. */
@@ -133,6 +133,13 @@ export async function listAll<T>(
   }
   return items;
 }
+
+/** The inputs every Azure decommission action takes: whose resources, and where. */
+export const azureDecommissionInputs = (resourceGroup: string) => ({
+  deployment: decommissionInput,
+  subscriptionId: subscriptionIdInput,
+  resourceGroup: (z: typeof zod) => z.string().describe(resourceGroup),
+});
 
 /**
  * What an Azure decommission action works on, checked before anything is read: the deployment whose marker it

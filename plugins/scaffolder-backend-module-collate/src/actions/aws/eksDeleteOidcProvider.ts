@@ -5,9 +5,8 @@ import {
   IAMClient,
   ListOpenIDConnectProvidersCommand,
   ListOpenIDConnectProviderTagsCommand,
-  ListRolesCommand,
 } from '@aws-sdk/client-iam';
-import { awsClientConfig, awsErrorName } from '../../lib/aws';
+import { awsClientConfig, awsErrorName, listAllRoles } from '../../lib/aws';
 import {
   decommissionInput,
   requireDeployment,
@@ -93,15 +92,9 @@ export function createAwsEksDeleteOidcProviderAction(options: {
       }
       // Who still trusts them: every role of the account.
       const trustedBy = new Map<string, string[]>();
-      let marker: string | undefined;
-      do {
-        const page = await iam.send(new ListRolesCommand({ Marker: marker }));
-        for (const role of page.Roles ?? []) {
-          for (const arn of federatedPrincipals(role.AssumeRolePolicyDocument))
-            trustedBy.set(arn, [...(trustedBy.get(arn) ?? []), role.RoleName!]);
-        }
-        marker = page.IsTruncated ? page.Marker : undefined;
-      } while (marker);
+      for (const role of await listAllRoles(iam))
+        for (const arn of federatedPrincipals(role.AssumeRolePolicyDocument))
+          trustedBy.set(arn, [...(trustedBy.get(arn) ?? []), role.RoleName!]);
 
       const deleted: string[] = [];
       const kept: string[] = [];

@@ -8,11 +8,10 @@ import {
   ListAttachedRolePoliciesCommand,
   ListInstanceProfilesForRoleCommand,
   ListRolePoliciesCommand,
-  ListRolesCommand,
   ListRoleTagsCommand,
   RemoveRoleFromInstanceProfileCommand,
 } from '@aws-sdk/client-iam';
-import { awsClientConfig, awsErrorName } from '../../lib/aws';
+import { awsClientConfig, awsErrorName, listAllRoles } from '../../lib/aws';
 import {
   decommissionInput,
   requireDeployment,
@@ -66,18 +65,13 @@ export function createAwsIamDeleteRolesAction(options: { config: Config }) {
 
       // Every role of the account, and the marker of each: IAM lists no tags with roles.
       const owned: string[] = [];
-      let marker: string | undefined;
-      do {
-        const page = await iam.send(new ListRolesCommand({ Marker: marker }));
-        for (const role of page.Roles ?? []) {
-          const tags = await iam
-            .send(new ListRoleTagsCommand({ RoleName: role.RoleName! }))
-            .then(r => r.Tags, gone);
-          if (awsMarkerOf(tags ?? undefined) === deployment)
-            owned.push(role.RoleName!);
-        }
-        marker = page.IsTruncated ? page.Marker : undefined;
-      } while (marker);
+      for (const role of await listAllRoles(iam)) {
+        const tags = await iam
+          .send(new ListRoleTagsCommand({ RoleName: role.RoleName! }))
+          .then(r => r.Tags, gone);
+        if (awsMarkerOf(tags ?? undefined) === deployment)
+          owned.push(role.RoleName!);
+      }
       owned.sort();
       if (owned.length === 0)
         ctx.logger.info(

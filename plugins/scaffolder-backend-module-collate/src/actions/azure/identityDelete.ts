@@ -5,9 +5,9 @@ import {
   azureStatus,
   listAll,
   decommissionScope,
-  subscriptionIdInput,
+  azureDecommissionInputs,
 } from '../../lib/azure';
-import { AZURE_DEPLOYMENT_TAG, decommissionInput } from '../../lib/markers';
+import { AZURE_DEPLOYMENT_TAG } from '../../lib/markers';
 import { examples } from './identityDelete.examples';
 
 /** A delete that finds nothing is done: a second run, or another run, got there first. */
@@ -46,10 +46,7 @@ export function createAzureIdentityDeleteAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        deployment: decommissionInput,
-        subscriptionId: subscriptionIdInput,
-        resourceGroup: z =>
-          z.string().describe('Resource group of the identities'),
+        ...azureDecommissionInputs('Resource group of the identities'),
       },
       output: {
         identities: z =>

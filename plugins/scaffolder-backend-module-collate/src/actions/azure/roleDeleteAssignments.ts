@@ -3,9 +3,9 @@ import {
   type AzureClients,
   listAll,
   decommissionScope,
-  subscriptionIdInput,
+  azureDecommissionInputs,
 } from '../../lib/azure';
-import { decommissionInput, roleAssignmentMarker } from '../../lib/markers';
+import { roleAssignmentMarker } from '../../lib/markers';
 import { deploymentIdentities, gone } from './identityDelete';
 import { examples } from './roleDeleteAssignments.examples';
 
@@ -27,12 +27,9 @@ export function createAzureRoleDeleteAssignmentsAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        deployment: decommissionInput,
-        subscriptionId: subscriptionIdInput,
-        resourceGroup: z =>
-          z
-            .string()
-            .describe("Resource group of the deployment's managed identities"),
+        ...azureDecommissionInputs(
+          "Resource group of the deployment's managed identities",
+        ),
       },
       output: {
         assignments: z =>

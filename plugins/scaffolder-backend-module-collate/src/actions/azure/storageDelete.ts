@@ -6,12 +6,11 @@ import {
   azureStatus,
   listAll,
   decommissionScope,
-  subscriptionIdInput,
+  azureDecommissionInputs,
 } from '../../lib/azure';
 import {
   AZURE_CONTAINER_MARKER,
   AZURE_DEPLOYMENT_TAG,
-  decommissionInput,
 } from '../../lib/markers';
 import { gone } from './identityDelete';
 import { examples } from './storageDelete.examples';
@@ -32,10 +31,7 @@ export function createAzureStorageDeleteAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        deployment: decommissionInput,
-        subscriptionId: subscriptionIdInput,
-        resourceGroup: z =>
-          z.string().describe('Resource group of the storage account'),
+        ...azureDecommissionInputs('Resource group of the storage account'),
         force: z =>
           z
             .boolean()
