@@ -717,9 +717,12 @@ describe('Software Templates on the local control plane', () => {
     expect(real.stdout).not.toContain(awsSecrets.databasePassword);
   }, 300_000);
 
-  it('upgrades the AWS deployment with the upgrade template: the plan first, then chart and image together, reindexed, the System records the version', async () => {
-    const name = `collate-run-${suffix}`;
-    // The fixture chart published as the next version.
+  /**
+   * Upgrades a deployment the template test created with the upgrade template, to the fixture chart published as
+   * 1.12.4: the plan first (nothing written), then chart and image together in one new revision, and the version
+   * recorded on the System. Resolves with the run.
+   */
+  async function upgrade(name: string, namespace: string) {
     const charts = await mkdtemp(join(tmpdir(), 'collate-upgrade-'));
     const chart = join(charts, 'openmetadata');
     await cp(chartPath('openmetadata'), chart, { recursive: true });
@@ -740,14 +743,14 @@ describe('Software Templates on the local control plane', () => {
     };
     const template = templateNamed('collate-upgrade');
     const history = async () =>
-      (await helmJson(['history', 'openmetadata', '-n', ns.collate])).map(
+      (await helmJson(['history', 'openmetadata', '-n', namespace])).map(
         (h: any) => `${h.revision} ${h.status} ${h.chart}`,
       );
     const before = await history();
 
     const plan = await dryRun(template, values, {});
     expect(plan.text).toContain(
-      `${ns.collate}/openmetadata: openmetadata 1.12.3 (app 1.12.3) → 1.12.4 (app 1.12.4), image tag om-1.12.4-cl-1.12.4`,
+      `${namespace}/openmetadata: openmetadata 1.12.3 (app 1.12.3) → 1.12.4 (app 1.12.4), image tag om-1.12.4-cl-1.12.4`,
     );
     expect(plan.text).toContain(
       'image.tag: "om-1.12.3-cl-1.12.3" -> "om-1.12.4-cl-1.12.4"',
@@ -757,7 +760,6 @@ describe('Software Templates on the local control plane', () => {
     );
     expect(await history()).toEqual(before);
 
-    const reindexes = collate.reindexRuns().length;
     const run = await runTask(values, {}, 'collate-upgrade');
     expect(await history()).toEqual([
       ...before.map((h: string) => h.replace(' deployed ', ' superseded ')),
@@ -765,15 +767,10 @@ describe('Software Templates on the local control plane', () => {
     ]);
     const deployment = await adminKubeConfig()
       .makeApiClient(AppsV1Api)
-      .readNamespacedDeployment({
-        name: 'openmetadata',
-        namespace: ns.collate,
-      });
+      .readNamespacedDeployment({ name: 'openmetadata', namespace });
     expect(deployment.spec!.template.spec!.containers[0].image).toMatch(
       /:om-1\.12\.4-cl-1\.12\.4$/,
     );
-    // A new revision: search is rebuilt once more.
-    expect(collate.reindexRuns()).toHaveLength(reindexes + 1);
     expect(run.output.text[0].content).toContain(
       'chart 1.12.3 → 1.12.4, app 1.12.3 → 1.12.4',
     );
@@ -795,6 +792,24 @@ describe('Software Templates on the local control plane', () => {
       'collate.io/server-chart-version': '1.12.4',
     });
     await rm(charts, { recursive: true, force: true });
+    return run;
+  }
+
+  it('upgrades the AWS deployment with the upgrade template: the plan first, then chart and image together, reindexed, the System records the version', async () => {
+    const reindexes = collate.reindexRuns().length;
+    await upgrade(`collate-run-${suffix}`, ns.collate);
+    // A new revision: search is rebuilt once more.
+    expect(collate.reindexRuns()).toHaveLength(reindexes + 1);
+  }, 300_000);
+
+  it('upgrades the Azure deployment the same way; its server is not listed under collate.servers here, so the reindex is skipped and said so', async () => {
+    const reindexes = collate.reindexRuns().length;
+    const run = await upgrade(`collate-aks-run-${suffix}`, ns.aksCollate);
+    expect(run.output.text[0].content).toContain('Search reindex: skipped');
+    expect(run.log).toContain(
+      `http://openmetadata.${ns.aksCollate}:8585 is not listed under collate.servers`,
+    );
+    expect(collate.reindexRuns()).toHaveLength(reindexes);
   }, 300_000);
 
   it('decommissions the AWS deployment: the plan in reverse order of creation, then only what carries its marker goes; a second run changes nothing', async () => {
