@@ -296,11 +296,15 @@ test('canary secrets of a real template run are nowhere but in the Secrets meant
   await page.goto(
     `${productionUrl}/catalog/default/system/${values.name}/collate`,
   );
-  await page
-    .getByText('Collate deployment')
-    .first()
-    .waitFor({ timeout: 60_000 });
-  await page.waitForTimeout(3000);
+  try {
+    await page
+      .getByText('Collate deployment')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(3000);
+  } finally {
+    await screenshot(page, 'production-canary-collate-tab.png');
+  }
 
   // The places searched, each with the run's own name as a control: a search that cannot find the deployment's
   // name in a place would find no canary there either, and fails the test.
