@@ -51,6 +51,9 @@ backend.add(import('@collate-backstage/plugin-collate-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// the event bus: with several replicas, events published on one (a task's progress, a catalog change) reach the
+// others through the database
+backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.start();

@@ -45,6 +45,8 @@ export const testEnv = {
     user: requireEnv('COLLATE_TEST_PG_USER'),
     password: requireEnv('COLLATE_TEST_PG_PASSWORD'),
   }),
+  /** Redis for Backstage's shared cache (`backend.cache.connection`), password included. */
+  redisUrl: () => requireEnv('COLLATE_TEST_REDIS_URL'),
   /** PEM certificate and key the HTTPS contract servers serve with (trusted through NODE_EXTRA_CA_CERTS). */
   tls: () => ({
     cert: readFileSync(requireEnv('COLLATE_TEST_TLS_CERT')),

@@ -67,3 +67,10 @@ export {
   type CountingProxy,
 } from './countingProxy';
 export { collateAwsTestConfig, ensureEksCluster } from './aws';
+export {
+  freePort,
+  startBackendReplicas,
+  type Replica,
+  type ReplicaSet,
+  type ReplicaSetOptions,
+} from './replicas';

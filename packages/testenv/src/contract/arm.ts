@@ -111,6 +111,8 @@ export interface ArmContractServer {
   };
   /** A stored resource by id (case-insensitive), for assertions. */
   resource(id: string): ArmResource | undefined;
+  /** Every stored resource of a type (case-insensitive), for counting what a run left behind. */
+  resourcesOfType(type: string): ArmResource[];
   reset(): void;
   close(): Promise<void>;
 }
@@ -1316,6 +1318,10 @@ export async function startArmContractServer(
       resourceManagerEndpoint: baseUrl,
     }),
     resource: id => state.resources.get(key(id)),
+    resourcesOfType: type =>
+      [...state.resources.values()].filter(
+        r => r.type.toLowerCase() === type.toLowerCase(),
+      ),
     reset() {
       state = newState();
       calls.length = 0;

@@ -9,6 +9,7 @@ import {
   type HelmPlan,
   type InstallOptions,
 } from '../../lib/helm';
+import { withReleaseLock } from '../../lib/releaseLock';
 
 /** Values whose path names a secret are shown redacted in plans and logs. */
 const SECRET_PATH = /(password|secret|token)$/i;
@@ -60,6 +61,25 @@ export async function ensureRelease(options: {
   /** When the release's current revision was deployed (ISO 8601); in dry-run, the current one's if any. */
   deployedAt?: string;
 }> {
+  const { install, logger } = options;
+  // Changes are made under the release's lock: a second run for the same release waits for the first, then finds
+  // the release as the first left it (and a `pending-*` one left by a run that died, not one in progress).
+  return options.dryRun
+    ? planOrApply(options)
+    : withReleaseLock(
+        {
+          kc: options.kc,
+          namespace: install.namespace,
+          release: install.release,
+          logger,
+        },
+        () => planOrApply(options),
+      );
+}
+
+async function planOrApply(
+  options: Parameters<typeof ensureRelease>[0],
+): ReturnType<typeof ensureRelease> {
   const helm = await Helm.create(options.config, options.kc, options.logger);
   try {
     const { install, logger } = options;
