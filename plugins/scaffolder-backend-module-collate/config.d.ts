@@ -1,3 +1,5 @@
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Settings of the Collate scaffolder actions. */
   collate?: {
@@ -45,6 +47,13 @@ export interface Config {
     ecr?: {
       /** How often managed pull secrets are checked; those with under 6 hours left are renewed. Default 60. */
       refreshIntervalMinutes?: number;
+      /**
+       * How often managed pull secrets are checked, as a duration (`{ minutes: 30 }`, `PT30M`); takes precedence over
+       * refreshIntervalMinutes. One replica checks per interval, however many the backend runs.
+       */
+      refreshInterval?: HumanDuration | string;
+      /** Secrets that expire within this are renewed. Default 6 hours (ECR tokens last 12). */
+      renewBefore?: HumanDuration | string;
       /** Credentials for the registry's account when they differ from collate.aws (the guides' ecr-collate profile). */
       credentials?: {
         accessKeyId: string;

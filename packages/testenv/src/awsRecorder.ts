@@ -16,6 +16,11 @@ export interface AwsCallRecorder {
   endpoint: string;
   calls: AwsCall[];
   mutatingCalls(): AwsCall[];
+  /**
+   * IAM's eventual consistency: for `ms` after a role is created, reads and attachments of it answer 404
+   * NoSuchEntity, as IAM does until the new role has replicated. Returns how many such answers were given so far.
+   */
+  iamLag(ms: number): () => number;
   close(): Promise<void>;
 }
 
@@ -24,6 +29,9 @@ export async function startAwsCallRecorder(
 ): Promise<AwsCallRecorder> {
   const upstream = new URL(target);
   const calls: AwsCall[] = [];
+  let lagMs = 0;
+  let lagged = 0;
+  const createdRoles = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
@@ -44,6 +52,23 @@ export async function startAwsCallRecorder(
         ? !READ.test(action)
         : !['GET', 'HEAD'].includes(method);
       calls.push({ service: scope, operation, mutating });
+      const params = new URLSearchParams(body.toString('utf8'));
+      const roleName = params.get('RoleName');
+      if (action === 'CreateRole' && roleName)
+        createdRoles.set(roleName, Date.now());
+      if (
+        lagMs > 0 &&
+        roleName &&
+        action !== 'CreateRole' &&
+        Date.now() - (createdRoles.get(roleName) ?? 0) < lagMs
+      ) {
+        lagged += 1;
+        res.writeHead(404, { 'content-type': 'text/xml' });
+        res.end(
+          `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>The role with name ${roleName} cannot be found.</Message></Error><RequestId>lag-${lagged}</RequestId></ErrorResponse>`,
+        );
+        return;
+      }
       const proxied = request(
         {
           host: upstream.hostname,
@@ -69,6 +94,10 @@ export async function startAwsCallRecorder(
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
     mutatingCalls: () => calls.filter(c => c.mutating),
+    iamLag(ms) {
+      lagMs = ms;
+      return () => lagged;
+    },
     close: () => new Promise<void>(resolve => server.close(() => resolve())),
   };
 }

@@ -67,6 +67,7 @@ export {
   type CountingProxy,
 } from './countingProxy';
 export { collateAwsTestConfig, ensureEksCluster } from './aws';
+export { startOutageProxy, type OutageProxy } from './outageProxy';
 export {
   freePort,
   startBackendReplicas,

@@ -12,8 +12,9 @@ import {
 } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
-const REPO_ROOT = join(__dirname, '../../..');
+const REPO_ROOT = resolvePackagePath('@internal/testenv', '../..');
 const NODE_TRANSFORM = join(
   REPO_ROOT,
   'node_modules/@backstage/cli/config/nodeTransform.cjs',
@@ -194,7 +195,9 @@ export async function startBackendReplicas(
     while (!(await ready(replica.url))) {
       if (!alive(child))
         throw new Error(
-          `replica ${index} exited (${child.exitCode ?? child.signalCode}); see ${replica.logFile}`,
+          `replica ${index} exited (${
+            child.exitCode ?? child.signalCode
+          }); see ${replica.logFile}`,
         );
       if (Date.now() > deadline) {
         throw new Error(

@@ -11,7 +11,9 @@ import {
   createCollateCatalogRegisterAction,
   createCollateCatalogUnregisterAction,
 } from './actions/catalog/catalogRegister';
-import { refreshEcrPullSecrets } from './ecr/pullSecret';
+import { RENEW_BEFORE_MS, refreshEcrPullSecrets } from './ecr/pullSecret';
+import { readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 
 /** Task id of the scheduled ECR pull-secret renewal. */
 export const ECR_REFRESH_TASK_ID = 'collate-ecr-pull-secret-refresh';
@@ -61,22 +63,40 @@ export const scaffolderModuleCollate = createBackendModule({
         scaffolderActions.addActions(...actions);
         logger.info(`Registered ${actions.length} Collate scaffolder actions`);
 
-        const minutes =
-          config.getOptionalNumber('collate.ecr.refreshIntervalMinutes') ?? 60;
+        const interval = config.has('collate.ecr.refreshInterval')
+          ? readDurationFromConfig(config, {
+              key: 'collate.ecr.refreshInterval',
+            })
+          : {
+              minutes:
+                config.getOptionalNumber(
+                  'collate.ecr.refreshIntervalMinutes',
+                ) ?? 60,
+            };
+        const renewBeforeMs = config.has('collate.ecr.renewBefore')
+          ? durationToMilliseconds(
+              readDurationFromConfig(config, {
+                key: 'collate.ecr.renewBefore',
+              }),
+            )
+          : RENEW_BEFORE_MS;
+        // Global scope: with several backend replicas, one of them renews per interval.
         await scheduler.scheduleTask({
           id: ECR_REFRESH_TASK_ID,
-          frequency: { minutes },
+          frequency: interval,
           timeout: { minutes: 10 },
-          initialDelay: { minutes: 1 },
+          initialDelay:
+            durationToMilliseconds(interval) < 60_000
+              ? interval
+              : { minutes: 1 },
           scope: 'global',
           fn: async () => {
-            const renewed = await refreshEcrPullSecrets({
+            await refreshEcrPullSecrets({
               config,
               clusters,
               logger,
+              renewBeforeMs,
             });
-            if (renewed > 0)
-              logger.info(`Renewed ${renewed} ECR pull secret(s)`);
           },
         });
       },

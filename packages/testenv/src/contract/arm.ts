@@ -96,8 +96,28 @@ export interface ArmContractServer {
   calls: RecordedCall[];
   /** ARM requests that change something (PUT/PATCH/DELETE/POST other than reads). */
   mutatingCalls(): RecordedCall[];
-  /** The next `times` requests whose path matches get 429 with `Retry-After: retryAfterSeconds`. */
-  throttle(path: RegExp, times: number, retryAfterSeconds?: number): void;
+  /**
+   * The next `times` requests whose path matches (and method, when given) get 429 with
+   * `Retry-After: retryAfterSeconds`.
+   */
+  throttle(
+    path: RegExp,
+    times: number,
+    retryAfterSeconds?: number,
+    method?: string,
+  ): void;
+  /**
+   * The next `times` requests whose method and path match fail as ARM fails them (status, error code, message), for
+   * faults that ARM otherwise only shows under concurrency or load.
+   */
+  failNext(fault: {
+    method: string;
+    path: RegExp;
+    times: number;
+    status: number;
+    code: string;
+    message?: string;
+  }): void;
   setPrincipalReplicationDelay(ms: number): void;
   seedManagedCluster(cluster: SeedManagedCluster): void;
   /** Backstage's `collate.azure` config that points the actions' Azure SDK clients at this server. */
@@ -135,7 +155,16 @@ interface State {
   principals: Map<string, number>;
   /** identity id → time until which a federated-credential write holds it. */
   ficLocks: Map<string, number>;
-  throttles: Array<{ path: RegExp; remaining: number; retryAfter: number }>;
+  throttles: Array<{
+    path: RegExp;
+    remaining: number;
+    retryAfter: number;
+    method?: string;
+    /** Another documented failure instead of 429. */
+    status?: number;
+    code?: string;
+    message?: string;
+  }>;
   /** storage account name → the data-plane pool account serving it. */
   poolAccounts: Map<string, string>;
 }
@@ -1213,10 +1242,19 @@ export async function startArmContractServer(
     }) as ServerResponse['end'];
     try {
       const throttle = state.throttles.find(
-        t => t.remaining > 0 && t.path.test(url.pathname),
+        t =>
+          t.remaining > 0 &&
+          t.path.test(url.pathname) &&
+          (!t.method || t.method === req.method),
       );
       if (throttle) {
         throttle.remaining -= 1;
+        if (throttle.status)
+          throw new HttpError(
+            throttle.status,
+            throttle.code!,
+            throttle.message ?? throttle.code!,
+          );
         throw new HttpError(
           429,
           'TooManyRequests',
@@ -1269,11 +1307,23 @@ export async function startArmContractServer(
           !/\/oauth2\/v2\.0\/token$|\/checkNameAvailability$/i.test(c.path) &&
           c.status < 400,
       ),
-    throttle(path, times, retryAfterSeconds = 1) {
+    throttle(path, times, retryAfterSeconds = 1, method) {
       state.throttles.push({
         path,
         remaining: times,
         retryAfter: retryAfterSeconds,
+        method,
+      });
+    },
+    failNext(fault) {
+      state.throttles.push({
+        path: fault.path,
+        method: fault.method,
+        remaining: fault.times,
+        retryAfter: 0,
+        status: fault.status,
+        code: fault.code,
+        message: fault.message,
       });
     },
     setPrincipalReplicationDelay(ms) {

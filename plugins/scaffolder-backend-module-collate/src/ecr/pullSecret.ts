@@ -111,11 +111,12 @@ export async function ecrSecretObject(
 export function needsRenewal(
   secret: V1Secret | undefined,
   now = Date.now(),
+  renewBeforeMs = RENEW_BEFORE_MS,
 ): boolean {
   const expires = Date.parse(
     secret?.metadata?.annotations?.[ECR_ANNOTATIONS.expiresAt] ?? '',
   );
-  return !secret || Number.isNaN(expires) || expires - now < RENEW_BEFORE_MS;
+  return !secret || Number.isNaN(expires) || expires - now < renewBeforeMs;
 }
 
 export async function readSecret(
@@ -142,8 +143,11 @@ export async function refreshEcrPullSecrets(options: {
   clusters: ClusterAccess;
   logger: LoggerService;
   now?: number;
+  /** Secrets that expire within this are renewed. Default RENEW_BEFORE_MS. */
+  renewBeforeMs?: number;
 }): Promise<number> {
   let renewed = 0;
+  let checked = 0;
   for (const { name: cluster } of await options.clusters.list()) {
     try {
       const kc = await options.clusters.serverKubeConfig(cluster);
@@ -156,7 +160,9 @@ export async function refreshEcrPullSecrets(options: {
           _continue,
         });
         for (const secret of page.items) {
-          if (!needsRenewal(secret, options.now)) continue;
+          checked += 1;
+          if (!needsRenewal(secret, options.now, options.renewBeforeMs))
+            continue;
           const { object } = await ecrSecretObject(options.config, {
             registry: secret.metadata!.labels![ECR_LABELS.registry],
             namespace: secret.metadata!.namespace!,
@@ -186,5 +192,9 @@ export async function refreshEcrPullSecrets(options: {
       );
     }
   }
+  // One line per check, whichever replica ran it: how often the renewal runs is visible in the logs.
+  options.logger.info(
+    `ECR pull secret check: ${checked} managed secret(s), ${renewed} renewed`,
+  );
   return renewed;
 }

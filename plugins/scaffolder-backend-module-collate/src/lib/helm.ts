@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { startHeartbeat } from './heartbeat';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -114,7 +115,20 @@ export class Helm {
   }
 
   private run(args: string[], timeoutMs = 120_000): Promise<string> {
-    return new Promise((resolve, reject) => {
+    // helm prints nothing until it is done; while it waits for the release's pods the log says so.
+    const waitFor = args.indexOf('--timeout');
+    const heartbeat = args.includes('--wait')
+      ? startHeartbeat(
+          this.logger,
+          s =>
+            `still waiting for helm ${args[0]} of ${
+              args[0] === 'upgrade' ? args[2] : args[1]
+            } (its resources ready): ${s} s of at most ${args[
+              waitFor + 1
+            ]?.replace(/s$/, '')} s`,
+        )
+      : undefined;
+    return new Promise<string>((resolve, reject) => {
       execFile(
         this.binary,
         [...args, '--kubeconfig', join(this.dir, 'kubeconfig')],
@@ -136,7 +150,7 @@ export class Helm {
           }
         },
       );
-    });
+    }).finally(() => heartbeat?.stop());
   }
 
   async release(

@@ -10,8 +10,8 @@ import { hostname } from 'node:os';
 import { kubeMessage, kubeStatus } from './kubernetes';
 
 /** How long a holder that stopped renewing (its backend was killed) keeps the lock. */
-export const LEASE_DURATION_SECONDS = 30;
-const RENEW_EVERY_MS = 10_000;
+export const LEASE_DURATION_SECONDS = 20;
+const RENEW_EVERY_MS = 5_000;
 const POLL_EVERY_MS = 2_000;
 /** How often a waiting run says what it waits for, in the task log. */
 const WAIT_REPORT_EVERY_MS = 10_000;

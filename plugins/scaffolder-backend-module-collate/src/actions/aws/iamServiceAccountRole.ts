@@ -1,4 +1,5 @@
 import type { Config } from '@backstage/config';
+import { withRetry } from '../../lib/retry';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   AttachRolePolicyCommand,
@@ -239,26 +240,56 @@ export function createAwsIamServiceAccountRoleAction(options: {
           }.${policyArns.join(',')}`,
           fn: async () => {
             let arn = role?.Arn;
+            // IAM is eventually consistent: a role created a moment ago (by this run, or by a run that died right
+            // after creating it) can be unknown to the next call for a few seconds.
+            const whileReplicating = <T>(what: string, call: () => Promise<T>) =>
+              withRetry(call, {
+                what,
+                retryable: e => awsErrorName(e) === 'NoSuchEntityException',
+                attempts: 8,
+                initialDelayMs: 500,
+                maxDelayMs: 8_000,
+                logger: ctx.logger,
+              });
+            let update = trustChange.action === 'update';
             if (!role) {
-              const created = await iam.send(
-                new CreateRoleCommand({
-                  RoleName: roleName,
-                  AssumeRolePolicyDocument: document,
-                  Tags: awsMarkerTags(deployment),
-                }),
-              );
-              arn = created.Role!.Arn!;
-            } else if (trustChange.action === 'update') {
-              await iam.send(
-                new UpdateAssumeRolePolicyCommand({
-                  RoleName: roleName,
-                  PolicyDocument: document,
-                }),
-              );
+              try {
+                const created = await iam.send(
+                  new CreateRoleCommand({
+                    RoleName: roleName,
+                    AssumeRolePolicyDocument: document,
+                    Tags: awsMarkerTags(deployment),
+                  }),
+                );
+                arn = created.Role!.Arn!;
+              } catch (e) {
+                if (awsErrorName(e) !== 'EntityAlreadyExistsException')
+                  throw e;
+                // Created meanwhile, or not yet visible to GetRole: set its trust policy to the one planned.
+                ctx.logger.info(
+                  `IAM role ${roleName} already exists (not yet visible when read, or created meanwhile): setting its trust policy`,
+                );
+                arn = roleArn;
+                update = true;
+              }
             }
+            if (update)
+              await whileReplicating(`trust policy of ${roleName}`, () =>
+                iam.send(
+                  new UpdateAssumeRolePolicyCommand({
+                    RoleName: roleName,
+                    PolicyDocument: document,
+                  }),
+                ),
+              );
             for (const PolicyArn of missing)
-              await iam.send(
-                new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn }),
+              await whileReplicating(`${PolicyArn} on ${roleName}`, () =>
+                iam.send(
+                  new AttachRolePolicyCommand({
+                    RoleName: roleName,
+                    PolicyArn,
+                  }),
+                ),
               );
             return arn!;
           },

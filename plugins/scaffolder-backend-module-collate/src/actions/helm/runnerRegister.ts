@@ -249,9 +249,12 @@ export function createCollateRunnerRegisterAction(
             .number()
             .int()
             .min(1)
-            .max(60)
+            // Each check logs what it found: the task log never goes silent for longer than 20 s.
+            .max(20)
             .default(RUNNER_DEFAULTS.pollIntervalSeconds)
-            .describe('Interval between connection checks'),
+            .describe(
+              'Interval between connection checks (each logs what it found)',
+            ),
       },
       output: {
         agentId: z => z.string().describe('The runner id'),

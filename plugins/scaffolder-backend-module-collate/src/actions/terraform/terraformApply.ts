@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import { startHeartbeat } from '../../lib/heartbeat';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { spawn } from 'node:child_process';
@@ -75,7 +76,13 @@ function run(
     });
     let output = '';
     let partial = '';
+    // Terraform can be silent for minutes (a provider waiting on Azure): the log says how long it has been at it.
+    const heartbeat = startHeartbeat(
+      options.logger,
+      s => `still running ${binary} ${args[0]}: ${s} s`,
+    );
     const onData = (chunk: Buffer) => {
+      heartbeat.beat();
       const text = partial + chunk.toString('utf8');
       const lines = text.split('\n');
       partial = lines.pop() ?? '';
@@ -88,10 +95,12 @@ function run(
     const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMs);
     child.on('error', e => {
       clearTimeout(timer);
+      heartbeat.stop();
       reject(new Error(`could not run ${binary}: ${e.message}`));
     });
     child.on('close', code => {
       clearTimeout(timer);
+      heartbeat.stop();
       if (partial.trim() && !options.quiet) options.logger.info(partial);
       resolvePromise({ code: code ?? 1, output });
     });

@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   awsTestConfig,
   backstageKubernetesConfig,
@@ -14,17 +15,21 @@ import {
   startAwsCallRecorder,
   startBackendReplicas,
   startCollateContractServer,
+  startOutageProxy,
   testEnv,
+  type OutageProxy,
   type ArmContractServer,
   type AwsCallRecorder,
   type CollateContractServer,
   type ReplicaSet,
 } from '@internal/testenv';
 
-const REPO_ROOT = join(__dirname, '../../../..');
+const REPO_ROOT = resolvePackagePath('backend', '../..');
 
 export interface ReliabilityEnvironment {
   replicas: ReplicaSet;
+  /** The replicas reach the API server through it: `outage(ms)` makes the API server briefly unavailable to them. */
+  apiServer: OutageProxy;
   arm: ArmContractServer;
   aws: AwsCallRecorder;
   collate: CollateContractServer;
@@ -85,6 +90,14 @@ export async function startReliabilityEnvironment(
     const collate = await startCollateContractServer({ tls: testEnv.tls() });
     closers.push(() => collate.close());
     const pg = testEnv.postgres();
+    const apiUrl = new URL(testEnv.kubernetes().url);
+    const apiServer = await startOutageProxy({
+      host: apiUrl.hostname,
+      port: Number(apiUrl.port),
+    });
+    closers.push(() => apiServer.close());
+    const kubernetes = backstageKubernetesConfig();
+    kubernetes.clusterLocatorMethods[0].clusters[0].url = `https://${apiServer.address}`;
 
     const shared = join(logDir, 'replicas.yaml');
     writeFileSync(
@@ -110,7 +123,7 @@ export async function startReliabilityEnvironment(
             staleTimeout: { seconds: options.staleTaskSeconds ?? 10 },
           },
         },
-        kubernetes: backstageKubernetesConfig(),
+        kubernetes,
         collate: {
           azure: arm.backstageConfig(subscriptionId),
           aws: collateAwsTestConfig(aws.endpoint),
@@ -154,6 +167,7 @@ export async function startReliabilityEnvironment(
     const token = await guestToken(replicas.url);
     return {
       replicas,
+      apiServer,
       arm,
       aws,
       collate,

@@ -1,7 +1,7 @@
 // Template runs through the replicas' scaffolder REST API, a replica killed in the middle of one, and the count of
 // what the servers hold afterwards.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -12,7 +12,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { awsTestConfig, testEnv } from '@internal/testenv';
 import { chartPath } from '@internal/testenv';
-import { defaultValues, templateNamed } from '../templates/__testUtils__/templates';
+import {
+  defaultValues,
+  templateNamed,
+} from '../../templates/__testUtils__/templates';
 import type { ReliabilityEnvironment } from './environment';
 
 const execFileAsync = promisify(execFile);
@@ -70,7 +73,10 @@ export function newDeployment(
     collateChart: chartPath('openmetadata'),
     collateChartRepo: '',
   };
-  const secrets = { databasePassword: pg.password, searchPassword: SEARCH_PASSWORD };
+  const secrets = {
+    databasePassword: pg.password,
+    searchPassword: SEARCH_PASSWORD,
+  };
   if (topology === 'aws') {
     const roleSuffix = `-${env.suffix}-${label}`;
     return {
@@ -105,7 +111,9 @@ export function newDeployment(
       subscriptionId: env.subscriptionId,
       resourceGroup,
       aksClusterName: env.aksCluster,
-      storageAccountName: `rel${env.suffix}${label}`.replace(/[^a-z0-9]/g, '').slice(0, 24),
+      storageAccountName: `rel${env.suffix}${label}`
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, 24),
       argoDbPassword: '********',
     },
   };
@@ -115,7 +123,12 @@ export interface TaskEvent {
   id: number;
   type: 'log' | 'completion' | 'cancelled' | 'recovered';
   createdAt: string;
-  body: { message?: string; stepId?: string; status?: string; output?: unknown };
+  body: {
+    message?: string;
+    stepId?: string;
+    status?: string;
+    output?: unknown;
+  };
 }
 
 /** The scaffolder's REST API at one address (the load balancer or one replica), as the guest. */
@@ -135,7 +148,8 @@ export class Scaffolder {
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();
-    if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${text}`);
+    if (!res.ok)
+      throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${text}`);
     return JSON.parse(text);
   }
 
@@ -144,7 +158,9 @@ export class Scaffolder {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        await this.call(`/api/catalog/entities/by-name/template/default/${template}`);
+        await this.call(
+          `/api/catalog/entities/by-name/template/default/${template}`,
+        );
         return;
       } catch (error) {
         if (Date.now() > deadline) throw error;
@@ -165,7 +181,9 @@ export class Scaffolder {
     return body.id;
   }
 
-  async task(id: string): Promise<{ status: string; lastHeartbeatAt?: string }> {
+  async task(
+    id: string,
+  ): Promise<{ status: string; lastHeartbeatAt?: string }> {
     return this.call(`/api/scaffolder/v2/tasks/${id}`);
   }
 
@@ -177,11 +195,16 @@ export class Scaffolder {
   async finished(id: string, timeoutMs = 600_000) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { status } = await this.task(id).catch(() => ({ status: 'unreachable' }));
+      const { status } = await this.task(id).catch(() => ({
+        status: 'unreachable',
+      }));
       if (['completed', 'failed', 'cancelled'].includes(status)) {
         return { status, events: await this.events(id), at: Date.now() };
       }
-      if (Date.now() > deadline) throw new Error(`task ${id} still ${status} after ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `task ${id} still ${status} after ${timeoutMs / 1000} s`,
+        );
       await new Promise(r => setTimeout(r, 500));
     }
   }
@@ -197,7 +220,9 @@ export function logText(events: TaskEvent[]) {
 
 /** The replica whose working directory holds the task's workspace: the one running it. */
 export function replicaRunning(env: ReliabilityEnvironment, taskId: string) {
-  return env.replicas.replicas.findIndex(r => existsSync(join(env.workingDirectory(r.index), taskId)));
+  return env.replicas.replicas.findIndex(r =>
+    existsSync(join(env.workingDirectory(r.index), taskId)),
+  );
 }
 
 /** Mulberry32: a small seeded generator, so that a run's kill points can be repeated from its printed seed. */
@@ -227,8 +252,31 @@ export interface CrashRun {
   recoveryMs?: number;
   duplicates: string[];
   pendingReleases: string[];
+  /** The longest time a step of the (final attempt of the) task went without a log line. */
+  maxSilenceMs: number;
   /** The task log, kept when something is wrong. */
   log?: string;
+}
+
+/** The longest gap between two log lines of a task while a step was running. */
+export function maxSilence(events: TaskEvent[]) {
+  const logs = events.filter(e => e.type === 'log');
+  let max = 0;
+  for (let i = 1; i < logs.length; i++) {
+    max = Math.max(
+      max,
+      Date.parse(logs[i].createdAt) - Date.parse(logs[i - 1].createdAt),
+    );
+  }
+  return max;
+}
+
+/** A killed replica's start, still under way: the next crash run waits for it, so that two replicas run again. */
+const restarting = new WeakMap<ReliabilityEnvironment, Promise<void>>();
+
+/** Resolves once every killed replica runs again. */
+export async function settled(env: ReliabilityEnvironment) {
+  await restarting.get(env);
 }
 
 /**
@@ -242,6 +290,7 @@ export async function crashRun(
   seed: number,
   killAfterMs: number,
 ): Promise<CrashRun> {
+  await restarting.get(env);
   const api = new Scaffolder(env.replicas.url, env.token);
   const started = Date.now();
   const taskId = await api.start(deployment);
@@ -251,7 +300,8 @@ export async function crashRun(
     if (owner < 0) await new Promise(r => setTimeout(r, 50));
   }
   if (owner < 0) throw new Error(`no replica took task ${taskId} within 60 s`);
-  while (Date.now() - started < killAfterMs) await new Promise(r => setTimeout(r, 20));
+  while (Date.now() - started < killAfterMs)
+    await new Promise(r => setTimeout(r, 20));
   const before = await api.task(taskId);
   const result: CrashRun = {
     topology: deployment.topology,
@@ -260,30 +310,40 @@ export async function crashRun(
     status: 'unknown',
     duplicates: [],
     pendingReleases: [],
+    maxSilenceMs: 0,
   };
   let killedAt: number | undefined;
   if (before.status === 'processing') {
+    // The step in progress: the last one that logged. (After a start-over recovery the events API shows only the
+    // new attempt's events.)
+    const logged = (await api.events(taskId)).filter(
+      e => e.type === 'log' && e.body.stepId,
+    );
     await env.replicas.kill(owner);
     killedAt = Date.now();
     result.killAfterMs = killedAt - started;
+    result.killedStep = logged.at(-1)?.body.stepId ?? '(before the first step)';
   }
   const done = await api.finished(taskId);
   result.status = done.status;
   if (killedAt) {
-    // The step in progress at the kill: the last one that logged before it.
-    const beforeKill = done.events.filter(
-      e => e.type === 'log' && e.body.stepId && Date.parse(e.createdAt) <= killedAt!,
-    );
-    result.killedStep = beforeKill.at(-1)?.body.stepId ?? '(before the first step)';
     const recovered = done.events.find(e => e.type === 'recovered');
-    if (recovered) result.takenOverMs = Date.parse(recovered.createdAt) - killedAt;
+    if (recovered)
+      result.takenOverMs = Date.parse(recovered.createdAt) - killedAt;
     result.recoveryMs = done.at - killedAt;
-    await env.replicas.start(owner);
+    const restart = env.replicas.start(owner);
+    restart.catch(() => undefined); // awaited (and thrown) by the next run or by settled()
+    restarting.set(env, restart);
   }
+  result.maxSilenceMs = maxSilence(done.events);
   const counted = await countResources(env, deployment);
   result.duplicates = counted.duplicates;
   result.pendingReleases = counted.pendingReleases;
-  if (result.status !== 'completed' || counted.duplicates.length || counted.pendingReleases.length)
+  if (
+    result.status !== 'completed' ||
+    counted.duplicates.length ||
+    counted.pendingReleases.length
+  )
     result.log = logText(done.events);
   return result;
 }
@@ -317,7 +377,10 @@ function releasesOf(deployment: Deployment) {
  * pending), IAM roles and their policies or identities, federated credentials and role assignments, the catalog's
  * System. Returns what is missing or doubled, in words.
  */
-export async function countResources(env: ReliabilityEnvironment, deployment: Deployment) {
+export async function countResources(
+  env: ReliabilityEnvironment,
+  deployment: Deployment,
+) {
   const duplicates: string[] = [];
   const pendingReleases: string[] = [];
   for (const { namespace, release } of releasesOf(deployment)) {
@@ -337,12 +400,21 @@ export async function countResources(env: ReliabilityEnvironment, deployment: De
       duplicates.push(`${named.length} Helm releases ${namespace}/${release}`);
       continue;
     }
-    const history = (await helmJson(['history', release, '-n', namespace])) as HelmRevision[];
+    const history = (await helmJson([
+      'history',
+      release,
+      '-n',
+      namespace,
+    ])) as HelmRevision[];
     const deployed = history.filter(h => h.status === 'deployed');
     if (deployed.length !== 1)
-      duplicates.push(`${deployed.length} deployed revisions of ${namespace}/${release}`);
+      duplicates.push(
+        `${deployed.length} deployed revisions of ${namespace}/${release}`,
+      );
     for (const h of history.filter(r => r.status.startsWith('pending-')))
-      pendingReleases.push(`${namespace}/${release} revision ${h.revision} ${h.status}`);
+      pendingReleases.push(
+        `${namespace}/${release} revision ${h.revision} ${h.status}`,
+      );
   }
 
   if (deployment.topology === 'aws') {
@@ -354,7 +426,9 @@ export async function countResources(env: ReliabilityEnvironment, deployment: De
       roles.push(...(page.Roles ?? []));
       marker = page.IsTruncated ? page.Marker : undefined;
     } while (marker);
-    const mine = roles.filter(r => r.RoleName!.endsWith(deployment.roleSuffix!));
+    const mine = roles.filter(r =>
+      r.RoleName!.endsWith(deployment.roleSuffix!),
+    );
     if (mine.length !== 4) duplicates.push(`${mine.length} IAM roles, not 4`);
     for (const role of mine) {
       const attached = await iam.send(
@@ -364,34 +438,156 @@ export async function countResources(env: ReliabilityEnvironment, deployment: De
       if (arns.length === 0) duplicates.push(`${role.RoleName}: no policy`);
     }
   } else {
-    const prefix = `/subscriptions/${env.subscriptionId}/resourcegroups/${deployment.resourceGroup}/`.toLowerCase();
+    const prefix =
+      `/subscriptions/${env.subscriptionId}/resourcegroups/${deployment.resourceGroup}/`.toLowerCase();
     const identities = env.arm
       .resourcesOfType('Microsoft.ManagedIdentity/userAssignedIdentities')
       .filter(r => r.id.toLowerCase().startsWith(prefix));
-    if (identities.length !== 4) duplicates.push(`${identities.length} identities, not 4`);
+    if (identities.length !== 4)
+      duplicates.push(`${identities.length} identities, not 4`);
     const credentials = env.arm
-      .resourcesOfType('Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials')
+      .resourcesOfType(
+        'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials',
+      )
       .filter(r => r.id.toLowerCase().startsWith(prefix));
     const subjects = credentials.map(
-      c => `${c.id.split('/federatedIdentityCredentials/')[0]} ${c.properties.issuer} ${c.properties.subject}`,
+      c =>
+        `${c.id.split('/federatedIdentityCredentials/')[0]} ${
+          c.properties.issuer
+        } ${c.properties.subject}`,
     );
-    if (credentials.length !== identities.length || new Set(subjects).size !== subjects.length)
-      duplicates.push(`${credentials.length} federated credentials for ${identities.length} identities`);
+    if (
+      credentials.length !== identities.length ||
+      new Set(subjects).size !== subjects.length
+    )
+      duplicates.push(
+        `${credentials.length} federated credentials for ${identities.length} identities`,
+      );
     const principals = new Set(identities.map(i => i.properties.principalId));
     const grants = env.arm
       .resourcesOfType('Microsoft.Authorization/roleAssignments')
       .filter(a => principals.has(a.properties.principalId))
-      .map(a => `${a.properties.principalId} ${a.properties.roleDefinitionId} ${a.properties.scope}`.toLowerCase());
+      .map(a =>
+        `${a.properties.principalId} ${a.properties.roleDefinitionId} ${a.properties.scope}`.toLowerCase(),
+      );
     if (grants.length === 0 || new Set(grants).size !== grants.length)
-      duplicates.push(`role assignments: ${grants.length}, ${new Set(grants).size} distinct`);
+      duplicates.push(
+        `role assignments: ${grants.length}, ${new Set(grants).size} distinct`,
+      );
   }
 
-  const systems = (await (
-    await fetch(
+  // The catalog holds the System once its processing loop has seen the registration (a few seconds).
+  let systems: unknown[] = [];
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    const res = await fetch(
       `${env.replicas.url}/api/catalog/entities/by-query?filter=kind=system,metadata.name=${deployment.name}`,
       { headers: { Authorization: `Bearer ${env.token}` } },
-    )
-  ).json()) as { items: unknown[] };
-  if (systems.items.length !== 1) duplicates.push(`${systems.items.length} Systems named ${deployment.name}`);
+    );
+    systems = ((await res.json()) as { items: unknown[] }).items;
+    if (systems.length > 0) break;
+    await new Promise(r => setTimeout(r, 500));
+  }
+  if (systems.length !== 1)
+    duplicates.push(`${systems.length} Systems named ${deployment.name}`);
   return { duplicates, pendingReleases };
+}
+
+/**
+ * A topology's crash runs: one undisturbed run measures how long the template takes, then `count` runs are each
+ * killed at a moment drawn from `seed + i` (uniform over the first 70% of that time, so that the kill lands while
+ * the run is still going). Each run's seed, kill moment and step are printed.
+ */
+export async function crashRuns(
+  env: ReliabilityEnvironment,
+  topology: Topology,
+  options: { count: number; seed: number; print?: (line: string) => void },
+): Promise<CrashRun[]> {
+  const print = options.print ?? (() => undefined);
+  const api = new Scaffolder(env.replicas.url, env.token);
+  await api.waitForTemplate(TEMPLATES[topology]);
+  const baseline = newDeployment(env, topology, `${topology[0]}base`);
+  const t0 = Date.now();
+  const first = await api.finished(await api.start(baseline));
+  if (first.status !== 'completed')
+    throw new Error(
+      `the undisturbed ${topology} run ${first.status}:\n${logText(
+        first.events,
+      )}`,
+    );
+  const durationMs = Date.now() - t0;
+  print(
+    `${topology}: an undisturbed run takes ${(durationMs / 1000).toFixed(1)} s`,
+  );
+  const runs: CrashRun[] = [];
+  for (let i = 0; i < options.count; i++) {
+    const seed = options.seed + i;
+    const killAfterMs = Math.round(
+      300 + seededRandom(seed)() * durationMs * 0.7,
+    );
+    const run = await crashRun(
+      env,
+      newDeployment(env, topology, `${topology[0]}${i}`),
+      seed,
+      killAfterMs,
+    );
+    print(
+      `${topology} #${i + 1} seed ${seed}: killed after ${(
+        (run.killAfterMs ?? 0) / 1000
+      ).toFixed(1)} s in ${
+        run.killedStep ?? '(not killed: the run had ended)'
+      } -> ${run.status}${
+        run.recoveryMs
+          ? `, completed ${(run.recoveryMs / 1000).toFixed(1)} s after the kill`
+          : ''
+      }${
+        run.duplicates.length ? `; DUPLICATES ${run.duplicates.join('; ')}` : ''
+      }${
+        run.pendingReleases.length
+          ? `; PENDING ${run.pendingReleases.join('; ')}`
+          : ''
+      }`,
+    );
+    runs.push(run);
+  }
+  await settled(env);
+  return runs;
+}
+
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g');
+
+/** A replica's log lines that contain `text` and were written at or after `since` (each line starts with its time). */
+export function logLinesSince(file: string, since: number, text: string) {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map(line => line.replace(ANSI, ''))
+    .filter(
+      line => line.includes(text) && Date.parse(line.slice(0, 24)) >= since,
+    );
+}
+
+/** SIGKILL to a running helm whose command line has `args` and `namespace`; whether one was found. */
+export function killHelm(args: string, namespace: string): boolean {
+  for (const pid of readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        .split('\0')
+        .join(' ');
+    } catch {
+      continue;
+    }
+    if (
+      /(^|\/)helm /.test(cmdline) &&
+      cmdline.includes(args) &&
+      cmdline.includes(`--namespace ${namespace} `)
+    ) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+        return true;
+      } catch {
+        return false;
+      }
+    }
+  }
+  return false;
 }

@@ -1,0 +1,357 @@
+// The portal as several replicas run it: two backends on the test environment's PostgreSQL and Redis, behind a
+// round-robin load balancer, with task recovery on. One of them is killed (SIGKILL, with its helm children) in the
+// middle of real template runs; the other completes them, and the servers hold exactly one of everything.
+// `scripts/bench reliability` runs the same with more kills and prints the table.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { COLLATE_PULL_SECRET_MARKS } from '@collate-backstage/plugin-collate-common';
+import {
+  adminKubeConfig,
+  BACKSTAGE_SERVICE_ACCOUNT,
+  kubernetesWrites,
+} from '@internal/testenv';
+import {
+  startReliabilityEnvironment,
+  type ReliabilityEnvironment,
+} from './__testUtils__/environment';
+import {
+  countResources,
+  crashRuns,
+  logText,
+  maxSilence,
+  newDeployment,
+  Scaffolder,
+  killHelm,
+  logLinesSince,
+  type Deployment,
+  type TaskEvent,
+} from './__testUtils__/runs';
+import { formatTable, killPoints, summarize } from './__testUtils__/report';
+
+const KILLS = Number(process.env.COLLATE_RELIABILITY_KILLS ?? 3);
+const SEED = Number(
+  process.env.COLLATE_RELIABILITY_SEED ?? Math.floor(Math.random() * 1e6),
+);
+const ECR_INTERVAL_S = 5;
+
+describe('two backend replicas on PostgreSQL and Redis', () => {
+  let env: ReliabilityEnvironment;
+  const namespaces: string[] = [];
+
+  beforeAll(async () => {
+    env = await startReliabilityEnvironment({
+      logDir: join(
+        __dirname,
+        '../../../../test-results/reliability',
+        randomBytes(3).toString('hex'),
+      ),
+      ecrRefreshSeconds: ECR_INTERVAL_S,
+      staleTaskSeconds: 5,
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await env?.close();
+    const core = adminKubeConfig().makeApiClient(CoreV1Api);
+    const names = (await core.listNamespace()).items
+      .map(n => n.metadata!.name!)
+      .filter(n => env && n.includes(`rel-${env.suffix}-`));
+    await Promise.all(
+      names.map(name => core.deleteNamespace({ name }).catch(() => undefined)),
+    );
+  }, 60_000);
+
+  const scaffolder = (url = env.replicas.url) => new Scaffolder(url, env.token);
+
+  it('a template started through one replica reports through the other; the status route answers the same from either', async () => {
+    const [one, other] = env.replicas.replicas;
+    await scaffolder().waitForTemplate('collate-aws-eks');
+    const deployment = newDeployment(env, 'aws', 'x0');
+    namespaces.push(deployment.namespaces.collate);
+    const id = await scaffolder(one.url).start(deployment);
+    const done = await scaffolder(other.url).finished(id);
+    expect({
+      status: done.status,
+      log: done.status === 'completed' ? '' : logText(done.events),
+    }).toEqual({
+      status: 'completed',
+      log: '',
+    });
+    expect((await scaffolder(one.url).events(id)).map(e => e.id)).toEqual(
+      done.events.map(e => e.id),
+    );
+    expect(await countResources(env, deployment)).toEqual({
+      duplicates: [],
+      pendingReleases: [],
+    });
+
+    const status = async (url: string) => {
+      const res = await fetch(
+        `${url}/api/collate/entities/system/default/${deployment.name}/status`,
+        {
+          headers: { Authorization: `Bearer ${env.token}` },
+        },
+      );
+      return { code: res.status, body: await res.json() };
+    };
+    const first = await status(one.url);
+    expect(first.code).toBe(200);
+    expect(first.body.components.length).toBeGreaterThan(0);
+    // Within the cache TTL the other replica answers from the shared cache: the same answer, put together at its
+    // own moment (`observedAt`).
+    const withoutTimes = (answer: unknown) =>
+      JSON.parse(
+        JSON.stringify(answer, (key, value) =>
+          key === 'observedAt' ? undefined : value,
+        ),
+      );
+    expect(withoutTimes(await status(other.url))).toEqual(withoutTimes(first));
+  }, 180_000);
+
+  it('checks the ECR pull secrets once per interval across both replicas, and renews a stale one once', async () => {
+    const deployment = namespaces[0];
+    const core = adminKubeConfig().makeApiClient(CoreV1Api);
+    const since = Date.now();
+    // Make the deployment's pull secret due (one hour left); the next check renews it.
+    await core.patchNamespacedSecret({
+      name: 'ecr-registry-creds',
+      namespace: deployment,
+      body: [
+        {
+          op: 'replace',
+          path: `/metadata/annotations/${COLLATE_PULL_SECRET_MARKS.expiresAtAnnotation.replace(
+            '/',
+            '~1',
+          )}`,
+          value: new Date(Date.now() + 3_600_000).toISOString(),
+        },
+      ],
+    });
+    const windowS = 4 * ECR_INTERVAL_S + 1;
+    await new Promise(r => setTimeout(r, windowS * 1000));
+    const checks = env.replicas.replicas.map(
+      r => logLinesSince(r.logFile, since, 'ECR pull secret check').length,
+    );
+    const total = checks[0] + checks[1];
+    // One replica per interval: at most one check per interval started in the window (two replicas each checking
+    // would make about twice as many).
+    expect(total).toBeGreaterThanOrEqual(2);
+    expect(total).toBeLessThanOrEqual(windowS / ECR_INTERVAL_S + 1);
+    const renewals = kubernetesWrites({
+      since,
+      user: BACKSTAGE_SERVICE_ACCOUNT,
+      namespace: deployment,
+    }).filter(w => w.requestURI.includes('/secrets/ecr-registry-creds'));
+    expect(renewals).toHaveLength(1);
+  }, 60_000);
+
+  it.each(['aws', 'azure'] as const)(
+    `completes every %s template run whose replica is killed (${KILLS} kills, seed ${SEED})`,
+    async topology => {
+      const runs = await crashRuns(env, topology, {
+        count: KILLS,
+        seed: SEED + (topology === 'aws' ? 0 : 1000),
+        print: line => process.stdout.write(`${line}\n`),
+      });
+      const summary = summarize(topology, runs);
+      process.stdout.write(
+        `${formatTable([summary])}\nkill points: ${killPoints(runs)}\n`,
+      );
+      expect(
+        runs.filter(r => r.status !== 'completed').map(r => r.log),
+      ).toEqual([]);
+      expect(summary).toMatchObject({
+        kills: KILLS,
+        recovered: KILLS,
+        duplicates: 0,
+        pendingReleases: 0,
+      });
+      // No step is silent for more than 20 s, waits for a dead holder's lock included.
+      expect(summary.maxSilenceMs).toBeLessThanOrEqual(20_000);
+    },
+    900_000,
+  );
+
+  it('two identical runs started at the same moment converge on one deployment', async () => {
+    const deployment = newDeployment(env, 'azure', 'same');
+    const api = scaffolder();
+    const ids = await Promise.all([
+      api.start(deployment),
+      api.start(deployment),
+    ]);
+    const done = await Promise.all(ids.map(id => api.finished(id)));
+    expect(
+      done.map(d => (d.status === 'completed' ? d.status : logText(d.events))),
+    ).toEqual(['completed', 'completed']);
+    expect(await countResources(env, deployment)).toEqual({
+      duplicates: [],
+      pendingReleases: [],
+    });
+    expect(
+      Math.max(...done.map(d => maxSilence(d.events))),
+    ).toBeLessThanOrEqual(20_000);
+  }, 300_000);
+
+  it('two different deployments on the same cluster run at the same time without interfering', async () => {
+    const deployments = [
+      newDeployment(env, 'aws', 'par'),
+      newDeployment(env, 'azure', 'par'),
+    ];
+    const api = scaffolder();
+    const ids = await Promise.all(deployments.map(d => api.start(d)));
+    const done = await Promise.all(ids.map(id => api.finished(id)));
+    expect(
+      done.map(d => (d.status === 'completed' ? d.status : logText(d.events))),
+    ).toEqual(['completed', 'completed']);
+    for (const d of deployments)
+      expect(await countResources(env, d)).toEqual({
+        duplicates: [],
+        pendingReleases: [],
+      });
+  }, 300_000);
+
+  describe('faults across a whole run', () => {
+    /** Runs a deployment to its end through the load balancer. */
+    const run = async (deployment: Deployment) => {
+      const api = scaffolder();
+      return api.finished(await api.start(deployment));
+    };
+    const expectCompleted = (done: { status: string; events: TaskEvent[] }) =>
+      expect(
+        done.status === 'completed' ? 'completed' : logText(done.events),
+      ).toBe('completed');
+
+    it('Azure: 429 with Retry-After on every write type, PrincipalNotFound lag, 409 on federated credentials', async () => {
+      const { arm } = env;
+      const writes = [
+        /\/userAssignedIdentities\/[^/]+$/i,
+        /\/federatedIdentityCredentials\/[^/]+$/i,
+        /\/roleAssignments\/[^/]+$/i,
+        /\/storageAccounts\/[^/]+$/i,
+        /\/containers\/[^/]+$/i,
+      ];
+      for (const path of writes) arm.throttle(path, 1, 1, 'PUT');
+      arm.failNext({
+        method: 'PUT',
+        path: /\/federatedIdentityCredentials\/[^/]+$/i,
+        times: 2,
+        status: 409,
+        code: 'ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity',
+        message:
+          'Too many Federated Identity Credentials are written concurrently for the managed identity.',
+      });
+      arm.setPrincipalReplicationDelay(3000);
+      const from = arm.calls.length;
+      try {
+        const deployment = newDeployment(env, 'azure', 'flt');
+        const done = await run(deployment);
+        expectCompleted(done);
+        const calls = arm.calls.slice(from);
+        // Each write type was throttled once, and retried after its Retry-After.
+        for (const path of writes)
+          expect(
+            calls.filter(
+              c => c.method === 'PUT' && c.status === 429 && path.test(c.path),
+            ),
+          ).toHaveLength(1);
+        expect(
+          calls.filter(
+            c =>
+              c.status === 409 && /federatedIdentityCredentials/i.test(c.path),
+          ),
+        ).toHaveLength(2);
+        expect(
+          calls.filter(c => c.status === 400 && /roleAssignments/i.test(c.path))
+            .length,
+        ).toBeGreaterThan(0);
+        expect(await countResources(env, deployment)).toEqual({
+          duplicates: [],
+          pendingReleases: [],
+        });
+        expect(maxSilence(done.events)).toBeLessThanOrEqual(20_000);
+      } finally {
+        arm.setPrincipalReplicationDelay(0);
+      }
+    }, 300_000);
+
+    it('AWS: new IAM roles not yet replicated', async () => {
+      const lagged = env.aws.iamLag(3000);
+      try {
+        const deployment = newDeployment(env, 'aws', 'lag');
+        const done = await run(deployment);
+        expectCompleted(done);
+        expect(lagged()).toBeGreaterThan(0);
+        expect(await countResources(env, deployment)).toEqual({
+          duplicates: [],
+          pendingReleases: [],
+        });
+      } finally {
+        env.aws.iamLag(0);
+      }
+    }, 300_000);
+
+    it('the API server briefly unavailable: the run completes, or fails in one clear line and completes when re-run', async () => {
+      const deployment = newDeployment(env, 'aws', 'api');
+      const api = scaffolder();
+      const id = await api.start(deployment);
+      // In the middle of the run: once its Kubernetes steps have begun.
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+        if ((await api.events(id)).some(e => e.body.stepId === 'prepare'))
+          break;
+        await new Promise(r => setTimeout(r, 100));
+      }
+      env.apiServer.outage(3000);
+      let done = await api.finished(id);
+      expect(env.apiServer.dropped()).toBeGreaterThan(0);
+      // Completed (every call retried through the outage), or failed in one line that names the connection.
+      const failure =
+        done.status === 'completed'
+          ? undefined
+          : done.events
+              .find(e => /Error/.test(e.body.message ?? ''))
+              ?.body.message?.split('\n')[0];
+      process.stdout.write(`after the outage: ${failure ?? 'completed'}\n`);
+      expect(failure ?? 'completed').toMatch(
+        /^completed$|ECONNRESET|ECONNREFUSED|socket hang up|connect|unavailable/i,
+      );
+      if (failure) done = await run(deployment);
+      expectCompleted(done);
+      expect(await countResources(env, deployment)).toEqual({
+        duplicates: [],
+        pendingReleases: [],
+      });
+    }, 300_000);
+
+    it('Helm interrupted: a helm killed in the middle of its install, then the release recovered', async () => {
+      const deployment = newDeployment(env, 'aws', 'hlm');
+      const api = scaffolder();
+      const id = await api.start(deployment);
+      // The Collate release's `helm upgrade --install`, found among the replicas' children and killed.
+      let killed = false;
+      for (
+        const deadline = Date.now() + 120_000;
+        !killed && Date.now() < deadline;
+
+      ) {
+        killed = killHelm(
+          `upgrade --install openmetadata`,
+          deployment.namespaces.collate,
+        );
+        if (!killed) await new Promise(r => setTimeout(r, 20));
+      }
+      expect(killed).toBe(true);
+      let done = await api.finished(id);
+      // The step fails in Helm's words; the re-run recovers the release it left pending.
+      expect(
+        done.status === 'completed' ? 'completed' : logText(done.events),
+      ).toMatch(/^completed$|helm upgrade failed/);
+      if (done.status !== 'completed') done = await run(deployment);
+      expectCompleted(done);
+      expect(await countResources(env, deployment)).toEqual({
+        duplicates: [],
+        pendingReleases: [],
+      });
+    }, 300_000);
+  });
+});
