@@ -8,6 +8,8 @@ export interface OutageProxy {
   readonly address: string;
   /** Resets every open connection and refuses new ones for `ms`. */
   outage(ms: number): void;
+  /** Resolves when the current outage is over. */
+  restored(): Promise<void>;
   /** Connections reset or refused by outages so far. */
   dropped(): number;
   close(): Promise<void>;
@@ -51,6 +53,10 @@ export async function startOutageProxy(target: {
       }
       open.clear();
     },
+    restored: () =>
+      new Promise(resolve =>
+        setTimeout(resolve, Math.max(0, downUntil - Date.now())),
+      ),
     dropped: () => dropped,
     close: () =>
       new Promise<void>(resolve => {

@@ -19,14 +19,19 @@ import {
   countResources,
   crashRuns,
   logText,
-  maxSilence,
   newDeployment,
   Scaffolder,
-  killHelm,
   logLinesSince,
-  type Deployment,
-  type TaskEvent,
 } from './__testUtils__/runs';
+import {
+  apiServerOutage,
+  azureFaults,
+  helmInterrupted,
+  iamLag,
+  identicalRuns,
+  parallelDeployments,
+  type ScenarioResult,
+} from './__testUtils__/scenarios';
 import { formatTable, killPoints, summarize } from './__testUtils__/report';
 
 const KILLS = Number(process.env.COLLATE_RELIABILITY_KILLS ?? 3);
@@ -173,185 +178,73 @@ describe('two backend replicas on PostgreSQL and Redis', () => {
     900_000,
   );
 
+  /** A scenario's result with nothing wrong: every run completed, one of everything, no silence over 20 s. */
+  const clean = (r: ScenarioResult) => ({
+    completed: r.completed ? true : r.log,
+    duplicates: r.duplicates,
+    pendingReleases: r.pendingReleases,
+    quiet: r.maxSilenceMs <= 20_000,
+  });
+  const CLEAN = {
+    completed: true,
+    duplicates: [],
+    pendingReleases: [],
+    quiet: true,
+  };
+
   it('two identical runs started at the same moment converge on one deployment', async () => {
-    const deployment = newDeployment(env, 'azure', 'same');
-    const api = scaffolder();
-    const ids = await Promise.all([
-      api.start(deployment),
-      api.start(deployment),
-    ]);
-    const done = await Promise.all(ids.map(id => api.finished(id)));
-    expect(
-      done.map(d => (d.status === 'completed' ? d.status : logText(d.events))),
-    ).toEqual(['completed', 'completed']);
-    expect(await countResources(env, deployment)).toEqual({
-      duplicates: [],
-      pendingReleases: [],
-    });
-    expect(
-      Math.max(...done.map(d => maxSilence(d.events))),
-    ).toBeLessThanOrEqual(20_000);
+    const r = await identicalRuns(env, 'same');
+    expect(clean(r)).toEqual(CLEAN);
+    expect(r.failure).toBeUndefined();
   }, 300_000);
 
   it('two different deployments on the same cluster run at the same time without interfering', async () => {
-    const deployments = [
-      newDeployment(env, 'aws', 'par'),
-      newDeployment(env, 'azure', 'par'),
-    ];
-    const api = scaffolder();
-    const ids = await Promise.all(deployments.map(d => api.start(d)));
-    const done = await Promise.all(ids.map(id => api.finished(id)));
-    expect(
-      done.map(d => (d.status === 'completed' ? d.status : logText(d.events))),
-    ).toEqual(['completed', 'completed']);
-    for (const d of deployments)
-      expect(await countResources(env, d)).toEqual({
-        duplicates: [],
-        pendingReleases: [],
-      });
+    expect(clean(await parallelDeployments(env, 'par'))).toEqual(CLEAN);
   }, 300_000);
 
   describe('faults across a whole run', () => {
-    /** Runs a deployment to its end through the load balancer. */
-    const run = async (deployment: Deployment) => {
-      const api = scaffolder();
-      return api.finished(await api.start(deployment));
-    };
-    const expectCompleted = (done: { status: string; events: TaskEvent[] }) =>
-      expect(
-        done.status === 'completed' ? 'completed' : logText(done.events),
-      ).toBe('completed');
-
     it('Azure: 429 with Retry-After on every write type, PrincipalNotFound lag, 409 on federated credentials', async () => {
-      const { arm } = env;
-      const writes = [
-        /\/userAssignedIdentities\/[^/]+$/i,
-        /\/federatedIdentityCredentials\/[^/]+$/i,
-        /\/roleAssignments\/[^/]+$/i,
-        /\/storageAccounts\/[^/]+$/i,
-        /\/containers\/[^/]+$/i,
-      ];
-      for (const path of writes) arm.throttle(path, 1, 1, 'PUT');
-      arm.failNext({
-        method: 'PUT',
-        path: /\/federatedIdentityCredentials\/[^/]+$/i,
-        times: 2,
-        status: 409,
-        code: 'ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity',
-        message:
-          'Too many Federated Identity Credentials are written concurrently for the managed identity.',
+      const r = await azureFaults(env, 'flt');
+      expect(clean(r)).toEqual(CLEAN);
+      // Each write type was throttled once and retried after its Retry-After; the 409s and the lag were met.
+      expect(r.hits).toMatchObject({
+        '429 on identity': 1,
+        '429 on federated credential': 1,
+        '429 on role assignment': 1,
+        '429 on storage account': 1,
+        '429 on container': 1,
+        '409 on federated credential': 2,
       });
-      arm.setPrincipalReplicationDelay(3000);
-      const from = arm.calls.length;
-      try {
-        const deployment = newDeployment(env, 'azure', 'flt');
-        const done = await run(deployment);
-        expectCompleted(done);
-        const calls = arm.calls.slice(from);
-        // Each write type was throttled once, and retried after its Retry-After.
-        for (const path of writes)
-          expect(
-            calls.filter(
-              c => c.method === 'PUT' && c.status === 429 && path.test(c.path),
-            ),
-          ).toHaveLength(1);
-        expect(
-          calls.filter(
-            c =>
-              c.status === 409 && /federatedIdentityCredentials/i.test(c.path),
-          ),
-        ).toHaveLength(2);
-        expect(
-          calls.filter(c => c.status === 400 && /roleAssignments/i.test(c.path))
-            .length,
-        ).toBeGreaterThan(0);
-        expect(await countResources(env, deployment)).toEqual({
-          duplicates: [],
-          pendingReleases: [],
-        });
-        expect(maxSilence(done.events)).toBeLessThanOrEqual(20_000);
-      } finally {
-        arm.setPrincipalReplicationDelay(0);
-      }
+      expect(r.hits.PrincipalNotFound).toBeGreaterThan(0);
     }, 300_000);
 
     it('AWS: new IAM roles not yet replicated', async () => {
-      const lagged = env.aws.iamLag(3000);
-      try {
-        const deployment = newDeployment(env, 'aws', 'lag');
-        const done = await run(deployment);
-        expectCompleted(done);
-        expect(lagged()).toBeGreaterThan(0);
-        expect(await countResources(env, deployment)).toEqual({
-          duplicates: [],
-          pendingReleases: [],
-        });
-      } finally {
-        env.aws.iamLag(0);
-      }
+      const r = await iamLag(env, 'lag');
+      expect(clean(r)).toEqual(CLEAN);
+      expect(r.hits['NoSuchEntity answers']).toBeGreaterThan(0);
     }, 300_000);
 
     it('the API server briefly unavailable: the run completes, or fails in one clear line and completes when re-run', async () => {
-      const deployment = newDeployment(env, 'aws', 'api');
-      const api = scaffolder();
-      const id = await api.start(deployment);
-      // In the middle of the run: once its Kubernetes steps have begun.
-      for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-        if ((await api.events(id)).some(e => e.body.stepId === 'prepare'))
-          break;
-        await new Promise(r => setTimeout(r, 100));
-      }
-      env.apiServer.outage(3000);
-      let done = await api.finished(id);
-      expect(env.apiServer.dropped()).toBeGreaterThan(0);
-      // Completed (every call retried through the outage), or failed in one line that names the connection.
-      const failure =
-        done.status === 'completed'
-          ? undefined
-          : done.events
-              .find(e => /Error/.test(e.body.message ?? ''))
-              ?.body.message?.split('\n')[0];
-      process.stdout.write(`after the outage: ${failure ?? 'completed'}\n`);
-      expect(failure ?? 'completed').toMatch(
-        /^completed$|ECONNRESET|ECONNREFUSED|socket hang up|connect|unavailable/i,
+      const r = await apiServerOutage(env, 'api');
+      process.stdout.write(`after the outage: ${r.failure ?? 'completed'}\n`);
+      expect(r.hits['connections dropped']).toBeGreaterThan(0);
+      expect(r.failure ?? 'completed').toMatch(
+        /^completed$|ECONNRESET|ECONNREFUSED|socket hang up|disconnected|unavailable/i,
       );
-      if (failure) done = await run(deployment);
-      expectCompleted(done);
-      expect(await countResources(env, deployment)).toEqual({
-        duplicates: [],
-        pendingReleases: [],
-      });
+      expect(clean(r)).toEqual(CLEAN);
     }, 300_000);
 
     it('Helm interrupted: a helm killed in the middle of its install, then the release recovered', async () => {
-      const deployment = newDeployment(env, 'aws', 'hlm');
-      const api = scaffolder();
-      const id = await api.start(deployment);
-      // The Collate release's `helm upgrade --install`, found among the replicas' children and killed.
-      let killed = false;
-      for (
-        const deadline = Date.now() + 120_000;
-        !killed && Date.now() < deadline;
-
-      ) {
-        killed = killHelm(
-          `upgrade --install openmetadata`,
-          deployment.namespaces.collate,
-        );
-        if (!killed) await new Promise(r => setTimeout(r, 20));
-      }
-      expect(killed).toBe(true);
-      let done = await api.finished(id);
-      // The step fails in Helm's words; the re-run recovers the release it left pending.
-      expect(
-        done.status === 'completed' ? 'completed' : logText(done.events),
-      ).toMatch(/^completed$|helm upgrade failed/);
-      if (done.status !== 'completed') done = await run(deployment);
-      expectCompleted(done);
-      expect(await countResources(env, deployment)).toEqual({
-        duplicates: [],
-        pendingReleases: [],
-      });
+      const r = await helmInterrupted(env, 'hlm');
+      process.stdout.write(
+        `after helm was killed: ${r.failure ?? 'completed'}\n`,
+      );
+      expect(r.hits['helm processes killed']).toBe(1);
+      // The step fails in Helm's words; the re-run recovers the release it left pending-install.
+      expect(r.failure ?? 'completed').toMatch(
+        /^completed$|helm upgrade failed/,
+      );
+      expect(clean(r)).toEqual(CLEAN);
     }, 300_000);
   });
 });
