@@ -1,5 +1,5 @@
 import type { CoreV1Api } from '@kubernetes/client-node';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { setHelmRevisionStatus } from '../lib/helmRecord';
 
 /**
  * Sets a Helm revision's state in its release Secret (the encoded release and the `status` label), as an interrupted
@@ -14,25 +14,5 @@ export async function markHelmRevision(
     status: string;
   },
 ): Promise<void> {
-  const { namespace, status } = options;
-  const name = `sh.helm.release.v1.${options.release}.v${options.revision}`;
-  const s = await core.readNamespacedSecret({ name, namespace });
-  const release = JSON.parse(
-    gunzipSync(
-      Buffer.from(Buffer.from(s.data!.release, 'base64').toString(), 'base64'),
-    ).toString(),
-  );
-  release.info.status = status;
-  const encoded = Buffer.from(
-    gzipSync(Buffer.from(JSON.stringify(release))).toString('base64'),
-  ).toString('base64');
-  await core.replaceNamespacedSecret({
-    name,
-    namespace,
-    body: {
-      ...s,
-      metadata: { ...s.metadata, labels: { ...s.metadata!.labels, status } },
-      data: { release: encoded },
-    },
-  });
+  await setHelmRevisionStatus(core, options);
 }

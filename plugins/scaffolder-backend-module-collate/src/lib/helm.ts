@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { setHelmRevisionStatus } from './helmRecord';
 import { startHeartbeat } from './heartbeat';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -90,6 +91,7 @@ export class Helm {
     private readonly logger: LoggerService,
     /** The child's whole environment: an allow-list, never the backend's own (see childEnv). */
     private readonly env: NodeJS.ProcessEnv,
+    private readonly kc: KubeConfig,
   ) {}
 
   static async create(
@@ -107,7 +109,7 @@ export class Helm {
       HELM_CONFIG_HOME: join(dir, 'config'),
       HELM_DATA_HOME: join(dir, 'data'),
     });
-    return new Helm(binary, dir, logger, env);
+    return new Helm(binary, dir, logger, env, kc);
   }
 
   async close(): Promise<void> {
@@ -138,7 +140,16 @@ export class Helm {
           env: this.env,
         },
         (error, stdout, stderr) => {
-          if (error) {
+          if (error && !stderr.trim() && (error.killed || error.signal)) {
+            // Stopped from outside (its time-out, or a signal): say so instead of repeating the command line.
+            reject(
+              new Error(
+                `helm ${args[0]} was stopped (${
+                  error.signal ?? 'killed'
+                }) before it finished; a release it left pending is recovered by the next run`,
+              ),
+            );
+          } else if (error) {
             const message = String(stderr || error.message)
               .trim()
               .split('\n')
@@ -355,6 +366,17 @@ export class Helm {
       ],
       options.timeoutSeconds * 1000 + RUN_TIMEOUT_GRACE_MS,
     );
+    // Helm 4's rollback leaves the interrupted revision's record pending for ever (`helm history` would show an
+    // operation in progress that no one runs): it is recorded as what it was, a failed upgrade.
+    await setHelmRevisionStatus(this.kc.makeApiClient(CoreV1Api), {
+      namespace: options.namespace,
+      release: options.release,
+      revision: Number(plan.current.revision),
+      status: 'failed',
+      description: `Interrupted (${
+        plan.current.status
+      }); rolled back to revision ${last!.revision}`,
+    });
   }
 
   /** `helm upgrade --install --wait --rollback-on-failure`; returns the release afterwards. */

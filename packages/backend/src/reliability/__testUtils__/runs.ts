@@ -505,7 +505,8 @@ export async function crashRuns(
   const print = options.print ?? (() => undefined);
   const api = new Scaffolder(env.replicas.url, env.token);
   await api.waitForTemplate(TEMPLATES[topology]);
-  const baseline = newDeployment(env, topology, `${topology[0]}base`);
+  const letter = topology === 'aws' ? 'e' : 'k'; // EKS, AKS
+  const baseline = newDeployment(env, topology, `${letter}base`);
   const t0 = Date.now();
   const first = await api.finished(await api.start(baseline));
   if (first.status !== 'completed')
@@ -526,7 +527,7 @@ export async function crashRuns(
     );
     const run = await crashRun(
       env,
-      newDeployment(env, topology, `${topology[0]}${i}`),
+      newDeployment(env, topology, `${letter}${i}`),
       seed,
       killAfterMs,
     );

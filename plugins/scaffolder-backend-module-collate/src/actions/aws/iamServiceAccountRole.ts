@@ -242,7 +242,10 @@ export function createAwsIamServiceAccountRoleAction(options: {
             let arn = role?.Arn;
             // IAM is eventually consistent: a role created a moment ago (by this run, or by a run that died right
             // after creating it) can be unknown to the next call for a few seconds.
-            const whileReplicating = <T>(what: string, call: () => Promise<T>) =>
+            const whileReplicating = <T>(
+              what: string,
+              call: () => Promise<T>,
+            ) =>
               withRetry(call, {
                 what,
                 retryable: e => awsErrorName(e) === 'NoSuchEntityException',
@@ -263,8 +266,7 @@ export function createAwsIamServiceAccountRoleAction(options: {
                 );
                 arn = created.Role!.Arn!;
               } catch (e) {
-                if (awsErrorName(e) !== 'EntityAlreadyExistsException')
-                  throw e;
+                if (awsErrorName(e) !== 'EntityAlreadyExistsException') throw e;
                 // Created meanwhile, or not yet visible to GetRole: set its trust policy to the one planned.
                 ctx.logger.info(
                   `IAM role ${roleName} already exists (not yet visible when read, or created meanwhile): setting its trust policy`,

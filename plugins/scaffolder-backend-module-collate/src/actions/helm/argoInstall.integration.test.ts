@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigReader } from '@backstage/config';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import {
   adminKubeConfig,
   backstageKubernetesConfig,
@@ -177,6 +178,30 @@ describe('collate:argo:install with the fixture chart on the local control plane
       ),
     ).toBe(true);
     expect(outputs.revision).toBeGreaterThan(2);
+    // The interrupted revision is recorded as failed, not left pending in the history.
+    const history = JSON.parse(
+      execFileSync(
+        testEnv.helmBin(),
+        [
+          'history',
+          'argo-workflows',
+          '-n',
+          namespace,
+          '-o',
+          'json',
+          '--kubeconfig',
+          testEnv.kubernetes().kubeconfigPath,
+        ],
+        { encoding: 'utf8' },
+      ),
+    ) as Array<{ revision: number; status: string; description: string }>;
+    expect(history.filter(h => h.status.startsWith('pending-'))).toEqual([]);
+    expect(history.find(h => h.revision === 2)).toMatchObject({
+      status: 'failed',
+      description: expect.stringMatching(
+        /^Interrupted \(pending-upgrade\); rolled back to revision 1$/,
+      ),
+    });
     const again = await run({ serviceMonitor: true });
     expect(again.outputs.revision).toBe(outputs.revision);
   });
