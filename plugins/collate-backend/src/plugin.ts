@@ -14,6 +14,7 @@ import { WorkflowOperations } from './operations/workflowOperations';
 import { createRouter } from './router';
 import { createStatusSources } from './status/createStatusSources';
 import { SourceCache } from './status/sourceCache';
+import { SharedWorkflows } from './status/sharedWorkflows';
 import { StatusService } from './status/StatusService';
 
 /**
@@ -61,10 +62,16 @@ export const collatePlugin = createBackendPlugin({
         );
         deps.lifecycle.addShutdownHook(() => sources.close());
         deps.permissionsRegistry.addPermissions(collatePermissions);
+        const shared = new SharedWorkflows(deps.cache, sources, {
+          idleMs: statusConfig.idleMs,
+          timeoutMs: statusConfig.timeouts.kubernetes,
+        });
+        deps.lifecycle.addShutdownHook(() => shared.close());
         const status = new StatusService(
           statusConfig,
           sources,
           new SourceCache(deps.cache, statusConfig.cacheTtlMs),
+          shared,
         );
         deps.httpRouter.use(
           await createRouter({

@@ -22,6 +22,7 @@ import {
   newDeployment,
   Scaffolder,
   logLinesSince,
+  type Deployment,
 } from './__testUtils__/runs';
 import {
   apiServerOutage,
@@ -112,6 +113,50 @@ describe('two backend replicas on PostgreSQL and Redis', () => {
         ),
       );
     expect(withoutTimes(await status(other.url))).toEqual(withoutTimes(first));
+  }, 180_000);
+
+  it('follows the workflows of a namespace on one replica at a time: both together within the upstream budget of one', async () => {
+    const api = scaffolder();
+    const [alone, shared] = [
+      newDeployment(env, 'aws', 'wf1'),
+      newDeployment(env, 'aws', 'wf2'),
+    ];
+    for (const d of [alone, shared]) {
+      const done = await api.finished(await api.start(d));
+      expect(done.status).toBe('completed');
+    }
+    /** Workflow requests to the API server for one Argo namespace, while `views` status reads go to `replicas`. */
+    const upstream = async (d: Deployment, replicas: number[]) => {
+      env.apiRequests.reset();
+      for (let i = 0; i < 8; i++) {
+        const replica = env.replicas.replicas[replicas[i % replicas.length]];
+        const res = await fetch(
+          `${replica.url}/api/collate/entities/system/default/${d.name}/status`,
+          { headers: { Authorization: `Bearer ${env.token}` } },
+        );
+        expect(res.status).toBe(200);
+        await new Promise(r => setTimeout(r, 1500));
+      }
+      const mine = env.apiRequests.requests.filter(r =>
+        r.path.startsWith(
+          `/apis/argoproj.io/v1alpha1/namespaces/${d.namespaces.argo}/workflows`,
+        ),
+      );
+      return {
+        lists: mine.filter(r => !/[?&]watch=(1|true)/.test(r.path)).length,
+        watches: mine.filter(r => /[?&]watch=(1|true)/.test(r.path)).length,
+      };
+    };
+    const one = await upstream(alone, [0]);
+    const both = await upstream(shared, [0, 1]);
+    process.stdout.write(
+      `workflow requests for 8 views in 12 s: one replica ${JSON.stringify(
+        one,
+      )}, two replicas taking turns ${JSON.stringify(both)}\n`,
+    );
+    expect(one.lists + one.watches).toBeGreaterThan(0);
+    expect(both.lists).toBeLessThanOrEqual(one.lists);
+    expect(both.watches).toBeLessThanOrEqual(one.watches);
   }, 180_000);
 
   it('checks the ECR pull secrets once per interval across both replicas, and renews a stale one once', async () => {

@@ -449,6 +449,13 @@ export class KubernetesSource {
     return entry.index;
   }
 
+  /** Stops following a namespace's workflows (its watch), if it is followed. */
+  stopFollowing(cluster: string, namespace: string) {
+    const key = `${cluster}/${namespace}`;
+    this.indexes.get(key)?.index.stop();
+    this.indexes.delete(key);
+  }
+
   private reapIdle() {
     const now = Date.now();
     for (const [key, entry] of this.indexes) {

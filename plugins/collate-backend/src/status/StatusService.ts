@@ -55,6 +55,7 @@ import type {
 } from '../sources/kubernetesSource';
 import { argoLinks } from '../sources/argoServer';
 import { SourceCache, settle, type Settled } from './sourceCache';
+import type { SharedWorkflows } from './sharedWorkflows';
 
 type Annotations = ReturnType<typeof readCollateAnnotations>;
 
@@ -88,6 +89,8 @@ export interface StatusSources {
     signal: AbortSignal,
     auth: KubernetesRequestAuth,
   ): Promise<WorkflowOverview>;
+  /** Stops following a namespace's workflows (another replica follows them, or nobody looks). */
+  stopFollowing?(cluster: string, namespace: string): void;
   /** Helm's state of a release's latest revision (its release Secrets' labels); undefined without one. */
   helmRelease(
     cluster: string,
@@ -283,6 +286,8 @@ export class StatusService {
     private readonly config: StatusConfig,
     private readonly sources: StatusSources,
     private readonly cache: SourceCache,
+    /** Workflows followed by one replica at a time and shared through the cache (several replicas). */
+    private readonly shared?: SharedWorkflows,
   ) {
     this.argoServers = new Map(config.argoServers.map(s => [s.url, s]));
     this.collateServers = new Map(config.collateServers.map(s => [s.url, s]));
@@ -923,10 +928,16 @@ export class StatusService {
     );
   }
 
-  /** Not cached: the workflow index is kept current by its watch; runs are fetched once per resourceVersion. */
+  /**
+   * Not cached: the workflow index is kept current by its watch; runs are fetched once per resourceVersion. With the
+   * backend's own credentials the index is shared between replicas (one follows, the others read what it publishes).
+   */
   private workflows(u: UserAuth, cluster: string, namespace: string) {
     return settle(
-      s => this.sources.workflows(cluster, namespace, s, u.auth),
+      s =>
+        !u.key && this.shared
+          ? this.shared.get(cluster, namespace, s)
+          : this.sources.workflows(cluster, namespace, s, u.auth),
       this.config.timeouts.kubernetes,
     );
   }

@@ -31,6 +31,7 @@ export function createStatusSources(
       kube.pullSecrets(cluster, ns, signal, auth),
     workflows: (cluster, ns, signal, auth) =>
       kube.workflows(cluster, ns, signal, auth),
+    stopFollowing: (cluster, ns) => kube.stopFollowing(cluster, ns),
     schedules: (cluster, ns, signal, auth) =>
       kube.schedules(cluster, ns, signal, auth),
     argoVersion: (server, signal) => argo.version(server, signal),

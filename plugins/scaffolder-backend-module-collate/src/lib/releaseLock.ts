@@ -73,12 +73,20 @@ export async function withReleaseLock<T>(
 
   // The release's namespace holds the lease: made here if this is the release's first install (Helm's
   // --create-namespace would make it a moment later anyway).
-  await kc
-    .makeApiClient(CoreV1Api)
-    .createNamespace({ body: { metadata: { name: namespace } } })
-    .catch(error => {
-      if (kubeStatus(error) !== 409) throw error;
-    });
+  const core = kc.makeApiClient(CoreV1Api);
+  const exists = await core.readNamespace({ name: namespace }).then(
+    () => true,
+    error => {
+      if (kubeStatus(error) === 404) return false;
+      throw error;
+    },
+  );
+  if (!exists)
+    await core
+      .createNamespace({ body: { metadata: { name: namespace } } })
+      .catch(error => {
+        if (kubeStatus(error) !== 409) throw error;
+      });
 
   const started = Date.now();
   let reported = 0;

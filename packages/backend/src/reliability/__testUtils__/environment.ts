@@ -15,8 +15,10 @@ import {
   startAwsCallRecorder,
   startBackendReplicas,
   startCollateContractServer,
+  startCountingProxy,
   startOutageProxy,
   testEnv,
+  type CountingProxy,
   type OutageProxy,
   type ArmContractServer,
   type AwsCallRecorder,
@@ -30,6 +32,8 @@ export interface ReliabilityEnvironment {
   replicas: ReplicaSet;
   /** The replicas reach the API server through it: `outage(ms)` makes the API server briefly unavailable to them. */
   apiServer: OutageProxy;
+  /** Every request the replicas made to the API server. */
+  apiRequests: CountingProxy;
   arm: ArmContractServer;
   aws: AwsCallRecorder;
   collate: CollateContractServer;
@@ -90,14 +94,23 @@ export async function startReliabilityEnvironment(
     const collate = await startCollateContractServer({ tls: testEnv.tls() });
     closers.push(() => collate.close());
     const pg = testEnv.postgres();
-    const apiUrl = new URL(testEnv.kubernetes().url);
+    // replicas -> outage proxy (TCP) -> counting proxy (TLS, counts each request) -> API server
+    const counted = await startCountingProxy({
+      target: testEnv.kubernetes().url,
+      targetCaFile: testEnv.kubernetes().caFile,
+    });
+    closers.push(() => counted.close());
+    const countedUrl = new URL(counted.url);
     const apiServer = await startOutageProxy({
-      host: apiUrl.hostname,
-      port: Number(apiUrl.port),
+      host: countedUrl.hostname,
+      port: Number(countedUrl.port),
     });
     closers.push(() => apiServer.close());
     const kubernetes = backstageKubernetesConfig();
-    kubernetes.clusterLocatorMethods[0].clusters[0].url = `https://${apiServer.address}`;
+    Object.assign(kubernetes.clusterLocatorMethods[0].clusters[0], {
+      url: `https://${apiServer.address}`,
+      caData: Buffer.from(counted.caPem).toString('base64'),
+    });
 
     const shared = join(logDir, 'replicas.yaml');
     writeFileSync(
@@ -168,6 +181,7 @@ export async function startReliabilityEnvironment(
     return {
       replicas,
       apiServer,
+      apiRequests: counted,
       arm,
       aws,
       collate,

@@ -62,28 +62,41 @@ export async function ensureRelease(options: {
   deployedAt?: string;
 }> {
   const { install, logger } = options;
-  // Changes are made under the release's lock: a second run for the same release waits for the first, then finds
-  // the release as the first left it (and a `pending-*` one left by a run that died, not one in progress).
-  return options.dryRun
-    ? planOrApply(options)
-    : withReleaseLock(
-        {
-          kc: options.kc,
-          namespace: install.namespace,
-          release: install.release,
-          logger,
-        },
-        () => planOrApply(options),
-      );
+  if (options.dryRun) return (await planOrApply(options, 'plan'))!;
+  // A release that is already as asked for is left alone: read-only, no lock, no write.
+  const unchanged = await planOrApply(options, 'if-unchanged');
+  if (unchanged) return unchanged;
+  // Changes are made under the release's lock: a second run for the same release waits for the first, then plans
+  // again and finds the release as the first left it (and a `pending-*` one left by a run that died, not one in
+  // progress).
+  return withReleaseLock(
+    {
+      kc: options.kc,
+      namespace: install.namespace,
+      release: install.release,
+      logger,
+    },
+    async () => (await planOrApply(options, 'apply'))!,
+  );
 }
 
+/**
+ * Plans the release and, in `apply` mode, makes the change. `if-unchanged` returns the release only when nothing is
+ * to be done (and says nothing otherwise), so that the caller can take the lock first.
+ */
 async function planOrApply(
   options: Parameters<typeof ensureRelease>[0],
-): ReturnType<typeof ensureRelease> {
+  mode: 'plan' | 'if-unchanged' | 'apply',
+): Promise<Awaited<ReturnType<typeof ensureRelease>> | undefined> {
   const helm = await Helm.create(options.config, options.kc, options.logger);
   try {
     const { install, logger } = options;
     const plan = await helm.plan(install);
+    if (
+      mode === 'if-unchanged' &&
+      (plan.action !== 'unchanged' || plan.recovery)
+    )
+      return undefined;
     // A release that was there before is adopted, not marked: Helm would merge the marker into its labels.
     let { labels } = install;
     const deployment = labels?.[DEPLOYMENT_MARKER];
