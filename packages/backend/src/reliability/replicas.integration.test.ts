@@ -125,7 +125,7 @@ describe('two backend replicas on PostgreSQL and Redis', () => {
       const done = await api.finished(await api.start(d));
       expect(done.status).toBe('completed');
     }
-    /** Workflow requests to the API server for one Argo namespace, while `views` status reads go to `replicas`. */
+    /** Workflow requests to the API server for one deployment's workflows, while `views` status reads go to `replicas`. */
     const upstream = async (d: Deployment, replicas: number[]) => {
       env.apiRequests.reset();
       for (let i = 0; i < 8; i++) {
@@ -139,7 +139,8 @@ describe('two backend replicas on PostgreSQL and Redis', () => {
       }
       const mine = env.apiRequests.requests.filter(r =>
         r.path.startsWith(
-          `/apis/argoproj.io/v1alpha1/namespaces/${d.namespaces.argo}/workflows`,
+          // Collate's workflows run in its own namespace (the guides' ARGO_NAMESPACE).
+          `/apis/argoproj.io/v1alpha1/namespaces/${d.namespaces.collate}/workflows`,
         ),
       );
       return {

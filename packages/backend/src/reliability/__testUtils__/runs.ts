@@ -241,8 +241,10 @@ export interface CrashRun {
   topology: Topology;
   deployment: string;
   seed: number;
-  /** How long after the task started the replica was killed. */
+  /** How long after the task started the replica was killed (undefined: the run had ended first). */
   killAfterMs?: number;
+  /** From the start to the end of the task. */
+  durationMs: number;
   /** The step that was running when it was killed. */
   killedStep?: string;
   status: string;
@@ -311,6 +313,7 @@ export async function crashRun(
     duplicates: [],
     pendingReleases: [],
     maxSilenceMs: 0,
+    durationMs: 0,
   };
   let killedAt: number | undefined;
   if (before.status === 'processing') {
@@ -326,6 +329,7 @@ export async function crashRun(
   }
   const done = await api.finished(taskId);
   result.status = done.status;
+  result.durationMs = done.at - started;
   if (killedAt) {
     const recovered = done.events.find(e => e.type === 'recovered');
     if (recovered)
@@ -515,22 +519,33 @@ export async function crashRuns(
         first.events,
       )}`,
     );
-  const durationMs = Date.now() - t0;
+  let fastestMs = Date.now() - t0;
   print(
-    `${topology}: an undisturbed run takes ${(durationMs / 1000).toFixed(1)} s`,
+    `${topology}: an undisturbed run takes ${(fastestMs / 1000).toFixed(1)} s`,
   );
   const runs: CrashRun[] = [];
   for (let i = 0; i < options.count; i++) {
     const seed = options.seed + i;
-    const killAfterMs = Math.round(
-      300 + seededRandom(seed)() * durationMs * 0.7,
-    );
-    const run = await crashRun(
-      env,
-      newDeployment(env, topology, `${letter}${i}`),
-      seed,
-      killAfterMs,
-    );
+    const random = seededRandom(seed);
+    // Uniform over the first 60% of the fastest run seen so far: the kill lands while the run is going. A run that
+    // ends first (the machine got faster) is repeated, on a new deployment, with the moment halved.
+    let killAfterMs = Math.round(300 + random() * fastestMs * 0.6);
+    let run: CrashRun;
+    for (let attempt = 0; ; attempt++) {
+      run = await crashRun(
+        env,
+        newDeployment(
+          env,
+          topology,
+          `${letter}${i}${attempt ? `r${attempt}` : ''}`,
+        ),
+        seed,
+        killAfterMs,
+      );
+      if (run.killAfterMs !== undefined || attempt === 3) break;
+      fastestMs = Math.min(fastestMs, run.durationMs);
+      killAfterMs = Math.round(killAfterMs / 2);
+    }
     print(
       `${topology} #${i + 1} seed ${seed}: killed after ${(
         (run.killAfterMs ?? 0) / 1000

@@ -25,6 +25,10 @@ const withServerReplicas = (values: Record<string, any>, replicas: number) => ({
 });
 
 describe('collate:argo:install with the fixture chart on the local control plane', () => {
+  // Each test installs or upgrades with `helm --wait` under the release's lock, some twice: more than Jest's default
+  // 5 s on a loaded machine.
+  jest.setTimeout(60_000);
+
   const config = new ConfigReader({
     kubernetes: backstageKubernetesConfig(),
     collate: { helm: { binary: testEnv.helmBin() } },

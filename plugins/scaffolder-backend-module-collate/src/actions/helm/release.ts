@@ -61,125 +61,121 @@ export async function ensureRelease(options: {
   /** When the release's current revision was deployed (ISO 8601); in dry-run, the current one's if any. */
   deployedAt?: string;
 }> {
-  const { install, logger } = options;
-  if (options.dryRun) return (await planOrApply(options, 'plan'))!;
-  // A release that is already as asked for is left alone: read-only, no lock, no write.
-  const unchanged = await planOrApply(options, 'if-unchanged');
-  if (unchanged) return unchanged;
-  // Changes are made under the release's lock: a second run for the same release waits for the first, then plans
-  // again and finds the release as the first left it (and a `pending-*` one left by a run that died, not one in
-  // progress).
-  return withReleaseLock(
-    {
-      kc: options.kc,
-      namespace: install.namespace,
-      release: install.release,
-      logger,
-    },
-    async () => (await planOrApply(options, 'apply'))!,
-  );
-}
-
-/**
- * Plans the release and, in `apply` mode, makes the change. `if-unchanged` returns the release only when nothing is
- * to be done (and says nothing otherwise), so that the caller can take the lock first.
- */
-async function planOrApply(
-  options: Parameters<typeof ensureRelease>[0],
-  mode: 'plan' | 'if-unchanged' | 'apply',
-): Promise<Awaited<ReturnType<typeof ensureRelease>> | undefined> {
   const helm = await Helm.create(options.config, options.kc, options.logger);
   try {
     const { install, logger } = options;
     const plan = await helm.plan(install);
-    if (
-      mode === 'if-unchanged' &&
-      (plan.action !== 'unchanged' || plan.recovery)
-    )
-      return undefined;
-    // A release that was there before is adopted, not marked: Helm would merge the marker into its labels.
-    let { labels } = install;
-    const deployment = labels?.[DEPLOYMENT_MARKER];
-    if (deployment && plan.current && !plan.recovery) {
-      const current = (
-        await helm.releaseMetadata(install.release, install.namespace)
-      ).labels;
-      if (
-        !ownsExisting(
-          logger,
-          `Helm release ${install.namespace}/${install.release}`,
-          deployment,
-          current[DEPLOYMENT_MARKER],
-        )
-      )
-        labels = undefined;
-    }
-    const VERBS = {
-      install: ['would install', 'installing'],
-      upgrade: ['would upgrade', 'upgrading'],
-      unchanged: ['unchanged', 'unchanged'],
-    } as const;
-    const verb = VERBS[plan.action][options.dryRun ? 0 : 1];
-    const chart = `chart ${plan.chart.name} ${plan.chart.version}, app ${
-      plan.chart.appVersion ?? 'unknown'
-    }`;
-    const recovery = plan.recovery
-      ? `, after ${
-          plan.recovery === 'rollback' ? 'rolling back' : 'uninstalling'
-        } the ${plan.current?.status} release`
-      : '';
-    const diff = redactChanges(plan.valueChanges);
-    const changes = Object.entries(diff)
-      .map(
-        ([p, c]) =>
-          `${p}: ${JSON.stringify(c.current)} -> ${JSON.stringify(c.desired)}`,
-      )
-      .join('; ');
-    logger.info(
-      `${verb} Helm release ${install.namespace}/${
-        install.release
-      } (${chart})${recovery}${changes ? `: ${changes}` : ''}`,
-    );
-    if (options.dryRun) {
-      // The values the release would get, as YAML, with anything secret-looking redacted.
-      logger.info(
-        `values of ${install.release}:\n${toYaml(
-          redactValues(install.values),
-        )}`,
-      );
-      await helm.template(install);
-      return {
-        revision: Number(plan.current?.revision ?? 0),
-        action: plan.action,
-        deployedAt: helmTime(plan.current?.updated),
-      };
-    }
-    if (plan.action === 'unchanged')
-      return {
-        revision: Number(plan.current!.revision),
-        action: 'unchanged',
-        deployedAt: helmTime(plan.current!.updated),
-      };
-    const revision = await options.checkpoint(
-      // One install per release and step: a recovered task that already installed it skips straight on.
-      `helm.${install.namespace}.${install.release}`,
+    // A plan, or a release that is already as asked for: read-only, no lock, no write.
+    if (options.dryRun || (plan.action === 'unchanged' && !plan.recovery))
+      return await carryOut(helm, options, plan);
+    // Changes are made under the release's lock: a second run for the same release waits for the first, then finds
+    // the release as the first left it (and a `pending-*` one left by a run that died, not one in progress).
+    return await withReleaseLock(
+      {
+        kc: options.kc,
+        namespace: install.namespace,
+        release: install.release,
+        logger,
+      },
       async () => {
-        await helm.recover(plan, install);
-        const release = await helm.upgradeInstall({ ...install, labels });
-        if (release.status !== 'deployed')
-          throw new Error(
-            `Helm release ${install.release} is ${release.status} after install`,
-          );
-        return Number(release.revision);
+        // Planned again only when the release changed meanwhile.
+        const now = await helm.release(install.release, install.namespace);
+        const same =
+          now?.revision === plan.current?.revision &&
+          now?.status === plan.current?.status;
+        return carryOut(helm, options, same ? plan : await helm.plan(install));
       },
     );
-    const deployed = await helm.release(install.release, install.namespace);
-    return {
-      revision,
-      action: plan.action,
-      deployedAt: helmTime(deployed?.updated),
-    };
   } finally {
     await helm.close();
   }
+}
+
+/** Logs the plan and, unless in dry-run or unchanged, makes the change. */
+async function carryOut(
+  helm: Helm,
+  options: Parameters<typeof ensureRelease>[0],
+  plan: HelmPlan,
+): ReturnType<typeof ensureRelease> {
+  const { install, logger } = options;
+  // A release that was there before is adopted, not marked: Helm would merge the marker into its labels.
+  let { labels } = install;
+  const deployment = labels?.[DEPLOYMENT_MARKER];
+  if (deployment && plan.current && !plan.recovery) {
+    const current = (
+      await helm.releaseMetadata(install.release, install.namespace)
+    ).labels;
+    if (
+      !ownsExisting(
+        logger,
+        `Helm release ${install.namespace}/${install.release}`,
+        deployment,
+        current[DEPLOYMENT_MARKER],
+      )
+    )
+      labels = undefined;
+  }
+  const VERBS = {
+    install: ['would install', 'installing'],
+    upgrade: ['would upgrade', 'upgrading'],
+    unchanged: ['unchanged', 'unchanged'],
+  } as const;
+  const verb = VERBS[plan.action][options.dryRun ? 0 : 1];
+  const chart = `chart ${plan.chart.name} ${plan.chart.version}, app ${
+    plan.chart.appVersion ?? 'unknown'
+  }`;
+  const recovery = plan.recovery
+    ? `, after ${
+        plan.recovery === 'rollback' ? 'rolling back' : 'uninstalling'
+      } the ${plan.current?.status} release`
+    : '';
+  const diff = redactChanges(plan.valueChanges);
+  const changes = Object.entries(diff)
+    .map(
+      ([p, c]) =>
+        `${p}: ${JSON.stringify(c.current)} -> ${JSON.stringify(c.desired)}`,
+    )
+    .join('; ');
+  logger.info(
+    `${verb} Helm release ${install.namespace}/${
+      install.release
+    } (${chart})${recovery}${changes ? `: ${changes}` : ''}`,
+  );
+  if (options.dryRun) {
+    // The values the release would get, as YAML, with anything secret-looking redacted.
+    logger.info(
+      `values of ${install.release}:\n${toYaml(redactValues(install.values))}`,
+    );
+    await helm.template(install);
+    return {
+      revision: Number(plan.current?.revision ?? 0),
+      action: plan.action,
+      deployedAt: helmTime(plan.current?.updated),
+    };
+  }
+  if (plan.action === 'unchanged')
+    return {
+      revision: Number(plan.current!.revision),
+      action: 'unchanged',
+      deployedAt: helmTime(plan.current!.updated),
+    };
+  const revision = await options.checkpoint(
+    // One install per release and step: a recovered task that already installed it skips straight on.
+    `helm.${install.namespace}.${install.release}`,
+    async () => {
+      await helm.recover(plan, install);
+      const release = await helm.upgradeInstall({ ...install, labels });
+      if (release.status !== 'deployed')
+        throw new Error(
+          `Helm release ${install.release} is ${release.status} after install`,
+        );
+      return Number(release.revision);
+    },
+  );
+  const deployed = await helm.release(install.release, install.namespace);
+  return {
+    revision,
+    action: plan.action,
+    deployedAt: helmTime(deployed?.updated),
+  };
 }

@@ -26,6 +26,10 @@ const labelsOf = async (release: string, namespace: string) =>
 // Ownership markers on Helm releases: a release installed for a deployment carries it in its release labels; one
 // that was there before is adopted, never marked; decommissioning removes only the marked one.
 describe('Helm release markers and collate:helm:uninstall on the local control plane', () => {
+  // Each test installs or upgrades with `helm --wait` under the release's lock, some twice: more than Jest's default
+  // 5 s on a loaded machine.
+  jest.setTimeout(60_000);
+
   const config = new ConfigReader({
     kubernetes: backstageKubernetesConfig(),
     collate: { helm: { binary: testEnv.helmBin() } },

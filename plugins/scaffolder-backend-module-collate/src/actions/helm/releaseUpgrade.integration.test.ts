@@ -37,6 +37,10 @@ describe('compareChartVersions', () => {
 // The fixture chart (1.12.3) deployed by collate:deploy as the create templates do, then upgraded to copies of it
 // published as 1.12.4 and as a 1.12.5 whose manifests the API server refuses.
 describe('collate:upgrade on the local control plane', () => {
+  // Each test installs or upgrades with `helm --wait` under the release's lock, some twice: more than Jest's default
+  // 5 s on a loaded machine.
+  jest.setTimeout(60_000);
+
   const config = new ConfigReader({
     kubernetes: backstageKubernetesConfig(),
     collate: { helm: { binary: testEnv.helmBin() } },
