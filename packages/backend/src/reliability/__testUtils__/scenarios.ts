@@ -96,8 +96,8 @@ export async function parallelDeployments(
   label: string,
 ) {
   const deployments = [
-    newDeployment(env, 'aws', label),
-    newDeployment(env, 'azure', label),
+    newDeployment(env, 'aws', `${label}e`),
+    newDeployment(env, 'azure', `${label}k`),
   ];
   const runs = await Promise.all(deployments.map(d => run(env, d)));
   return result(env, 'two deployments at once', deployments, runs);
