@@ -1,10 +1,12 @@
-// The servers a reliability run needs around the portal's replicas: the ARM and Collate contract servers and the
-// AWS call recorder in this process (so the run can count what reached them), moto's EKS cluster, and the replicas'
-// own configuration: PostgreSQL for every plugin's database, Redis for the cache, task recovery on.
+// The servers a reliability run needs around the portal's replicas: the ARM contract server, the AWS call recorder
+// and the proxies in front of the API server in this process (so the run can count what reached them and inject
+// faults), moto's EKS cluster, and the replicas' own configuration: PostgreSQL for every plugin's database (dropped
+// afterwards), Redis for the cache, task recovery on.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { Client } from 'pg';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   awsTestConfig,
@@ -14,7 +16,6 @@ import {
   startArmContractServer,
   startAwsCallRecorder,
   startBackendReplicas,
-  startCollateContractServer,
   startCountingProxy,
   startOutageProxy,
   testEnv,
@@ -22,7 +23,6 @@ import {
   type OutageProxy,
   type ArmContractServer,
   type AwsCallRecorder,
-  type CollateContractServer,
   type ReplicaSet,
 } from '@internal/testenv';
 
@@ -36,9 +36,7 @@ export interface ReliabilityEnvironment {
   apiRequests: CountingProxy;
   arm: ArmContractServer;
   aws: AwsCallRecorder;
-  collate: CollateContractServer;
   subscriptionId: string;
-  resourceGroup: string;
   aksCluster: string;
   eksCluster: string;
   /** Unique to this environment: every name a run makes carries it. */
@@ -59,6 +57,23 @@ export interface ReliabilityEnvironmentOptions {
   staleTaskSeconds?: number;
 }
 
+/** Drops the databases whose names start with `prefix` (one per plugin of the replicas). */
+async function dropDatabases(prefix: string) {
+  const pg = testEnv.postgres();
+  const client = new Client({ ...pg, database: 'postgres' });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [prefix],
+    );
+    for (const { datname } of rows)
+      await client.query(`DROP DATABASE "${datname}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** The guest's token, from the auth backend through the load balancer. */
 async function guestToken(url: string) {
   const res = await fetch(`${url}/api/auth/guest/refresh`, {
@@ -76,7 +91,6 @@ export async function startReliabilityEnvironment(
   const logDir = options.logDir;
   mkdirSync(logDir, { recursive: true });
   const subscriptionId = randomUUID();
-  const resourceGroup = 'collate-rg';
   const aksCluster = 'collate-aks';
   const eksCluster = `collate-eks-rel-${suffix}`;
   const workingDirectory = (index: number) => join(logDir, `work-${index}`);
@@ -87,13 +101,13 @@ export async function startReliabilityEnvironment(
   try {
     const arm = await startArmContractServer({ tls: testEnv.tls() });
     closers.push(() => arm.close());
-    arm.seedManagedCluster({ subscriptionId, resourceGroup, name: aksCluster });
     const aws = await startAwsCallRecorder(awsTestConfig().endpoint);
     closers.push(() => aws.close());
     await ensureEksCluster(eksCluster);
-    const collate = await startCollateContractServer({ tls: testEnv.tls() });
-    closers.push(() => collate.close());
     const pg = testEnv.postgres();
+    const dbPrefix = `collate_rel_${suffix}_`;
+    // Last to run: the replicas' databases go once the replicas are stopped.
+    closers.push(() => dropDatabases(dbPrefix));
     // replicas -> outage proxy (TCP) -> counting proxy (TLS, counts each request) -> API server
     const counted = await startCountingProxy({
       target: testEnv.kubernetes().url,
@@ -126,7 +140,7 @@ export async function startReliabilityEnvironment(
               password: '${RELIABILITY_PG_PASSWORD}',
             },
             // One database per plugin, as in production; every environment has its own.
-            prefix: `collate_rel_${suffix}_`,
+            prefix: dbPrefix,
           },
           cache: { store: 'redis', connection: '${RELIABILITY_REDIS_URL}' },
         },
@@ -184,9 +198,7 @@ export async function startReliabilityEnvironment(
       apiRequests: counted,
       arm,
       aws,
-      collate,
       subscriptionId,
-      resourceGroup,
       aksCluster,
       eksCluster,
       suffix,
