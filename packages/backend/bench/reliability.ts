@@ -72,7 +72,7 @@ async function main() {
         'scenario',
         'completed',
         're-run needed',
-        'duplicates',
+        'duplicates or missing',
         'pending releases',
         'longest silence',
       ],

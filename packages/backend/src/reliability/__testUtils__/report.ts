@@ -50,7 +50,7 @@ export function formatTable(summaries: ReliabilitySummary[]): string {
       'runs',
       'kills',
       'recovered',
-      'duplicates',
+      'duplicates or missing',
       'pending releases',
       'mean recovery',
       'worst recovery',

@@ -423,23 +423,27 @@ export async function countResources(
 
   if (deployment.topology === 'aws') {
     const iam = new IAMClient(awsTestConfig());
-    const roles: Role[] = [];
-    let marker: string | undefined;
-    do {
-      const page = await iam.send(new ListRolesCommand({ Marker: marker }));
-      roles.push(...(page.Roles ?? []));
-      marker = page.IsTruncated ? page.Marker : undefined;
-    } while (marker);
-    const mine = roles.filter(r =>
-      r.RoleName!.endsWith(deployment.roleSuffix!),
-    );
-    if (mine.length !== 4) duplicates.push(`${mine.length} IAM roles, not 4`);
-    for (const role of mine) {
-      const attached = await iam.send(
-        new ListAttachedRolePoliciesCommand({ RoleName: role.RoleName }),
+    try {
+      const roles: Role[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await iam.send(new ListRolesCommand({ Marker: marker }));
+        roles.push(...(page.Roles ?? []));
+        marker = page.IsTruncated ? page.Marker : undefined;
+      } while (marker);
+      const mine = roles.filter(r =>
+        r.RoleName!.endsWith(deployment.roleSuffix!),
       );
-      const arns = (attached.AttachedPolicies ?? []).map(p => p.PolicyArn);
-      if (arns.length === 0) duplicates.push(`${role.RoleName}: no policy`);
+      if (mine.length !== 4) duplicates.push(`${mine.length} IAM roles, not 4`);
+      for (const role of mine) {
+        const attached = await iam.send(
+          new ListAttachedRolePoliciesCommand({ RoleName: role.RoleName }),
+        );
+        const arns = (attached.AttachedPolicies ?? []).map(p => p.PolicyArn);
+        if (arns.length === 0) duplicates.push(`${role.RoleName}: no policy`);
+      }
+    } finally {
+      iam.destroy();
     }
   } else {
     const prefix =
