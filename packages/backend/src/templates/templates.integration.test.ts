@@ -52,6 +52,7 @@ import request from 'supertest';
 import {
   TEMPLATES_DIR,
   defaultValues,
+  localCollateValues,
   templateNamed,
 } from './__testUtils__/templates';
 
@@ -229,29 +230,8 @@ describe('Software Templates on the local control plane', () => {
     );
 
   /** The values both Collate templates share: where it runs, the database, the search engine, local charts. */
-  const collateValues = (template: string, name: string) => ({
-    ...defaultValues(templateNamed(template)),
-    name,
-    owner: 'group:default/platform-team',
-    cluster: 'resource:default/local',
-    namespace: ns.collate,
-    argoNamespace: ns.argo,
-    dbHost: testEnv.postgres().host,
-    dbPort: testEnv.postgres().port,
-    dbUser: testEnv.postgres().user,
-    searchHost: '127.0.0.1',
-    searchPort: 9,
-    searchScheme: 'http',
-    // The search engine cannot run here: its check fails and is reported.
-    preflightFailOnError: false,
-    // The form's Secret fields submit a mask as the value; the secret itself travels in `secrets`.
-    databasePassword: '********',
-    searchPassword: '********',
-    argoChart: chartPath('argo-workflows'),
-    argoChartRepo: '',
-    collateChart: chartPath('openmetadata'),
-    collateChartRepo: '',
-  });
+  const collateValues = (template: string, name: string) =>
+    localCollateValues(template, name, ns);
   const awsValues = (name: string) => ({
     ...collateValues('collate-aws-eks', name),
     eksClusterName: eksCluster,

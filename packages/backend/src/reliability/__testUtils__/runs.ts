@@ -11,11 +11,7 @@ import {
   type Role,
 } from '@aws-sdk/client-iam';
 import { awsTestConfig, testEnv } from '@internal/testenv';
-import { chartPath } from '@internal/testenv';
-import {
-  defaultValues,
-  templateNamed,
-} from '../../templates/__testUtils__/templates';
+import { localCollateValues } from '../../templates/__testUtils__/templates';
 import type { ReliabilityEnvironment } from './environment';
 
 const execFileAsync = promisify(execFile);
@@ -51,28 +47,7 @@ export function newDeployment(
   const name = `rel-${env.suffix}-${label}`;
   const namespaces = { collate: `collate-${name}`, argo: `argo-${name}` };
   const pg = testEnv.postgres();
-  const common = {
-    ...defaultValues(templateNamed(TEMPLATES[topology])),
-    name,
-    owner: 'group:default/platform-team',
-    cluster: 'resource:default/local',
-    namespace: namespaces.collate,
-    argoNamespace: namespaces.argo,
-    dbHost: pg.host,
-    dbPort: pg.port,
-    dbUser: pg.user,
-    searchHost: '127.0.0.1',
-    searchPort: 9,
-    searchScheme: 'http',
-    // No search engine runs here: its check fails and is reported, the run goes on.
-    preflightFailOnError: false,
-    databasePassword: '********',
-    searchPassword: '********',
-    argoChart: chartPath('argo-workflows'),
-    argoChartRepo: '',
-    collateChart: chartPath('openmetadata'),
-    collateChartRepo: '',
-  };
+  const common = localCollateValues(TEMPLATES[topology], name, namespaces);
   const secrets = {
     databasePassword: pg.password,
     searchPassword: SEARCH_PASSWORD,

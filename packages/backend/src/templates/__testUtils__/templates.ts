@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { chartPath, testEnv } from '@internal/testenv';
 
 export const TEMPLATES_DIR = resolve(__dirname, '../../../../../templates');
 
@@ -57,4 +58,38 @@ export function defaultValues(template: TemplateFile['template']) {
     }
   }
   return values;
+}
+
+/**
+ * The values both Collate templates take on the local test environment: where it runs (cluster `local`, the given
+ * namespaces), its PostgreSQL, a search engine that cannot answer (its check fails and is reported, the run goes
+ * on), the fixture charts. The form's Secret fields submit a mask; the secrets travel in `secrets`.
+ */
+export function localCollateValues(
+  template: string,
+  name: string,
+  namespaces: { collate: string; argo: string },
+) {
+  const pg = testEnv.postgres();
+  return {
+    ...defaultValues(templateNamed(template)),
+    name,
+    owner: 'group:default/platform-team',
+    cluster: 'resource:default/local',
+    namespace: namespaces.collate,
+    argoNamespace: namespaces.argo,
+    dbHost: pg.host,
+    dbPort: pg.port,
+    dbUser: pg.user,
+    searchHost: '127.0.0.1',
+    searchPort: 9,
+    searchScheme: 'http',
+    preflightFailOnError: false,
+    databasePassword: '********',
+    searchPassword: '********',
+    argoChart: chartPath('argo-workflows'),
+    argoChartRepo: '',
+    collateChart: chartPath('openmetadata'),
+    collateChartRepo: '',
+  };
 }
