@@ -204,6 +204,56 @@ describe('AWS actions against moto', () => {
     ).toEqual(['UpdateAssumeRolePolicy']);
   });
 
+  it('survives IAM eventual consistency: a role created a moment ago is not yet visible to a second run', async () => {
+    const oidc = actionContext({ clusterName, region: 'eu-west-1' } as never);
+    await actions.oidc.handler(oidc.ctx as never);
+    const input = {
+      roleName: `collate-lag-role-${suffix}`,
+      namespace: 'collate',
+      serviceAccount: 'lagging',
+      policyArns: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'],
+      oidcProviderArn: oidc.outputs.providerArn,
+    };
+    // For 4 s after its creation, IAM answers NoSuchEntity about the new role.
+    const lagged = recorder.iamLag(4000);
+    const runs = [actionContext(input as never), actionContext(input as never)];
+    try {
+      // A second run right after the first (a recovered task, a second replica): its GetRole does not see the role
+      // the first just created, and its CreateRole finds it there.
+      await Promise.all([
+        actions.role.handler(runs[0].ctx as never),
+        new Promise(r => setTimeout(r, 300)).then(() =>
+          actions.role.handler(runs[1].ctx as never),
+        ),
+      ]);
+    } finally {
+      recorder.iamLag(0);
+    }
+    expect(lagged()).toBeGreaterThan(0);
+    expect(
+      runs[1].logger.lines.some(l =>
+        l.includes(
+          'already exists (not yet visible when read, or created meanwhile)',
+        ),
+      ),
+    ).toBe(true);
+    // One role, with the planned trust and its policy.
+    const iam = new IAMClient({ ...awsTestConfig(), region: 'eu-west-1' });
+    const { Role } = await iam.send(
+      new GetRoleCommand({ RoleName: input.roleName }),
+    );
+    expect(decodeURIComponent(Role!.AssumeRolePolicyDocument!)).toContain(
+      'system:serviceaccount:collate:lagging',
+    );
+    const attached = await iam.send(
+      new ListAttachedRolePoliciesCommand({ RoleName: input.roleName }),
+    );
+    expect(attached.AttachedPolicies?.map(p => p.PolicyArn)).toEqual(
+      input.policyArns,
+    );
+    iam.destroy();
+  });
+
   it('marks the roles it creates for a deployment, adopts one that was there, and its decommission deletes exactly its own', async () => {
     const deployment = `dep-${suffix}`;
     const iam = new IAMClient({ ...awsTestConfig(), region: 'eu-west-1' });
