@@ -252,7 +252,8 @@ describe('AWS actions against moto', () => {
       input.policyArns,
     );
     iam.destroy();
-  });
+    // The retries wait out the 4 s of lag.
+  }, 60_000);
 
   it('marks the roles it creates for a deployment, adopts one that was there, and its decommission deletes exactly its own', async () => {
     const deployment = `dep-${suffix}`;

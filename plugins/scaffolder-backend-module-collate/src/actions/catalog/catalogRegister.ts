@@ -1,6 +1,7 @@
 import type {
   AuthService,
   DiscoveryService,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import { InputError, ResponseError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -74,6 +75,60 @@ async function deploymentsRequest<T>(
   }
   if (!res.ok) throw await ResponseError.fromResponse(res);
   return (await res.json()) as T;
+}
+
+/** How long a registration waits for the catalog to hold what it registered. */
+const VISIBLE_WITHIN_MS = 60_000;
+
+/**
+ * Waits until the catalog returns every registered entity: it holds them once its processing loop has seen the
+ * registration, a few seconds later. Until then the template's "Open in catalog" link would show "Entity not found".
+ * Says what it awaits every 10 s; after a minute it warns and goes on.
+ */
+async function awaitVisible(
+  options: { auth: AuthService; discovery: DiscoveryService },
+  entityRefs: string[],
+  logger: LoggerService,
+): Promise<void> {
+  const base = await options.discovery.getBaseUrl('catalog');
+  const started = Date.now();
+  let said = started;
+  for (;;) {
+    const { token } = await options.auth.getPluginRequestToken({
+      onBehalfOf: await options.auth.getOwnServiceCredentials(),
+      targetPluginId: 'catalog',
+    });
+    const res = await fetch(`${base}/entities/by-refs`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ entityRefs, fields: ['kind', 'metadata.name'] }),
+    });
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    const { items } = (await res.json()) as { items: Array<unknown | null> };
+    const missing = entityRefs.filter((_, i) => !items[i]);
+    if (missing.length === 0) return;
+    const now = Date.now();
+    if (now - started >= VISIBLE_WITHIN_MS) {
+      logger.warn(
+        `the catalog does not show ${missing.join(', ')} yet after ${Math.round(
+          (now - started) / 1000,
+        )} s; it will once its processing loop gets to them`,
+      );
+      return;
+    }
+    if (now - said >= 10_000) {
+      said = now;
+      logger.info(
+        `waiting for the catalog to process ${missing.length} of ${
+          entityRefs.length
+        } entities: ${Math.round((now - started) / 1000)} s`,
+      );
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
 }
 
 function deploymentName(name: unknown): string {
@@ -175,6 +230,8 @@ export function createCollateCatalogRegisterAction(options: {
             : ''
         }`,
       );
+      if (!ctx.isDryRun)
+        await awaitVisible(options, result.entityRefs, ctx.logger);
       ctx.output('entityRefs', result.entityRefs);
       ctx.output('entityRef', result.entityRefs[0]);
       ctx.output('removedEntityRefs', result.removedEntityRefs);
