@@ -10,6 +10,8 @@ import {
 import {
   formatTable,
   killPoints,
+  markdownTable,
+  seconds,
   summarize,
 } from '../src/reliability/__testUtils__/report';
 import {
@@ -82,21 +84,10 @@ async function main() {
         r.failure ? 'yes' : 'no',
         String(r.duplicates.length),
         String(r.pendingReleases.length),
-        `${(r.maxSilenceMs / 1000).toFixed(1)} s`,
+        seconds(r.maxSilenceMs),
       ]),
     ];
-    const widths = rows[0].map((_, i) =>
-      Math.max(...rows.map(r => r[i].length)),
-    );
-    const line = (r: string[]) =>
-      `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-    print(
-      [
-        line(rows[0]),
-        `| ${widths.map(w => '-'.repeat(w)).join(' | ')} |`,
-        ...rows.slice(1).map(line),
-      ].join('\n'),
-    );
+    print(markdownTable(rows));
     const bad =
       [...runs.aws, ...runs.azure].some(
         r =>

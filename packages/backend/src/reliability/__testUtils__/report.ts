@@ -40,7 +40,19 @@ export function summarize(
   };
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** A Markdown table, its columns padded: the first row is the header. */
+export function markdownTable(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [
+    line(rows[0]),
+    `| ${widths.map(w => '-'.repeat(w)).join(' | ')} |`,
+    ...rows.slice(1).map(line),
+  ].join('\n');
+}
 
 /** A Markdown table: one row per topology. */
 export function formatTable(summaries: ReliabilitySummary[]): string {
@@ -72,14 +84,7 @@ export function formatTable(summaries: ReliabilitySummary[]): string {
       seconds(s.maxSilenceMs),
     ]),
   ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
-  const line = (r: string[]) =>
-    `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [
-    line(rows[0]),
-    `| ${widths.map(w => '-'.repeat(w)).join(' | ')} |`,
-    ...rows.slice(1).map(line),
-  ].join('\n');
+  return markdownTable(rows);
 }
 
 /** Where each run was killed: step id and how many runs were killed in it. */
