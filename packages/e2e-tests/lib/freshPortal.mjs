@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, startInGroup } from './portal.mjs';
+import { alignPortal, diagnosePortal } from './backstageRelease.mjs';
 
 /** The create-app release of the Backstage version this repository is on (backstage.json). */
 export const CREATE_APP_VERSION = '0.9.2';
@@ -107,14 +108,9 @@ export function readmeSteps() {
   return steps;
 }
 
-/**
- * Creates the portal and applies the README's steps. The packages come from the tarballs: the README's package
- * names in `yarn add` point at them, and root resolutions keep the packages' dependencies on each other there.
- * The registry this machine reaches lacks a few upstream versions our own lockfile also avoids: the same root
- * resolutions are applied to the fresh portal.
- */
-export async function createFreshPortal({ workDir, tarballs, log }) {
-  const appDir = join(workDir, 'fresh-portal');
+/** Creates a portal with `@backstage/create-app` in `workDir`, dependencies not installed yet. */
+export async function createApp({ workDir, name = 'fresh-portal', log }) {
+  const appDir = join(workDir, name);
   await run(
     'yarn',
     [
@@ -126,22 +122,57 @@ export async function createFreshPortal({ workDir, tarballs, log }) {
       '--path',
       appDir,
     ],
-    { cwd: workDir, env: { BACKSTAGE_APP_NAME: 'fresh-portal' }, log },
+    { cwd: workDir, env: { BACKSTAGE_APP_NAME: name }, log },
   );
+  return appDir;
+}
+
+/**
+ * Adds root resolutions to a created portal: the registry this machine reaches lacks a few upstream versions our
+ * own lockfile also avoids, so our root resolutions apply to it too, and `extra` (our tarballs) on top.
+ */
+export function addResolutions(appDir, extra = {}) {
   const rootPkgFile = join(appDir, 'package.json');
   const rootPkg = JSON.parse(readFileSync(rootPkgFile, 'utf8'));
   const ours = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
   rootPkg.resolutions = {
     ...rootPkg.resolutions,
     ...ours.resolutions,
-    ...Object.fromEntries(
-      Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`]),
-    ),
+    ...extra,
   };
   writeFileSync(rootPkgFile, `${JSON.stringify(rootPkg, null, 2)}\n`);
-  // A portal being set up changes its lockfile; CI=true would make Yarn refuse that.
-  const env = { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' };
+}
+
+/** A portal being set up changes its lockfile; CI=true would make Yarn refuse that. */
+export const PORTAL_ENV = { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' };
+
+/**
+ * Creates the portal, brings it to one Backstage release (`releaseFor(appDir)` says which, from the created
+ * portal's own dependencies) and applies the README's steps. The packages come from the tarballs: the README's
+ * package names in `yarn add` point at them, and root resolutions keep the packages' dependencies on each other
+ * there. Before our packages are added the portal must already be one release: otherwise the error says, in one
+ * line, that it is not ours and which packages of which versions disagree.
+ */
+export async function createFreshPortal({
+  workDir,
+  tarballs,
+  releaseFor,
+  log,
+}) {
+  const appDir = await createApp({ workDir, log });
+  const release = await releaseFor(appDir);
+  alignPortal(appDir, release);
+  addResolutions(
+    appDir,
+    Object.fromEntries(
+      Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`]),
+    ),
+  );
+  const env = PORTAL_ENV;
   await run('yarn', ['install'], { cwd: appDir, env, log });
+  const upstream = diagnosePortal(appDir);
+  if (upstream)
+    throw new Error(`fresh portal on ${release.label}: ${upstream}`);
 
   const applied = [];
   for (const step of readmeSteps()) {
@@ -172,7 +203,13 @@ export async function createFreshPortal({ workDir, tarballs, log }) {
       );
     }
   }
-  return { appDir, applied };
+  const withOurs = diagnosePortal(appDir, {
+    ours: Object.keys(tarballs),
+    release,
+  });
+  if (withOurs)
+    throw new Error(`fresh portal on ${release.label}: ${withOurs}`);
+  return { appDir, applied, release };
 }
 
 /** Starts `yarn start` of the fresh portal in its own process group, output to `logFile`. */
