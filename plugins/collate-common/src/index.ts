@@ -8,3 +8,4 @@ export * from './permissions';
 export * from './types';
 export * from './runnerMetrics';
 export * from './versions';
+export * from './grading';

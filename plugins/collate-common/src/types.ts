@@ -221,6 +221,8 @@ export interface CollatePipeline {
   lastRunAt?: string;
   /** Set when Collate still calls the latest run running or queued past the backend's limit; says why. */
   stale?: string;
+  /** The status backend's verdict on the latest run (`pipelineHealth`); the cards show it as it is. */
+  health?: CollateHealth;
 }
 
 /** Ingestion workflows: latest runs, schedules, 24 h counts and Collate's pipelines. @public */

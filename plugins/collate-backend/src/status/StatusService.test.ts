@@ -390,6 +390,10 @@ describe('StatusService', () => {
         '2 of 10 runs in the last 24 h failed; Last run failed for orders',
       pipelinesTruncated: true,
     });
+    // The pipeline carries the same verdict the component gives it; the card shows it as it is.
+    expect(
+      (ingestion as CollateIngestionStatus).pipelines?.map(p => p.health),
+    ).toEqual(['degraded']);
   });
 
   it('flags stale runs: the source’s Argo runs and a Collate pipeline still running past the limit', async () => {
@@ -442,6 +446,10 @@ describe('StatusService', () => {
     expect(ingestion.pipelines?.map(p => Boolean(p.stale))).toEqual([
       true,
       false,
+    ]);
+    expect(ingestion.pipelines?.map(p => p.health)).toEqual([
+      'degraded',
+      'healthy',
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pipelineHealth } from '@collate-backstage/plugin-collate-common';
 import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
 import type {
   CollateArgoStatus,
@@ -758,17 +759,19 @@ export class StatusService {
       ...taken,
       pipelines: taken.pipelines.map(p => {
         const since = p.lastRunAt ? Date.now() - Date.parse(p.lastRunAt) : 0;
-        return (p.lastState === 'running' || p.lastState === 'queued') &&
+        const graded =
+          (p.lastState === 'running' || p.lastState === 'queued') &&
           since > this.config.staleRunMs
-          ? {
-              ...p,
-              stale: `Collate has said ${p.lastState} for ${Math.round(
-                since / 3_600_000,
-              )} h (limit collate.status.staleRunMinutes ${Math.round(
-                this.config.staleRunMs / 60_000,
-              )} min)`,
-            }
-          : p;
+            ? {
+                ...p,
+                stale: `Collate has said ${p.lastState} for ${Math.round(
+                  since / 3_600_000,
+                )} h (limit collate.status.staleRunMinutes ${Math.round(
+                  this.config.staleRunMs / 60_000,
+                )} min)`,
+              }
+            : p;
+        return { ...graded, health: pipelineHealth(graded) };
       }),
     };
     const stalePipelines = pipes?.pipelines.filter(p => p.stale) ?? [];

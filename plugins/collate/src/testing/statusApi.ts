@@ -263,6 +263,7 @@ export const demoStatuses: CollateComponentStatus[] = [
         pipelineType: 'metadata',
         deployed: true,
         lastState: 'success',
+        health: 'healthy',
         schedule: '0 * * * *',
       },
       {

@@ -284,14 +284,6 @@ const scheduleColumns: TableColumn<WorkflowSchedule>[] = [
   },
 ];
 
-const PIPELINE_HEALTH: Record<string, CollateHealth> = {
-  success: 'healthy',
-  running: 'healthy',
-  queued: 'unknown',
-  partialSuccess: 'degraded',
-  failed: 'unhealthy',
-};
-
 const pipelineColumns = (
   refresh: () => void,
 ): TableColumn<CollatePipeline>[] => [
@@ -322,14 +314,16 @@ const pipelineColumns = (
       if (p.stale)
         return (
           <>
-            <Health health="degraded">{p.lastState}, stale</Health>
+            <Health health={p.health ?? 'unknown'}>
+              {p.lastState}, stale
+            </Health>
             <Typography variant="caption" display="block" color="textSecondary">
               {p.stale}
             </Typography>
           </>
         );
       return (
-        <Health health={PIPELINE_HEALTH[p.lastState] ?? 'unknown'}>
+        <Health health={p.health ?? 'unknown'}>
           {p.lastState}
         </Health>
       );
