@@ -182,19 +182,24 @@ function freshPortalSuite({
       const catalogFile = join(workDir, 'collate-catalog.yaml');
       writeFileSync(
         catalogFile,
-        `apiVersion: backstage.io/v1alpha1
-    kind: System
-    metadata:
-      name: ${SYSTEM}
-      title: Collate (fresh portal)
-      annotations:
-        collate.io/component: server
-        collate.io/kubernetes-cluster: local
-        collate.io/namespace: collate-fresh-${randomBytes(2).toString('hex')}
-        collate.io/server-release: openmetadata
-    spec:
-      owner: guests
-    `,
+        // JSON is YAML: one System with the annotations the cards read.
+        JSON.stringify({
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'System',
+          metadata: {
+            name: SYSTEM,
+            title: 'Collate (fresh portal)',
+            annotations: {
+              'collate.io/component': 'server',
+              'collate.io/kubernetes-cluster': 'local',
+              'collate.io/namespace': `collate-fresh-${randomBytes(2).toString(
+                'hex',
+              )}`,
+              'collate.io/server-release': 'openmetadata',
+            },
+          },
+          spec: { owner: 'guests' },
+        }),
       );
       const configFile = join(workDir, 'app-config.test.yaml');
       writeFileSync(

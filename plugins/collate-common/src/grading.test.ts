@@ -1,4 +1,4 @@
-import { pipelineHealth } from './grading';
+import { pipelineHealth, pullSecretHealth } from './grading';
 
 describe('pipelineHealth', () => {
   it.each([
@@ -20,5 +20,35 @@ describe('pipelineHealth', () => {
     expect(pipelineHealth({ lastState: 'running', stale: 'for 9 h' })).toBe(
       'degraded',
     );
+  });
+});
+
+describe('pullSecretHealth', () => {
+  const now = Date.parse('2026-12-05T12:00:00Z');
+  const at = (minutes: number) =>
+    new Date(now + minutes * 60_000).toISOString();
+
+  it('grades a token with more than an hour left healthy', () => {
+    expect(pullSecretHealth({ expiresAt: at(61) }, now)).toEqual({
+      health: 'healthy',
+      msLeft: 61 * 60_000,
+    });
+  });
+
+  it('grades a token with less than an hour left, or expired, degraded', () => {
+    expect(pullSecretHealth({ expiresAt: at(59) }, now).health).toBe(
+      'degraded',
+    );
+    expect(pullSecretHealth({ expiresAt: at(-5) }, now)).toEqual({
+      health: 'degraded',
+      msLeft: -5 * 60_000,
+    });
+  });
+
+  it('grades a secret without a readable expiry unknown', () => {
+    expect(pullSecretHealth({}, now)).toEqual({ health: 'unknown' });
+    expect(pullSecretHealth({ expiresAt: 'soon' }, now)).toEqual({
+      health: 'unknown',
+    });
   });
 });

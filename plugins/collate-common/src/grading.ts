@@ -1,4 +1,8 @@
-import type { CollateHealth, CollatePipeline } from './types';
+import type {
+  CollateHealth,
+  CollatePipeline,
+  CollatePullSecretInfo,
+} from './types';
 
 /**
  * The health of an ingestion pipeline's latest run, by Collate's `pipelineState`. A failed run degrades the
@@ -21,7 +25,28 @@ export function pipelineHealth(
 ): CollateHealth {
   if (pipeline.stale) return 'degraded';
   return (
-    (pipeline.lastState && PIPELINE_RUN_HEALTH[pipeline.lastState]) ||
-    'unknown'
+    (pipeline.lastState && PIPELINE_RUN_HEALTH[pipeline.lastState]) || 'unknown'
   );
+}
+
+/** A pull secret whose token has less than this left is degraded: the next renewal must not be missed. @public */
+export const PULL_SECRET_WARN_MS = 3_600_000;
+
+/**
+ * The one verdict on a pull secret: the status backend computes it into `CollatePullSecretInfo.health` (and the
+ * component's reason from it), the cards show it. `msLeft` is negative once the token has expired, undefined when
+ * the secret says no expiry. @public
+ */
+export function pullSecretHealth(
+  secret: Pick<CollatePullSecretInfo, 'expiresAt'>,
+  now: number = Date.now(),
+): { health: CollateHealth; msLeft?: number } {
+  const msLeft = secret.expiresAt
+    ? Date.parse(secret.expiresAt) - now
+    : Number.NaN;
+  if (Number.isNaN(msLeft)) return { health: 'unknown' };
+  return {
+    health: msLeft < PULL_SECRET_WARN_MS ? 'degraded' : 'healthy',
+    msLeft,
+  };
 }

@@ -70,6 +70,8 @@ export interface CollatePullSecretInfo {
   name: string;
   namespace: string;
   expiresAt?: string;
+  /** The status backend's verdict on the token's expiry (`pullSecretHealth`); the cards show it as it is. */
+  health?: CollateHealth;
 }
 
 /** @public */

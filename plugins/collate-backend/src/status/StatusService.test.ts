@@ -500,7 +500,12 @@ describe('StatusService', () => {
     });
     expect(server.imageVersion).toBe('1.12.4');
     expect(server.pullSecrets).toEqual([
-      { name: 'ecr-registry-creds', namespace: 'collate', expiresAt: soon },
+      {
+        name: 'ecr-registry-creds',
+        namespace: 'collate',
+        expiresAt: soon,
+        health: 'degraded',
+      },
     ]);
     expect(server.health).toBe('degraded');
     for (const said of [

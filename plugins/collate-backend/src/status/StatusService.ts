@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { pipelineHealth } from '@collate-backstage/plugin-collate-common';
+import {
+  pipelineHealth,
+  pullSecretHealth,
+} from '@collate-backstage/plugin-collate-common';
 import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
 import type {
   CollateArgoStatus,
@@ -867,23 +870,21 @@ export class StatusService {
     );
     if (!got.ok) return undefined;
     const now = Date.now();
-    for (const p of got.value) {
-      const left = p.expiresAt ? Date.parse(p.expiresAt) - now : undefined;
-      if (left === undefined || Number.isNaN(left)) continue;
-      if (left <= 0)
+    return got.value.map(p => {
+      const { health, msLeft: left } = pullSecretHealth(p, now);
+      if (health === 'degraded' && left !== undefined)
         f.judge(
           'degraded',
-          `Pull secret ${p.name} expired ${Math.round(
-            -left / 60_000,
-          )} min ago: new pods cannot pull their images`,
+          left <= 0
+            ? `Pull secret ${p.name} expired ${Math.round(
+                -left / 60_000,
+              )} min ago: new pods cannot pull their images`
+            : `Pull secret ${p.name} expires in ${Math.round(
+                left / 60_000,
+              )} min`,
         );
-      else if (left < 3_600_000)
-        f.judge(
-          'degraded',
-          `Pull secret ${p.name} expires in ${Math.round(left / 60_000)} min`,
-        );
-    }
-    return got.value.map(p => ({ ...p, namespace }));
+      return { ...p, namespace, health };
+    });
   }
 
   private collateServer(a: Annotations, f: Findings) {

@@ -143,6 +143,7 @@ export const demoStatuses: CollateComponentStatus[] = [
         name: 'ecr-registry-creds',
         namespace: 'collate',
         expiresAt: new Date(Date.now() + 30 * 60_000 + 30_000).toISOString(),
+        health: 'degraded',
       },
     ],
   },

@@ -189,7 +189,7 @@ const Versions = ({ components }: { components: CollateComponentStatus[] }) => {
       let said = <Health health="unknown">expiry unknown</Health>;
       if (!Number.isNaN(left)) {
         said = (
-          <Health health={left < 3_600_000 ? 'degraded' : 'healthy'}>
+          <Health health={p.health ?? 'unknown'}>
             {left <= 0
               ? `token expired ${inMinutes(left)} ago`
               : `token expires in ${inMinutes(left)}`}

@@ -314,19 +314,13 @@ const pipelineColumns = (
       if (p.stale)
         return (
           <>
-            <Health health={p.health ?? 'unknown'}>
-              {p.lastState}, stale
-            </Health>
+            <Health health={p.health ?? 'unknown'}>{p.lastState}, stale</Health>
             <Typography variant="caption" display="block" color="textSecondary">
               {p.stale}
             </Typography>
           </>
         );
-      return (
-        <Health health={p.health ?? 'unknown'}>
-          {p.lastState}
-        </Health>
-      );
+      return <Health health={p.health ?? 'unknown'}>{p.lastState}</Health>;
     },
   },
   {
