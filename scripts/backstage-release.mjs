@@ -25,6 +25,8 @@ if (newest.missing.length === 0) {
   );
 } else {
   console.log(
-    `not yet complete for this repository; not published for it yet:\n  ${newest.missing.join('\n  ')}`,
+    `not yet complete for this repository; not published for it yet:\n  ${newest.missing.join(
+      '\n  ',
+    )}`,
   );
 }

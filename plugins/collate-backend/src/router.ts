@@ -3,9 +3,7 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   COLLATE_COMPONENT_KINDS,
@@ -15,7 +13,6 @@ import {
   collatePipelinePermissions,
   collateReindexPermission,
   collateWorkflowLogsPermission,
-  collateStatusReadPermission,
   collateWorkflowPermissions,
   type CollatePipelineOperation,
   type CollateWorkflowOperation,
@@ -33,6 +30,7 @@ import Router from 'express-promise-router';
 import type { StatusService } from './status/StatusService';
 import type { WorkflowOperations } from './operations/workflowOperations';
 import { refusedCollateActions } from './access';
+import { createEntityPermissions } from './auth/requirePermission';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -97,25 +95,12 @@ export async function createRouter(
     res.json(body);
   });
 
-  async function authorizedEntity(req: express.Request) {
-    const { kind, namespace, name } = req.params;
-    const entityRef = stringifyEntityRef({ kind, namespace, name });
-    const credentials = await httpAuth.credentials(req);
-    const [entity, [decision]] = await Promise.all([
-      catalog.getEntityByRef(entityRef, { credentials }),
-      permissions.authorize(
-        [{ permission: collateStatusReadPermission, resourceRef: entityRef }],
-        { credentials },
-      ),
-    ]);
-    if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to read the Collate status of ${entityRef}`,
-      );
-    }
-    return { entity, entityRef };
-  }
+  const entityPermissions = createEntityPermissions({
+    httpAuth,
+    permissions,
+    catalog,
+  });
+  const authorizedEntity = entityPermissions.readable;
 
   router.get('/access/deploy', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
@@ -189,17 +174,11 @@ export async function createRouter(
     ) {
       throw new InputError("Invalid body: 'recreateIndex' must be a boolean");
     }
-    const { entity, entityRef } = await authorizedEntity(req);
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize(
-      [{ permission: collateReindexPermission, resourceRef: entityRef }],
-      { credentials },
+    const { entity, entityRef, credentials } = await entityPermissions.allowed(
+      req,
+      collateReindexPermission,
+      'reindex the search of',
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to reindex the search of ${entityRef} (permission collate.search.reindex)`,
-      );
-    }
     if (!collateComponentsOf(entity).includes('search')) {
       throw new NotFoundError(
         `${entityRef} does not describe a Collate search engine`,
@@ -231,18 +210,12 @@ export async function createRouter(
         );
       }
       const op = operation as CollateWorkflowOperation;
-      const { entity, entityRef } = await authorizedEntity(req);
-      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-      const permission = collateWorkflowPermissions[op];
-      const [decision] = await permissions.authorize(
-        [{ permission, resourceRef: entityRef }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `Not allowed to ${op} the workflows of ${entityRef} (permission ${permission.name})`,
+      const { entity, entityRef, credentials } =
+        await entityPermissions.allowed(
+          req,
+          collateWorkflowPermissions[op],
+          `${op} the workflows of`,
         );
-      }
       const result = await workflows.run(entity, workflow, op, where(req));
       logger.info(
         `workflow ${result.namespace}/${workflow}: ${op} by ${
@@ -262,17 +235,12 @@ export async function createRouter(
     async (req, res) => {
       const { workflow } = req.params;
       const follow = req.query.follow === 'true';
-      const { entity, entityRef } = await authorizedEntity(req);
-      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-      const [decision] = await permissions.authorize(
-        [{ permission: collateWorkflowLogsPermission, resourceRef: entityRef }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `Not allowed to read the workflow logs of ${entityRef} (permission ${collateWorkflowLogsPermission.name})`,
+      const { entity, entityRef, credentials } =
+        await entityPermissions.allowed(
+          req,
+          collateWorkflowLogsPermission,
+          'read the workflow logs of',
         );
-      }
       const gone = new AbortController();
       res.on('close', () => gone.abort());
       let started = false;
@@ -326,18 +294,12 @@ export async function createRouter(
         );
       }
       const op = operation as CollatePipelineOperation;
-      const { entity, entityRef } = await authorizedEntity(req);
-      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-      const permission = collatePipelinePermissions[op];
-      const [decision] = await permissions.authorize(
-        [{ permission, resourceRef: entityRef }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `Not allowed to ${op} the ingestion pipelines of ${entityRef} (permission ${permission.name})`,
+      const { entity, entityRef, credentials } =
+        await entityPermissions.allowed(
+          req,
+          collatePipelinePermissions[op],
+          `${op} the ingestion pipelines of`,
         );
-      }
       const result = await status.operatePipeline(entity, pipelineId, op);
       logger.info(
         `ingestion pipeline ${pipelineId}: ${op} by ${credentials.principal.userEntityRef} for ${entityRef}`,

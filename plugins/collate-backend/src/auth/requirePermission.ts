@@ -1,0 +1,83 @@
+import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  AuthorizeResult,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { collateStatusReadPermission } from '@collate-backstage/plugin-collate-common';
+import type express from 'express';
+
+/** The entity of a route's `:kind/:namespace/:name`, read with the caller's credentials. */
+export interface AuthorizedEntity {
+  entity: Entity;
+  entityRef: string;
+}
+
+/**
+ * The one place the routes check who is asking: every entity route reads its entity through `readable`
+ * (`collate.status.read` on it, 403 otherwise), and every operation through `allowed` (a signed-in user, and the
+ * operation's own permission on that entity). A refusal names the permission to ask for.
+ */
+export function createEntityPermissions(deps: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+}) {
+  const { httpAuth, permissions, catalog } = deps;
+
+  async function readable(req: express.Request): Promise<AuthorizedEntity> {
+    const { kind, namespace, name } = req.params;
+    const entityRef = stringifyEntityRef({ kind, namespace, name });
+    const credentials = await httpAuth.credentials(req);
+    const [entity, [decision]] = await Promise.all([
+      catalog.getEntityByRef(entityRef, { credentials }),
+      permissions.authorize(
+        [{ permission: collateStatusReadPermission, resourceRef: entityRef }],
+        { credentials },
+      ),
+    ]);
+    if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to read the Collate status of ${entityRef}`,
+      );
+    }
+    return { entity, entityRef };
+  }
+
+  /**
+   * The entity, once the caller may read it and, as a user, has `permission` on it. `doing` completes the refusal:
+   * "Not allowed to <doing> <entityRef> (permission <name>)".
+   */
+  async function allowed(
+    req: express.Request,
+    permission: ResourcePermission,
+    doing: string,
+  ): Promise<
+    AuthorizedEntity & {
+      credentials: BackstageCredentials<BackstageUserPrincipal>;
+    }
+  > {
+    const target = await readable(req);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef: target.entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to ${doing} ${target.entityRef} (permission ${permission.name})`,
+      );
+    }
+    return { ...target, credentials };
+  }
+
+  return { readable, allowed };
+}
