@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { FIELD_MANAGER, kubeMessage, kubeStatus } from './kubernetes';
 import { logChange, type PlannedChange } from './plan';
 import { DEPLOYMENT_MARKER, ownsExisting } from './markers';
+import { REDACTED } from './redact';
 
 export interface ObjectRef {
   apiVersion: string;
@@ -30,7 +31,6 @@ const SERVER_FIELDS = new Set([
   'uid',
   'creationTimestamp',
 ]);
-const REDACTED = '(redacted)';
 
 function refOf(obj: KubernetesObject): ObjectRef {
   return {

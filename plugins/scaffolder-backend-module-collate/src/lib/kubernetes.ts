@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { z as zod } from 'zod/v3';
+import { COLLATE_PULL_SECRET_MARKS } from '@collate-backstage/plugin-collate-common';
 
 /**
  * How the actions reach a cluster: Backstage's Kubernetes plugin configuration, read by
@@ -30,8 +31,14 @@ export const clusterInput = (z: typeof zod) =>
       'Cluster name as configured under kubernetes.clusterLocatorMethods',
     );
 
-/** The field manager of every server-side apply this module makes. */
-export const FIELD_MANAGER = 'backstage-collate';
+/** The field manager of every server-side apply this module makes, and the managed-by label of what it creates. */
+export const FIELD_MANAGER = COLLATE_PULL_SECRET_MARKS.managedBy;
+
+/** The labels that say an object was created by this module (the same the pull-secret renewal reads). */
+export const MANAGED_BY_LABELS = {
+  [COLLATE_PULL_SECRET_MARKS.managedByLabel]:
+    COLLATE_PULL_SECRET_MARKS.managedBy,
+} as const;
 
 /** The HTTP status of a @kubernetes/client-node ApiException. */
 export function kubeStatus(error: unknown): number | undefined {

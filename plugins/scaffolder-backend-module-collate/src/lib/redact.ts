@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
+import type { HelmPlan } from './helm';
 
 /** Shorter values are not redacted: they would blank out common words and numbers of every log line. */
 const MIN_SECRET_LENGTH = 6;
@@ -74,4 +75,39 @@ export function redactingLogger(
         secrets,
       ),
   };
+}
+
+/**
+ * Redaction by path, for what has no secret value to look for (Helm values a chart reads from elsewhere): values
+ * whose path names a secret are shown redacted in plans and logs.
+ */
+const SECRET_PATH = /(password|secret|token)$/i;
+
+/** A copy of a values tree with every secret-looking leaf replaced by '(redacted)'. */
+export function redactValues(values: unknown, key = ''): unknown {
+  if (Array.isArray(values)) return values.map(v => redactValues(v, key));
+  if (values && typeof values === 'object') {
+    return Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, redactValues(v, k)]),
+    );
+  }
+  return SECRET_PATH.test(key) && typeof values === 'string'
+    ? REDACTED
+    : values;
+}
+
+export function redactChanges(
+  changes: HelmPlan['valueChanges'],
+): Record<string, { current: unknown; desired: unknown }> {
+  return Object.fromEntries(
+    Object.entries(changes ?? {}).map(([path, c]) => [
+      path,
+      SECRET_PATH.test(path)
+        ? {
+            current: c.current === undefined ? undefined : REDACTED,
+            desired: REDACTED,
+          }
+        : c,
+    ]),
+  );
 }

@@ -19,6 +19,7 @@ import {
   validateReleaseInput,
 } from './releaseInput';
 import { examples } from './argoInstall.examples';
+import { MANAGED_BY_LABELS } from '../../lib/kubernetes';
 
 /**
  * `collate:argo:install`: Argo Workflows with Helm (chart argo/argo-workflows 0.45.23), values per cloud exactly as guides
@@ -191,7 +192,7 @@ export function createArgoInstallAction(options: ClusterActionOptions) {
           metadata: {
             name: ARGO_DEFAULTS.dbSecret,
             namespace: input.namespace,
-            labels: { 'app.kubernetes.io/managed-by': 'backstage-collate' },
+            labels: { ...MANAGED_BY_LABELS },
           },
           data: {
             username: Buffer.from(input.persistence.username).toString(

@@ -30,6 +30,7 @@ import {
   validateReleaseInput,
 } from './releaseInput';
 import { examples } from './collateDeploy.examples';
+import { MANAGED_BY_LABELS } from '../../lib/kubernetes';
 
 const HOST = /^[A-Za-z0-9.-]+$/;
 
@@ -298,7 +299,7 @@ export function createCollateDeployAction(options: ClusterActionOptions) {
                 name: envSecret.name,
                 namespace: input.namespace,
                 labels: {
-                  'app.kubernetes.io/managed-by': 'backstage-collate',
+                  ...MANAGED_BY_LABELS,
                   'app.kubernetes.io/instance': input.release,
                 },
               },

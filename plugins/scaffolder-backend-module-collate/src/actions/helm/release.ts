@@ -10,38 +10,7 @@ import {
   type InstallOptions,
 } from '../../lib/helm';
 import { withReleaseLock } from '../../lib/releaseLock';
-
-/** Values whose path names a secret are shown redacted in plans and logs. */
-const SECRET_PATH = /(password|secret|token)$/i;
-
-/** A copy of a values tree with every secret-looking leaf replaced by '(redacted)'. */
-export function redactValues(values: unknown, key = ''): unknown {
-  if (Array.isArray(values)) return values.map(v => redactValues(v, key));
-  if (values && typeof values === 'object') {
-    return Object.fromEntries(
-      Object.entries(values).map(([k, v]) => [k, redactValues(v, k)]),
-    );
-  }
-  return SECRET_PATH.test(key) && typeof values === 'string'
-    ? '(redacted)'
-    : values;
-}
-
-export function redactChanges(
-  changes: HelmPlan['valueChanges'],
-): Record<string, { current: unknown; desired: unknown }> {
-  return Object.fromEntries(
-    Object.entries(changes ?? {}).map(([path, c]) => [
-      path,
-      SECRET_PATH.test(path)
-        ? {
-            current: c.current === undefined ? undefined : '(redacted)',
-            desired: '(redacted)',
-          }
-        : c,
-    ]),
-  );
-}
+import { redactChanges, redactValues } from '../../lib/redact';
 
 /**
  * Installs or upgrades one release, idempotently: a release whose chart and values are already what is asked for

@@ -31,6 +31,7 @@ import {
   RUNNER_DEFAULTS,
   renderRunnerValues,
 } from './runnerValues';
+import { MANAGED_BY_LABELS } from '../../lib/kubernetes';
 
 export interface RunnerState {
   podsReady: string;
@@ -362,7 +363,7 @@ export function createCollateRunnerRegisterAction(
             metadata: {
               name: tokenSecret,
               namespace: input.namespace,
-              labels: { 'app.kubernetes.io/managed-by': 'backstage-collate' },
+              labels: { ...MANAGED_BY_LABELS },
             },
             data: { token: Buffer.from(input.authToken).toString('base64') },
           } as KubernetesObject,

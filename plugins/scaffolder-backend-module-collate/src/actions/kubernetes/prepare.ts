@@ -3,7 +3,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { KubernetesObject, V1ObjectMeta } from '@kubernetes/client-node';
 import { applyObjects } from '../../lib/apply';
 import { withDefaults } from '../../lib/defaults';
-import { clusterInput } from '../../lib/kubernetes';
+import { clusterInput, MANAGED_BY_LABELS } from '../../lib/kubernetes';
 import type { ClusterActionOptions } from '../../lib/kubernetes';
 import {
   assertDnsLabel,
@@ -128,7 +128,7 @@ export function collatePreparationObjects(
       metadata: {
         name,
         namespace: ns,
-        labels: { 'app.kubernetes.io/managed-by': 'backstage-collate' },
+        labels: { ...MANAGED_BY_LABELS },
       },
       data: { [key]: Buffer.from(value, 'utf8').toString('base64') },
     } as KubernetesObject);

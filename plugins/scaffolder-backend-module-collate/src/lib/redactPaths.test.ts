@@ -1,4 +1,4 @@
-import { redactChanges, redactValues } from './release';
+import { redactChanges, redactValues } from './redact';
 
 describe('redaction in Helm plans', () => {
   it('redacts secret-looking leaves and keeps secret references readable', () => {
