@@ -1,5 +1,6 @@
 import {
   COLLATE_ANNOTATIONS,
+  collateAnnotationsFor,
   collateComponentsOf,
   isCollateComponentKind,
   isCollateEntity,
@@ -166,5 +167,44 @@ describe('readIngestionLocations', () => {
       locations: [{ cluster: 'ok', namespace: 'ns' }],
       invalid: ['just-a-name', 'a/B_C'],
     });
+  });
+});
+
+describe('the requirements of each component', () => {
+  it('lists every annotation that can describe a component, for the card that says what to add', () => {
+    expect(collateAnnotationsFor('server')).toEqual([
+      'collate.io/server-url',
+      'collate.io/kubernetes-cluster',
+      'collate.io/server-release',
+    ]);
+    expect(collateAnnotationsFor('runner')).toEqual([
+      'collate.io/runner-agent-id',
+    ]);
+  });
+
+  it('shows a component once any one alternative is complete, and not from half of one', () => {
+    const entity = (annotations: Record<string, string>) => ({
+      kind: 'Component',
+      metadata: {
+        name: 'x',
+        annotations: { 'collate.io/component': 'argo', ...annotations },
+      },
+    });
+    expect(
+      collateComponentsOf(
+        entity({
+          'collate.io/kubernetes-cluster': 'local',
+          'collate.io/argo-namespace': 'argo',
+        }),
+      ),
+    ).toEqual(['argo']);
+    expect(
+      collateComponentsOf(entity({ 'collate.io/kubernetes-cluster': 'local' })),
+    ).toEqual([]);
+    expect(
+      collateComponentsOf(
+        entity({ 'collate.io/argo-server-url': 'http://argo:2746' }),
+      ),
+    ).toEqual(['argo']);
   });
 });

@@ -165,17 +165,40 @@ export function isCollateEntity(entity: AnnotatedEntity): boolean {
 }
 
 /** Whether the annotations carry what the backend needs to report a component. */
-const SUPPORTS: Record<
-  CollateComponentKind,
-  (a: Partial<Record<keyof typeof COLLATE_ANNOTATIONS, string>>) => boolean
+/**
+ * Which annotations describe each component: any one of the alternatives, each a set of annotations that together
+ * suffice (a URL the backend calls, or a cluster and a name it looks up there). The status backend decides which
+ * components an entity shows from it, and a card tells what to add from it. @public
+ */
+export const COLLATE_COMPONENT_REQUIREMENTS: Readonly<
+  Record<
+    CollateComponentKind,
+    ReadonlyArray<ReadonlyArray<keyof typeof COLLATE_ANNOTATIONS>>
+  >
 > = {
-  server: a => Boolean(a.serverUrl || (a.cluster && a.serverRelease)),
-  argo: a => Boolean(a.argoServerUrl || (a.cluster && a.argoNamespace)),
-  database: a => Boolean(a.serverUrl || a.databaseEndpoint),
-  search: a => Boolean(a.serverUrl || a.searchEndpoint),
-  runner: a => Boolean(a.runnerAgentId),
-  ingestion: a => Boolean(a.serverUrl || (a.cluster && a.namespace)),
+  server: [['serverUrl'], ['cluster', 'serverRelease']],
+  argo: [['argoServerUrl'], ['cluster', 'argoNamespace']],
+  database: [['serverUrl'], ['databaseEndpoint']],
+  search: [['serverUrl'], ['searchEndpoint']],
+  runner: [['runnerAgentId']],
+  ingestion: [['serverUrl'], ['cluster', 'namespace']],
 };
+
+/** The annotations that can describe a component (every alternative's), for an empty state that says what to add. @public */
+export function collateAnnotationsFor(kind: CollateComponentKind): string[] {
+  return [
+    ...new Set(
+      COLLATE_COMPONENT_REQUIREMENTS[kind]
+        .flat()
+        .map(k => COLLATE_ANNOTATIONS[k]),
+    ),
+  ];
+}
+
+const describes = (
+  kind: CollateComponentKind,
+  a: Partial<Record<keyof typeof COLLATE_ANNOTATIONS, string>>,
+) => COLLATE_COMPONENT_REQUIREMENTS[kind].some(all => all.every(k => a[k]));
 
 /**
  * The components whose status an entity shows: a System shows every component its annotations describe, any
@@ -188,9 +211,9 @@ export function collateComponentsOf(
   const a = readCollateAnnotations(entity);
   if (!isCollateComponentKind(a.component)) return [];
   if (entity.kind?.toLocaleLowerCase('en-US') === 'system') {
-    return COLLATE_COMPONENT_KINDS.filter(kind => SUPPORTS[kind](a));
+    return COLLATE_COMPONENT_KINDS.filter(kind => describes(kind, a));
   }
-  return SUPPORTS[a.component](a) ? [a.component] : [];
+  return describes(a.component, a) ? [a.component] : [];
 }
 
 /**

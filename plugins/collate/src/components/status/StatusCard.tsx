@@ -17,6 +17,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import {
   COLLATE_ANNOTATIONS,
+  collateAnnotationsFor,
   collateComponentsOf,
   type CollateComponentKind,
   type CollateComponentStatus,
@@ -72,18 +73,6 @@ export const Breakable = ({ value }: { value: string }) => {
 };
 
 /** What an entity needs so the backend can report each component. */
-const REQUIRED: Record<CollateComponentKind, string[]> = {
-  server: [COLLATE_ANNOTATIONS.serverUrl, COLLATE_ANNOTATIONS.serverRelease],
-  argo: [COLLATE_ANNOTATIONS.cluster, COLLATE_ANNOTATIONS.argoNamespace],
-  database: [COLLATE_ANNOTATIONS.serverUrl],
-  search: [COLLATE_ANNOTATIONS.serverUrl],
-  runner: [
-    COLLATE_ANNOTATIONS.runnerAgentId,
-    COLLATE_ANNOTATIONS.runnerNamespace,
-  ],
-  ingestion: [COLLATE_ANNOTATIONS.cluster, COLLATE_ANNOTATIONS.namespace],
-};
-
 /**
  * The frame every status card shares: empty state when the entity lacks the annotations, progress, the error panel,
  * the component's health with its reason, and a refresh button.
@@ -101,7 +90,7 @@ export function StatusCard<T extends CollateComponentStatus>(props: {
       <MissingAnnotationEmptyState
         annotation={[
           COLLATE_ANNOTATIONS.component,
-          ...REQUIRED[props.component],
+          ...collateAnnotationsFor(props.component),
         ]}
       />
     );
