@@ -1,3 +1,4 @@
+import { COLLATE_GUIDE_CHART_PINS } from '@collate-backstage/plugin-collate-common';
 /**
  * Argo Workflows Helm values for the argo/argo-workflows chart 0.45.23, with what guides 000 (Azure) and 001 (AWS)
  * set. Where the guides' YAML does not work on that chart the intent is kept (README, "Where we depart from the
@@ -14,7 +15,7 @@ export const ARGO_DEFAULTS = {
   release: 'argo-workflows',
   chart: 'argo-workflows',
   repo: 'https://argoproj.github.io/argo-helm',
-  version: '0.45.23',
+  version: COLLATE_GUIDE_CHART_PINS['argo-workflows'],
   controllerServiceAccount: 'argo-workflows-controller-sa',
   serverServiceAccount: 'argo-workflows-server-sa',
   dbSecret: 'argo-db-credentials',

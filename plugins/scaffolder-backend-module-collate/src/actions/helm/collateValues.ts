@@ -1,4 +1,5 @@
 import { openMetadataVersionOfImageTag } from '@collate-backstage/plugin-collate-common';
+import { COLLATE_GUIDE_CHART_PINS } from '@collate-backstage/plugin-collate-common';
 /**
  * Helm values for the openmetadata chart 1.12.x with what guides 000 (Azure) and 001 (AWS) set, and the environment
  * variables of their ARGO_* / ASSET_UPLOADER_* table. Where the guides' YAML does not work on that chart the intent
@@ -10,6 +11,9 @@ import { openMetadataVersionOfImageTag } from '@collate-backstage/plugin-collate
  * @public
  */
 
+/** The Collate version of the guides: the openmetadata chart and the image tags follow it. */
+const GUIDE_COLLATE = COLLATE_GUIDE_CHART_PINS.openmetadata;
+
 export const COLLATE_DEFAULTS = {
   namespace: 'collate',
   release: 'openmetadata',
@@ -17,9 +21,8 @@ export const COLLATE_DEFAULTS = {
   repo: 'https://helm.open-metadata.org/',
   imageRepository:
     '118146679784.dkr.ecr.eu-west-1.amazonaws.com/collate-customers-eu-west-1',
-  imageTag: 'om-1.12.3-cl-1.12.3',
-  ingestionImage:
-    '118146679784.dkr.ecr.eu-west-1.amazonaws.com/collate-customers-ingestion-slim-eu-west-1:om-1.12.3-cl-1.12.3',
+  imageTag: `om-${GUIDE_COLLATE}-cl-${GUIDE_COLLATE}`,
+  ingestionImage: `118146679784.dkr.ecr.eu-west-1.amazonaws.com/collate-customers-ingestion-slim-eu-west-1:om-${GUIDE_COLLATE}-cl-${GUIDE_COLLATE}`,
   argoServerUrl: 'http://argo-workflows-server.argo-workflows:2746',
   serviceAccount: 'openmetadata',
   pullSecret: 'ecr-registry-creds',

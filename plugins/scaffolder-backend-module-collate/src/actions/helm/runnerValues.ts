@@ -1,3 +1,4 @@
+import { COLLATE_GUIDE_CHART_PINS } from '@collate-backstage/plugin-collate-common';
 /**
  * Helm values for Collate's hybrid-ingestion-runner chart 1.12.x, with what guide 002 sets (Hybrid Runner on AKS
  * with Azure Key Vault through workload identity). How the chart reads them:
@@ -17,7 +18,7 @@ export const RUNNER_DEFAULTS = {
   release: 'hybrid-ingestion-runner',
   chart: 'hybrid-ingestion-runner',
   /** The chart is versioned with Collate: this is the Collate version the guides target. */
-  version: '1.12.3',
+  version: COLLATE_GUIDE_CHART_PINS['hybrid-ingestion-runner'],
   secretsManager: 'kubernetes' as const,
   ingestionServiceAccount: 'ingestion',
   installArgo: true,
