@@ -183,7 +183,7 @@ describe('the requirements of each component', () => {
   });
 
   it('shows a component once any one alternative is complete, and not from half of one', () => {
-    const entity = (annotations: Record<string, string>) => ({
+    const argoEntity = (annotations: Record<string, string>) => ({
       kind: 'Component',
       metadata: {
         name: 'x',
@@ -192,18 +192,20 @@ describe('the requirements of each component', () => {
     });
     expect(
       collateComponentsOf(
-        entity({
+        argoEntity({
           'collate.io/kubernetes-cluster': 'local',
           'collate.io/argo-namespace': 'argo',
         }),
       ),
     ).toEqual(['argo']);
     expect(
-      collateComponentsOf(entity({ 'collate.io/kubernetes-cluster': 'local' })),
+      collateComponentsOf(
+        argoEntity({ 'collate.io/kubernetes-cluster': 'local' }),
+      ),
     ).toEqual([]);
     expect(
       collateComponentsOf(
-        entity({ 'collate.io/argo-server-url': 'http://argo:2746' }),
+        argoEntity({ 'collate.io/argo-server-url': 'http://argo:2746' }),
       ),
     ).toEqual(['argo']);
   });
