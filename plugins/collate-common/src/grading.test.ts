@@ -1,4 +1,4 @@
-import { pipelineHealth, pullSecretHealth } from './grading';
+import { pipelineHealth, pullSecretHealth, worstHealth } from './grading';
 
 describe('pipelineHealth', () => {
   it.each([
@@ -50,5 +50,14 @@ describe('pullSecretHealth', () => {
     expect(pullSecretHealth({ expiresAt: 'soon' }, now)).toEqual({
       health: 'unknown',
     });
+  });
+});
+
+describe('worstHealth', () => {
+  it('takes the worst verdict: unhealthy over unknown over degraded over healthy', () => {
+    expect(worstHealth()).toBe('healthy');
+    expect(worstHealth('healthy', 'degraded')).toBe('degraded');
+    expect(worstHealth('degraded', 'unknown', 'healthy')).toBe('unknown');
+    expect(worstHealth('unknown', 'unhealthy', 'degraded')).toBe('unhealthy');
   });
 });

@@ -50,3 +50,20 @@ export function pullSecretHealth(
     msLeft,
   };
 }
+
+/** Healths from best to worst: the order a component's verdict takes the worst of its facts by. @public */
+export const COLLATE_HEALTH_ORDER: readonly CollateHealth[] = [
+  'healthy',
+  'degraded',
+  'unknown',
+  'unhealthy',
+];
+
+/** The worst of some verdicts (`healthy` for none). @public */
+export function worstHealth(...healths: CollateHealth[]): CollateHealth {
+  return healths.reduce<CollateHealth>(
+    (a, b) =>
+      COLLATE_HEALTH_ORDER.indexOf(b) > COLLATE_HEALTH_ORDER.indexOf(a) ? b : a,
+    'healthy',
+  );
+}

@@ -3,6 +3,7 @@ import {
   pipelineHealth,
   pullSecretHealth,
 } from '@collate-backstage/plugin-collate-common';
+import { Findings, judgeDeployment } from './findings';
 import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
 import type {
   CollateArgoStatus,
@@ -10,7 +11,6 @@ import type {
   CollateComponentKind,
   CollateComponentStatus,
   CollateDeploymentStatus,
-  CollateHealth,
   CollateIngestionStatus,
   CollatePipeline,
   CollateReindexRun,
@@ -21,8 +21,6 @@ import type {
   CollateReindexStarted,
   CollateRunnerStatus,
   CollateServerStatus,
-  CollateSourceError,
-  CollateStatusSource,
   WorkflowPhase,
   WorkflowRun,
   WorkflowSchedule,
@@ -58,7 +56,7 @@ import type {
   WorkflowOverview,
 } from '../sources/kubernetesSource';
 import { argoLinks } from '../sources/argoServer';
-import { SourceCache, settle, type Settled } from './sourceCache';
+import { SourceCache, settle } from './sourceCache';
 import type { SharedWorkflows } from './sharedWorkflows';
 
 type Annotations = ReturnType<typeof readCollateAnnotations>;
@@ -170,104 +168,6 @@ const {
 } = HYBRID_RUNNER_METRICS;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const HEALTH_ORDER: CollateHealth[] = [
-  'healthy',
-  'degraded',
-  'unknown',
-  'unhealthy',
-];
-const worst = (...healths: CollateHealth[]): CollateHealth =>
-  healths.reduce(
-    (a, b) => (HEALTH_ORDER.indexOf(b) > HEALTH_ORDER.indexOf(a) ? b : a),
-    'healthy',
-  );
-
-const SOURCE_NAMES: Record<CollateStatusSource, string> = {
-  kubernetes: 'Kubernetes',
-  argo: 'Argo server',
-  collate: 'Collate',
-};
-
-/** Collects the facts and failures of one component. */
-class Findings {
-  readonly errors: CollateSourceError[] = [];
-  private health: CollateHealth = 'healthy';
-  private readonly reasons: string[] = [];
-
-  /** Records a fact's health; `reason` explains anything but healthy. */
-  judge(health: CollateHealth, reason?: string) {
-    this.health = worst(this.health, health);
-    if (health !== 'healthy' && reason) this.reasons.push(reason);
-  }
-
-  /** Records a source that could not answer; `configKey` when the backend's configuration lacks something. */
-  fail(source: CollateStatusSource, message: string, configKey?: string) {
-    this.errors.push({ source, message, ...(configKey ? { configKey } : {}) });
-  }
-
-  /** The value of a settled source, or undefined after recording its failure. */
-  take<T>(source: CollateStatusSource, settled: Settled<T>): T | undefined {
-    if (settled.ok) return settled.value;
-    // KubernetesClusters' InputError for a cluster the Kubernetes plugin configuration does not name.
-    const missingCluster =
-      /is not configured under kubernetes\.clusterLocatorMethods/.test(
-        settled.error,
-      );
-    this.fail(
-      source,
-      settled.error,
-      missingCluster ? 'kubernetes.clusterLocatorMethods' : undefined,
-    );
-    return undefined;
-  }
-
-  /**
-   * A component whose sources did not all answer is `unknown` unless what did answer already shows it unhealthy;
-   * the reason names the failed sources. Stamped with the time it was gathered.
-   */
-  result(notice?: string) {
-    let health = this.health;
-    const reasons = [...this.reasons];
-    if (this.errors.length > 0) {
-      if (health !== 'unhealthy') health = 'unknown';
-    }
-    if (this.errors.length > 0 && notice) {
-      // The operator's notice (e.g. "local demo environment starting") says why better than each source's error.
-      reasons.push(notice);
-    } else {
-      // Missing configuration is said briefly: the overview card explains it once, with the key to add.
-      reasons.push(
-        ...this.errors.map(e =>
-          e.configKey
-            ? `${SOURCE_NAMES[e.source]}: not configured (${e.configKey})`
-            : `${SOURCE_NAMES[e.source]}: ${e.message}`,
-        ),
-      );
-    }
-    return {
-      health,
-      ...(reasons.length ? { reason: reasons.join('; ') } : {}),
-      errors: this.errors,
-      observedAt: new Date().toISOString(),
-    };
-  }
-}
-
-function judgeDeployment(
-  f: Findings,
-  what: string,
-  d: CollateDeploymentStatus | undefined,
-  missing: string,
-) {
-  if (!d) {
-    f.judge('unhealthy', missing);
-  } else if (d.ready === 0 && d.desired > 0) {
-    f.judge('unhealthy', `${what}: 0 of ${d.desired} pods ready`);
-  } else if (d.ready < d.desired) {
-    f.judge('degraded', `${what}: ${d.ready} of ${d.desired} pods ready`);
-  }
-}
 
 const plain = (d: DeploymentInfo | undefined) =>
   d && {
