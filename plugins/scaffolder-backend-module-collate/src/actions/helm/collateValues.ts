@@ -1,5 +1,11 @@
-import { openMetadataVersionOfImageTag } from '@collate-backstage/plugin-collate-common';
-import { COLLATE_GUIDE_CHART_PINS } from '@collate-backstage/plugin-collate-common';
+import {
+  COLLATE_GUIDE_CHART_PINS,
+  openMetadataVersionOfImageTag,
+} from '@collate-backstage/plugin-collate-common';
+
+/** The Collate version of the guides: the openmetadata chart and the image tags follow it. */
+const GUIDE_COLLATE = COLLATE_GUIDE_CHART_PINS.openmetadata;
+
 /**
  * Helm values for the openmetadata chart 1.12.x with what guides 000 (Azure) and 001 (AWS) set, and the environment
  * variables of their ARGO_* / ASSET_UPLOADER_* table. Where the guides' YAML does not work on that chart the intent
@@ -10,10 +16,6 @@ import { COLLATE_GUIDE_CHART_PINS } from '@collate-backstage/plugin-collate-comm
  *
  * @public
  */
-
-/** The Collate version of the guides: the openmetadata chart and the image tags follow it. */
-const GUIDE_COLLATE = COLLATE_GUIDE_CHART_PINS.openmetadata;
-
 export const COLLATE_DEFAULTS = {
   namespace: 'collate',
   release: 'openmetadata',
