@@ -126,11 +126,11 @@ export function releaseOfLockfile(file, label) {
 
 /**
  * Completes a release for the packages a portal uses: each package it lacks gets the newest version in the range
- * asked for whose `@backstage/*` dependencies the release already satisfies, and so on down the dependency tree.
+ * asked for whose `@backstage/*` dependencies the release already satisfies (the newest in range when none does:
+ * `diagnosePortal` then names the mismatch), and so on down the dependency tree.
  */
 export async function completeRelease(release, dir) {
   const versions = { ...release.versions };
-  const conflicts = [];
   const queue = directRanges(dir);
   while (queue.length > 0) {
     const [name, range] = queue.shift();
@@ -145,11 +145,10 @@ export async function completeRelease(release, dir) {
       );
     const chosen = candidates.find(fits) ?? candidates[0];
     if (!chosen) throw new Error(`no version of ${name} satisfies ${range}`);
-    if (!fits(chosen)) conflicts.push(`${name}@${chosen}`);
     versions[name] = chosen;
     queue.push(...backstageDeps(doc.versions[chosen]));
   }
-  return { ...release, versions, conflicts };
+  return { ...release, versions };
 }
 
 /**
