@@ -1,4 +1,9 @@
 import type { Config } from '@backstage/config';
+import {
+  normalizeUrl,
+  readCollateServers,
+  type CollateServerConfig,
+} from '@collate-backstage/plugin-collate-node';
 
 /** An Argo server the backend may call, by the URL the entities' annotations give. */
 export interface ArgoServerConfig {
@@ -9,17 +14,6 @@ export interface ArgoServerConfig {
   /** Where people open the Argo UI; the cards link there. */
   uiUrl: string;
   token?: string;
-}
-
-/** A Collate server the backend may call, by the URL the entities' annotations give. */
-export interface CollateServerConfig {
-  /** As in the `collate.io/server-url` annotation. */
-  url: string;
-  baseUrl: string;
-  /** Where people open Collate's UI; the cards link there. */
-  uiUrl: string;
-  /** A bot's JWT; sent to this server only, never to the browser. */
-  token: string;
 }
 
 export interface StatusConfig {
@@ -40,8 +34,6 @@ export interface StatusConfig {
   /** Said on every card in place of configuration and connection errors (`collate.status.notice`). */
   notice?: string;
 }
-
-export const normalizeUrl = (url: string) => url.trim().replace(/\/+$/, '');
 
 export function readStatusConfig(config: Config): StatusConfig {
   const status = config.getOptionalConfig('collate.status');
@@ -79,16 +71,6 @@ export function readStatusConfig(config: Config): StatusConfig {
           : {}),
       };
     }),
-    collateServers: (
-      config.getOptionalConfigArray('collate.servers') ?? []
-    ).map(c => {
-      const url = normalizeUrl(c.getString('url'));
-      return {
-        url,
-        baseUrl: normalizeUrl(c.getOptionalString('baseUrl') ?? url),
-        uiUrl: normalizeUrl(c.getOptionalString('uiUrl') ?? url),
-        token: c.getString('token'),
-      };
-    }),
+    collateServers: readCollateServers(config),
   };
 }

@@ -16,6 +16,7 @@ import { createStatusSources } from './status/createStatusSources';
 import { SourceCache } from './status/sourceCache';
 import { SharedWorkflows } from './status/sharedWorkflows';
 import { StatusService } from './status/StatusService';
+import { CollateOperations } from './operations/collateOperations';
 
 /**
  * The Collate backend plugin: aggregates the status of Collate deployments for the entity cards, from the
@@ -79,6 +80,12 @@ export const collatePlugin = createBackendPlugin({
             permissions: deps.permissions,
             catalog: deps.catalog,
             status,
+            collate: new CollateOperations(
+              statusConfig,
+              sources,
+              status.servers,
+              status.reads,
+            ),
             clusters,
             logger: deps.logger,
             workflows: new WorkflowOperations(statusConfig.argoServers),

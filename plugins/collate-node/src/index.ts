@@ -13,3 +13,18 @@ export {
   kubeConfigFromDetails,
   type ClusterAuthInfo,
 } from './clusters';
+export {
+  CollateApiClient,
+  REINDEX_APP,
+  type ListedRunner,
+  type SystemStatus,
+  type ValidationStep,
+} from './collate/CollateApiClient';
+export {
+  findCollateServer,
+  normalizeUrl,
+  readCollateServers,
+  type CollateConnection,
+  type CollateServerConfig,
+} from './collate/servers';
+export { getJson, UpstreamError } from './collate/http';

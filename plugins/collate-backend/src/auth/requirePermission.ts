@@ -81,3 +81,6 @@ export function createEntityPermissions(deps: {
 
   return { readable, allowed };
 }
+
+/** The entity-permission helper every entity route goes through. */
+export type EntityPermissions = ReturnType<typeof createEntityPermissions>;

@@ -10,7 +10,8 @@ import {
   type CollateWorkflowOperation,
   type CollateWorkflowOperationResult,
 } from '@collate-backstage/plugin-collate-common';
-import { normalizeUrl, type ArgoServerConfig } from '../config';
+import { normalizeUrl } from '@collate-backstage/plugin-collate-node';
+import type { ArgoServerConfig } from '../config';
 
 const WORKFLOW_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 

@@ -1,5 +1,5 @@
 import type { ArgoServerConfig } from '../config';
-import { getJson } from './http';
+import { getJson } from '@collate-backstage/plugin-collate-node';
 
 /** The Argo server's REST API (`--auth-mode=server`, or `client` with a configured token). */
 export class ArgoServerSource {

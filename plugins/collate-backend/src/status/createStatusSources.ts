@@ -2,9 +2,9 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import type { StatusConfig } from '../config';
 import { ArgoServerSource } from '../sources/argoServer';
-import { CollateApiSource } from '../sources/collateApi';
+import { CollateApiClient } from '@collate-backstage/plugin-collate-node';
 import { KubernetesSource } from '../sources/kubernetesSource';
-import type { StatusSources } from './StatusService';
+import type { StatusSources } from './sources';
 
 /** The real sources: the Kubernetes API, the Argo server and the Collate API. */
 export function createStatusSources(
@@ -21,7 +21,7 @@ export function createStatusSources(
     staleRunMs: status.staleRunMs,
   });
   const argo = new ArgoServerSource();
-  const collate = new CollateApiSource();
+  const collate = new CollateApiClient();
   return {
     deployments: (cluster, ns, selector, signal, auth) =>
       kube.deployments(cluster, ns, selector, signal, auth),

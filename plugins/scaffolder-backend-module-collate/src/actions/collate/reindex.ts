@@ -1,45 +1,22 @@
 import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { isAppRunActive } from '@collate-backstage/plugin-collate-common';
+import {
+  CollateApiClient,
+  findCollateServer,
+  normalizeUrl,
+  readCollateServers,
+  REINDEX_APP,
+  UpstreamError,
+  type CollateServerConfig,
+} from '@collate-backstage/plugin-collate-node';
 import { assertServiceUrl, fail } from '../../lib/validation';
 import { examples } from './reindex.examples';
 
-/** The application that rebuilds Collate's search indexes (the guides' "configure ReIndexing" step). */
-export const REINDEX_APP = 'SearchIndexingApplication';
-
-/** OpenMetadata's AppRunRecord, the fields this action reads. */
-interface AppRunRecord {
-  status: string;
-  startTime?: number;
-  endTime?: number;
-  failureContext?: unknown;
-}
-
 const SUCCEEDED = new Set(['success', 'completed']);
-
-const normalize = (url: string) => url.trim().replace(/\/+$/, '');
-
-/** `collate.servers`, as the status backend reads it: where to reach a server and its bot token. */
-function collateServer(config: Config, url: string) {
-  const entry = (config.getOptionalConfigArray('collate.servers') ?? []).find(
-    c => normalize(c.getString('url')) === normalize(url),
-  );
-  if (!entry) return undefined;
-  return {
-    baseUrl: normalize(entry.getOptionalString('baseUrl') ?? url),
-    token: entry.getString('token'),
-  };
-}
 
 /** Thrown when the server is not configured or does not answer: `ifUnavailable: skip` turns it into a skip. */
 class Unavailable extends Error {}
-
-function describeFailure(run: AppRunRecord) {
-  const context = run.failureContext as
-    | { failure?: { message?: string } }
-    | undefined;
-  return context?.failure?.message ?? JSON.stringify(run.failureContext ?? {});
-}
 
 /**
  * `collate:reindex`: the guides' post-install step, "configure ReIndexing from the OpenMetadata UI", through Collate's
@@ -55,6 +32,7 @@ export function createCollateReindexAction(options: {
   heartbeatMs?: number;
 }) {
   const pollMs = options.pollMs ?? 3000;
+  const client = new CollateApiClient();
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   return createTemplateAction({
     id: 'collate:reindex',
@@ -134,44 +112,42 @@ export function createCollateReindexAction(options: {
           `'${ctx.input.unlessSucceededSince}' is not an ISO 8601 time`,
         );
 
-      const server = collateServer(options.config, serverUrl);
-      const request = async (path: string, init: RequestInit = {}) => {
-        let res: Response;
+      const server: CollateServerConfig | undefined = findCollateServer(
+        readCollateServers(options.config),
+        serverUrl,
+      );
+      const signal = () => AbortSignal.timeout(15_000);
+      const unavailable = (e: unknown) =>
+        e instanceof UpstreamError &&
+        (e.status === 0 || e.status === 401 || e.status === 403)
+          ? new Unavailable(
+              e.status === 0
+                ? `Collate at ${serverUrl} did not answer: ${e.message}`
+                : `Collate at ${serverUrl} refused the bot token of collate.servers (HTTP ${e.status})`,
+            )
+          : e;
+      const latestRun = async () => {
         try {
-          res = await fetch(`${server!.baseUrl}/api${path}`, {
-            ...init,
-            headers: {
-              Authorization: `Bearer ${server!.token}`,
-              'Content-Type': 'application/json',
-            },
-            signal: AbortSignal.timeout(15_000),
-          });
+          return await client.lastReindex(server!, signal());
         } catch (e) {
-          throw new Unavailable(
-            `Collate at ${serverUrl} did not answer: ${(e as Error).message}`,
-          );
+          if (e instanceof UpstreamError && e.status === 404)
+            throw new Error(
+              `Collate at ${serverUrl} has no ${REINDEX_APP} installed (HTTP 404)`,
+            );
+          if (
+            e instanceof UpstreamError &&
+            e.status >= 400 &&
+            e.status !== 401 &&
+            e.status !== 403
+          )
+            throw new Unavailable(
+              `Collate at ${serverUrl} answered HTTP ${e.status} for the ${REINDEX_APP} runs`,
+            );
+          throw unavailable(e);
         }
-        return res;
       };
-      const latestRun = async (): Promise<AppRunRecord | undefined> => {
-        const res = await request(
-          `/v1/apps/name/${REINDEX_APP}/status?offset=0&limit=1`,
-        );
-        if (res.status === 401 || res.status === 403)
-          throw new Unavailable(
-            `Collate at ${serverUrl} refused the bot token of collate.servers (HTTP ${res.status})`,
-          );
-        if (res.status === 404)
-          throw new Error(
-            `Collate at ${serverUrl} has no ${REINDEX_APP} installed (HTTP 404)`,
-          );
-        if (!res.ok)
-          throw new Unavailable(
-            `Collate at ${serverUrl} answered HTTP ${res.status} for the ${REINDEX_APP} runs`,
-          );
-        const body = (await res.json()) as { data?: AppRunRecord[] };
-        return body.data?.[0];
-      };
+      const startedAt = (run?: { startTime?: string }) =>
+        run?.startTime ? Date.parse(run.startTime) : 0;
 
       try {
         if (!server) {
@@ -186,13 +162,13 @@ export function createCollateReindexAction(options: {
         }
         const current = await latestRun();
         const inProgress = current && isAppRunActive(current.status);
-        const at = (t?: number) => (t ? new Date(t).toISOString() : 'unknown');
+        const at = (t?: string) => t ?? 'unknown';
         if (
           !inProgress &&
           since !== undefined &&
           current &&
           SUCCEEDED.has(current.status) &&
-          (current.startTime ?? 0) >= since
+          startedAt(current) >= since
         ) {
           ctx.logger.info(
             `unchanged: the search indexes of ${serverUrl} were rebuilt at ${at(
@@ -231,28 +207,28 @@ export function createCollateReindexAction(options: {
         if (!inProgress) {
           // A task resumed after a restart does not trigger a second run: the checkpoint holds when it did.
           triggeredAt = await ctx.checkpoint({
-            key: `collate.reindex.${normalize(serverUrl)}`,
+            key: `collate.reindex.${normalizeUrl(serverUrl)}`,
             fn: async () => {
-              const res = await request(`/v1/apps/trigger/${REINDEX_APP}`, {
-                method: 'POST',
-                body: JSON.stringify({ recreateIndex }),
-              });
-              if (res.status === 400) {
-                const body = (await res.json().catch(() => ({}))) as {
-                  message?: string;
-                };
-                if (/already running/i.test(body.message ?? '')) return 0;
-                throw new Error(
-                  `Collate refused to start ${REINDEX_APP}: ${
-                    body.message ?? 'HTTP 400'
-                  }`,
+              try {
+                const triggered = await client.startReindex(
+                  server!,
+                  { recreateIndex },
+                  signal(),
                 );
+                return triggered ? Date.now() : 0;
+              } catch (e) {
+                if (e instanceof UpstreamError && e.status === 400)
+                  throw new Error(
+                    `Collate refused to start ${REINDEX_APP}: ${
+                      e.upstreamMessage ?? 'HTTP 400'
+                    }`,
+                  );
+                if (e instanceof UpstreamError && e.status > 0)
+                  throw new Error(
+                    `Collate answered HTTP ${e.status} to the ${REINDEX_APP} trigger`,
+                  );
+                throw unavailable(e);
               }
-              if (!res.ok)
-                throw new Error(
-                  `Collate answered HTTP ${res.status} to the ${REINDEX_APP} trigger`,
-                );
-              return Date.now();
             },
           });
           started = triggeredAt > 0;
@@ -278,14 +254,14 @@ export function createCollateReindexAction(options: {
             run &&
             (!started ||
               isAppRunActive(run.status) ||
-              (run.startTime ?? 0) >= triggeredAt - 60_000);
+              startedAt(run) >= triggeredAt - 60_000);
           if (ours && run && !isAppRunActive(run.status)) {
             if (SUCCEEDED.has(run.status)) {
               ctx.logger.info(
                 `${REINDEX_APP} finished on ${serverUrl}: ${run.status}${
                   run.startTime && run.endTime
                     ? ` in ${Math.round(
-                        (run.endTime - run.startTime) / 1000,
+                        (Date.parse(run.endTime) - startedAt(run)) / 1000,
                       )} s`
                     : ''
                 }`,
@@ -294,9 +270,9 @@ export function createCollateReindexAction(options: {
               return;
             }
             throw new Error(
-              `${REINDEX_APP} ended ${
-                run.status
-              } on ${serverUrl}: ${describeFailure(run)}`,
+              `${REINDEX_APP} ended ${run.status} on ${serverUrl}: ${
+                run.failure ?? '{}'
+              }`,
             );
           }
           const now = Date.now();

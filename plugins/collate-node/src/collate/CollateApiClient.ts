@@ -2,12 +2,12 @@ import type {
   CollatePipeline,
   CollateReindexRun,
 } from '@collate-backstage/plugin-collate-common';
-import type { CollateServerConfig } from '../config';
 import type { CollatePipelineOperation } from '@collate-backstage/plugin-collate-common';
-import { getJson, UpstreamError } from './http';
+import type { CollateConnection } from './servers';
+import { getJson, readBody, send, UpstreamError } from './http';
 
-/** Collate's application that rebuilds the search indexes. */
-const REINDEX_APP = 'SearchIndexingApplication';
+/** Collate's application that rebuilds the search indexes (the guides' "configure ReIndexing" step). */
+export const REINDEX_APP = 'SearchIndexingApplication';
 
 interface AppRunRecord {
   status: string;
@@ -71,15 +71,18 @@ interface PipelinePage {
   paging?: { after?: string; total?: number };
 }
 
-/** The Collate (OpenMetadata) REST API, authenticated with a bot's JWT. */
-export class CollateApiSource {
+/**
+ * The Collate (OpenMetadata) REST API, authenticated with a bot's JWT: the one client of the status backend, its
+ * routes and the scaffolder actions. Failures are {@link UpstreamError}s with Collate's status (0: no answer).
+ */
+export class CollateApiClient {
   constructor(private readonly pageSize = 100) {}
 
-  systemStatus(server: CollateServerConfig, signal: AbortSignal) {
+  systemStatus(server: CollateConnection, signal: AbortSignal) {
     return this.get<SystemStatus>(server, '/api/v1/system/status', signal);
   }
 
-  async version(server: CollateServerConfig, signal: AbortSignal) {
+  async version(server: CollateConnection, signal: AbortSignal) {
     return (
       await this.get<{ version: string }>(
         server,
@@ -95,7 +98,7 @@ export class CollateApiSource {
    * the runner reports that itself (`collate_hybrid_agent_connected`).
    */
   async listedRunner(
-    server: CollateServerConfig,
+    server: CollateConnection,
     agentId: string,
     signal: AbortSignal,
     maxPages = 10,
@@ -125,7 +128,7 @@ export class CollateApiSource {
 
   /** The newest run of SearchIndexingApplication (`/api/v1/apps/name/{name}/status`); undefined when none. */
   async lastReindex(
-    server: CollateServerConfig,
+    server: CollateConnection,
     signal: AbortSignal,
   ): Promise<CollateReindexRun | undefined> {
     const page = await this.get<{ data?: AppRunRecord[] }>(
@@ -142,24 +145,17 @@ export class CollateApiSource {
    * Collate refuses a second run while one is active (400 "Job is already running"): that is `started: false`.
    */
   async startReindex(
-    server: CollateServerConfig,
+    server: CollateConnection,
     config: { recreateIndex: boolean },
     signal: AbortSignal,
   ): Promise<boolean> {
-    const res = await fetch(
+    const res = await send(
+      'Collate',
       `${server.baseUrl}/api/v1/apps/trigger/${REINDEX_APP}`,
-      {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${server.token}`,
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify(config),
-        signal,
-      },
+      { method: 'POST', token: server.token, body: config, signal },
     );
     if (res.ok) return true;
-    const body = (await res.json().catch(() => ({}))) as { message?: string };
+    const body = await readBody<{ message?: string }>(res);
     if (res.status === 400 && /already running/i.test(body.message ?? ''))
       return false;
     throw new UpstreamError(
@@ -167,6 +163,7 @@ export class CollateApiSource {
       `Collate answered HTTP ${res.status} to the reindex: ${
         body.message ?? res.statusText
       }`,
+      body.message,
     );
   }
 
@@ -176,28 +173,25 @@ export class CollateApiSource {
    * accepted (it can be 500 inside an HTTP 200); a refusal is an {@link UpstreamError} with Collate's reason.
    */
   async pipelineOperation(
-    server: CollateServerConfig,
+    server: CollateConnection,
     pipelineId: string,
     operation: CollatePipelineOperation,
     signal: AbortSignal,
   ): Promise<{ reason?: string }> {
-    const res = await fetch(
+    const res = await send(
+      'Collate',
       `${
         server.baseUrl
       }/api/v1/services/ingestionPipelines/${operation}/${encodeURIComponent(
         pipelineId,
       )}`,
-      {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${server.token}` },
-        signal,
-      },
+      { method: 'POST', token: server.token, signal },
     );
-    const body = (await res.json().catch(() => ({}))) as {
+    const body = await readBody<{
       code?: number;
       reason?: string;
       message?: string;
-    };
+    }>(res);
     const code = res.ok ? body.code ?? res.status : res.status;
     if (code >= 400) {
       throw new UpstreamError(
@@ -212,7 +206,7 @@ export class CollateApiSource {
 
   /** Ingestion pipelines with their latest status, following `paging.after` up to `max`. */
   async pipelines(
-    server: CollateServerConfig,
+    server: CollateConnection,
     max: number,
     signal: AbortSignal,
   ): Promise<{ pipelines: CollatePipeline[]; truncated: boolean }> {
@@ -235,7 +229,7 @@ export class CollateApiSource {
         // The service's ingestion tab in Collate's UI (`/service/{category}/{fqn}/ingestions`, the UI's
         // SERVICE_WITH_TAB route; a service type `databaseService` is the category `databaseServices`).
         const ui =
-          p.service?.type && p.service.fullyQualifiedName
+          server.uiUrl && p.service?.type && p.service.fullyQualifiedName
             ? `${server.uiUrl}/service/${encodeURIComponent(
                 `${p.service.type}s`,
               )}/${encodeURIComponent(p.service.fullyQualifiedName)}/ingestions`
@@ -260,11 +254,7 @@ export class CollateApiSource {
     return { pipelines, truncated: Boolean(after) };
   }
 
-  private get<T>(
-    server: CollateServerConfig,
-    path: string,
-    signal: AbortSignal,
-  ) {
+  private get<T>(server: CollateConnection, path: string, signal: AbortSignal) {
     return getJson<T>('Collate', `${server.baseUrl}${path}`, {
       token: server.token,
       signal,

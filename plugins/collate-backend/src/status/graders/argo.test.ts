@@ -1,0 +1,51 @@
+import { entity, sources, service } from '../__testUtils__/statusFixtures';
+
+describe('gradeArgo', () => {
+  it('shows the server and the controller with their release, version, workflow counts and UI link', async () => {
+    const { impl } = sources();
+    const [argo] = await service(impl).status(entity, ['argo']);
+    expect(argo).toMatchObject({
+      component: 'argo',
+      health: 'healthy',
+      namespace: 'argo-workflows',
+      server: { name: 'argo-workflows-server', ready: 1, desired: 1 },
+      controller: { name: 'argo-workflows-workflow-controller', ready: 1 },
+      serverVersion: 'v3.7.1',
+      workflowsByPhase: { Succeeded: 3 },
+      uiUrl: 'http://argo:2746',
+      release: { release: 'argo-workflows', helmStatus: 'deployed' },
+    });
+  });
+
+  it('is unhealthy without a workflow controller, and says which annotations show the Deployments', async () => {
+    const { impl } = sources({
+      deployments: async () => [
+        {
+          name: 'argo-workflows-server',
+          namespace: 'argo-workflows',
+          ready: 1,
+          desired: 1,
+          labels: { 'app.kubernetes.io/component': 'server' },
+          env: {},
+        },
+      ],
+    });
+    const [argo] = await service(impl).status(entity, ['argo']);
+    expect(argo).toMatchObject({
+      health: 'unhealthy',
+      reason:
+        'No workflow controller Deployment of release argo-workflows in namespace argo-workflows',
+    });
+    const { 'collate.io/argo-namespace': _, ...annotations } =
+      entity.metadata.annotations!;
+    const [unannotated] = await service(sources().impl).status(
+      { metadata: { annotations } },
+      ['argo'],
+    );
+    expect(unannotated).toMatchObject({
+      health: 'unknown',
+      reason:
+        "Add collate.io/kubernetes-cluster and collate.io/argo-namespace to see Argo's Deployments",
+    });
+  });
+});

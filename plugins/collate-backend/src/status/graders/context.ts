@@ -1,0 +1,16 @@
+import type { readCollateAnnotations } from '@collate-backstage/plugin-collate-common';
+import type { StatusConfig } from '../../config';
+import type { CachedReads, UserAuth } from '../cachedReads';
+import type { ConfiguredServers } from '../configuredServers';
+
+/** What a component's grader reads an entity's status with. */
+export interface GradeContext {
+  config: StatusConfig;
+  reads: CachedReads;
+  servers: ConfiguredServers;
+  /** The signed-in user's own cluster tokens, when their clusters need them. */
+  user: UserAuth;
+}
+
+/** An entity's `collate.io/*` annotations, as read once per view. */
+export type Annotations = ReturnType<typeof readCollateAnnotations>;

@@ -1,0 +1,75 @@
+import type { Entity } from '@backstage/catalog-model';
+import type { CollateServerStatus } from '@collate-backstage/plugin-collate-common';
+import {
+  entity,
+  deployment,
+  sources,
+  service,
+} from '../__testUtils__/statusFixtures';
+
+describe('gradeRelease', () => {
+  it('shows each release against what it was created with and the guides, and warns of drift, stuck releases and expiring pull secrets', async () => {
+    const soon = new Date(Date.now() + 30 * 60_000).toISOString();
+    const { impl } = sources({
+      deployments: async (_c, _ns, selector) =>
+        selector.includes('openmetadata')
+          ? [
+              {
+                ...deployment('openmetadata', {
+                  'helm.sh/chart': 'openmetadata-1.12.4',
+                  'app.kubernetes.io/version': '1.12.4',
+                }),
+                image:
+                  'docker.getcollate.io/openmetadata/server:om-1.12.4-cl-1.12.4',
+              },
+            ]
+          : [],
+      helmRelease: async () => ({ revision: 3, status: 'pending-upgrade' }),
+      pullSecrets: async () => [
+        { name: 'ecr-registry-creds', expiresAt: soon },
+      ],
+    });
+    const annotated: Entity = {
+      ...entity,
+      metadata: {
+        ...entity.metadata,
+        annotations: {
+          ...entity.metadata.annotations,
+          'collate.io/server-chart-version': '1.12.3',
+        },
+      },
+    };
+    const [server] = (await service(impl).status(annotated, [
+      'server',
+    ])) as CollateServerStatus[];
+    expect(server.release).toEqual({
+      release: 'openmetadata',
+      namespace: 'collate',
+      chart: 'openmetadata',
+      chartVersion: '1.12.4',
+      appVersion: '1.12.4',
+      helmStatus: 'pending-upgrade',
+      revision: 3,
+      createdWith: '1.12.3',
+      guidePin: '1.12.3',
+    });
+    expect(server.imageVersion).toBe('1.12.4');
+    expect(server.pullSecrets).toEqual([
+      {
+        name: 'ecr-registry-creds',
+        namespace: 'collate',
+        expiresAt: soon,
+        health: 'degraded',
+      },
+    ]);
+    expect(server.health).toBe('degraded');
+    for (const said of [
+      'Helm release openmetadata is pending-upgrade at revision 3',
+      'Chart openmetadata 1.12.4 installed; the deployment was created with 1.12.3',
+      // The source's server says 1.12.3 while the image is 1.12.4.
+      "Collate reports version 1.12.3, but the server's image is 1.12.4",
+      'Pull secret ecr-registry-creds expires in 30 min',
+    ])
+      expect(server.reason).toContain(said);
+  });
+});
