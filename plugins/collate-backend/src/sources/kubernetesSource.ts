@@ -1,71 +1,27 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
-import type {
-  CollateDeploymentStatus,
-  WorkflowPhase,
-  WorkflowRun,
-  WorkflowSchedule,
-} from '@collate-backstage/plugin-collate-common';
+import type { WorkflowSchedule } from '@collate-backstage/plugin-collate-common';
 import {
   COLLATE_PULL_SECRET_MARKS,
   readGauges,
 } from '@collate-backstage/plugin-collate-common';
 import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
-import { nextRun } from './schedule';
 import { KubeHttp } from './kubeHttp';
 import {
-  WorkflowIndex,
-  type IndexedWorkflow,
-  type WorkflowIndexSummary,
-} from './workflowIndex';
+  abortable,
+  toDeploymentInfo,
+  toSchedule,
+  type DeploymentInfo,
+  type K8sCronWorkflow,
+  type K8sDeployment,
+  type List,
+  type PodMetrics,
+  type WorkflowOverview,
+} from './kubernetesObjects';
+import { RunDetails } from './runDetails';
+import { FollowedIndexes } from './followedIndexes';
+import { WorkflowIndex } from './workflowIndex';
 
-/** A Deployment with the labels and container env the status needs to tell deployments apart. */
-export interface DeploymentInfo extends CollateDeploymentStatus {
-  labels: Record<string, string>;
-  env: Record<string, string>;
-}
-
-interface K8sDeployment {
-  metadata: {
-    name: string;
-    namespace: string;
-    labels?: Record<string, string>;
-  };
-  spec?: {
-    replicas?: number;
-    template?: {
-      spec?: {
-        containers?: Array<{
-          image?: string;
-          env?: Array<{ name: string; value?: string }>;
-        }>;
-      };
-    };
-  };
-  status?: { readyReplicas?: number };
-}
-
-interface K8sWorkflow {
-  metadata: {
-    name: string;
-    namespace: string;
-    labels?: Record<string, string>;
-  };
-  spec?: { activeDeadlineSeconds?: number };
-  status?: {
-    phase?: string;
-    progress?: string;
-    startedAt?: string;
-    finishedAt?: string;
-    message?: string;
-    nodes?: Record<
-      string,
-      { id: string; type?: string; phase?: string; displayName?: string }
-    >;
-  };
-}
-
-const POD_NODE_ID = 'workflows.argoproj.io/node-id';
 /** Lists of objects' metadata only: for Secrets, their data is never read. */
 const METADATA_ONLY =
   'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
@@ -75,39 +31,6 @@ const {
   registryLabel: PULL_SECRET_REGISTRY,
   expiresAtAnnotation: PULL_SECRET_EXPIRES_AT,
 } = COLLATE_PULL_SECRET_MARKS;
-const WORKFLOW_LABEL = 'workflows.argoproj.io/workflow';
-
-interface K8sCronWorkflow {
-  metadata: { name: string };
-  spec: {
-    schedule?: string;
-    schedules?: string[];
-    timezone?: string;
-    suspend?: boolean;
-  };
-  status?: { lastScheduledTime?: string };
-}
-
-interface List<T> {
-  metadata: { continue?: string };
-  items: T[];
-}
-
-/** What one pod's metrics endpoint said: the requested gauges (unlabelled samples) or why it did not answer. */
-export interface PodMetrics {
-  pod: string;
-  values?: Record<string, number>;
-  error?: string;
-}
-
-/** A workflow run before the Argo UI links are added (they depend on the Argo server, not on Kubernetes). */
-export type WorkflowRunDetail = Omit<WorkflowRun, 'url' | 'logsUrl'>;
-
-export interface WorkflowOverview extends WorkflowIndexSummary {
-  runs: WorkflowRunDetail[];
-  /** Set while the watch is failing: the counts are the last ones seen. */
-  staleReason?: string;
-}
 
 export interface KubernetesSourceOptions {
   /** How many of the newest runs to show. */
@@ -124,9 +47,6 @@ export interface KubernetesSourceOptions {
   staleRunMs: number;
 }
 
-const CRON_LABEL = 'workflows.argoproj.io/cron-workflow';
-const FINISHED = new Set(['Succeeded', 'Failed', 'Error']);
-
 /**
  * Reads the cluster state the status cards show, through the Kubernetes API with the service-account credentials of
  * `kubernetes.clusterLocatorMethods`. Lists are bounded by label selectors and `limit`; workflows come from a
@@ -135,26 +55,20 @@ const FINISHED = new Set(['Succeeded', 'Failed', 'Error']);
  */
 export class KubernetesSource {
   private readonly clients = new Map<string, Promise<KubeHttp>>();
-  private readonly indexes = new Map<
-    string,
-    { index: WorkflowIndex; lastUsed: number }
-  >();
-  private readonly details = new Map<
-    string,
-    { run: WorkflowRunDetail; at: number }
-  >();
-  private readonly reaper: NodeJS.Timeout;
+  private readonly runDetails: RunDetails;
+  private readonly followed: FollowedIndexes;
 
   constructor(
     private readonly clusters: KubernetesClusters,
     private readonly logger: LoggerService,
     private readonly options: KubernetesSourceOptions,
   ) {
-    this.reaper = setInterval(
-      () => this.reapIdle(),
-      Math.min(options.idleMs, 60_000),
+    this.runDetails = new RunDetails(options);
+    this.followed = new FollowedIndexes(
+      cluster => this.client(cluster),
+      logger,
+      options,
     );
-    this.reaper.unref();
   }
 
   /** Deployments in a namespace matching a label selector (at most one page). */
@@ -316,7 +230,7 @@ export class KubernetesSource {
     return this.withClient(cluster, auth, async (http, shared) => {
       // A user's own token reads once and shares nothing: no watch is kept with it.
       const index = shared
-        ? await this.index(cluster, namespace)
+        ? await this.followed.get(cluster, namespace)
         : new WorkflowIndex(http, namespace, this.logger, {
             pageSize: this.options.workflowPageSize,
             newest: this.options.recentRuns,
@@ -327,7 +241,7 @@ export class KubernetesSource {
         const summary = index.summary();
         const runs = await Promise.all(
           summary.newest.map(wf =>
-            this.detail(
+            this.runDetails.get(
               http,
               shared ? cluster : undefined,
               namespace,
@@ -384,10 +298,13 @@ export class KubernetesSource {
     });
   }
 
+  /** Stops following a namespace's workflows (its watch), if it is followed. */
+  stopFollowing(cluster: string, namespace: string) {
+    this.followed.stop(cluster, namespace);
+  }
+
   close() {
-    clearInterval(this.reaper);
-    for (const { index } of this.indexes.values()) index.stop();
-    this.indexes.clear();
+    this.followed.close();
     for (const client of this.clients.values()) {
       client.then(c => c.close()).catch(() => {});
     }
@@ -427,232 +344,4 @@ export class KubernetesSource {
     }
     return client;
   }
-
-  private async index(
-    cluster: string,
-    namespace: string,
-  ): Promise<WorkflowIndex> {
-    const key = `${cluster}/${namespace}`;
-    let entry = this.indexes.get(key);
-    if (!entry) {
-      const http = await this.client(cluster);
-      entry = this.indexes.get(key) ?? {
-        index: new WorkflowIndex(http, namespace, this.logger, {
-          pageSize: this.options.workflowPageSize,
-          newest: this.options.recentRuns,
-        }),
-        lastUsed: Date.now(),
-      };
-      this.indexes.set(key, entry);
-    }
-    entry.lastUsed = Date.now();
-    return entry.index;
-  }
-
-  /** Stops following a namespace's workflows (its watch), if it is followed. */
-  stopFollowing(cluster: string, namespace: string) {
-    const key = `${cluster}/${namespace}`;
-    this.indexes.get(key)?.index.stop();
-    this.indexes.delete(key);
-  }
-
-  private reapIdle() {
-    const now = Date.now();
-    for (const [key, entry] of this.indexes) {
-      if (now - entry.lastUsed > this.options.idleMs) {
-        entry.index.stop();
-        this.indexes.delete(key);
-        this.logger.debug(`Stopped following workflows in ${key} (idle)`);
-      }
-    }
-  }
-
-  /** A run's status fields: fetched once when it has finished, at most every 10 s while it runs. */
-  private async detail(
-    http: KubeHttp,
-    /** Undefined when read with a user's own token: nothing is kept for other users. */
-    cluster: string | undefined,
-    namespace: string,
-    wf: IndexedWorkflow,
-    signal: AbortSignal,
-  ): Promise<WorkflowRunDetail> {
-    const key = `${cluster}/${namespace}/${wf.name}/${wf.phase}`;
-    const known = cluster ? this.details.get(key) : undefined;
-    if (
-      known &&
-      (FINISHED.has(known.run.phase) || Date.now() - known.at < 10_000)
-    ) {
-      return known.run;
-    }
-    const full = await http.get<K8sWorkflow>(
-      `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(
-        namespace,
-      )}/workflows/${encodeURIComponent(wf.name)}`,
-      { signal },
-    );
-    let run = toRun(full, wf);
-    if (run.phase === 'Running' || run.phase === 'Pending') {
-      const stale = await this.staleReason(http, full, signal);
-      if (stale) run = { ...run, stale };
-    }
-    // Bounded: the newest runs of the namespaces in use.
-    if (this.details.size > 2000) this.details.clear();
-    if (cluster) this.details.set(key, { run, at: Date.now() });
-    return run;
-  }
-
-  /**
-   * Why a run Argo still calls Running or Pending is not really going, if it is not: a step Argo thinks is running
-   * whose pod does not exist any more (the pods carry their node's id), or a run past its `activeDeadlineSeconds` or past the
-   * configured limit (`collate.status.staleRunMinutes`).
-   */
-  private async staleReason(
-    http: KubeHttp,
-    full: K8sWorkflow,
-    signal: AbortSignal,
-  ): Promise<string | undefined> {
-    const started = full.status?.startedAt
-      ? Date.parse(full.status.startedAt)
-      : undefined;
-    // Running steps only: a Pending step's pod may not be created yet.
-    const running = Object.values(full.status?.nodes ?? {}).filter(
-      n => n.type === 'Pod' && n.phase === 'Running',
-    );
-    if (running.length > 0) {
-      const query = new URLSearchParams({
-        labelSelector: `${WORKFLOW_LABEL}=${full.metadata.name}`,
-        limit: String(this.options.pageSize),
-      });
-      const pods = await http.get<
-        List<{ metadata: { annotations?: Record<string, string> } }>
-      >(
-        `/api/v1/namespaces/${encodeURIComponent(
-          full.metadata.namespace,
-        )}/pods?${query}`,
-        { signal },
-      );
-      // A pod that finished while Argo has not caught up yet is still there: only a missing one is gone.
-      const alive = new Set(
-        pods.items.map(p => p.metadata.annotations?.[POD_NODE_ID]),
-      );
-      const gone = running.filter(n => !alive.has(n.id));
-      if (gone.length > 0) {
-        const steps = gone.map(n => n.displayName ?? n.id).join(', ');
-        return `Argo says step ${steps} is ${gone[0].phase}, but its pod is gone`;
-      }
-    }
-    if (started === undefined) return undefined;
-    const elapsed = Date.now() - started;
-    const deadline = full.spec?.activeDeadlineSeconds;
-    if (deadline !== undefined && elapsed > deadline * 1000 + 60_000) {
-      return `Still ${full.status?.phase} ${ago(
-        elapsed,
-      )} after it started, past its active deadline of ${deadline} s`;
-    }
-    if (elapsed > this.options.staleRunMs) {
-      return `Still ${full.status?.phase} ${ago(
-        elapsed,
-      )} after it started (limit collate.status.staleRunMinutes ${Math.round(
-        this.options.staleRunMs / 60_000,
-      )} min)`;
-    }
-    return undefined;
-  }
-}
-
-function ago(ms: number) {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 120) return `${minutes} min`;
-  return `${Math.round(minutes / 60)} h`;
-}
-
-function toDeploymentInfo(d: K8sDeployment): DeploymentInfo {
-  const container = d.spec?.template?.spec?.containers?.[0];
-  return {
-    name: d.metadata.name,
-    namespace: d.metadata.namespace,
-    ready: d.status?.readyReplicas ?? 0,
-    desired: d.spec?.replicas ?? 1,
-    ...(container?.image ? { image: container.image } : {}),
-    labels: d.metadata.labels ?? {},
-    env: Object.fromEntries(
-      (container?.env ?? [])
-        .filter(e => e.value !== undefined)
-        .map(e => [e.name, e.value as string]),
-    ),
-  };
-}
-
-const KNOWN_PHASES = new Set([
-  'Pending',
-  'Running',
-  'Succeeded',
-  'Failed',
-  'Error',
-]);
-
-function toRun(full: K8sWorkflow, wf: IndexedWorkflow): WorkflowRunDetail {
-  const s = full.status ?? {};
-  const phase =
-    s.phase && KNOWN_PHASES.has(s.phase)
-      ? (s.phase as WorkflowPhase)
-      : wf.phase;
-  const started = s.startedAt ? Date.parse(s.startedAt) : undefined;
-  const finished = s.finishedAt ? Date.parse(s.finishedAt) : undefined;
-  return {
-    name: full.metadata.name,
-    namespace: full.metadata.namespace,
-    phase,
-    ...(s.progress ? { progress: s.progress } : {}),
-    ...(s.startedAt ? { startedAt: s.startedAt } : {}),
-    ...(s.finishedAt ? { finishedAt: s.finishedAt } : {}),
-    ...(started && finished
-      ? { durationSeconds: Math.round((finished - started) / 1000) }
-      : {}),
-    ...(full.metadata.labels?.[CRON_LABEL]
-      ? { cronWorkflow: full.metadata.labels[CRON_LABEL] }
-      : {}),
-    ...(s.message ? { message: s.message } : {}),
-  };
-}
-
-function toSchedule(cron: K8sCronWorkflow, now: Date): WorkflowSchedule {
-  const schedules = cron.spec.schedules?.length
-    ? cron.spec.schedules
-    : [cron.spec.schedule ?? ''];
-  const suspended = cron.spec.suspend === true;
-  const next = suspended
-    ? undefined
-    : schedules
-        .map(s => nextRun(s, cron.spec.timezone, now))
-        .filter((d): d is Date => Boolean(d))
-        .sort((a, b) => a.getTime() - b.getTime())[0];
-  return {
-    name: cron.metadata.name,
-    schedule: schedules.join(', '),
-    ...(cron.spec.timezone ? { timezone: cron.spec.timezone } : {}),
-    suspended,
-    ...(next ? { nextRun: next.toISOString() } : {}),
-    ...(cron.status?.lastScheduledTime
-      ? { lastScheduled: cron.status.lastScheduledTime }
-      : {}),
-  };
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      v => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      e => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

@@ -1,5 +1,5 @@
 import type { CacheService } from '@backstage/backend-plugin-api';
-import type { WorkflowOverview } from '../sources/kubernetesSource';
+import type { WorkflowOverview } from '../sources/kubernetesObjects';
 import { SharedWorkflows, type FollowedWorkflows } from './sharedWorkflows';
 
 /** One cache shared by the "replicas", as Redis is: values with a time to live. */

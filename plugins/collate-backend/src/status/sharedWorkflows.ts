@@ -1,6 +1,6 @@
 import type { CacheService } from '@backstage/backend-plugin-api';
 import { randomUUID } from 'node:crypto';
-import type { WorkflowOverview } from '../sources/kubernetesSource';
+import type { WorkflowOverview } from '../sources/kubernetesObjects';
 
 /** What the shared workflow overviews are read from: the backend's own informer per namespace. */
 export interface FollowedWorkflows {

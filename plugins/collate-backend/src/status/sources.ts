@@ -15,7 +15,7 @@ import type {
   DeploymentInfo,
   PodMetrics,
   WorkflowOverview,
-} from '../sources/kubernetesSource';
+} from '../sources/kubernetesObjects';
 
 /** Everything the status is read from; the real implementation is {@link createStatusSources}. */
 export interface StatusSources {

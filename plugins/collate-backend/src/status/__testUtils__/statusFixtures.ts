@@ -6,7 +6,7 @@ import { CollateOperations } from '../../operations/collateOperations';
 import type {
   DeploymentInfo,
   WorkflowOverview,
-} from '../../sources/kubernetesSource';
+} from '../../sources/kubernetesObjects';
 import { StatusService } from '../StatusService';
 import { SourceCache } from '../sourceCache';
 import type { StatusSources } from '../sources';

@@ -3,7 +3,7 @@ import {
   type CollateArgoStatus,
   type CollateDeploymentStatus,
 } from '@collate-backstage/plugin-collate-common';
-import type { DeploymentInfo } from '../../sources/kubernetesSource';
+import type { DeploymentInfo } from '../../sources/kubernetesObjects';
 import { Findings, judgeDeployment } from '../findings';
 import type { Annotations, GradeContext } from './context';
 import { deploymentStatus, gradeRelease } from './release';

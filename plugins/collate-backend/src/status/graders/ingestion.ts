@@ -9,7 +9,7 @@ import {
   type WorkflowSchedule,
 } from '@collate-backstage/plugin-collate-common';
 import { argoLinks } from '../../sources/argoServer';
-import type { WorkflowOverview } from '../../sources/kubernetesSource';
+import type { WorkflowOverview } from '../../sources/kubernetesObjects';
 import { Findings } from '../findings';
 import type { Annotations, GradeContext } from './context';
 

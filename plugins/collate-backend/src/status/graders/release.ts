@@ -7,7 +7,7 @@ import {
   type CollatePullSecretInfo,
   type CollateReleaseInfo,
 } from '@collate-backstage/plugin-collate-common';
-import type { DeploymentInfo } from '../../sources/kubernetesSource';
+import type { DeploymentInfo } from '../../sources/kubernetesObjects';
 import type { Findings } from '../findings';
 import type { GradeContext } from './context';
 

@@ -3,7 +3,7 @@ import {
   HYBRID_RUNNER_METRICS,
   type CollateRunnerStatus,
 } from '@collate-backstage/plugin-collate-common';
-import type { DeploymentInfo } from '../../sources/kubernetesSource';
+import type { DeploymentInfo } from '../../sources/kubernetesObjects';
 import { Findings, judgeDeployment } from '../findings';
 import type { Annotations, GradeContext } from './context';
 import { deploymentStatus, gradePullSecrets, gradeRelease } from './release';
