@@ -16,7 +16,8 @@ import {
 } from '@internal/testenv';
 import { createAzureClients } from '../lib/azure';
 import { actionContext } from '../__testUtils__/context';
-import { createCollatePreflightAction, type PreflightCheck } from './preflight';
+import { createCollatePreflightAction } from './preflight';
+import type { PreflightCheck } from '../lib/preflight';
 import { clusterOptions } from '../__testUtils__/clusters';
 
 describe('collate:preflight against the local environment', () => {

@@ -4,7 +4,7 @@ import {
   judgePostgres,
   judgeSearch,
   memoryGi,
-} from './preflight';
+} from '../lib/preflight';
 
 describe('preflight judgements', () => {
   it('reads Kubernetes quantities', () => {
