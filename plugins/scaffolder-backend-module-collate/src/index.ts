@@ -13,19 +13,19 @@ export {
   argoServerUrl,
   escapeForTpl,
   renderArgoValues,
-} from './actions/helm/argoValues';
-export type { ArgoValuesInput } from './actions/helm/argoValues';
+} from './lib/helm/values/argo';
+export type { ArgoValuesInput } from './lib/helm/values/argo';
 export {
   COLLATE_DEFAULTS,
   chartVersionForImageTag,
   collateServiceUrl,
   renderCollateValues,
-} from './actions/helm/collateValues';
-export type { CollateValuesInput } from './actions/helm/collateValues';
+} from './lib/helm/values/collate';
+export type { CollateValuesInput } from './lib/helm/values/collate';
 export {
   RUNNER_DEFAULTS,
   SECRETS_MANAGERS,
   renderRunnerValues,
   runnerFullname,
-} from './actions/helm/runnerValues';
-export type { RunnerValuesInput } from './actions/helm/runnerValues';
+} from './lib/helm/values/runner';
+export type { RunnerValuesInput } from './lib/helm/values/runner';

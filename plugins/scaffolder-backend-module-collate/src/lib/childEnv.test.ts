@@ -4,7 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { chartPath, testEnv } from '@internal/testenv';
 import { envProbe } from '../__testUtils__/envProbe';
 import { childEnv } from './childEnv';
-import { Helm } from './helm';
+import { Helm } from './helm/Helm';
 
 const backendEnv = {
   PATH: '/usr/bin',

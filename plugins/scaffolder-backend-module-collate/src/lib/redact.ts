@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
-import type { HelmPlan } from './helm';
+import type { HelmPlan } from './helm/types';
 
 /** Shorter values are not redacted: they would blank out common words and numbers of every log line. */
 const MIN_SECRET_LENGTH = 6;

@@ -14,8 +14,8 @@ import {
 } from '@internal/testenv';
 import { actionContext } from '../../__testUtils__/context';
 import { createArgoInstallAction } from './argoInstall';
-import { ensureRelease } from './release';
-import { renderArgoValues } from './argoValues';
+import { ensureRelease } from '../../lib/helm/release';
+import { renderArgoValues } from '../../lib/helm/values/argo';
 import { clusterOptions } from '../../__testUtils__/clusters';
 import { markHelmRevision } from '../../__testUtils__/helmState';
 

@@ -11,13 +11,17 @@ import {
   assertGuid,
   fail,
 } from '../../lib/validation';
-import { ARGO_DEFAULTS, argoServerUrl, renderArgoValues } from './argoValues';
+import {
+  ARGO_DEFAULTS,
+  argoServerUrl,
+  renderArgoValues,
+} from '../../lib/helm/values/argo';
 import {
   chartRepo,
   installRelease,
   releaseInputSchema,
   validateReleaseInput,
-} from './releaseInput';
+} from '../../lib/helm/releaseInput';
 import { examples } from './argoInstall.examples';
 import { MANAGED_BY_LABELS } from '../../lib/kubernetes';
 

@@ -16,19 +16,21 @@ import {
 } from '../../lib/validation';
 import {
   COLLATE_DEFAULTS,
-  COLLATE_ENV_TABLE,
-  SENSITIVE_ENV_NAME,
   chartVersionForImageTag,
-  collateEnvSecretName,
   collateServiceUrl,
   renderCollateValues,
-} from './collateValues';
+} from '../../lib/helm/values/collate';
+import {
+  COLLATE_ENV_TABLE,
+  SENSITIVE_ENV_NAME,
+  collateEnvSecretName,
+} from '../../lib/helm/values/collateEnv';
 import {
   chartRepo,
   installRelease,
   releaseInputSchema,
   validateReleaseInput,
-} from './releaseInput';
+} from '../../lib/helm/releaseInput';
 import { examples } from './collateDeploy.examples';
 import { MANAGED_BY_LABELS } from '../../lib/kubernetes';
 

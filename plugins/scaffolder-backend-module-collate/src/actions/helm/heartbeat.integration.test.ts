@@ -12,7 +12,7 @@ import {
   TEST_CLUSTER_NAME,
 } from '@internal/testenv';
 import { clusterOptions } from '../../__testUtils__/clusters';
-import { ensureRelease } from './release';
+import { ensureRelease } from '../../lib/helm/release';
 
 describe('heartbeats while helm waits', () => {
   const namespace = `heartbeat-${randomBytes(3).toString('hex')}`;

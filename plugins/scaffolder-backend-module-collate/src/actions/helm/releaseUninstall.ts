@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { Helm } from '../../lib/helm';
+import { Helm } from '../../lib/helm/Helm';
 import { clusterInput, type ClusterActionOptions } from '../../lib/kubernetes';
 import { assertDnsLabel } from '../../lib/validation';
 import {

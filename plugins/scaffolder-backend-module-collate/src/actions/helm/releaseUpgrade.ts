@@ -4,7 +4,7 @@ import {
   isHelmReleaseStuck,
   openMetadataVersionOfImageTag,
 } from '@collate-backstage/plugin-collate-common';
-import { Helm } from '../../lib/helm';
+import { Helm } from '../../lib/helm/Helm';
 import type { ClusterActionOptions } from '../../lib/kubernetes';
 import { fail } from '../../lib/validation';
 import { withDefaults } from '../../lib/defaults';
@@ -13,7 +13,7 @@ import {
   installRelease,
   releaseInputSchema,
   validateReleaseInput,
-} from './releaseInput';
+} from '../../lib/helm/releaseInput';
 import { examples } from './releaseUpgrade.examples';
 
 /** -1, 0 or 1 for two versions compared part by part as numbers (`1.12.10` > `1.12.9`); a pre-release sorts first. */

@@ -20,13 +20,13 @@ import {
   installRelease,
   releaseInputSchema,
   validateReleaseInput,
-} from './releaseInput';
+} from '../../lib/helm/releaseInput';
 import { examples } from './runnerRegister.examples';
 import {
   KEY_VAULT_ENV,
   RUNNER_DEFAULTS,
   renderRunnerValues,
-} from './runnerValues';
+} from '../../lib/helm/values/runner';
 import { MANAGED_BY_LABELS } from '../../lib/kubernetes';
 import { otherArgo, runnerState } from '../../lib/runnerState';
 

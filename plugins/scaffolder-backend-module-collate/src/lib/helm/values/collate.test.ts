@@ -1,10 +1,10 @@
 import {
   COLLATE_DEFAULTS,
-  COLLATE_ENV_TABLE,
   chartVersionForImageTag,
   collateServiceUrl,
   renderCollateValues,
-} from './collateValues';
+} from './collate';
+import { COLLATE_ENV_TABLE } from './collateEnv';
 
 const common = {
   namespace: 'collate',

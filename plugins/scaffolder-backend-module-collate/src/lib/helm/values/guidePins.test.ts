@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { COLLATE_GUIDE_CHART_PINS } from '@collate-backstage/plugin-collate-common';
-import { ARGO_DEFAULTS } from './argoValues';
-import { COLLATE_DEFAULTS } from './collateValues';
-import { RUNNER_DEFAULTS } from './runnerValues';
+import { ARGO_DEFAULTS } from './argo';
+import { COLLATE_DEFAULTS } from './collate';
+import { RUNNER_DEFAULTS } from './runner';
 
 // The guides' pins are defined once, in collate-common; everything that installs or offers a version must agree.
-const repo = join(__dirname, '../../../../..');
+const repo = join(__dirname, '../../../../../..');
 
 /** A template's parameter defaults, by name, across its parameter pages. */
 function templateDefaults(name: string): Record<string, unknown> {

@@ -1,81 +1,22 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { setHelmRevisionStatus } from './helmRecord';
-import { startHeartbeat } from './heartbeat';
+import { setHelmRevisionStatus } from './record';
+import { startHeartbeat } from '../heartbeat';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { childEnv } from './childEnv';
-
-/** A release as `helm list -o json` describes it. */
-export interface HelmRelease {
-  name: string;
-  namespace: string;
-  revision: string;
-  status: string;
-  chart: string;
-  app_version: string;
-  /** When this revision was deployed, as Helm prints it: `2026-11-22 09:09:53.802957863 +0000 UTC`. */
-  updated?: string;
-}
-
-/** Helm's `updated` time as an ISO 8601 instant, or undefined when it is not in Helm's format. */
-export function helmTime(updated: string | undefined): string | undefined {
-  const m = updated?.match(
-    /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)? ([+-]\d\d)(\d\d)/,
-  );
-  if (!m) return undefined;
-  const ms = (m[3] ?? '.0').slice(1, 4).padEnd(3, '0');
-  const time = new Date(`${m[1]}T${m[2]}.${ms}${m[4]}:${m[5]}`);
-  return Number.isNaN(time.getTime()) ? undefined : time.toISOString();
-}
-
-export interface ChartRef {
-  /** A chart name in `repo`, or a local chart directory / archive. */
-  chart: string;
-  /** Chart repository URL (`--repo`); unset for a local chart. */
-  repo?: string;
-  version?: string;
-}
-
-export interface InstallOptions extends ChartRef {
-  release: string;
-  namespace: string;
-  values: Record<string, unknown>;
-  timeoutSeconds: number;
-  /** Release labels (Helm's release metadata, merged into an existing release's): the ownership marker. */
-  labels?: Record<string, string>;
-}
-
-/** What `helm get metadata` says of a release (Helm's release labels, not its objects'). */
-export interface ReleaseMetadata {
-  chart: string;
-  version: string;
-  appVersion: string;
-  labels: Record<string, string>;
-}
-
-/** What installing would do to a release: install, upgrade (with the values that differ), nothing, or recover first. */
-export interface HelmPlan {
-  action: 'install' | 'upgrade' | 'unchanged';
-  /** A release left `pending-*` or `failed` by an interrupted or failed run, and how it will be recovered. */
-  recovery?: 'rollback' | 'uninstall';
-  current?: HelmRelease;
-  /** The chart that would be installed, as its Chart.yaml names it. */
-  chart: ChartMetadata;
-  valueChanges?: Record<string, { current: unknown; desired: unknown }>;
-}
-
-/** A chart's name, version and app version (`helm show chart`). */
-export interface ChartMetadata {
-  name: string;
-  version: string;
-  appVersion?: string;
-}
+import { childEnv } from '../childEnv';
+import type {
+  ChartMetadata,
+  ChartRef,
+  HelmPlan,
+  HelmRelease,
+  InstallOptions,
+  ReleaseMetadata,
+} from './types';
 
 const RUN_TIMEOUT_GRACE_MS = 60_000;
 
@@ -290,42 +231,6 @@ export class Helm {
     ]);
   }
 
-  async plan(options: InstallOptions): Promise<HelmPlan> {
-    const [current, chart] = await Promise.all([
-      this.release(options.release, options.namespace),
-      this.chartMetadata(options),
-    ]);
-    if (!current) return { action: 'install', chart };
-    if (current.status.startsWith('pending-') || current.status === 'failed') {
-      const history = await this.history(options.release, options.namespace);
-      const deployed = history.some(
-        h => h.status === 'deployed' || h.status === 'superseded',
-      );
-      return {
-        action: deployed ? 'upgrade' : 'install',
-        recovery: deployed ? 'rollback' : 'uninstall',
-        current,
-        chart,
-      };
-    }
-    const values = await this.userValues(options.release, options.namespace);
-    const valueChanges = diffValues(values, options.values);
-    const nameVersion = `${chart.name}-${chart.version}`;
-    if (
-      current.status === 'deployed' &&
-      nameVersion === current.chart &&
-      Object.keys(valueChanges).length === 0
-    ) {
-      return { action: 'unchanged', current, chart };
-    }
-    if (nameVersion !== current.chart)
-      valueChanges.chart = {
-        current: `${current.chart} (app ${current.app_version})`,
-        desired: `${nameVersion} (app ${chart.appVersion ?? 'unknown'})`,
-      };
-    return { action: 'upgrade', current, chart, valueChanges };
-  }
-
   /** Puts a release left pending or failed back into a state `upgrade --install` can work from. */
   async recover(plan: HelmPlan, options: InstallOptions): Promise<void> {
     if (!plan.recovery || !plan.current) return;
@@ -427,29 +332,4 @@ function chartArgs(ref: ChartRef): string[] {
     ...(ref.repo ? ['--repo', ref.repo] : []),
     ...(ref.version ? ['--version', ref.version] : []),
   ];
-}
-
-/** Dot-path differences between two values trees (leaves and arrays compared whole). */
-export function diffValues(
-  current: unknown,
-  desired: unknown,
-  path = '',
-): Record<string, { current: unknown; desired: unknown }> {
-  const out: Record<string, { current: unknown; desired: unknown }> = {};
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (isObject(current) && isObject(desired)) {
-    for (const key of new Set([
-      ...Object.keys(current),
-      ...Object.keys(desired),
-    ])) {
-      Object.assign(
-        out,
-        diffValues(current[key], desired[key], path ? `${path}.${key}` : key),
-      );
-    }
-  } else if (!isDeepStrictEqual(current, desired)) {
-    out[path] = { current, desired };
-  }
-  return out;
 }

@@ -1,16 +1,16 @@
-import { clusterInput } from '../../lib/kubernetes';
+import { clusterInput } from '../kubernetes';
 import type { Config } from '@backstage/config';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { z as zod } from 'zod/v3';
-import { assertDnsLabel } from '../../lib/validation';
-import { redactingLogger, secretValues } from '../../lib/redact';
+import { assertDnsLabel } from '../validation';
+import { redactingLogger, secretValues } from '../redact';
 import { ensureRelease } from './release';
 import {
   assertDeployment,
   DEPLOYMENT_MARKER,
   deploymentInput,
-} from '../../lib/markers';
+} from '../markers';
 
 /** Where a Helm action installs what: the input every Helm action has. */
 export interface ReleaseInput {

@@ -3,8 +3,8 @@ import {
   argoServerUrl,
   escapeForTpl,
   renderArgoValues,
-} from './argoValues';
-import { AWS_MIN } from '../../__testUtils__/argo';
+} from './argo';
+import { AWS_MIN } from '../../../__testUtils__/argo';
 
 const azure = renderArgoValues({
   cloud: 'azure',

@@ -7,7 +7,7 @@ import {
 } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { kubeMessage, kubeStatus } from './kubernetes';
+import { kubeMessage, kubeStatus } from '../kubernetes';
 
 /** How long a holder that stopped renewing (its backend was killed) keeps the lock. */
 export const LEASE_DURATION_SECONDS = 20;

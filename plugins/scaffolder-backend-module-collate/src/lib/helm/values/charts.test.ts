@@ -15,10 +15,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
-import { ARGO_KEY_FORMAT, renderArgoValues } from './argoValues';
-import { COLLATE_DEFAULTS, renderCollateValues } from './collateValues';
-import { renderRunnerValues } from './runnerValues';
-import { AWS_MIN } from '../../__testUtils__/argo';
+import { ARGO_KEY_FORMAT, renderArgoValues } from './argo';
+import { COLLATE_DEFAULTS, renderCollateValues } from './collate';
+import { renderRunnerValues } from './runner';
+import { AWS_MIN } from '../../../__testUtils__/argo';
 
 const UPSTREAM = process.env.COLLATE_UPSTREAM_CHARTS;
 const chart = (name: FixtureChart) =>

@@ -2,15 +2,12 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { stringify as toYaml } from 'yaml';
-import { DEPLOYMENT_MARKER, ownsExisting } from '../../lib/markers';
-import {
-  Helm,
-  helmTime,
-  type HelmPlan,
-  type InstallOptions,
-} from '../../lib/helm';
-import { withReleaseLock } from '../../lib/releaseLock';
-import { redactChanges, redactValues } from '../../lib/redact';
+import { DEPLOYMENT_MARKER, ownsExisting } from '../markers';
+import { Helm } from './Helm';
+import { planRelease } from './plan';
+import { helmTime, type HelmPlan, type InstallOptions } from './types';
+import { withReleaseLock } from './lock';
+import { redactChanges, redactValues } from '../redact';
 
 /**
  * Installs or upgrades one release, idempotently: a release whose chart and values are already what is asked for
@@ -33,7 +30,7 @@ export async function ensureRelease(options: {
   const helm = await Helm.create(options.config, options.kc, options.logger);
   try {
     const { install, logger } = options;
-    const plan = await helm.plan(install);
+    const plan = await planRelease(helm, install);
     // A plan, or a release that is already as asked for: read-only, no lock, no write.
     if (options.dryRun || (plan.action === 'unchanged' && !plan.recovery))
       return await carryOut(helm, options, plan);
@@ -52,7 +49,11 @@ export async function ensureRelease(options: {
         const same =
           now?.revision === plan.current?.revision &&
           now?.status === plan.current?.status;
-        return carryOut(helm, options, same ? plan : await helm.plan(install));
+        return carryOut(
+          helm,
+          options,
+          same ? plan : await planRelease(helm, install),
+        );
       },
     );
   } finally {
