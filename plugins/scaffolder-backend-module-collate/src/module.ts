@@ -6,11 +6,9 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import { createCollateActions } from './actions';
-import {
-  createCollateCatalogAnnotateAction,
-  createCollateCatalogRegisterAction,
-  createCollateCatalogUnregisterAction,
-} from './actions/catalog/catalogRegister';
+import { createCollateCatalogAnnotateAction } from './actions/catalog/catalogAnnotate';
+import { createCollateCatalogRegisterAction } from './actions/catalog/catalogRegister';
+import { createCollateCatalogUnregisterAction } from './actions/catalog/catalogUnregister';
 import { RENEW_BEFORE_MS, refreshEcrPullSecrets } from './ecr/pullSecret';
 import { readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';

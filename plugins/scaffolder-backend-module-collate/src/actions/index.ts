@@ -23,7 +23,7 @@ import { createArgoInstallAction } from './helm/argoInstall';
 import { createCollateDeployAction } from './helm/collateDeploy';
 import { createReleaseUpgradeAction } from './helm/releaseUpgrade';
 import { createReleaseUninstallAction } from './helm/releaseUninstall';
-import { createAwsEcrPullSecretAction } from '../ecr/pullSecretAction';
+import { createAwsEcrPullSecretAction } from './aws/ecrPullSecret';
 import { createTerraformApplyAction } from './terraform/terraformApply';
 import { createCollateRunnerRegisterAction } from './helm/runnerRegister';
 import { createCollateReindexAction } from './collate/reindex';

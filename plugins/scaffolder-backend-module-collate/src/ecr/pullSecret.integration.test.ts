@@ -10,7 +10,7 @@ import {
   TEST_CLUSTER_NAME,
 } from '@internal/testenv';
 import { actionContext, recordingLogger } from '../__testUtils__/context';
-import { createAwsEcrPullSecretAction } from './pullSecretAction';
+import { createAwsEcrPullSecretAction } from '../actions/aws/ecrPullSecret';
 import { ECR_ANNOTATIONS, refreshEcrPullSecrets } from './pullSecret';
 import { clusterOptions } from '../__testUtils__/clusters';
 

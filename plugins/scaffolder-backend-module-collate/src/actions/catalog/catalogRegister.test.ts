@@ -1,4 +1,14 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import {
+  describeActionInput,
+  DNS_LABEL_BAD,
+  HOSTILE,
+  vary,
+} from '../../__testUtils__/actionInput';
+import {
+  noCallDiscovery,
+  startCatalogStub,
+} from '../../__testUtils__/catalogStub';
 import { actionContext } from '../../__testUtils__/context';
 import { createCollateCatalogRegisterAction } from './catalogRegister';
 
@@ -92,3 +102,90 @@ describe('collate:catalog:register input', () => {
     expect(discovery.getBaseUrl).not.toHaveBeenCalled();
   });
 });
+
+describe('collate:catalog:register against the catalog routes', () => {
+  it('puts the entities of the deployment, waits until the catalog shows them, and says what it did', async () => {
+    const stub = await startCatalogStub(call =>
+      call.path.startsWith('/collate/deployments/')
+        ? {
+            status: 200,
+            body: {
+              action: 'create',
+              entityRefs: ['system:default/collate-prod'],
+              removedEntityRefs: [],
+            },
+          }
+        : { status: 200, body: { items: [{ kind: 'System' }] } },
+    );
+    try {
+      const action = createCollateCatalogRegisterAction(stub.options);
+      const { ctx, outputs, logger } = actionContext({
+        name: 'collate-prod',
+        entities: [system],
+      });
+      await action.handler(ctx as never);
+      expect(stub.calls).toEqual([
+        {
+          method: 'PUT',
+          path: '/collate/deployments/collate-prod',
+          body: { entities: [system] },
+        },
+        {
+          method: 'POST',
+          path: '/entities/by-refs',
+          body: {
+            entityRefs: ['system:default/collate-prod'],
+            fields: ['kind', 'metadata.name'],
+          },
+        },
+      ]);
+      expect(outputs).toEqual({
+        entityRefs: ['system:default/collate-prod'],
+        entityRef: 'system:default/collate-prod',
+        removedEntityRefs: [],
+        action: 'create',
+      });
+      expect(logger.lines).toContain(
+        'info did create: system:default/collate-prod',
+      );
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('turns the catalog’s refusal (409) into an InputError with its reason', async () => {
+    const stub = await startCatalogStub(() => ({
+      status: 409,
+      body: { error: { message: 'collate-prod belongs to another owner' } },
+    }));
+    try {
+      const action = createCollateCatalogRegisterAction(stub.options);
+      const { ctx } = actionContext(
+        { name: 'collate-prod', entities: [system] },
+        { isDryRun: true },
+      );
+      await expect(action.handler(ctx as never)).rejects.toMatchObject({
+        name: 'InputError',
+        message: 'collate-prod belongs to another owner',
+      });
+      expect(stub.calls.map(c => `${c.method} ${c.path}`)).toEqual([
+        'PUT /collate/deployments/collate-prod?dryRun=true',
+      ]);
+    } finally {
+      await stub.close();
+    }
+  });
+});
+
+describeActionInput(
+  'collate:catalog:register',
+  {
+    valid: { name: 'collate-prod', entities: [system] },
+    minCases: 30,
+    cases: [...vary('name', DNS_LABEL_BAD), ...vary('name', HOSTILE)],
+  },
+  createCollateCatalogRegisterAction({
+    auth: mockServices.auth(),
+    discovery: noCallDiscovery,
+  }),
+);

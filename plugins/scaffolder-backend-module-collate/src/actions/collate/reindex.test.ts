@@ -1,3 +1,8 @@
+import {
+  describeActionInput,
+  HOSTILE,
+  vary,
+} from '../../__testUtils__/actionInput';
 import { ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
@@ -191,4 +196,19 @@ describe('collate:reindex against the Collate contract server', () => {
     expect(down.logger.lines.join('\n')).toMatch(/did not answer/);
     expect(triggers()).toBe(0);
   });
+});
+
+describeActionInput('collate:reindex', {
+  valid: { serverUrl: 'http://openmetadata.collate:8585' },
+  minCases: 25,
+  cases: [
+    ...vary('serverUrl', HOSTILE),
+    // Well-formed, but not under collate.servers: refused before any call.
+    ...vary('serverUrl', ['http://unlisted.example:8585', 'https://other:443']),
+    ...vary('unlessSucceededSince', [
+      'yesterday',
+      '2026-13-01T00:00:00Z',
+      '12/05/2026',
+    ]),
+  ],
 });

@@ -1,18 +1,18 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { applyObjects } from '../lib/apply';
-import { withDefaults } from '../lib/defaults';
-import { clusterInput } from '../lib/kubernetes';
-import type { ClusterActionOptions } from '../lib/kubernetes';
-import { logChange } from '../lib/plan';
-import { assertDnsLabel, assertDnsSubdomain, fail } from '../lib/validation';
+import { applyObjects } from '../../lib/apply';
+import { withDefaults } from '../../lib/defaults';
+import { clusterInput } from '../../lib/kubernetes';
+import type { ClusterActionOptions } from '../../lib/kubernetes';
+import { logChange } from '../../lib/plan';
+import { assertDnsLabel, assertDnsSubdomain, fail } from '../../lib/validation';
 import {
   ecrSecretObject,
   needsRenewal,
   parseRegistry,
   readSecret,
-} from './pullSecret';
-import { examples } from './pullSecretAction.examples';
-import { assertDeployment, deploymentInput } from '../lib/markers';
+} from '../../ecr/pullSecret';
+import { examples } from './ecrPullSecret.examples';
+import { assertDeployment, deploymentInput } from '../../lib/markers';
 
 export const ECR_DEFAULTS = {
   secretName: 'ecr-registry-creds',

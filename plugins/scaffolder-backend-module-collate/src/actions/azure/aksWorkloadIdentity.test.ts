@@ -1,0 +1,42 @@
+import {
+  describeActionInput,
+  GUID_BAD,
+  RG_BAD,
+  AKS_BAD,
+  HOSTILE,
+  vary,
+} from '../../__testUtils__/actionInput';
+
+describeActionInput('collate:azure:aks:workload-identity', {
+  valid: { resourceGroup: 'collate-rg', clusterName: 'collate-aks' },
+  cases: [
+    ...vary('clusterName', HOSTILE),
+    ...vary('resourceGroup', RG_BAD),
+    ...vary('clusterName', AKS_BAD),
+    ...vary('subscriptionId', GUID_BAD),
+    ...vary('resourceGroup', ['a'.repeat(100), '(x).', 'tab\t', 'q?', 'a"b']),
+    ...vary('clusterName', [
+      'a b',
+      'ü',
+      'a.b.c',
+      '$x',
+      '%',
+      'a'.repeat(70),
+      '_',
+      '-',
+      'x-',
+      '-x',
+      'a/b',
+      'a\\b',
+      'a:b',
+      'a@b',
+      'a+b',
+      'a=b',
+      'a,b',
+      'a;b',
+      'a|b',
+      'a&b',
+      'a*b',
+    ]),
+  ],
+});

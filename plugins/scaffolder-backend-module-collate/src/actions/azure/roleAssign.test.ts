@@ -1,0 +1,62 @@
+import {
+  describeActionInput,
+  GUID,
+  CONTAINER,
+  GUID_BAD,
+  HOSTILE,
+  vary,
+} from '../../__testUtils__/actionInput';
+
+describeActionInput('collate:azure:role:assign', {
+  valid: {
+    scope: CONTAINER,
+    principalId: GUID,
+    role: 'Storage Blob Data Reader',
+  },
+  cases: [
+    ...vary('principalId', HOSTILE),
+    ...vary('scope', [
+      '',
+      'containers/argo',
+      '/subscriptions/not-a-guid/resourceGroups/rg',
+      `${CONTAINER}/`,
+      `/Subscriptions ${GUID}`,
+      `${CONTAINER} x`,
+      'https://management.azure.com/x',
+      '/resourceGroups/rg',
+    ]),
+    ...vary('principalId', GUID_BAD),
+    ...vary('role', ['', '   ']),
+    ...vary('principalType', ['servicePrincipal', 'App', '']).map(
+      ([n, o]): [string, Record<string, unknown>] => [n, o],
+    ),
+    ...vary('principalId', [
+      'x'.repeat(36),
+      '00000000_0000_0000_0000_000000000000',
+      `${GUID} `,
+      ` ${GUID}`,
+      GUID.slice(1),
+      `${GUID}-1`,
+      '0',
+      'null',
+      'undefined',
+      '[]',
+      '{}',
+      '-',
+      '--',
+      GUID.toUpperCase().replace('A', 'Z'),
+      `${GUID.slice(0, 35)}`,
+      `${GUID.slice(0, 8)}${GUID.slice(9)}`,
+      'g'.repeat(32),
+    ]),
+    ...vary('scope', [
+      '/subscriptions/',
+      'subscriptions/x',
+      '//',
+      ' ',
+      `/subscriptions/${GUID}//x`,
+      `/subscriptions/${GUID}\n`,
+      'x',
+    ]),
+  ],
+});
