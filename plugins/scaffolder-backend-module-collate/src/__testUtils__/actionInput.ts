@@ -1,3 +1,4 @@
+/* eslint-disable jest/no-export -- the shared input suite: each action's own test file calls describeActionInput */
 import { ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
