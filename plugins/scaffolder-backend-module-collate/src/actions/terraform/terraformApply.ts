@@ -1,9 +1,6 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import { startHeartbeat } from '../../lib/heartbeat';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -11,6 +8,8 @@ import { withDefaults } from '../../lib/defaults';
 import { fail } from '../../lib/validation';
 import { examples } from './terraformApply.examples';
 import { childEnv } from '../../lib/childEnv';
+import { recognizeError } from '../../lib/terraform/knownErrors';
+import { run } from '../../lib/terraform/run';
 
 export const TERRAFORM_DEFAULTS = {
   /** Guide 004: infra first, then services. */
@@ -18,94 +17,10 @@ export const TERRAFORM_DEFAULTS = {
   timeoutSeconds: 3600,
 };
 
-/** The guides' known provisioning errors (guide 004) and their documented remedies. */
-export const KNOWN_ERRORS: Array<{
-  pattern: RegExp;
-  what: string;
-  remedy: string;
-}> = [
-  {
-    pattern:
-      /Postgresql Flexible Server[\s\S]*Code="InternalServerError"|Code="InternalServerError"[\s\S]*postgresql_flexible_server/i,
-    what: 'Azure PostgreSQL Flexible Server creation failed with InternalServerError',
-    remedy:
-      'The Azure API is flaky for the first Flexible Server of a subscription: wait about 20 minutes and run this step again.',
-  },
-  {
-    pattern: /AllocationFailed/,
-    what: 'Azure could not allocate the requested VM size (AllocationFailed)',
-    remedy:
-      'Choose another VM size for the Kubernetes nodes or task workers, or another region or availability zone, and run again.',
-  },
-  {
-    pattern: /QuotaExceeded/,
-    what: 'The VM cores quota of the subscription is exceeded (QuotaExceeded)',
-    remedy:
-      'Request a quota increase for the VM family in that region (Azure portal: Quotas), or choose a VM size of another family, and run again.',
-  },
-];
-
-export function recognizeError(
-  output: string,
-): { what: string; remedy: string } | undefined {
-  return KNOWN_ERRORS.find(e => e.pattern.test(output));
-}
-
 type Backend = {
   type: 'azurerm' | 's3' | 'gcs' | 'local';
   config: Record<string, string>;
 };
-
-/** Runs the binary, streaming its lines to the task log; resolves with exit code and combined output. */
-function run(
-  binary: string,
-  args: string[],
-  options: {
-    cwd: string;
-    env: NodeJS.ProcessEnv;
-    logger: LoggerService;
-    timeoutMs: number;
-    quiet?: boolean;
-  },
-): Promise<{ code: number; output: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(binary, args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    let partial = '';
-    // Terraform can be silent for minutes (a provider waiting on Azure): the log says how long it has been at it.
-    const heartbeat = startHeartbeat(
-      options.logger,
-      s => `still running ${binary} ${args[0]}: ${s} s`,
-    );
-    const onData = (chunk: Buffer) => {
-      heartbeat.beat();
-      const text = partial + chunk.toString('utf8');
-      const lines = text.split('\n');
-      partial = lines.pop() ?? '';
-      if (!options.quiet)
-        for (const line of lines) if (line.trim()) options.logger.info(line);
-      output += chunk.toString('utf8');
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMs);
-    child.on('error', e => {
-      clearTimeout(timer);
-      heartbeat.stop();
-      reject(new Error(`could not run ${binary}: ${e.message}`));
-    });
-    child.on('close', code => {
-      clearTimeout(timer);
-      heartbeat.stop();
-      if (partial.trim() && !options.quiet) options.logger.info(partial);
-      resolvePromise({ code: code ?? 1, output });
-    });
-  });
-}
 
 /**
  * `collate:terraform:apply`: the Metaflow-on-Azure Terraform (guides 003/004) with Terraform or OpenTofu: `init` with a
