@@ -6,6 +6,7 @@
 export * from './annotations';
 export * from './permissions';
 export * from './types';
+export * from './api';
 export * from './runnerMetrics';
 export * from './versions';
 export * from './grading';
