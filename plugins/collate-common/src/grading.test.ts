@@ -1,4 +1,11 @@
-import { pipelineHealth, pullSecretHealth, worstHealth } from './grading';
+import {
+  chartDriftHealth,
+  helmStateHealth,
+  pipelineHealth,
+  pullSecretHealth,
+  replicaHealth,
+  worstHealth,
+} from './grading';
 
 describe('pipelineHealth', () => {
   it.each([
@@ -59,5 +66,42 @@ describe('worstHealth', () => {
     expect(worstHealth('healthy', 'degraded')).toBe('degraded');
     expect(worstHealth('degraded', 'unknown', 'healthy')).toBe('unknown');
     expect(worstHealth('unknown', 'unhealthy', 'degraded')).toBe('unhealthy');
+  });
+});
+
+describe('replicaHealth', () => {
+  it.each([
+    [3, 3, 'healthy'],
+    [0, 0, 'healthy'],
+    [2, 3, 'degraded'],
+    [0, 1, 'unhealthy'],
+  ])('grades %i of %i ready as %s', (ready, desired, health) => {
+    expect(replicaHealth({ ready, desired })).toBe(health);
+  });
+});
+
+describe('helmStateHealth', () => {
+  it.each([
+    ['deployed', 'healthy'],
+    ['pending-upgrade', 'degraded'],
+    ['pending-install', 'degraded'],
+    ['failed', 'degraded'],
+    ['superseded', 'unknown'],
+    [undefined, 'unknown'],
+  ])('grades a release %s as %s', (status, health) => {
+    expect(helmStateHealth(status)).toBe(health);
+  });
+});
+
+describe('chartDriftHealth', () => {
+  it('is degraded when the chart is not the one the deployment was created with', () => {
+    expect(
+      chartDriftHealth({ chartVersion: '1.12.4', createdWith: '1.12.3' }),
+    ).toBe('degraded');
+    expect(
+      chartDriftHealth({ chartVersion: '1.12.3', createdWith: '1.12.3' }),
+    ).toBe('healthy');
+    expect(chartDriftHealth({ chartVersion: '1.12.3' })).toBe('healthy');
+    expect(chartDriftHealth({ createdWith: '1.12.3' })).toBe('unknown');
   });
 });

@@ -1,8 +1,13 @@
 import type {
+  CollateDeploymentStatus,
   CollateHealth,
   CollatePipeline,
   CollatePullSecretInfo,
+  CollateReleaseInfo,
+  CollateRunnerStatus,
+  WorkflowPhase,
 } from './types';
+import { isHelmReleaseStuck } from './versions';
 
 /**
  * The health of an ingestion pipeline's latest run, by Collate's `pipelineState`. A failed run degrades the
@@ -67,3 +72,52 @@ export function worstHealth(...healths: CollateHealth[]): CollateHealth {
     'healthy',
   );
 }
+
+/** A Deployment's replicas: none ready (of some wanted) is unhealthy, some but not all degraded. @public */
+export function replicaHealth(
+  d: Pick<CollateDeploymentStatus, 'ready' | 'desired'>,
+): CollateHealth {
+  if (d.ready === 0 && d.desired > 0) return 'unhealthy';
+  return d.ready < d.desired ? 'degraded' : 'healthy';
+}
+
+/**
+ * Helm's state of a release's latest revision: `deployed` is healthy, one left `pending-*` or `failed` is degraded
+ * (recover it before the next upgrade), anything else unknown. @public
+ */
+export function helmStateHealth(status: string | undefined): CollateHealth {
+  if (!status) return 'unknown';
+  if (status === 'deployed') return 'healthy';
+  return isHelmReleaseStuck(status) ? 'degraded' : 'unknown';
+}
+
+/** A release's chart against the one the deployment was created with: another one is drift, degraded. @public */
+export function chartDriftHealth(
+  release: Pick<CollateReleaseInfo, 'chartVersion' | 'createdWith'>,
+): CollateHealth {
+  if (!release.chartVersion) return 'unknown';
+  return release.createdWith && release.createdWith !== release.chartVersion
+    ? 'degraded'
+    : 'healthy';
+}
+
+/** One workflow run's phase as a health. @public */
+export const WORKFLOW_PHASE_HEALTH: Readonly<
+  Record<WorkflowPhase, CollateHealth>
+> = {
+  Succeeded: 'healthy',
+  Running: 'healthy',
+  Pending: 'unknown',
+  Failed: 'unhealthy',
+  Error: 'unhealthy',
+  Unknown: 'unknown',
+};
+
+/** A Hybrid Ingestion Runner's own word on its connection, as a health. @public */
+export const RUNNER_CONNECTION_HEALTH: Readonly<
+  Record<CollateRunnerStatus['connection'], CollateHealth>
+> = {
+  connected: 'healthy',
+  disconnected: 'unhealthy',
+  unknown: 'unknown',
+};

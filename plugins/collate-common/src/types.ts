@@ -61,6 +61,10 @@ export interface CollateReleaseInfo {
   createdWith?: string;
   /** The chart version the guides pin. */
   guidePin?: string;
+  /** The backend's verdict on `helmStatus` (`helmStateHealth`). */
+  helmHealth?: CollateHealth;
+  /** The backend's verdict on the chart against `createdWith` (`chartDriftHealth`): degraded is drift. */
+  chartHealth?: CollateHealth;
 }
 
 /** A registry pull secret kept fresh by the plugin set (ECR tokens live 12 hours). @public */

@@ -61,26 +61,26 @@ export const EntityCollateOverviewCard = collatePlugin.provide(
 
 /** Argo Workflows: server and controller pods, version, workflows by phase. @public */
 export const EntityCollateArgoCard = card('EntityCollateArgoCard', () =>
-  import('./components/status/cards').then(m => m.CollateArgoCard),
+  import('./components/cards').then(m => m.CollateArgoCard),
 );
 
 /** The database as Collate validates it. @public */
 export const EntityCollateDatabaseCard = card('EntityCollateDatabaseCard', () =>
-  import('./components/status/cards').then(m => m.CollateDatabaseCard),
+  import('./components/cards').then(m => m.CollateDatabaseCard),
 );
 
 /** The search engine as Collate validates it. @public */
 export const EntityCollateSearchCard = card('EntityCollateSearchCard', () =>
-  import('./components/status/cards').then(m => m.CollateSearchCard),
+  import('./components/cards').then(m => m.CollateSearchCard),
 );
 
 /** The Hybrid Ingestion Runner: pods, its connection (its own gauge), whether Collate lists it. @public */
 export const EntityCollateRunnerCard = card('EntityCollateRunnerCard', () =>
-  import('./components/status/cards').then(m => m.CollateRunnerCard),
+  import('./components/cards').then(m => m.CollateRunnerCard),
 );
 
 /** Ingestion workflows: latest runs, schedules, 24 h counts, Collate's pipelines. @public */
 export const EntityCollateIngestionCard = card(
   'EntityCollateIngestionCard',
-  () => import('./components/status/cards').then(m => m.CollateIngestionCard),
+  () => import('./components/cards').then(m => m.CollateIngestionCard),
 );

@@ -3,6 +3,7 @@ import {
   type CollateHealth,
   type CollateSourceError,
   type CollateStatusSource,
+  replicaHealth,
   worstHealth,
 } from '@collate-backstage/plugin-collate-common';
 import type { Settled } from './sourceCache';
@@ -87,9 +88,9 @@ export function judgeDeployment(
 ) {
   if (!d) {
     f.judge('unhealthy', missing);
-  } else if (d.ready === 0 && d.desired > 0) {
-    f.judge('unhealthy', `${what}: 0 of ${d.desired} pods ready`);
-  } else if (d.ready < d.desired) {
-    f.judge('degraded', `${what}: ${d.ready} of ${d.desired} pods ready`);
+    return;
   }
+  const health = replicaHealth(d);
+  if (health !== 'healthy')
+    f.judge(health, `${what}: ${d.ready} of ${d.desired} pods ready`);
 }

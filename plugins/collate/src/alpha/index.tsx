@@ -64,7 +64,7 @@ export const collateEntityContent = EntityContentBlueprint.make({
   },
 });
 
-type StatusCards = typeof import('../components/status/cards');
+type StatusCards = typeof import('../components/cards');
 
 /**
  * The card of one component, on the entities that describe that component. They are on the Collate tab; as cards
@@ -82,7 +82,7 @@ function componentCard<K extends CollateComponentKind>(
       filter: has(kind),
       ...options,
       loader: () =>
-        import('../components/status/cards').then(m => {
+        import('../components/cards').then(m => {
           const Card = m[card];
           return <Card />;
         }),

@@ -137,6 +137,9 @@ export const demoStatuses: CollateComponentStatus[] = [
       revision: 3,
       createdWith: '1.12.3',
       guidePin: '1.12.3',
+      // The backend's verdicts: a release left pending, and drift from the chart it was created with.
+      helmHealth: 'degraded',
+      chartHealth: 'degraded',
     },
     pullSecrets: [
       {

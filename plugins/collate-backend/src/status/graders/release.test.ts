@@ -52,6 +52,8 @@ describe('gradeRelease', () => {
       revision: 3,
       createdWith: '1.12.3',
       guidePin: '1.12.3',
+      helmHealth: 'degraded',
+      chartHealth: 'degraded',
     });
     expect(server.imageVersion).toBe('1.12.4');
     expect(server.pullSecrets).toEqual([

@@ -1,6 +1,7 @@
 import {
   COLLATE_GUIDE_CHART_PINS,
-  isHelmReleaseStuck,
+  chartDriftHealth,
+  helmStateHealth,
   parseHelmChartLabel,
   pullSecretHealth,
   type CollateDeploymentStatus,
@@ -43,13 +44,16 @@ export async function gradeRelease(
   const helm = await ctx.reads.helmRelease(u, cluster, namespace, release);
   // Without `list` on Secrets the state is only not shown: the rest of the card stands.
   const state = helm.ok ? helm.value : undefined;
-  if (state && isHelmReleaseStuck(state.status)) {
+  const helmHealth = state && helmStateHealth(state.status);
+  if (state && helmHealth === 'degraded') {
     f.judge(
       'degraded',
       `Helm release ${release} is ${state.status} at revision ${state.revision}: recover it (helm rollback) before the next upgrade`,
     );
   }
-  if (chart && createdWith && chart.version !== createdWith) {
+  const chartHealth =
+    chart && chartDriftHealth({ chartVersion: chart.version, createdWith });
+  if (chart && chartHealth === 'degraded') {
     f.judge(
       'degraded',
       `Chart ${chart.chart} ${chart.version} installed; the deployment was created with ${createdWith}`,
@@ -64,6 +68,8 @@ export async function gradeRelease(
     ...(state ? { helmStatus: state.status, revision: state.revision } : {}),
     ...(createdWith ? { createdWith } : {}),
     ...(guidePin ? { guidePin } : {}),
+    ...(helmHealth ? { helmHealth } : {}),
+    ...(chartHealth ? { chartHealth } : {}),
   };
 }
 

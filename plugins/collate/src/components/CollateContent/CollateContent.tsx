@@ -12,7 +12,7 @@ import {
   CollateIngestionCard,
   CollateRunnerCard,
   CollateSearchCard,
-} from '../status/cards';
+} from '../cards';
 
 const CARDS: Array<[CollateComponentKind, () => JSX.Element]> = [
   ['argo', CollateArgoCard],

@@ -5,7 +5,7 @@ import {
   type CollatePipelineOperation,
 } from '@collate-backstage/plugin-collate-common';
 import { OperationsMenu } from './OperationsMenu';
-import { useEntityAction } from './useEntityAction';
+import { useEntityAction } from '../../hooks/useEntityAction';
 
 const LABELS: Record<CollatePipelineOperation, string> = {
   trigger: 'Run now',

@@ -17,7 +17,7 @@ import {
   type CollateReindexRun,
 } from '@collate-backstage/plugin-collate-common';
 import { Health, When } from './StatusCard';
-import { useEntityAction } from './useEntityAction';
+import { useEntityAction } from '../../hooks/useEntityAction';
 
 const runHealth = (status: string): CollateHealth => {
   if (status === 'success' || status === 'completed') return 'healthy';

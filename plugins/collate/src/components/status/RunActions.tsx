@@ -6,7 +6,7 @@ import {
   type WorkflowPhase,
   type WorkflowRun,
 } from '@collate-backstage/plugin-collate-common';
-import { useEntityAction } from './useEntityAction';
+import { useEntityAction } from '../../hooks/useEntityAction';
 
 /** What can be done to a run in each phase, in the order offered. */
 const OPERATIONS: Record<WorkflowPhase, CollateWorkflowOperation[]> = {

@@ -22,8 +22,10 @@ import {
   type CollateComponentKind,
   type CollateComponentStatus,
   type CollateHealth,
+  replicaHealth,
 } from '@collate-backstage/plugin-collate-common';
-import { useComponentStatus } from './useComponentStatus';
+import { useCollateStatus } from '../../hooks/useCollateStatus';
+import { COMPONENT_TITLES } from '../../utils/titles';
 import { StatusProblem } from './StatusProblem';
 
 const HEALTH_LABELS: Record<CollateHealth, string> = {
@@ -72,13 +74,11 @@ export const Breakable = ({ value }: { value: string }) => {
   );
 };
 
-/** What an entity needs so the backend can report each component. */
 /**
  * The frame every status card shares: empty state when the entity lacks the annotations, progress, the error panel,
  * the component's health with its reason, and a refresh button.
  */
 export function StatusCard<T extends CollateComponentStatus>(props: {
-  title: string;
   component: CollateComponentKind;
   /** The card's body for a status; `refresh` asks for the component again (after an action on it). */
   children: (status: T, refresh: () => void) => ReactNode;
@@ -99,11 +99,10 @@ export function StatusCard<T extends CollateComponentStatus>(props: {
 }
 
 function LoadedStatusCard<T extends CollateComponentStatus>(props: {
-  title: string;
   component: CollateComponentKind;
   children: (status: T, refresh: () => void) => ReactNode;
 }) {
-  const { value, error, loading, refresh } = useComponentStatus<T>(
+  const { value, error, loading, refresh } = useCollateStatus<T>(
     props.component,
   );
   const action = (
@@ -132,7 +131,7 @@ function LoadedStatusCard<T extends CollateComponentStatus>(props: {
   }
   return (
     <InfoCard
-      title={props.title}
+      title={COMPONENT_TITLES[props.component]}
       subheader={value ? <Health health={value.health} /> : undefined}
       action={action}
     >
@@ -148,12 +147,11 @@ export const Replicas = ({
 }: {
   ready: number;
   desired: number;
-}) => {
-  let health: CollateHealth = 'healthy';
-  if (ready === 0 && desired > 0) health = 'unhealthy';
-  else if (ready < desired) health = 'degraded';
-  return <Health health={health}>{`${ready}/${desired} ready`}</Health>;
-};
+}) => (
+  <Health health={replicaHealth({ ready, desired })}>
+    {`${ready}/${desired} ready`}
+  </Health>
+);
 
 /** A time as "5 minutes ago"-style relative text, with the exact time as a tooltip. */
 export const When = ({ at }: { at?: string }) => {

@@ -18,8 +18,8 @@ import {
   kubernetesAuthProvidersApiRef,
   type KubernetesAuthProvidersApi,
 } from '@backstage/plugin-kubernetes-react';
-import { collateStatusApiRef } from '../../api';
-import { demoStatuses, statusApi } from '../../testing/statusApi';
+import { collateStatusApiRef } from '../api';
+import { demoStatuses, statusApi } from '../testing/statusApi';
 import {
   CollateArgoCard,
   CollateDatabaseCard,

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { collateStatusApiRef, type CollateStatusApi } from '../../api';
+import { collateStatusApiRef, type CollateStatusApi } from '../api';
 
 /**
  * What a card's action on the current entity needs: the entity and its ref, the backend API, whether an action is

@@ -1,0 +1,1 @@
+export { CollateArgoCard } from './ArgoCard';

@@ -1,0 +1,1 @@
+export { CollateDatabaseCard, CollateSearchCard } from './BackingServiceCard';

@@ -1,0 +1,1 @@
+export { CollateIngestionCard } from './IngestionCard';

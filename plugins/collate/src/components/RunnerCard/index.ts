@@ -1,0 +1,1 @@
+export { CollateRunnerCard } from './RunnerCard';

@@ -1,0 +1,5 @@
+/* The component cards, one folder each; loaded lazily by the plugin's extensions. */
+export { CollateArgoCard } from './ArgoCard';
+export { CollateDatabaseCard, CollateSearchCard } from './BackingServiceCard';
+export { CollateIngestionCard } from './IngestionCard';
+export { CollateRunnerCard } from './RunnerCard';
