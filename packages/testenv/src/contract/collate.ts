@@ -47,144 +47,19 @@ import {
   verifyJwt,
   type RecordedCall,
 } from './http.ts';
+import type {
+  AppRunRecord,
+  CollateContractOptions,
+  CollateContractServer,
+  CollateDeploymentModel,
+  IngestionPipeline,
+  IngestionRunner,
+  PipelineStatus,
+} from './collate/model.ts';
+import { pageOf } from './collate/paging.ts';
+import { systemStatus } from './collate/systemStatus.ts';
 
-export type PipelineState =
-  | 'queued'
-  | 'running'
-  | 'success'
-  | 'failed'
-  | 'partialSuccess';
-
-export interface PipelineStatus {
-  runId: string;
-  pipelineState: PipelineState;
-  startDate: number;
-  timestamp: number;
-  endDate?: number;
-}
-
-export interface IngestionPipeline {
-  id: string;
-  name: string;
-  fullyQualifiedName: string;
-  pipelineType:
-    | 'metadata'
-    | 'usage'
-    | 'lineage'
-    | 'profiler'
-    | 'TestSuite'
-    | 'dataInsight'
-    | 'elasticSearchReindex'
-    | 'dbt'
-    | 'application';
-  service: {
-    id: string;
-    type: string;
-    name: string;
-    fullyQualifiedName: string;
-  };
-  deployed: boolean;
-  enabled: boolean;
-  airflowConfig: { scheduleInterval?: string };
-  ingestionRunner?: string;
-}
-
-export interface ValidationStep {
-  description: string;
-  passed: boolean;
-  message: string;
-}
-
-export interface CollateDeploymentModel {
-  database: {
-    type: 'postgresql' | 'mysql';
-    host: string;
-    version: string;
-    healthy: boolean;
-  };
-  search: {
-    type: 'opensearch' | 'elasticsearch';
-    host: string;
-    version: string;
-    healthy: boolean;
-  };
-  pipelineService: { platform: 'Argo'; version: string; healthy: boolean };
-}
-
-/** OpenMetadata's AppRunRecord, as `GET /api/v1/apps/name/{name}/status` lists it. */
-export interface AppRunRecord {
-  appName: string;
-  status:
-    | 'started'
-    | 'running'
-    | 'completed'
-    | 'failed'
-    | 'active'
-    | 'activeError'
-    | 'stopped'
-    | 'success'
-    | 'pending';
-  runType: 'OnDemand' | 'Scheduled';
-  timestamp: number;
-  startTime: number;
-  endTime?: number;
-  executionTime?: number;
-  successContext?: Record<string, unknown>;
-  failureContext?: Record<string, unknown>;
-  config?: Record<string, unknown>;
-}
-
-/** A runner as Collate lists it. */
-export interface IngestionRunner {
-  id: string;
-  name: string;
-  fullyQualifiedName: string;
-  displayName: string;
-  isDefault: boolean;
-}
-
-export interface CollateContractOptions {
-  /** PEM certificate and key: serve HTTPS (Collate is reached over https in production). */
-  tls?: { cert: string | Buffer; key: string | Buffer };
-  port?: number;
-  host?: string;
-  version?: string;
-  deployment?: Partial<CollateDeploymentModel>;
-}
-
-export interface CollateContractServer {
-  url: string;
-  /** A bot's JWT (e.g. `ingestion-bot`), as Collate shows it under Settings → Bots. */
-  issueToken(bot?: string, expiresInSeconds?: number): string;
-  calls: RecordedCall[];
-  mutatingCalls(): RecordedCall[];
-  setDeployment(model: Partial<CollateDeploymentModel>): void;
-  addPipeline(
-    pipeline: Partial<IngestionPipeline> & {
-      name: string;
-      service?: Partial<IngestionPipeline['service']>;
-    },
-  ): IngestionPipeline;
-  addPipelineStatus(fqn: string, status: PipelineStatus): void;
-  /**
-   * Makes a runner known to Collate (listed at once) and lets it hold its channel now, or after `afterMs`: its
-   * `collate_hybrid_agent_connected` then reads 1.
-   */
-  connectRunner(agentId: string, afterMs?: number): void;
-  /** Drops the runner's channel (still listed): its gauge reads 0. */
-  disconnectRunner(agentId: string): void;
-  /** Runs of SearchIndexingApplication, newest first. */
-  reindexRuns(): AppRunRecord[];
-  /** Adds a past run of SearchIndexingApplication (a demo's history). */
-  addReindexRun(run: Omit<AppRunRecord, 'appName' | 'runType'>): void;
-  /** How a reindex run ends and how long it takes (default `success` after 1500 ms). */
-  setReindexOutcome(outcome: 'success' | 'failed', durationMs?: number): void;
-  /** Adds latency to every API request. */
-  setLatency(ms: number): void;
-  /** The next `times` API requests whose path matches answer `status`. */
-  failNext(path: RegExp, status: number, times?: number): void;
-  close(): Promise<void>;
-}
+export type * from './collate/model.ts';
 
 export async function startCollateContractServer(
   options: CollateContractOptions = {},
@@ -268,28 +143,6 @@ export async function startCollateContractServer(
     return claims;
   };
 
-  const page = <T extends { name: string }>(items: T[], url: URL) => {
-    const limit = Math.min(
-      Math.max(Number(url.searchParams.get('limit') ?? 10), 1),
-      1000000,
-    );
-    const after = url.searchParams.get('after');
-    const start = after
-      ? Number(Buffer.from(after, 'base64url').toString('utf8'))
-      : 0;
-    if (!Number.isInteger(start) || start < 0)
-      throw new HttpError(400, '400', 'Invalid after cursor');
-    const data = items.slice(start, start + limit);
-    const next =
-      start + limit < items.length
-        ? Buffer.from(String(start + limit)).toString('base64url')
-        : undefined;
-    return {
-      data,
-      paging: { total: items.length, ...(next ? { after: next } : {}) },
-    };
-  };
-
   async function route(req: IncomingMessage, res: ServerResponse, url: URL) {
     const path = url.pathname.replace(/\/+$/, '');
     const method = req.method ?? 'GET';
@@ -304,49 +157,7 @@ export async function startCollateContractServer(
       });
     }
     if (path === '/api/v1/system/status' && method === 'GET') {
-      const step = (
-        description: string,
-        passed: boolean,
-        message: string,
-      ): ValidationStep => ({ description, passed, message });
-      const { database: db, search, pipelineService: ps } = model;
-      return sendJson(res, 200, {
-        database: step(
-          'Validate that we can properly run a query against the configured database.',
-          db.healthy,
-          db.healthy
-            ? `Connected to ${
-                db.type === 'postgresql' ? 'PostgreSQL' : 'MySQL'
-              } ${db.version} at ${db.host}`
-            : `Could not connect to ${db.host}`,
-        ),
-        searchInstance: step(
-          'Validate that the Search Engine is available.',
-          search.healthy,
-          search.healthy
-            ? `Connected to ${
-                search.type === 'opensearch' ? 'OpenSearch' : 'Elasticsearch'
-              } ${search.version} at ${search.host}`
-            : `Search instance ${search.host} is not reachable`,
-        ),
-        pipelineServiceClient: step(
-          'Validate that the pipeline service client is available.',
-          ps.healthy,
-          ps.healthy
-            ? `${ps.platform} ${ps.version} is available`
-            : `${ps.platform} is not reachable`,
-        ),
-        jwks: step(
-          'Validate that the ingestion-bot JWT can be properly decoded.',
-          true,
-          'Ingestion Bot token has been validated',
-        ),
-        migrations: step(
-          'Validate that all the necessary migrations have been properly executed.',
-          true,
-          `Executed migrations: ${version}`,
-        ),
-      });
+      return sendJson(res, 200, systemStatus(model, version));
     }
     if (
       path === '/api/v1/services/ingestionPipelines/status' &&
@@ -376,7 +187,7 @@ export async function startCollateContractServer(
           (!service || p.service.fullyQualifiedName === service) &&
           (!type || p.pipelineType === type),
       );
-      const result = page(filtered, url);
+      const result = pageOf(filtered, url);
       return sendJson(res, 200, {
         ...result,
         data: result.data.map(p => ({
@@ -494,7 +305,7 @@ export async function startCollateContractServer(
       return sendJson(
         res,
         200,
-        page(
+        pageOf(
           [...runners.values()].map(({ connectAt: _, ...r }) => r),
           url,
         ),
