@@ -169,6 +169,37 @@ export async function startArmContractServer(
     if (!state.resources.has(key(id))) throw notFound(type, name);
   }
 
+  const identityPlatform = (): IdentityPlatform => ({
+    baseUrl,
+    tenantId,
+    clientId,
+    clientSecret,
+    servicePrincipalObjectId,
+    signingKey,
+  });
+
+  const context: ArmContext = {
+    get state() {
+      return state;
+    },
+    calls,
+    get baseUrl() {
+      return baseUrl;
+    },
+    tenantId,
+    servicePrincipalObjectId,
+    options,
+    get principalDelayMs() {
+      return principalDelayMs;
+    },
+    ficWriteMs,
+    list,
+    requireParent,
+    blobEndpoint,
+    dataPlaneContainer,
+    startVaultHost,
+  };
+
   async function handleArm(
     req: IncomingMessage,
     res: ServerResponse,
@@ -201,8 +232,8 @@ export async function startArmContractServer(
       }
     };
     const rq: ArmRequest = { req, res, url, path, method, body, arm: context };
-    for (const provider of PROVIDERS) {
-      if ((await provider(rq)) !== UNHANDLED) return;
+    for (const handler of PROVIDERS) {
+      if ((await handler(rq)) !== UNHANDLED) return;
     }
 
     throw new HttpError(
@@ -263,37 +294,6 @@ export async function startArmContractServer(
     vaultUri = `https://127.0.0.1:${(host.address() as AddressInfo).port}/`;
     return vaultUri;
   }
-
-  const identityPlatform = (): IdentityPlatform => ({
-    baseUrl,
-    tenantId,
-    clientId,
-    clientSecret,
-    servicePrincipalObjectId,
-    signingKey,
-  });
-
-  const context: ArmContext = {
-    get state() {
-      return state;
-    },
-    calls,
-    get baseUrl() {
-      return baseUrl;
-    },
-    tenantId,
-    servicePrincipalObjectId,
-    options,
-    get principalDelayMs() {
-      return principalDelayMs;
-    },
-    ficWriteMs,
-    list,
-    requireParent,
-    blobEndpoint,
-    dataPlaneContainer,
-    startVaultHost,
-  };
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     // SDKs build `{endpoint}/{scope}` with a scope that starts with '/': ARM accepts the doubled slash, and a

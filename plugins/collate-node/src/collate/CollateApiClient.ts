@@ -6,7 +6,7 @@ import type { CollatePipelineOperation } from '@collate-backstage/plugin-collate
 import type { CollateConnection } from './servers';
 import { getJson, readBody, send, UpstreamError } from './http';
 
-/** Collate's application that rebuilds the search indexes (the guides' "configure ReIndexing" step). */
+/** Collate's application that rebuilds the search indexes (the guides' "configure ReIndexing" step). @public */
 export const REINDEX_APP = 'SearchIndexingApplication';
 
 interface AppRunRecord {
@@ -28,14 +28,14 @@ const reindexRun = (r: AppRunRecord): CollateReindexRun => ({
     : {}),
 });
 
-/** One check of `/api/v1/system/status` (OpenMetadata's `StepValidation`). */
+/** One check of `/api/v1/system/status` (OpenMetadata's `StepValidation`). @public */
 export interface ValidationStep {
   description?: string;
   passed: boolean;
   message: string;
 }
 
-/** `/api/v1/system/status`: OpenMetadata's `ValidationResponse`. */
+/** `/api/v1/system/status`: OpenMetadata's `ValidationResponse`. @public */
 export interface SystemStatus {
   database?: ValidationStep;
   searchInstance?: ValidationStep;
@@ -45,7 +45,7 @@ export interface SystemStatus {
   [check: string]: ValidationStep | undefined;
 }
 
-/** A Hybrid Ingestion Runner as Collate lists it (`GET /api/v1/ingestionRunners`). */
+/** A Hybrid Ingestion Runner as Collate lists it (`GET /api/v1/ingestionRunners`). @public */
 export interface ListedRunner {
   id: string;
   name: string;
@@ -74,6 +74,7 @@ interface PipelinePage {
 /**
  * The Collate (OpenMetadata) REST API, authenticated with a bot's JWT: the one client of the status backend, its
  * routes and the scaffolder actions. Failures are {@link UpstreamError}s with Collate's status (0: no answer).
+ * @public
  */
 export class CollateApiClient {
   constructor(private readonly pageSize = 100) {}

@@ -1,4 +1,4 @@
-/** A failed call to an upstream HTTP API, with its status code (0 when no answer arrived). */
+/** A failed call to an upstream HTTP API, with its status code (0 when no answer arrived). @public */
 export class UpstreamError extends Error {
   constructor(
     readonly status: number,
@@ -14,6 +14,7 @@ export class UpstreamError extends Error {
 /**
  * Sends a request with a bearer token; a network failure or time-out becomes an {@link UpstreamError} with status 0
  * naming the service. The answer is returned as is, whatever its status.
+ * @public
  */
 export async function send(
   service: string,
@@ -50,7 +51,7 @@ export async function send(
   }
 }
 
-/** An answer's body as JSON, or an empty object when it has none. */
+/** An answer's body as JSON, or an empty object when it has none. @public */
 export async function readBody<T extends object>(res: Response): Promise<T> {
   const text = await res.text();
   try {
@@ -60,7 +61,7 @@ export async function readBody<T extends object>(res: Response): Promise<T> {
   }
 }
 
-/** GETs JSON; turns non-2xx answers and network failures into an {@link UpstreamError} naming the service. */
+/** GETs JSON; turns non-2xx answers and network failures into an {@link UpstreamError} naming the service. @public */
 export async function getJson<T>(
   service: string,
   url: string,

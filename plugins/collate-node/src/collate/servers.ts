@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 
-/** Where the backend reaches a Collate server's API, and the bot token it sends there. */
+/** Where the backend reaches a Collate server's API, and the bot token it sends there. @public */
 export interface CollateConnection {
   /** Where the backend reaches the server (`https://host[:port]`, no trailing slash). */
   baseUrl: string;
@@ -10,17 +10,17 @@ export interface CollateConnection {
   uiUrl?: string;
 }
 
-/** A Collate server the backend may call (`collate.servers`), by the URL the entities' annotations give. */
+/** A Collate server the backend may call (`collate.servers`), by the URL the entities' annotations give. @public */
 export interface CollateServerConfig extends CollateConnection {
   /** As in the `collate.io/server-url` annotation. */
   url: string;
   uiUrl: string;
 }
 
-/** A server URL as configured and as annotated compare equal: trimmed, without trailing slashes. */
+/** A server URL as configured and as annotated compare equal: trimmed, without trailing slashes. @public */
 export const normalizeUrl = (url: string) => url.trim().replace(/\/+$/, '');
 
-/** `collate.servers`, read once for the status backend and the scaffolder actions alike. */
+/** `collate.servers`, read once for the status backend and the scaffolder actions alike. @public */
 export function readCollateServers(config: Config): CollateServerConfig[] {
   return (config.getOptionalConfigArray('collate.servers') ?? []).map(c => {
     const url = normalizeUrl(c.getString('url'));
@@ -33,7 +33,7 @@ export function readCollateServers(config: Config): CollateServerConfig[] {
   });
 }
 
-/** The configured server an annotation or input names, if any. */
+/** The configured server an annotation or input names, if any. @public */
 export function findCollateServer(
   servers: CollateServerConfig[],
   url: string,

@@ -9,10 +9,8 @@ export async function handleContainerService(
 ): Promise<ArmHandled> {
   const { res, path, method, body } = rq;
   const { state, tenantId } = rq.arm;
-  let m: RegExpMatchArray | null;
-
   // AKS managed clusters
-  m = path.match(
+  const m = path.match(
     /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i,
   );
   if (m) {

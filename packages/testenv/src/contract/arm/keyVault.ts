@@ -6,10 +6,8 @@ import { UNHANDLED, type ArmHandled, type ArmRequest } from './request.ts';
 export async function handleKeyVault(rq: ArmRequest): Promise<ArmHandled> {
   const { res, path, method, body } = rq;
   const { state, startVaultHost, tenantId } = rq.arm;
-  let m: RegExpMatchArray | null;
-
   // Key Vaults (management plane): the scope of Key Vault Secrets Officer assignments (guide 002)
-  m = path.match(
+  const m = path.match(
     /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)$/i,
   );
   if (m) {
