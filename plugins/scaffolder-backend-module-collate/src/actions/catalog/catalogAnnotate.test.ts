@@ -1,10 +1,5 @@
+import { describeActionInput } from '../../__testUtils__/actionInput';
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  describeActionInput,
-  DNS_LABEL_BAD,
-  HOSTILE,
-  vary,
-} from '../../__testUtils__/actionInput';
 import {
   noCallDiscovery,
   startCatalogStub,
@@ -63,26 +58,6 @@ describe('collate:catalog:annotate against the catalog routes', () => {
 
 describeActionInput(
   'collate:catalog:annotate',
-  {
-    valid: {
-      name: 'collate-prod',
-      annotations: { 'collate.io/server-chart-version': '1.12.4' },
-    },
-    minCases: 30,
-    cases: [
-      ...vary('name', DNS_LABEL_BAD),
-      ...vary('name', HOSTILE),
-      ...vary('annotations', [
-        {},
-        { 'backstage.io/owner': 'x' },
-        { 'collate.io/token': 'password: hunter2' },
-        {
-          'collate.io/x':
-            'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJpbmdlc3Rpb24tYm90In0.c2lnbmF0dXJl',
-        },
-      ]),
-    ],
-  },
   createCollateCatalogAnnotateAction({
     auth: mockServices.auth(),
     discovery: noCallDiscovery,

@@ -1,10 +1,5 @@
+import { describeActionInput } from '../../__testUtils__/actionInput';
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  describeActionInput,
-  DNS_LABEL_BAD,
-  HOSTILE,
-  vary,
-} from '../../__testUtils__/actionInput';
 import {
   noCallDiscovery,
   startCatalogStub,
@@ -179,11 +174,6 @@ describe('collate:catalog:register against the catalog routes', () => {
 
 describeActionInput(
   'collate:catalog:register',
-  {
-    valid: { name: 'collate-prod', entities: [system] },
-    minCases: 30,
-    cases: [...vary('name', DNS_LABEL_BAD), ...vary('name', HOSTILE)],
-  },
   createCollateCatalogRegisterAction({
     auth: mockServices.auth(),
     discovery: noCallDiscovery,

@@ -1,10 +1,5 @@
+import { describeActionInput } from '../../__testUtils__/actionInput';
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  describeActionInput,
-  DNS_LABEL_BAD,
-  HOSTILE,
-  vary,
-} from '../../__testUtils__/actionInput';
 import {
   noCallDiscovery,
   startCatalogStub,
@@ -60,11 +55,6 @@ describe('collate:catalog:unregister against the catalog routes', () => {
 
 describeActionInput(
   'collate:catalog:unregister',
-  {
-    valid: { name: 'collate-prod' },
-    minCases: 30,
-    cases: [...vary('name', DNS_LABEL_BAD), ...vary('name', HOSTILE)],
-  },
   createCollateCatalogUnregisterAction({
     auth: mockServices.auth(),
     discovery: noCallDiscovery,
