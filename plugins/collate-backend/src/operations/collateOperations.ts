@@ -1,9 +1,4 @@
-import {
-  ConflictError,
-  InputError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   COLLATE_ANNOTATIONS,
   isAppRunActive,
@@ -16,6 +11,7 @@ import type { StatusConfig } from '../config';
 import type { CachedReads } from '../status/cachedReads';
 import type { ConfiguredServers } from '../status/configuredServers';
 import { Findings } from '../status/findings';
+import { operationFailure } from './operationFailure';
 import type { StatusSources } from '../status/sources';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -84,17 +80,12 @@ export class CollateOperations {
         AbortSignal.timeout(this.config.timeouts.collate * 5),
       );
     } catch (error) {
-      const status = (error as { status?: number }).status;
       const message = (error as Error).message;
-      if (status === 404)
-        throw new NotFoundError(
-          `No ingestion pipeline ${pipelineId}: ${message}`,
-        );
-      if (status !== undefined && status !== 0)
-        throw new ConflictError(message);
-      throw new ServiceUnavailableError(
-        `Collate at ${server.url} did not answer: ${message}`,
-      );
+      throw operationFailure((error as { status?: number }).status ?? 0, {
+        unreachable: `Collate at ${server.url} did not answer: ${message}`,
+        notFound: `No ingestion pipeline ${pipelineId}: ${message}`,
+        refused: message,
+      });
     } finally {
       await this.reads.forget(server, 'pipelines');
     }

@@ -1,9 +1,5 @@
-import {
-  ConflictError,
-  InputError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { InputError } from '@backstage/errors';
+import { fetchUpstream, operationFailure } from './operationFailure';
 import {
   COLLATE_ANNOTATIONS,
   readIngestionLocations,
@@ -112,30 +108,25 @@ export class WorkflowOperations {
       options.signal,
       AbortSignal.timeout(options.follow ? options.followMs : this.timeoutMs),
     ]);
-    let res: Response;
-    try {
-      res = await fetch(url, {
+    const res = await fetchUpstream(
+      url,
+      {
         headers: server.token
           ? { Authorization: `Bearer ${server.token}` }
           : {},
         signal: upstream,
-      });
-    } catch (e) {
-      throw new ServiceUnavailableError(
-        `Argo server ${argoServerUrl} did not answer: ${(e as Error).message}`,
-      );
-    }
+      },
+      `Argo server ${argoServerUrl} did not answer`,
+    );
     if (!res.ok || !res.body) {
       const body = (await res.json().catch(() => ({}))) as { message?: string };
-      if (res.status === 404)
-        throw new NotFoundError(
-          `No workflow ${workflow} in namespace ${namespace}`,
-        );
-      throw new ConflictError(
-        `Argo could not read the logs of ${workflow}: ${
+      throw operationFailure(res.status, {
+        unreachable: '',
+        notFound: `No workflow ${workflow} in namespace ${namespace}`,
+        refused: `Argo could not read the logs of ${workflow}: ${
           body.message ?? `HTTP ${res.status}`
         }`,
-      );
+      });
     }
     let bytes = 0;
     let truncated = false;
@@ -209,9 +200,9 @@ export class WorkflowOperations {
     const url = `${server.baseUrl}/api/v1/workflows/${encodeURIComponent(
       namespace,
     )}/${encodeURIComponent(workflow)}/${operation}`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
+    const res = await fetchUpstream(
+      url,
+      {
         method: 'PUT',
         headers: {
           'Content-Type': 'application/json',
@@ -219,28 +210,23 @@ export class WorkflowOperations {
         },
         body: JSON.stringify({ name: workflow, namespace }),
         signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (e) {
-      throw new ServiceUnavailableError(
-        `Argo server ${argoServerUrl} did not answer: ${(e as Error).message}`,
-      );
-    }
+      },
+      `Argo server ${argoServerUrl} did not answer`,
+    );
     const body = (await res.json().catch(() => ({}))) as {
       message?: string;
       metadata?: { name?: string; labels?: Record<string, string> };
       status?: { phase?: string };
     };
-    if (res.status === 404)
-      throw new NotFoundError(
-        `No workflow ${workflow} in namespace ${namespace}`,
-      );
     if (!res.ok)
       // Argo answers 400 or 500 for a workflow in the wrong state ("Cannot retry a workflow in phase Running").
-      throw new ConflictError(
-        `Argo refused to ${operation} ${workflow}: ${
+      throw operationFailure(res.status, {
+        unreachable: '',
+        notFound: `No workflow ${workflow} in namespace ${namespace}`,
+        refused: `Argo refused to ${operation} ${workflow}: ${
           body.message ?? `HTTP ${res.status}`
         }`,
-      );
+      });
     const phase =
       body.metadata?.labels?.['workflows.argoproj.io/phase'] ??
       body.status?.phase;

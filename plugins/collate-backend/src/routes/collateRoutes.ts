@@ -5,9 +5,9 @@ import {
   COLLATE_PIPELINE_OPERATIONS,
   collatePipelinePermissions,
   collateReindexPermission,
-  type CollatePipelineOperation,
 } from '@collate-backstage/plugin-collate-common';
 import type express from 'express';
+import { operationParam } from './operationParam';
 import type { EntityPermissions } from '../auth/requirePermission';
 import type { CollateOperations } from '../operations/collateOperations';
 
@@ -59,18 +59,7 @@ export function addCollateRoutes(
     '/entities/:kind/:namespace/:name/pipelines/:pipelineId/:operation',
     async (req, res) => {
       const { pipelineId, operation } = req.params;
-      if (
-        !COLLATE_PIPELINE_OPERATIONS.includes(
-          operation as CollatePipelineOperation,
-        )
-      ) {
-        throw new InputError(
-          `Unknown operation '${operation}'; one of ${COLLATE_PIPELINE_OPERATIONS.join(
-            ', ',
-          )}`,
-        );
-      }
-      const op = operation as CollatePipelineOperation;
+      const op = operationParam(operation, COLLATE_PIPELINE_OPERATIONS);
       const { entity, entityRef, credentials } =
         await entityPermissions.allowed(
           req,

@@ -4,9 +4,9 @@ import {
   COLLATE_WORKFLOW_OPERATIONS,
   collateWorkflowLogsPermission,
   collateWorkflowPermissions,
-  type CollateWorkflowOperation,
 } from '@collate-backstage/plugin-collate-common';
 import type express from 'express';
+import { operationParam } from './operationParam';
 import type { EntityPermissions } from '../auth/requirePermission';
 import type { WorkflowOperations } from '../operations/workflowOperations';
 
@@ -31,18 +31,7 @@ export function addWorkflowRoutes(
     '/entities/:kind/:namespace/:name/workflows/:workflow/:operation',
     async (req, res) => {
       const { workflow, operation } = req.params;
-      if (
-        !COLLATE_WORKFLOW_OPERATIONS.includes(
-          operation as CollateWorkflowOperation,
-        )
-      ) {
-        throw new InputError(
-          `Unknown operation '${operation}'; one of ${COLLATE_WORKFLOW_OPERATIONS.join(
-            ', ',
-          )}`,
-        );
-      }
-      const op = operation as CollateWorkflowOperation;
+      const op = operationParam(operation, COLLATE_WORKFLOW_OPERATIONS);
       const { entity, entityRef, credentials } =
         await entityPermissions.allowed(
           req,

@@ -1,13 +1,14 @@
-import { entity, sources, service } from './__testUtils__/statusFixtures';
+import {
+  entity,
+  sources,
+  service,
+  statusOf,
+} from './__testUtils__/statusFixtures';
 
 describe('StatusService', () => {
   it('asks each source once per view, however many components need it', async () => {
     const { impl, calls } = sources();
-    const result = await service(impl).status(entity, [
-      'server',
-      'database',
-      'search',
-    ]);
+    const result = await statusOf(impl, ['server', 'database', 'search']);
     expect(result.map(c => c.health)).toEqual([
       'degraded',
       'healthy',
@@ -30,10 +31,7 @@ describe('StatusService', () => {
         throw new Error('Argo server at http://argo:2746: ECONNREFUSED');
       },
     });
-    const [argo, runner] = await service(impl).status(entity, [
-      'argo',
-      'runner',
-    ]);
+    const [argo, runner] = await statusOf(impl, ['argo', 'runner']);
     expect(argo).toMatchObject({
       health: 'unknown',
       reason: 'Argo server: Argo server at http://argo:2746: ECONNREFUSED',
@@ -82,7 +80,7 @@ describe('StatusService', () => {
         throw new Error('boom');
       },
     });
-    const [argo] = await service(impl).status(entity, ['argo']);
+    const [argo] = await statusOf(impl, ['argo']);
     expect(argo.health).toBe('unhealthy');
     expect(argo.reason).toContain(
       'No Argo server Deployment of release argo-workflows in namespace argo-workflows',

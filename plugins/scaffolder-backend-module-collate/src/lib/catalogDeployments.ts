@@ -7,6 +7,12 @@ import { InputError, ResponseError } from '@backstage/errors';
 import type { z as zod } from 'zod/v3';
 import { fail } from './validation';
 
+/** What the collate:catalog:* actions call the catalog with: this backend's own credentials. @public */
+export interface CatalogActionOptions {
+  auth: AuthService;
+  discovery: DiscoveryService;
+}
+
 /* The catalog module's deployment routes, as the collate:catalog:* actions call them, and the rules of their input. */
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -33,7 +39,7 @@ export interface EntityInput {
 
 /** Calls the catalog module's deployment routes (`/api/catalog/collate/deployments/:name`) as this backend. */
 export async function deploymentsRequest<T>(
-  options: { auth: AuthService; discovery: DiscoveryService },
+  options: CatalogActionOptions,
   method: 'PUT' | 'PATCH' | 'DELETE',
   name: string,
   dryRun: boolean,
@@ -82,7 +88,7 @@ const VISIBLE_WITHIN_MS = 60_000;
  * Says what it awaits every 10 s; after a minute it warns and goes on.
  */
 export async function awaitVisible(
-  options: { auth: AuthService; discovery: DiscoveryService },
+  options: CatalogActionOptions,
   entityRefs: string[],
   logger: LoggerService,
 ): Promise<void> {

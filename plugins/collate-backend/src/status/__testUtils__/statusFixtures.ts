@@ -1,6 +1,7 @@
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
+import type { CollateComponentKind } from '@collate-backstage/plugin-collate-common';
 import { readStatusConfig } from '../../config';
 import { CollateOperations } from '../../operations/collateOperations';
 import type {
@@ -175,4 +176,13 @@ export function serviceWithOperations(
     status.reads,
   );
   return { status, operations };
+}
+
+/** The status of some components of the fixture entity (or another), as the service answers. */
+export function statusOf(
+  impl: StatusSources,
+  kinds: CollateComponentKind[],
+  of: { metadata: { annotations?: Record<string, string> } } = entity,
+) {
+  return service(impl).status(of, kinds);
 }

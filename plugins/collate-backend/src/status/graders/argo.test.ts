@@ -1,9 +1,14 @@
-import { entity, sources, service } from '../__testUtils__/statusFixtures';
+import {
+  entity,
+  sources,
+  service,
+  statusOf,
+} from '../__testUtils__/statusFixtures';
 
 describe('gradeArgo', () => {
   it('shows the server and the controller with their release, version, workflow counts and UI link', async () => {
     const { impl } = sources();
-    const [argo] = await service(impl).status(entity, ['argo']);
+    const [argo] = await statusOf(impl, ['argo']);
     expect(argo).toMatchObject({
       component: 'argo',
       health: 'healthy',
@@ -30,7 +35,7 @@ describe('gradeArgo', () => {
         },
       ],
     });
-    const [argo] = await service(impl).status(entity, ['argo']);
+    const [argo] = await statusOf(impl, ['argo']);
     expect(argo).toMatchObject({
       health: 'unhealthy',
       reason:

@@ -5,14 +5,11 @@ import {
 } from '@collate-backstage/plugin-collate-common';
 import type { DeploymentInfo } from '../../sources/kubernetesObjects';
 import { Findings, judgeDeployment } from '../findings';
-import type { Annotations, GradeContext } from './context';
+import type { Grader } from './context';
 import { deploymentStatus, gradeRelease } from './release';
 
 /** Argo Workflows: its server and workflow controller Deployments, its version, release and workflow counts. */
-export async function gradeArgo(
-  ctx: GradeContext,
-  a: Annotations,
-): Promise<CollateArgoStatus> {
+export const gradeArgo: Grader<CollateArgoStatus> = async (ctx, a) => {
   const u = ctx.user;
   const f = new Findings();
   const server = ctx.servers.argoFor(a.argoServerUrl, f);
@@ -80,4 +77,4 @@ export async function gradeArgo(
     ...(wf ? { workflowsByPhase: wf.byPhase } : {}),
     ...(server ? { uiUrl: server.uiUrl } : {}),
   };
-}
+};

@@ -1,13 +1,10 @@
 import { parseValidation } from './backingService';
-import { entity, sources, service } from '../__testUtils__/statusFixtures';
+import { sources, statusOf } from '../__testUtils__/statusFixtures';
 
 describe('gradeBackingService', () => {
   it('judges the database and search engine from Collate’s checks', async () => {
     const { impl } = sources();
-    const [db, search] = await service(impl).status(entity, [
-      'database',
-      'search',
-    ]);
+    const [db, search] = await statusOf(impl, ['database', 'search']);
     expect(db).toMatchObject({
       health: 'healthy',
       type: 'mysql',

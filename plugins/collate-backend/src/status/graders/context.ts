@@ -14,3 +14,6 @@ export interface GradeContext {
 
 /** An entity's `collate.io/*` annotations, as read once per view. */
 export type Annotations = ReturnType<typeof readCollateAnnotations>;
+
+/** A component's grader: its status from the entity's annotations, read through the context. */
+export type Grader<T> = (ctx: GradeContext, a: Annotations) => Promise<T>;

@@ -4,6 +4,7 @@ import {
   overview,
   sources,
   service,
+  statusOf,
 } from '../__testUtils__/statusFixtures';
 
 describe('gradeIngestion', () => {
@@ -26,7 +27,7 @@ describe('gradeIngestion', () => {
         truncated: true,
       }),
     });
-    const [ingestion] = await service(impl).status(entity, ['ingestion']);
+    const [ingestion] = await statusOf(impl, ['ingestion']);
     expect(ingestion).toMatchObject({
       health: 'degraded',
       reason:

@@ -1,9 +1,14 @@
-import { entity, sources, service } from '../__testUtils__/statusFixtures';
+import {
+  entity,
+  sources,
+  service,
+  statusOf,
+} from '../__testUtils__/statusFixtures';
 
 describe('gradeRunner', () => {
   it("takes the runner's connection from its own gauge and its registration from Collate's list", async () => {
     const { impl, calls } = sources();
-    const [runner] = await service(impl).status(entity, ['runner']);
+    const [runner] = await statusOf(impl, ['runner']);
     expect(runner).toMatchObject({
       health: 'healthy',
       connection: 'connected',
@@ -22,7 +27,7 @@ describe('gradeRunner', () => {
       ],
       listedRunner: async () => undefined,
     });
-    const [down] = await service(disconnected.impl).status(entity, ['runner']);
+    const [down] = await statusOf(disconnected.impl, ['runner']);
     expect(down).toMatchObject({
       health: 'unhealthy',
       connection: 'disconnected',
@@ -38,7 +43,7 @@ describe('gradeRunner', () => {
         { pod: 'a', error: 'Kubernetes API 503 for /api/v1/…/proxy/metrics' },
       ],
     });
-    const [unknown] = await service(silent.impl).status(entity, ['runner']);
+    const [unknown] = await statusOf(silent.impl, ['runner']);
     expect(unknown).toMatchObject({ health: 'unknown', connection: 'unknown' });
     expect(unknown.reason).toMatch(
       /metrics did not answer: Kubernetes API 503/,

@@ -5,7 +5,7 @@ import {
 } from '@collate-backstage/plugin-collate-common';
 import type { DeploymentInfo } from '../../sources/kubernetesObjects';
 import { Findings, judgeDeployment } from '../findings';
-import type { Annotations, GradeContext } from './context';
+import type { Grader } from './context';
 import { deploymentStatus, gradePullSecrets, gradeRelease } from './release';
 
 const {
@@ -18,10 +18,7 @@ const {
  * The Hybrid Ingestion Runner: its Deployment (by agent id), release and pull secrets, its own connection gauge, and
  * whether Collate lists it.
  */
-export async function gradeRunner(
-  ctx: GradeContext,
-  a: Annotations,
-): Promise<CollateRunnerStatus> {
+export const gradeRunner: Grader<CollateRunnerStatus> = async (ctx, a) => {
   const u = ctx.user;
   const f = new Findings();
   const agentId = a.runnerAgentId!;
@@ -130,4 +127,4 @@ export async function gradeRunner(
     ...(connectedPods ? { connectedPods } : {}),
     ...(registration ? { registration } : {}),
   };
-}
+};

@@ -1,9 +1,4 @@
-import {
-  entity,
-  deployment,
-  sources,
-  service,
-} from '../__testUtils__/statusFixtures';
+import { deployment, sources, statusOf } from '../__testUtils__/statusFixtures';
 
 describe('gradeServer', () => {
   it('grades pods: none ready is unhealthy, some ready is degraded', async () => {
@@ -20,10 +15,7 @@ describe('gradeServer', () => {
             ],
       systemStatus: async () => ({}),
     });
-    const [server, runner] = await service(impl).status(entity, [
-      'server',
-      'runner',
-    ]);
+    const [server, runner] = await statusOf(impl, ['server', 'runner']);
     expect(server).toMatchObject({
       health: 'degraded',
       reason: 'Collate server: 2 of 3 pods ready',
@@ -44,7 +36,7 @@ describe('gradeServer', () => {
       ],
       collateVersion: async () => '1.11.9',
     });
-    const [server] = await service(impl).status(entity, ['server']);
+    const [server] = await statusOf(impl, ['server']);
     expect(server).toMatchObject({
       health: 'degraded',
       version: '1.11.9',

@@ -5,17 +5,14 @@ import {
 } from '@collate-backstage/plugin-collate-common';
 import type { DeploymentInfo } from '../../sources/kubernetesObjects';
 import { Findings, judgeDeployment } from '../findings';
-import type { Annotations, GradeContext } from './context';
+import type { Grader } from './context';
 import { deploymentStatus, gradePullSecrets, gradeRelease } from './release';
 
 /**
  * The Collate server: its Deployment (by Helm release), Collate's own system checks and version, the release and
  * its pull secrets. The image's version against the server's own word shows an unfinished upgrade.
  */
-export async function gradeServer(
-  ctx: GradeContext,
-  a: Annotations,
-): Promise<CollateServerStatus> {
+export const gradeServer: Grader<CollateServerStatus> = async (ctx, a) => {
   const u = ctx.user;
   const f = new Findings();
   const collate = ctx.servers.collateFor(a.serverUrl, f);
@@ -100,4 +97,4 @@ export async function gradeServer(
     ...(pullSecrets?.length ? { pullSecrets } : {}),
     ...(checks ? { checks } : {}),
   };
-}
+};

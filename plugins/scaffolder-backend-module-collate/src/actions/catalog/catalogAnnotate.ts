@@ -1,7 +1,3 @@
-import type {
-  AuthService,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { AnnotateDeploymentResult } from '@collate-backstage/plugin-collate-common';
 import {
@@ -9,6 +5,7 @@ import {
   deploymentsRequest,
   nameInput,
   SECRET_LIKE,
+  type CatalogActionOptions,
 } from '../../lib/catalogDeployments';
 import { fail } from '../../lib/validation';
 import { examples } from './catalogAnnotate.examples';
@@ -19,10 +16,9 @@ import { examples } from './catalogAnnotate.examples';
  *
  * @public
  */
-export function createCollateCatalogAnnotateAction(options: {
-  auth: AuthService;
-  discovery: DiscoveryService;
-}) {
+export function createCollateCatalogAnnotateAction(
+  options: CatalogActionOptions,
+) {
   return createTemplateAction({
     id: 'collate:catalog:annotate',
     description:

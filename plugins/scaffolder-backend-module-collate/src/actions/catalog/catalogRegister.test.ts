@@ -6,16 +6,9 @@ import {
 } from '../../__testUtils__/catalogStub';
 import { actionContext } from '../../__testUtils__/context';
 import { createCollateCatalogRegisterAction } from './catalogRegister';
+import { CATALOG_SYSTEM } from '../../__testUtils__/inputSuites';
 
-const system = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'System',
-  metadata: {
-    name: 'collate-prod',
-    annotations: { 'collate.io/component': 'server' },
-  },
-  spec: { owner: 'group:default/platform-team' },
-};
+const system = CATALOG_SYSTEM;
 
 describe('collate:catalog:register input', () => {
   // Discovery that fails the test if any call is made: bad input must be refused first.

@@ -1,7 +1,3 @@
-import type {
-  AuthService,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { RegisterDeploymentResult } from '@collate-backstage/plugin-collate-common';
 import {
@@ -10,6 +6,7 @@ import {
   deploymentsRequest,
   nameInput,
   validateEntities,
+  type CatalogActionOptions,
 } from '../../lib/catalogDeployments';
 import { examples } from './catalogRegister.examples';
 
@@ -20,10 +17,9 @@ import { examples } from './catalogRegister.examples';
  *
  * @public
  */
-export function createCollateCatalogRegisterAction(options: {
-  auth: AuthService;
-  discovery: DiscoveryService;
-}) {
+export function createCollateCatalogRegisterAction(
+  options: CatalogActionOptions,
+) {
   return createTemplateAction({
     id: 'collate:catalog:register',
     description:

@@ -1,13 +1,10 @@
-import type {
-  AuthService,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { UnregisterDeploymentResult } from '@collate-backstage/plugin-collate-common';
 import {
   deploymentName,
   deploymentsRequest,
   nameInput,
+  type CatalogActionOptions,
 } from '../../lib/catalogDeployments';
 import { examples } from './catalogUnregister.examples';
 
@@ -17,10 +14,9 @@ import { examples } from './catalogUnregister.examples';
  *
  * @public
  */
-export function createCollateCatalogUnregisterAction(options: {
-  auth: AuthService;
-  discovery: DiscoveryService;
-}) {
+export function createCollateCatalogUnregisterAction(
+  options: CatalogActionOptions,
+) {
   return createTemplateAction({
     id: 'collate:catalog:unregister',
     description:
