@@ -1,4 +1,7 @@
 import type { Config } from '@backstage/config';
+import type { z as zod } from 'zod/v3';
+import { requireDeployment } from './markers';
+import { assertAwsRegion } from './validation';
 import {
   type IAMClient,
   ListRolesCommand,
@@ -60,4 +63,20 @@ export async function listAllRoles(iam: IAMClient): Promise<Role[]> {
     marker = page.IsTruncated ? page.Marker : undefined;
   } while (marker);
   return roles;
+}
+
+/** The optional `region` input of the AWS actions; `collate.aws.region` when not given. */
+export const awsRegionInput =
+  (what = 'AWS region') =>
+  (z: typeof zod) =>
+    z.string().optional().describe(`${what}; default collate.aws.region`);
+
+/** What an AWS decommission action works on, checked before any call: the deployment whose marker it deletes. */
+export function awsDecommissionScope(input: {
+  deployment?: string;
+  region?: string;
+}): { deployment: string; region?: string } {
+  const deployment = requireDeployment(input.deployment);
+  if (input.region !== undefined) assertAwsRegion('region', input.region);
+  return { deployment, region: input.region };
 }

@@ -6,15 +6,21 @@ import {
   ListOpenIDConnectProvidersCommand,
   ListOpenIDConnectProviderTagsCommand,
 } from '@aws-sdk/client-iam';
-import { awsClientConfig, awsErrorName, listAllRoles } from '../../lib/aws';
+import {
+  awsClientConfig,
+  awsDecommissionScope,
+  awsRegionInput,
+  awsErrorName,
+  listAllRoles,
+} from '../../lib/aws';
 import {
   decommissionInput,
-  requireDeployment,
   awsMarkerOf,
   DEPLOYMENT_MARKER,
 } from '../../lib/markers';
-import { assertAwsRegion } from '../../lib/validation';
+import {} from '../../lib/validation';
 import { examples } from './eksDeleteOidcProvider.examples';
+import { nameList } from '../../lib/schema';
 
 /** The providers a role's trust policy names (`Principal.Federated`). */
 function federatedPrincipals(document: string | undefined): string[] {
@@ -43,30 +49,17 @@ export function createAwsEksDeleteOidcProviderAction(options: {
     schema: {
       input: {
         deployment: decommissionInput,
-        region: z =>
-          z
-            .string()
-            .optional()
-            .describe('Region for the IAM client; default collate.aws.region'),
+        region: awsRegionInput('Region for the IAM client'),
       },
       output: {
-        providerArns: z =>
-          z
-            .array(z.string())
-            .describe('Providers deleted (in dry-run: that would be)'),
-        kept: z =>
-          z
-            .array(z.string())
-            .describe(
-              "The deployment's providers kept because a role trusts them",
-            ),
+        providerArns: nameList('Providers deleted (in dry-run: that would be)'),
+        kept: nameList(
+          "The deployment's providers kept because a role trusts them",
+        ),
       },
     },
     async handler(ctx) {
-      const { deployment } = ctx.input;
-      requireDeployment(deployment);
-      if (ctx.input.region !== undefined)
-        assertAwsRegion('region', ctx.input.region);
+      const { deployment } = awsDecommissionScope(ctx.input);
       const iam = new IAMClient(
         awsClientConfig(options.config, ctx.input.region),
       );

@@ -10,7 +10,7 @@ import {
   ListOpenIDConnectProviderTagsCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { awsClientConfig } from '../../lib/aws';
+import { awsClientConfig, awsRegionInput } from '../../lib/aws';
 import { logChange, plannedChange } from '../../lib/plan';
 import { assertAwsRegion, assertEksClusterName } from '../../lib/validation';
 import { examples } from './eksOidcProvider.examples';
@@ -39,11 +39,7 @@ export function createAwsEksOidcProviderAction(options: { config: Config }) {
     schema: {
       input: {
         clusterName: z => z.string().describe('EKS cluster name'),
-        region: z =>
-          z
-            .string()
-            .optional()
-            .describe('AWS region; default collate.aws.region'),
+        region: awsRegionInput(),
         deployment: deploymentInput,
       },
       output: {

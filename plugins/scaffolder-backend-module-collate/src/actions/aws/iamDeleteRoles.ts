@@ -11,15 +11,21 @@ import {
   ListRoleTagsCommand,
   RemoveRoleFromInstanceProfileCommand,
 } from '@aws-sdk/client-iam';
-import { awsClientConfig, awsErrorName, listAllRoles } from '../../lib/aws';
+import {
+  awsClientConfig,
+  awsDecommissionScope,
+  awsRegionInput,
+  awsErrorName,
+  listAllRoles,
+} from '../../lib/aws';
 import {
   decommissionInput,
-  requireDeployment,
   awsMarkerOf,
   DEPLOYMENT_MARKER,
 } from '../../lib/markers';
-import { assertAwsRegion } from '../../lib/validation';
+import {} from '../../lib/validation';
 import { examples } from './iamDeleteRoles.examples';
+import { nameList } from '../../lib/schema';
 
 /** Ignores IAM's "no such entity": a second run, or another run, got there first. */
 const gone = (e: unknown) => {
@@ -40,24 +46,14 @@ export function createAwsIamDeleteRolesAction(options: { config: Config }) {
     schema: {
       input: {
         deployment: decommissionInput,
-        region: z =>
-          z
-            .string()
-            .optional()
-            .describe('Region for the IAM client; default collate.aws.region'),
+        region: awsRegionInput('Region for the IAM client'),
       },
       output: {
-        roleNames: z =>
-          z
-            .array(z.string())
-            .describe('The roles deleted (in dry-run: that would be)'),
+        roleNames: nameList('The roles deleted (in dry-run: that would be)'),
       },
     },
     async handler(ctx) {
-      const { deployment } = ctx.input;
-      requireDeployment(deployment);
-      if (ctx.input.region !== undefined)
-        assertAwsRegion('region', ctx.input.region);
+      const { deployment } = awsDecommissionScope(ctx.input);
       const iam = new IAMClient(
         awsClientConfig(options.config, ctx.input.region),
       );

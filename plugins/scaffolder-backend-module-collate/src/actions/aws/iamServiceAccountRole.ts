@@ -11,7 +11,7 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { isDeepStrictEqual } from 'node:util';
-import { awsClientConfig, awsErrorName } from '../../lib/aws';
+import { awsClientConfig, awsRegionInput, awsErrorName } from '../../lib/aws';
 import { logChange, plannedChange } from '../../lib/plan';
 import {
   assertAwsRegion,
@@ -96,11 +96,7 @@ export function createAwsIamServiceAccountRoleAction(options: {
             .describe(
               'Managed policies to attach, e.g. arn:aws:iam::aws:policy/AmazonS3FullAccess',
             ),
-        region: z =>
-          z
-            .string()
-            .optional()
-            .describe('Region for the IAM client; default collate.aws.region'),
+        region: awsRegionInput('Region for the IAM client'),
         deployment: deploymentInput,
       },
       output: {

@@ -7,15 +7,17 @@ import {
   ListObjectVersionsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { awsClientConfig, awsErrorName } from '../../lib/aws';
 import {
-  decommissionInput,
-  requireDeployment,
-  DEPLOYMENT_MARKER,
-} from '../../lib/markers';
-import { assertAwsRegion } from '../../lib/validation';
+  awsClientConfig,
+  awsDecommissionScope,
+  awsRegionInput,
+  awsErrorName,
+} from '../../lib/aws';
+import { decommissionInput, DEPLOYMENT_MARKER } from '../../lib/markers';
+import {} from '../../lib/validation';
 import { bucketMarker } from './s3EnsureBucket';
 import { examples } from './s3DeleteBucket.examples';
+import { nameList } from '../../lib/schema';
 
 /**
  * `collate:aws:s3:delete-bucket`: deletes the S3 buckets a deployment created (its marker) when they are empty, or
@@ -38,31 +40,18 @@ export function createAwsS3DeleteBucketAction(options: { config: Config }) {
             .describe(
               'Delete a bucket that still holds objects, with its objects (Argo artifacts, logs)',
             ),
-        region: z =>
-          z
-            .string()
-            .optional()
-            .describe('AWS region; default collate.aws.region'),
+        region: awsRegionInput(),
       },
       output: {
-        buckets: z =>
-          z
-            .array(z.string())
-            .describe('Buckets deleted (in dry-run: that would be)'),
-        kept: z =>
-          z
-            .array(z.string())
-            .describe(
-              "The deployment's buckets kept because they hold objects",
-            ),
+        buckets: nameList('Buckets deleted (in dry-run: that would be)'),
+        kept: nameList(
+          "The deployment's buckets kept because they hold objects",
+        ),
       },
     },
     async handler(ctx) {
-      const { deployment } = ctx.input;
+      const { deployment } = awsDecommissionScope(ctx.input);
       const force = ctx.input.force ?? false;
-      requireDeployment(deployment);
-      if (ctx.input.region !== undefined)
-        assertAwsRegion('region', ctx.input.region);
       const s3 = new S3Client({
         ...awsClientConfig(options.config, ctx.input.region),
         followRegionRedirects: true,

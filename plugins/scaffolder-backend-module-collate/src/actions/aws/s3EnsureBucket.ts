@@ -11,7 +11,7 @@ import {
   S3Client,
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
-import { awsClientConfig, awsErrorName } from '../../lib/aws';
+import { awsClientConfig, awsRegionInput, awsErrorName } from '../../lib/aws';
 import { logChange, plannedChange } from '../../lib/plan';
 import { assertAwsRegion, assertBucketName, fail } from '../../lib/validation';
 import { examples } from './s3EnsureBucket.examples';
@@ -55,11 +55,7 @@ export function createAwsS3EnsureBucketAction(options: { config: Config }) {
           z
             .string()
             .describe('Bucket name, e.g. collate-argo-artifacts-eu-west-1'),
-        region: z =>
-          z
-            .string()
-            .optional()
-            .describe('AWS region; default collate.aws.region'),
+        region: awsRegionInput(),
         deployment: deploymentInput,
       },
       output: {

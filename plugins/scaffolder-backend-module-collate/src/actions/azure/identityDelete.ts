@@ -9,6 +9,7 @@ import {
 } from '../../lib/azure';
 import { AZURE_DEPLOYMENT_TAG } from '../../lib/markers';
 import { examples } from './identityDelete.examples';
+import { nameList } from '../../lib/schema';
 
 /** A delete that finds nothing is done: a second run, or another run, got there first. */
 export const gone = (error: unknown) => {
@@ -49,16 +50,12 @@ export function createAzureIdentityDeleteAction(options: {
         ...azureDecommissionInputs('Resource group of the identities'),
       },
       output: {
-        identities: z =>
-          z
-            .array(z.string())
-            .describe('The identities deleted (in dry-run: that would be)'),
-        federatedCredentials: z =>
-          z
-            .array(z.string())
-            .describe(
-              'Their federated credentials, as <identity>/<credential>',
-            ),
+        identities: nameList(
+          'The identities deleted (in dry-run: that would be)',
+        ),
+        federatedCredentials: nameList(
+          'Their federated credentials, as <identity>/<credential>',
+        ),
       },
     },
     async handler(ctx) {

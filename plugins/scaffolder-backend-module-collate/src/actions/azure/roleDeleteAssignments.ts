@@ -8,6 +8,7 @@ import {
 import { roleAssignmentMarker } from '../../lib/markers';
 import { deploymentIdentities, gone } from './identityDelete';
 import { examples } from './roleDeleteAssignments.examples';
+import { nameList } from '../../lib/schema';
 
 /**
  * `collate:azure:role:delete-assignments`: deletes the role assignments a deployment made (its marker in their
@@ -32,12 +33,9 @@ export function createAzureRoleDeleteAssignmentsAction(options: {
         ),
       },
       output: {
-        assignments: z =>
-          z
-            .array(z.string())
-            .describe(
-              'Resource ids of the role assignments deleted (in dry-run: that would be)',
-            ),
+        assignments: nameList(
+          'Resource ids of the role assignments deleted (in dry-run: that would be)',
+        ),
       },
     },
     async handler(ctx) {

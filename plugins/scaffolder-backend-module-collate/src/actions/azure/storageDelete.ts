@@ -14,6 +14,7 @@ import {
 } from '../../lib/markers';
 import { gone } from './identityDelete';
 import { examples } from './storageDelete.examples';
+import { nameList } from '../../lib/schema';
 
 /**
  * `collate:azure:storage:delete`: deletes what a deployment created for Argo's artifacts: a storage account carrying
@@ -41,22 +42,15 @@ export function createAzureStorageDeleteAction(options: {
             ),
       },
       output: {
-        accounts: z =>
-          z
-            .array(z.string())
-            .describe('Storage accounts deleted (in dry-run: that would be)'),
-        containers: z =>
-          z
-            .array(z.string())
-            .describe(
-              'Containers deleted from accounts the deployment adopted, as <account>/<container>',
-            ),
-        kept: z =>
-          z
-            .array(z.string())
-            .describe(
-              "The deployment's accounts or containers kept because they hold blobs",
-            ),
+        accounts: nameList(
+          'Storage accounts deleted (in dry-run: that would be)',
+        ),
+        containers: nameList(
+          'Containers deleted from accounts the deployment adopted, as <account>/<container>',
+        ),
+        kept: nameList(
+          "The deployment's accounts or containers kept because they hold blobs",
+        ),
       },
     },
     async handler(ctx) {

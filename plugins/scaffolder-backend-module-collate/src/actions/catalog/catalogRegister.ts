@@ -9,6 +9,7 @@ import {
   type CatalogActionOptions,
 } from '../../lib/catalogDeployments';
 import { examples } from './catalogRegister.examples';
+import { nameList } from '../../lib/schema';
 
 /**
  * `collate:catalog:register`: registers what a template deployed (a System with its Components and Resources) in
@@ -40,12 +41,9 @@ export function createCollateCatalogRegisterAction(
         entityRefs: z => z.array(z.string()).describe('Registered entities'),
         entityRef: z =>
           z.string().describe('The first entity (the System) for links'),
-        removedEntityRefs: z =>
-          z
-            .array(z.string())
-            .describe(
-              'Entities of an earlier run that are no longer part of the deployment',
-            ),
+        removedEntityRefs: nameList(
+          'Entities of an earlier run that are no longer part of the deployment',
+        ),
         action: z => z.enum(['create', 'update', 'unchanged']),
       },
     },

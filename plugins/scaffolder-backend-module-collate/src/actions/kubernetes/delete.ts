@@ -15,6 +15,7 @@ import {
 } from '../../lib/markers';
 import { assertDnsLabel } from '../../lib/validation';
 import { examples } from './delete.examples';
+import { nameList } from '../../lib/schema';
 
 /** What the Collate actions create in a namespace (besides Helm releases, which collate:helm:uninstall removes). */
 const MARKED_KINDS: Array<[apiVersion: string, kind: string]> = [
@@ -75,16 +76,12 @@ export function createKubernetesDeleteAction(options: ClusterActionOptions) {
         deployment: decommissionInput,
       },
       output: {
-        deleted: z =>
-          z
-            .array(z.string())
-            .describe(
-              'What was (in dry-run: would be) deleted, as Kind namespace/name',
-            ),
-        keptNamespaces: z =>
-          z
-            .array(z.string())
-            .describe('Namespaces kept because something else is in them'),
+        deleted: nameList(
+          'What was (in dry-run: would be) deleted, as Kind namespace/name',
+        ),
+        keptNamespaces: nameList(
+          'Namespaces kept because something else is in them',
+        ),
       },
     },
     async handler(ctx) {

@@ -14,6 +14,7 @@ import {
 } from '../../lib/validation';
 import { examples } from './prepare.examples';
 import { assertDeployment, deploymentInput } from '../../lib/markers';
+import { nameList } from '../../lib/schema';
 
 /** The guide's Role for the ingestion service account, rule for rule (guides 000 and 001, om-argo-role.yml). */
 export const OM_ARGO_ROLE_RULES = [
@@ -280,12 +281,9 @@ export function createCollateKubernetesPrepareAction(
           z
             .string()
             .describe('The RoleBinding of that Role to the service account'),
-        secrets: z =>
-          z
-            .array(z.string())
-            .describe(
-              'Names of the credential secrets written (values never output)',
-            ),
+        secrets: nameList(
+          'Names of the credential secrets written (values never output)',
+        ),
         changed: z =>
           z
             .number()

@@ -10,6 +10,7 @@ import { examples } from './terraformApply.examples';
 import { childEnv } from '../../lib/childEnv';
 import { recognizeError } from '../../lib/terraform/knownErrors';
 import { run } from '../../lib/terraform/run';
+import { nameList } from '../../lib/schema';
 
 export const TERRAFORM_DEFAULTS = {
   /** Guide 004: infra first, then services. */
@@ -96,10 +97,9 @@ export function createTerraformApplyAction(options: { config: Config }) {
             .describe(
               'Non-sensitive Terraform outputs (e.g. the end-user setup instructions)',
             ),
-        changed: z =>
-          z
-            .array(z.string())
-            .describe('Targets that had (or, in dry-run, would have) changes'),
+        changed: nameList(
+          'Targets that had (or, in dry-run, would have) changes',
+        ),
       },
     },
     async handler(ctx) {
