@@ -1,14 +1,9 @@
-import {
-  entity,
-  sources,
-  service,
-  statusOf,
-} from './__testUtils__/statusFixtures';
+import * as fx from './__testUtils__/statusFixtures';
 
 describe('StatusService', () => {
   it('asks each source once per view, however many components need it', async () => {
-    const { impl, calls } = sources();
-    const result = await statusOf(impl, ['server', 'database', 'search']);
+    const { impl, calls } = fx.sources();
+    const result = await fx.statusOf(impl, ['server', 'database', 'search']);
     expect(result.map(c => c.health)).toEqual([
       'degraded',
       'healthy',
@@ -17,21 +12,33 @@ describe('StatusService', () => {
     expect(calls.filter(c => c === 'system status')).toHaveLength(1);
   });
   it('serves a second view from the cache', async () => {
-    const { impl, calls } = sources();
-    const s = service(impl);
-    await s.status(entity, ['server', 'argo', 'database', 'search', 'runner']);
+    const { impl, calls } = fx.sources();
+    const s = fx.service(impl);
+    await s.status(fx.entity, [
+      'server',
+      'argo',
+      'database',
+      'search',
+      'runner',
+    ]);
     const first = calls.length;
-    await s.status(entity, ['server', 'argo', 'database', 'search', 'runner']);
+    await s.status(fx.entity, [
+      'server',
+      'argo',
+      'database',
+      'search',
+      'runner',
+    ]);
     // Only the workflow index is read again (it is kept current by its watch, not cached).
     expect(calls.slice(first)).toEqual(['workflows']);
   });
   it('isolates a failing source: its components are unknown, the others answer', async () => {
-    const { impl } = sources({
+    const { impl } = fx.sources({
       argoVersion: async () => {
         throw new Error('Argo server at http://argo:2746: ECONNREFUSED');
       },
     });
-    const [argo, runner] = await statusOf(impl, ['argo', 'runner']);
+    const [argo, runner] = await fx.statusOf(impl, ['argo', 'runner']);
     expect(argo).toMatchObject({
       health: 'unknown',
       reason: 'Argo server: Argo server at http://argo:2746: ECONNREFUSED',
@@ -44,16 +51,18 @@ describe('StatusService', () => {
     });
   });
   it('says the configured notice in place of configuration and connection errors, keeping what answered', async () => {
-    const { impl } = sources({
+    const { impl } = fx.sources({
       argoVersion: async () => {
         throw new Error('Argo server at http://argo:2746: ECONNREFUSED');
       },
     });
     const notice = 'local demo environment starting';
-    const [argo, server] = await service(impl, {
-      servers: [],
-      status: { notice },
-    }).status(entity, ['argo', 'server']);
+    const [argo, server] = await fx
+      .service(impl, {
+        servers: [],
+        status: { notice },
+      })
+      .status(fx.entity, ['argo', 'server']);
     expect(argo).toMatchObject({
       health: 'unknown',
       reason: notice,
@@ -66,21 +75,20 @@ describe('StatusService', () => {
       errors: [{ source: 'collate', configKey: 'collate.servers' }],
     });
     // A component whose sources answered is judged as usual: the notice replaces errors, not findings.
-    const [runner] = await service(impl, { status: { notice } }).status(
-      entity,
-      ['runner'],
-    );
+    const [runner] = await fx
+      .service(impl, { status: { notice } })
+      .status(fx.entity, ['runner']);
     expect(runner).toMatchObject({ health: 'healthy' });
     expect(runner.reason).toBeUndefined();
   });
   it('keeps unhealthy when what did answer shows it, even if another source failed', async () => {
-    const { impl } = sources({
+    const { impl } = fx.sources({
       deployments: async () => [],
       argoVersion: async () => {
         throw new Error('boom');
       },
     });
-    const [argo] = await statusOf(impl, ['argo']);
+    const [argo] = await fx.statusOf(impl, ['argo']);
     expect(argo.health).toBe('unhealthy');
     expect(argo.reason).toContain(
       'No Argo server Deployment of release argo-workflows in namespace argo-workflows',
@@ -88,16 +96,18 @@ describe('StatusService', () => {
     expect(argo.reason).toContain('Argo server: boom');
   });
   it('gives each source its own timeout', async () => {
-    const { impl } = sources({
+    const { impl } = fx.sources({
       systemStatus: (_s, signal) =>
         new Promise((_resolve, reject) =>
           signal.addEventListener('abort', () => reject(signal.reason)),
         ),
     });
     const started = Date.now();
-    const [db, argo] = await service(impl, {
-      status: { timeouts: { collateMs: 50 } },
-    }).status(entity, ['database', 'argo']);
+    const [db, argo] = await fx
+      .service(impl, {
+        status: { timeouts: { collateMs: 50 } },
+      })
+      .status(fx.entity, ['database', 'argo']);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(db).toMatchObject({
       health: 'unknown',

@@ -23,25 +23,17 @@ export function handleIdentityPlatform(
   path: string,
   body: string,
 ): boolean {
-  const {
-    baseUrl,
-    tenantId,
-    clientId,
-    clientSecret,
-    servicePrincipalObjectId,
-    signingKey,
-  } = idp;
   const wellKnown = path.match(
     /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/i,
   );
   if (wellKnown && req.method === 'GET') {
     const t = wellKnown[1];
     sendJson(res, 200, {
-      issuer: `${baseUrl}/${t}/v2.0`,
-      authorization_endpoint: `${baseUrl}/${t}/oauth2/v2.0/authorize`,
-      token_endpoint: `${baseUrl}/${t}/oauth2/v2.0/token`,
-      end_session_endpoint: `${baseUrl}/${t}/oauth2/v2.0/logout`,
-      jwks_uri: `${baseUrl}/${t}/discovery/v2.0/keys`,
+      issuer: `${idp.baseUrl}/${t}/v2.0`,
+      authorization_endpoint: `${idp.baseUrl}/${t}/oauth2/v2.0/authorize`,
+      token_endpoint: `${idp.baseUrl}/${t}/oauth2/v2.0/token`,
+      end_session_endpoint: `${idp.baseUrl}/${t}/oauth2/v2.0/logout`,
+      jwks_uri: `${idp.baseUrl}/${t}/discovery/v2.0/keys`,
       response_types_supported: ['code', 'id_token', 'token id_token'],
       subject_types_supported: ['pairwise'],
       id_token_signing_alg_values_supported: ['RS256'],
@@ -55,13 +47,13 @@ export function handleIdentityPlatform(
   }
   const keys = path.match(/^\/([^/]+)\/discovery\/v2\.0\/keys$/i);
   if (keys && req.method === 'GET') {
-    sendJson(res, 200, { keys: [signingKey.jwk] });
+    sendJson(res, 200, { keys: [idp.signingKey.jwk] });
     return true;
   }
   const token = path.match(/^\/([^/]+)\/oauth2\/v2\.0\/token$/i);
   if (token && req.method === 'POST') {
     const form = new URLSearchParams(body);
-    if (token[1] !== tenantId) {
+    if (token[1] !== idp.tenantId) {
       sendJson(res, 400, {
         error: 'invalid_request',
         error_description: `AADSTS90002: Tenant '${token[1]}' not found.`,
@@ -73,8 +65,8 @@ export function handleIdentityPlatform(
           'AADSTS70003: only client_credentials is supported here.',
       });
     } else if (
-      form.get('client_id') !== clientId ||
-      form.get('client_secret') !== clientSecret
+      form.get('client_id') !== idp.clientId ||
+      form.get('client_secret') !== idp.clientSecret
     ) {
       sendJson(res, 401, {
         error: 'invalid_client',
@@ -95,19 +87,19 @@ export function handleIdentityPlatform(
         {
           aud: resource,
           iss: storage
-            ? `https://sts.windows.net/${tenantId}/`
-            : `${baseUrl}/${tenantId}/v2.0`,
-          tid: tenantId,
-          appid: clientId,
-          azp: clientId,
-          oid: servicePrincipalObjectId,
-          sub: servicePrincipalObjectId,
+            ? `https://sts.windows.net/${idp.tenantId}/`
+            : `${idp.baseUrl}/${idp.tenantId}/v2.0`,
+          tid: idp.tenantId,
+          appid: idp.clientId,
+          azp: idp.clientId,
+          oid: idp.servicePrincipalObjectId,
+          sub: idp.servicePrincipalObjectId,
           iat: now,
           nbf: now,
           exp: now + 3600,
           ver: storage ? '1.0' : '2.0',
         },
-        signingKey,
+        idp.signingKey,
       );
       sendJson(res, 200, {
         token_type: 'Bearer',

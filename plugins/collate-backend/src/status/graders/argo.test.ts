@@ -1,14 +1,9 @@
-import {
-  entity,
-  sources,
-  service,
-  statusOf,
-} from '../__testUtils__/statusFixtures';
+import * as fx from '../__testUtils__/statusFixtures';
 
 describe('gradeArgo', () => {
   it('shows the server and the controller with their release, version, workflow counts and UI link', async () => {
-    const { impl } = sources();
-    const [argo] = await statusOf(impl, ['argo']);
+    const { impl } = fx.sources();
+    const [argo] = await fx.statusOf(impl, ['argo']);
     expect(argo).toMatchObject({
       component: 'argo',
       health: 'healthy',
@@ -23,7 +18,7 @@ describe('gradeArgo', () => {
   });
 
   it('is unhealthy without a workflow controller, and says which annotations show the Deployments', async () => {
-    const { impl } = sources({
+    const { impl } = fx.sources({
       deployments: async () => [
         {
           name: 'argo-workflows-server',
@@ -35,18 +30,17 @@ describe('gradeArgo', () => {
         },
       ],
     });
-    const [argo] = await statusOf(impl, ['argo']);
+    const [argo] = await fx.statusOf(impl, ['argo']);
     expect(argo).toMatchObject({
       health: 'unhealthy',
       reason:
         'No workflow controller Deployment of release argo-workflows in namespace argo-workflows',
     });
     const { 'collate.io/argo-namespace': _, ...annotations } =
-      entity.metadata.annotations!;
-    const [unannotated] = await service(sources().impl).status(
-      { metadata: { annotations } },
-      ['argo'],
-    );
+      fx.entity.metadata.annotations!;
+    const [unannotated] = await fx
+      .service(fx.sources().impl)
+      .status({ metadata: { annotations } }, ['argo']);
     expect(unannotated).toMatchObject({
       health: 'unknown',
       reason:

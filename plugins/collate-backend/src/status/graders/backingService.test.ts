@@ -1,10 +1,10 @@
 import { parseValidation } from './backingService';
-import { sources, statusOf } from '../__testUtils__/statusFixtures';
+import * as fx from '../__testUtils__/statusFixtures';
 
 describe('gradeBackingService', () => {
   it('judges the database and search engine from Collate’s checks', async () => {
-    const { impl } = sources();
-    const [db, search] = await statusOf(impl, ['database', 'search']);
+    const { impl } = fx.sources();
+    const [db, search] = await fx.statusOf(impl, ['database', 'search']);
     expect(db).toMatchObject({
       health: 'healthy',
       type: 'mysql',

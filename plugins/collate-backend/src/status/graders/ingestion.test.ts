@@ -1,17 +1,11 @@
 import type { CollateIngestionStatus } from '@collate-backstage/plugin-collate-common';
-import {
-  entity,
-  overview,
-  sources,
-  service,
-  statusOf,
-} from '../__testUtils__/statusFixtures';
+import * as fx from '../__testUtils__/statusFixtures';
 
 describe('gradeIngestion', () => {
   it('marks ingestion degraded when runs failed in the last 24 h or a pipeline’s last run failed', async () => {
-    const { impl } = sources({
+    const { impl } = fx.sources({
       workflows: async () => ({
-        ...overview,
+        ...fx.overview,
         last24h: { Succeeded: 8, Failed: 1, Error: 1 },
       }),
       pipelines: async () => ({
@@ -27,7 +21,7 @@ describe('gradeIngestion', () => {
         truncated: true,
       }),
     });
-    const [ingestion] = await statusOf(impl, ['ingestion']);
+    const [ingestion] = await fx.statusOf(impl, ['ingestion']);
     expect(ingestion).toMatchObject({
       health: 'degraded',
       reason:
@@ -41,9 +35,9 @@ describe('gradeIngestion', () => {
   });
   it('flags stale runs: the source’s Argo runs and a Collate pipeline still running past the limit', async () => {
     const started = new Date(Date.now() - 3 * 3_600_000).toISOString();
-    const { impl } = sources({
+    const { impl } = fx.sources({
       workflows: async () => ({
-        ...overview,
+        ...fx.overview,
         runs: [
           {
             name: 'stuck',
@@ -76,9 +70,11 @@ describe('gradeIngestion', () => {
         truncated: false,
       }),
     });
-    const [ingestion] = (await service(impl, {
-      status: { staleRunMinutes: 120 },
-    }).status(entity, ['ingestion'])) as CollateIngestionStatus[];
+    const [ingestion] = (await fx
+      .service(impl, {
+        status: { staleRunMinutes: 120 },
+      })
+      .status(fx.entity, ['ingestion'])) as CollateIngestionStatus[];
     expect(ingestion.health).toBe('degraded');
     expect(ingestion.reason).toContain(
       '1 run looks stale: stuck: Argo says step ingest is Running, but its pod is gone',

@@ -1,21 +1,16 @@
 import type { Entity } from '@backstage/catalog-model';
 import type { CollateServerStatus } from '@collate-backstage/plugin-collate-common';
-import {
-  entity,
-  deployment,
-  sources,
-  service,
-} from '../__testUtils__/statusFixtures';
+import * as fx from '../__testUtils__/statusFixtures';
 
 describe('gradeRelease', () => {
   it('shows each release against what it was created with and the guides, and warns of drift, stuck releases and expiring pull secrets', async () => {
     const soon = new Date(Date.now() + 30 * 60_000).toISOString();
-    const { impl } = sources({
+    const { impl } = fx.sources({
       deployments: async (_c, _ns, selector) =>
         selector.includes('openmetadata')
           ? [
               {
-                ...deployment('openmetadata', {
+                ...fx.deployment('openmetadata', {
                   'helm.sh/chart': 'openmetadata-1.12.4',
                   'app.kubernetes.io/version': '1.12.4',
                 }),
@@ -30,18 +25,18 @@ describe('gradeRelease', () => {
       ],
     });
     const annotated: Entity = {
-      ...entity,
+      ...fx.entity,
       metadata: {
-        ...entity.metadata,
+        ...fx.entity.metadata,
         annotations: {
-          ...entity.metadata.annotations,
+          ...fx.entity.metadata.annotations,
           'collate.io/server-chart-version': '1.12.3',
         },
       },
     };
-    const [server] = (await service(impl).status(annotated, [
-      'server',
-    ])) as CollateServerStatus[];
+    const [server] = (await fx
+      .service(impl)
+      .status(annotated, ['server'])) as CollateServerStatus[];
     expect(server.release).toEqual({
       release: 'openmetadata',
       namespace: 'collate',

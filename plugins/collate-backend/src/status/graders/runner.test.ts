@@ -1,14 +1,9 @@
-import {
-  entity,
-  sources,
-  service,
-  statusOf,
-} from '../__testUtils__/statusFixtures';
+import * as fx from '../__testUtils__/statusFixtures';
 
 describe('gradeRunner', () => {
   it("takes the runner's connection from its own gauge and its registration from Collate's list", async () => {
-    const { impl, calls } = sources();
-    const [runner] = await statusOf(impl, ['runner']);
+    const { impl, calls } = fx.sources();
+    const [runner] = await fx.statusOf(impl, ['runner']);
     expect(runner).toMatchObject({
       health: 'healthy',
       connection: 'connected',
@@ -20,14 +15,14 @@ describe('gradeRunner', () => {
       'metrics runner app.kubernetes.io/name=hybrid-ingestion-runner,app.kubernetes.io/instance=runner',
     );
 
-    const disconnected = sources({
+    const disconnected = fx.sources({
       podMetrics: async () => [
         { pod: 'a', values: { collate_hybrid_agent_connected: 0 } },
         { pod: 'b', values: { collate_hybrid_agent_connected: 0 } },
       ],
       listedRunner: async () => undefined,
     });
-    const [down] = await statusOf(disconnected.impl, ['runner']);
+    const [down] = await fx.statusOf(disconnected.impl, ['runner']);
     expect(down).toMatchObject({
       health: 'unhealthy',
       connection: 'disconnected',
@@ -38,24 +33,24 @@ describe('gradeRunner', () => {
       /reports it is not connected to Collate \(collate_hybrid_agent_connected 0\)/,
     );
 
-    const silent = sources({
+    const silent = fx.sources({
       podMetrics: async () => [
         { pod: 'a', error: 'Kubernetes API 503 for /api/v1/…/proxy/metrics' },
       ],
     });
-    const [unknown] = await statusOf(silent.impl, ['runner']);
+    const [unknown] = await fx.statusOf(silent.impl, ['runner']);
     expect(unknown).toMatchObject({ health: 'unknown', connection: 'unknown' });
     expect(unknown.reason).toMatch(
       /metrics did not answer: Kubernetes API 503/,
     );
   });
   it('tells which annotation to add when the runner namespace is missing', async () => {
-    const { impl } = sources();
+    const { impl } = fx.sources();
     const { 'collate.io/runner-namespace': _, ...annotations } =
-      entity.metadata.annotations!;
-    const [runner] = await service(impl).status({ metadata: { annotations } }, [
-      'runner',
-    ]);
+      fx.entity.metadata.annotations!;
+    const [runner] = await fx
+      .service(impl)
+      .status({ metadata: { annotations } }, ['runner']);
     expect(runner).toMatchObject({
       health: 'unknown',
       reason:

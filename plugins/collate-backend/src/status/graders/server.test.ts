@@ -1,13 +1,13 @@
-import { deployment, sources, statusOf } from '../__testUtils__/statusFixtures';
+import * as fx from '../__testUtils__/statusFixtures';
 
 describe('gradeServer', () => {
   it('grades pods: none ready is unhealthy, some ready is degraded', async () => {
-    const { impl } = sources({
+    const { impl } = fx.sources({
       deployments: async (_c, _ns, selector) =>
         selector.includes('openmetadata')
-          ? [{ ...deployment('openmetadata', {}), desired: 3, ready: 2 }]
+          ? [{ ...fx.deployment('openmetadata', {}), desired: 3, ready: 2 }]
           : [
-              deployment(
+              fx.deployment(
                 'runner',
                 { 'app.kubernetes.io/instance': 'runner' },
                 0,
@@ -15,7 +15,7 @@ describe('gradeServer', () => {
             ],
       systemStatus: async () => ({}),
     });
-    const [server, runner] = await statusOf(impl, ['server', 'runner']);
+    const [server, runner] = await fx.statusOf(impl, ['server', 'runner']);
     expect(server).toMatchObject({
       health: 'degraded',
       reason: 'Collate server: 2 of 3 pods ready',
@@ -27,16 +27,16 @@ describe('gradeServer', () => {
   });
 
   it("says an upgrade is unfinished when the server's version is not its image's, and shows Collate's checks", async () => {
-    const { impl } = sources({
+    const { impl } = fx.sources({
       deployments: async () => [
         {
-          ...deployment('openmetadata', {}),
+          ...fx.deployment('openmetadata', {}),
           image: 'docker.getcollate.io/openmetadata/server:1.12.3',
         },
       ],
       collateVersion: async () => '1.11.9',
     });
-    const [server] = await statusOf(impl, ['server']);
+    const [server] = await fx.statusOf(impl, ['server']);
     expect(server).toMatchObject({
       health: 'degraded',
       version: '1.11.9',
