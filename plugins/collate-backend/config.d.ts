@@ -1,6 +1,13 @@
 export interface Config {
   collate?: {
     /**
+     * Catalog locations whose entities the status backend may act on, as under `catalog.locations` (a `file` target
+     * from the backend's working directory): how a deployment that the Collate actions did not register is adopted.
+     * The backend acts on an entity's `collate.io/*` coordinates only when the Collate actions registered it, or when
+     * it comes from one of these locations; an owner's own catalog file is neither.
+     */
+    adoptedLocations?: Array<{ type: string; target: string }>;
+    /**
      * Collate servers the status backend may call. An entity's `collate.io/server-url` annotation selects one by
      * `url`; servers not listed here are never called, so a catalog entry cannot point the backend's token elsewhere.
      */

@@ -46,6 +46,9 @@ function catalogFile(): string {
     metadata: {
       name: entityName(size),
       annotations: {
+        // Set by the catalog for what the Collate actions registered.
+
+        'backstage.io/managed-by-origin-location': 'collate-deployment:bench',
         'collate.io/component': 'ingestion',
         'collate.io/kubernetes-cluster': 'bench',
         'collate.io/namespace': namespaceOf(size),
@@ -96,6 +99,8 @@ function config(proxy: CountingProxy, catalog: string) {
         { group: 'argoproj.io', apiVersion: 'v1alpha1', plural: 'workflows' },
       ],
     },
+    // The benchmark's catalog file stands for a deployment the portal's operators adopted.
+    collate: { adoptedLocations: [{ type: 'file', target: catalog }] },
   };
 }
 

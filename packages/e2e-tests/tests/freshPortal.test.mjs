@@ -250,6 +250,10 @@ function freshPortalSuite({
             ],
             locations: [{ type: 'file', target: catalogFile }],
           },
+          // The catalog file stands for a deployment the portal's operators adopted.
+          collate: {
+            adoptedLocations: [{ type: 'file', target: catalogFile }],
+          },
         }),
       );
       portal = startFreshPortal({

@@ -19,10 +19,9 @@ import type {
   RegisterDeploymentResult,
   UnregisterDeploymentResult,
 } from '@collate-backstage/plugin-collate-common';
+import { COLLATE_DEPLOYMENT_LOCATION_TYPE } from '@collate-backstage/plugin-collate-common';
 import type { DeploymentStore } from './DeploymentStore';
 
-/** The location type of the entities this provider manages: `collate-deployment:<name>`. @public */
-export const COLLATE_DEPLOYMENT_LOCATION_TYPE = 'collate-deployment';
 
 /**
  * Provides the entities of the Collate deployments that the templates registered: a full mutation when the catalog

@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 export { catalogModuleCollateDeployments as default } from './module';
-export { COLLATE_DEPLOYMENT_LOCATION_TYPE } from './CollateDeploymentProvider';
+export { COLLATE_DEPLOYMENT_LOCATION_TYPE } from '@collate-backstage/plugin-collate-common';
 export type { RegisterDeploymentRequest } from './router';

@@ -17,6 +17,10 @@ const search: Entity = {
     name: 'collate-search',
     namespace: 'default',
     annotations: {
+      // Set by the catalog for what the Collate actions registered.
+
+      'backstage.io/managed-by-origin-location':
+        'collate-deployment:collate-search',
       'collate.io/component': 'search',
       'collate.io/server-url': 'http://openmetadata.collate:8585',
       'collate.io/search-endpoint': 'http://opensearch.collate:9200',

@@ -12,6 +12,7 @@ import type { AuthenticationStrategy } from '@backstage/plugin-kubernetes-node';
 import { readStatusConfig } from './config';
 import { WorkflowOperations } from './operations/workflowOperations';
 import { createRouter } from './router';
+import { DeploymentBinding } from './auth/deploymentBinding';
 import { createStatusSources } from './status/createStatusSources';
 import { SourceCache } from './status/sourceCache';
 import { SharedWorkflows } from './status/sharedWorkflows';
@@ -90,6 +91,7 @@ export const collatePlugin = createBackendPlugin({
             logger: deps.logger,
             workflows: new WorkflowOperations(statusConfig.argoServers),
             logs: statusConfig.logs,
+            binding: DeploymentBinding.fromConfig(deps.config),
             deployers:
               deps.config.getOptionalStringArray(
                 'collate.permissions.deployers',

@@ -18,6 +18,7 @@ import type { CollateOperations } from './operations/collateOperations';
 import type { WorkflowOperations } from './operations/workflowOperations';
 import { refusedCollateActions } from './access';
 import { createEntityPermissions } from './auth/requirePermission';
+import type { DeploymentBinding } from './auth/deploymentBinding';
 import { addCollateRoutes } from './routes/collateRoutes';
 import { addStatusRoutes } from './routes/statusRoutes';
 import { addWorkflowRoutes } from './routes/workflowRoutes';
@@ -33,6 +34,8 @@ export interface RouterOptions {
   workflows: WorkflowOperations;
   /** Caps of the log route (`collate.status.logs`). */
   logs: { maxBytes: number; followMs: number };
+  /** Which entities' coordinates the backend acts on (`collate.adoptedLocations`, and what the actions registered). */
+  binding: DeploymentBinding;
   /** `collate.permissions.deployers`, named to a user who may not deploy. */
   deployers: string[];
 }
@@ -60,6 +63,7 @@ export async function createRouter(
     workflows,
     logs,
     deployers,
+    binding,
   } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
@@ -73,6 +77,7 @@ export async function createRouter(
     httpAuth,
     permissions,
     catalog,
+    binding,
   });
 
   router.get('/access/deploy', async (req, res) => {

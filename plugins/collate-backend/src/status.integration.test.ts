@@ -53,6 +53,10 @@ function systemEntity(annotations: Record<string, string> = {}): Entity {
       name: 'collate-it',
       namespace: 'default',
       annotations: {
+        // Set by the catalog for what the Collate actions registered.
+
+        'backstage.io/managed-by-origin-location':
+          'collate-deployment:collate-it',
         'collate.io/component': 'server',
         'collate.io/kubernetes-cluster': TEST_CLUSTER_NAME,
         'collate.io/namespace': ns.collate,

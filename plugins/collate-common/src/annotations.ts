@@ -164,7 +164,6 @@ export function isCollateEntity(entity: AnnotatedEntity): boolean {
   );
 }
 
-/** Whether the annotations carry what the backend needs to report a component. */
 /**
  * Which annotations describe each component: any one of the alternatives, each a set of annotations that together
  * suffice (a URL the backend calls, or a cluster and a name it looks up there). The status backend decides which

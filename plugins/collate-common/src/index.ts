@@ -10,3 +10,4 @@ export * from './api';
 export * from './runnerMetrics';
 export * from './versions';
 export * from './grading';
+export * from './binding';

@@ -110,7 +110,6 @@ describe('Software Templates', () => {
           ![
             'collate-decommission-aws',
             'collate-decommission-azure',
-            'collate-existing-deployment',
             'collate-upgrade',
           ].includes(t.template.metadata.name),
       )

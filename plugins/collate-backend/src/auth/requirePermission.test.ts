@@ -9,13 +9,42 @@ import {
   collateStatusReadPermission,
 } from '@collate-backstage/plugin-collate-common';
 import type express from 'express';
+import { ConfigReader } from '@backstage/config';
 import { createEntityPermissions } from './requirePermission';
+import { DeploymentBinding } from './deploymentBinding';
 
 const system = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'System',
-  metadata: { name: 'collate-demo', namespace: 'default' },
+  metadata: {
+    name: 'collate-demo',
+    namespace: 'default',
+    annotations: {
+      // Set by the catalog for what the Collate actions registered.
+      'backstage.io/managed-by-origin-location':
+        'collate-deployment:collate-demo',
+    },
+  },
   spec: { owner: 'platform-team' },
+};
+
+/** Another team's own System, from a catalog file it registered, naming the demo's cluster and server. */
+const lookalike = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: {
+    name: 'their-system',
+    namespace: 'default',
+    annotations: {
+      'backstage.io/managed-by-origin-location':
+        'url:https://git.example/team-b/catalog-info.yaml',
+      'collate.io/component': 'server',
+      'collate.io/kubernetes-cluster': 'local',
+      'collate.io/namespace': 'collate',
+      'collate.io/server-url': 'http://openmetadata.collate:8585',
+    },
+  },
+  spec: { owner: 'team-b' },
 };
 
 const request = (name: string, auth?: string) =>
@@ -39,14 +68,17 @@ function policy(allowed: string[]) {
   return { asked, service: mockServices.permissions.mock({ authorize }) };
 }
 
-function guard(allowed: string[]) {
+function guard(allowed: string[], adoptedLocations: object[] = []) {
   const p = policy(allowed);
   return {
     asked: p.asked,
     ...createEntityPermissions({
       httpAuth: mockServices.httpAuth(),
       permissions: p.service,
-      catalog: catalogServiceMock({ entities: [system] }),
+      catalog: catalogServiceMock({ entities: [system, lookalike] }),
+      binding: DeploymentBinding.fromConfig(
+        new ConfigReader({ collate: { adoptedLocations } }),
+      ),
     }),
   };
 }
@@ -116,5 +148,25 @@ describe('createEntityPermissions', () => {
         'reindex the search of',
       ),
     ).rejects.toMatchObject({ name: 'NotAllowedError' });
+  });
+
+  it('refuses an entity the Collate actions did not register, whatever its annotations, unless its location is adopted', async () => {
+    const reader = guard([collateStatusReadPermission.name]);
+    await expect(
+      reader.readable(request('their-system')),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        'system:default/their-system was not registered by the Collate actions, and its location (url:https://git.example/team-b/catalog-info.yaml) is not adopted',
+      ),
+    });
+    // The portal's operators adopt the team's location: then its coordinates count.
+    const adopted = guard(
+      [collateStatusReadPermission.name],
+      [{ type: 'url', target: 'https://git.example/team-b/catalog-info.yaml' }],
+    );
+    await expect(
+      adopted.readable(request('their-system')),
+    ).resolves.toMatchObject({ entityRef: 'system:default/their-system' });
   });
 });

@@ -13,6 +13,7 @@ import {
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { collateStatusReadPermission } from '@collate-backstage/plugin-collate-common';
 import type express from 'express';
+import type { DeploymentBinding } from './deploymentBinding';
 
 /** The entity of a route's `:kind/:namespace/:name`, read with the caller's credentials. */
 export interface AuthorizedEntity {
@@ -22,15 +23,18 @@ export interface AuthorizedEntity {
 
 /**
  * The one place the routes check who is asking: every entity route reads its entity through `readable`
- * (`collate.status.read` on it, 403 otherwise), and every operation through `allowed` (a signed-in user, and the
- * operation's own permission on that entity). A refusal names the permission to ask for.
+ * (`collate.status.read` on it, and an entity the backend may act on: see {@link DeploymentBinding}; 403 otherwise),
+ * and every operation through `allowed` (a signed-in user, and the operation's own permission on that entity). A
+ * refusal says why: the permission to ask for, or how to register the deployment.
  */
 export function createEntityPermissions(deps: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
+  /** Which entities' coordinates the backend may act on at all, whoever asks. */
+  binding: DeploymentBinding;
 }) {
-  const { httpAuth, permissions, catalog } = deps;
+  const { httpAuth, permissions, catalog, binding } = deps;
 
   async function readable(req: express.Request): Promise<AuthorizedEntity> {
     const { kind, namespace, name } = req.params;
@@ -49,6 +53,8 @@ export function createEntityPermissions(deps: {
         `Not allowed to read the Collate status of ${entityRef}`,
       );
     }
+    const unbound = binding.refusal(entity);
+    if (unbound) throw new NotAllowedError(unbound);
     return { entity, entityRef };
   }
 

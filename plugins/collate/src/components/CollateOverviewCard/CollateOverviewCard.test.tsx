@@ -118,6 +118,30 @@ describe('CollateOverviewCard', () => {
     ],
   });
 
+  it('says an entity the backend does not act on is not a managed deployment, and how to register or adopt it', async () => {
+    const message =
+      "system:default/collate-argo was not registered by the Collate actions, and its location (url:https://git.example/catalog-info.yaml) is not adopted: its collate.io annotations cannot point the backend at a cluster or server. Ask a deployer to register the deployment with the collate-existing-deployment template, or the portal's operators to adopt its location under collate.adoptedLocations.";
+    const refusal = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: { name: 'NotAllowedError', message },
+          response: { statusCode: 403 },
+        }),
+        { status: 403, headers: { 'Content-Type': 'application/json' } },
+      ) as any,
+    );
+    await renderOverview(statusApi([], { fail: refusal }).api);
+    expect(
+      await screen.findByText(
+        /This entity is not a Collate deployment the portal manages/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText(message)).toBeInTheDocument();
+    expect(
+      screen.queryByText(/You may not see this deployment's status/),
+    ).not.toBeInTheDocument();
+  });
+
   it('explains a refused status read: what the policy asks and whom to ask', async () => {
     const refusal = await ResponseError.fromResponse(
       new Response(
