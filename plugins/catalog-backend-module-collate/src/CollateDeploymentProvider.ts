@@ -22,7 +22,6 @@ import type {
 import { COLLATE_DEPLOYMENT_LOCATION_TYPE } from '@collate-backstage/plugin-collate-common';
 import type { DeploymentStore } from './DeploymentStore';
 
-
 /**
  * Provides the entities of the Collate deployments that the templates registered: a full mutation when the catalog
  * connects (and on each scheduled resync), a delta mutation whenever a deployment is registered, changed or removed.
@@ -72,6 +71,16 @@ export class CollateDeploymentProvider implements EntityProvider {
     await this.refuseTakeover(name, entityRefs);
     const existing = await this.store.get(name);
     const before = existing?.entities ?? [];
+    const ownerOf = (list: Entity[]) =>
+      list.find(e => e.kind === 'System')?.spec?.owner;
+    if (existing && ownerOf(before) !== ownerOf(entities))
+      throw new ConflictError(
+        `Collate deployment '${name}' belongs to ${String(
+          ownerOf(before),
+        )}: another team cannot register it again as ${String(
+          ownerOf(entities),
+        )}. Choose another name, or have its owners decommission it first.`,
+      );
     const removedEntityRefs = before
       .map(e => stringifyEntityRef(e))
       .filter(ref => !entityRefs.includes(ref));

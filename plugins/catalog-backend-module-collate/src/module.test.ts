@@ -28,7 +28,11 @@ const entities = (name: string, components = ['server']) => [
   })),
 ];
 
-const service = mockCredentials.service.header();
+/** The scaffolder plugin's own token, as its collate:catalog actions send it. */
+const service = mockCredentials.service.header({
+  onBehalfOf: mockCredentials.service('plugin:scaffolder'),
+  targetPluginId: 'catalog',
+});
 
 describe('catalog module: Collate deployments', () => {
   let server: Server;
@@ -300,5 +304,75 @@ describe('catalog module: Collate deployments', () => {
       action: 'unchanged',
       entityRefs: [],
     });
+  });
+
+  it('takes writes from the scaffolder plugin only, of the kinds a deployment has, and never moves a deployment to another owner', async () => {
+    const put = (name: string, body: unknown, as = service) =>
+      request(server)
+        .put(`/api/catalog/collate/deployments/${name}`)
+        .set('Authorization', as)
+        .send(body);
+    // A static external token, or another plugin, may not write, whatever it sends.
+    for (const as of [
+      mockCredentials.service.header(),
+      mockCredentials.service.header({
+        onBehalfOf: mockCredentials.service('external:ci'),
+        targetPluginId: 'catalog',
+      }),
+      mockCredentials.service.header({
+        onBehalfOf: mockCredentials.service('plugin:search'),
+        targetPluginId: 'catalog',
+      }),
+    ]) {
+      const refused = await put(
+        'collate-x',
+        { entities: entities('collate-x') },
+        as,
+      );
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toMatch(
+        /Only the scaffolder's collate:catalog actions write Collate deployments/,
+      );
+    }
+    // A User with the deployers' group is not a deployment's entity.
+    const user = await put('collate-x', {
+      entities: [
+        ...entities('collate-x'),
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'User',
+          metadata: { name: 'ci-pwn' },
+          spec: {
+            memberOf: ['platform-team'],
+            profile: { email: 'x@evil.example' },
+          },
+        },
+      ],
+    });
+    expect(user.status).toBe(403);
+    expect(user.body.error.message).toBe(
+      'entities[2] is a User: a Collate deployment registers only System, Component, Resource',
+    );
+    // Registered by one team, it cannot be registered again as another's.
+    expect(
+      (await put('collate-x', { entities: entities('collate-x') })).status,
+    ).toBe(200);
+    const stolen = entities('collate-x').map(e => ({
+      ...e,
+      spec: { ...e.spec, owner: 'group:default/team-b' },
+    }));
+    const takeover = await put('collate-x', { entities: stolen });
+    expect(takeover.status).toBe(409);
+    expect(takeover.body.error.message).toMatch(
+      /Collate deployment 'collate-x' belongs to group:default\/platform-team/,
+    );
+    const listed = await request(server)
+      .get('/api/catalog/collate/deployments')
+      .set('Authorization', mockCredentials.user.header());
+    expect(
+      listed.body.deployments.filter(
+        (d: { name: string }) => d.name === 'collate-x',
+      ),
+    ).toHaveLength(1);
   });
 });

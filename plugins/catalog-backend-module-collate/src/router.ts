@@ -1,11 +1,30 @@
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { COLLATE_DEPLOYMENT_KINDS } from '@collate-backstage/plugin-collate-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { CollateDeploymentProvider } from './CollateDeploymentProvider';
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** The one writer of Collate deployments: the scaffolder's `collate:catalog:*` actions, with its own credentials. */
+const WRITER = 'plugin:scaffolder';
+
+/** A write's caller, refused unless it is the scaffolder plugin itself (not a user, not an external token). */
+async function writer(httpAuth: HttpAuthService, req: express.Request) {
+  const credentials: BackstageCredentials<BackstageServicePrincipal> =
+    await httpAuth.credentials(req, { allow: ['service'] });
+  if (credentials.principal.subject !== WRITER)
+    throw new NotAllowedError(
+      `Only the scaffolder's collate:catalog actions write Collate deployments; ${credentials.principal.subject} may not. Run a Collate template instead.`,
+    );
+  return credentials;
+}
 
 /** Body of `PATCH /collate/deployments/:name`. @public */
 export interface AnnotateDeploymentRequest {
@@ -19,8 +38,9 @@ export interface RegisterDeploymentRequest {
 
 /**
  * Routes on the catalog plugin (under `/api/catalog`), for the `collate:catalog:register` and
- * `collate:catalog:unregister` actions. Writes are for service principals only (the scaffolder); every route needs
- * credentials.
+ * `collate:catalog:unregister` actions. Writes are for the scaffolder plugin's own service principal only (not a
+ * user, not another plugin, not an external token), and register only the kinds a deployment has (System, Component,
+ * Resource); every route needs credentials.
  *
  * - `GET /collate/deployments`: the registered deployments and their entity refs.
  * - `PUT /collate/deployments/:name` (`?dryRun=true` plans only): registers or replaces a deployment's entities.
@@ -44,7 +64,7 @@ export function createDeploymentsRouter(options: {
     '/collate/deployments/:name',
     express.json({ limit: '1mb' }),
     async (req, res) => {
-      await httpAuth.credentials(req, { allow: ['service'] });
+      await writer(httpAuth, req);
       const name = validName(req.params.name);
       const entities = validateEntities(
         (req.body as RegisterDeploymentRequest)?.entities,
@@ -61,7 +81,7 @@ export function createDeploymentsRouter(options: {
     '/collate/deployments/:name',
     express.json({ limit: '64kb' }),
     async (req, res) => {
-      await httpAuth.credentials(req, { allow: ['service'] });
+      await writer(httpAuth, req);
       const name = validName(req.params.name);
       const annotations = validateAnnotations(
         (req.body as AnnotateDeploymentRequest)?.annotations,
@@ -75,7 +95,7 @@ export function createDeploymentsRouter(options: {
   );
 
   router.delete('/collate/deployments/:name', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    await writer(httpAuth, req);
     const name = validName(req.params.name);
     res.json(
       await provider.unregister(name, { dryRun: req.query.dryRun === 'true' }),
@@ -132,6 +152,15 @@ function validateEntities(value: unknown): Entity[] {
     ) {
       throw new InputError(
         `entities[${i}] needs apiVersion, kind and metadata.name`,
+      );
+    }
+    if (!COLLATE_DEPLOYMENT_KINDS.includes(entity.kind)) {
+      throw new NotAllowedError(
+        `entities[${i}] is a ${
+          entity.kind
+        }: a Collate deployment registers only ${COLLATE_DEPLOYMENT_KINDS.join(
+          ', ',
+        )}`,
       );
     }
     if (!NAME.test(entity.metadata.name)) {
