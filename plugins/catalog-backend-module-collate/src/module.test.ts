@@ -307,7 +307,7 @@ describe('catalog module: Collate deployments', () => {
   });
 
   it('takes writes from the scaffolder plugin only, of the kinds a deployment has, and never moves a deployment to another owner', async () => {
-    const put = (name: string, body: unknown, as = service) =>
+    const put = (name: string, body: object, as = service) =>
       request(server)
         .put(`/api/catalog/collate/deployments/${name}`)
         .set('Authorization', as)

@@ -471,6 +471,23 @@ describe('status backend against the local control plane', () => {
     ).toBe(200);
   });
 
+  it('keeps recreating the indexes behind collate.search.recreate, a plain reindex still allowed', async () => {
+    const { server } = await backend(
+      systemEntity(),
+      {},
+      { deny: 'collate.search.recreate' },
+    );
+    const before = collate.reindexRuns().length;
+    const res = await request(server)
+      .post('/api/collate/entities/system/default/collate-it/reindex')
+      .send({ recreateIndex: true });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe(
+      'Not allowed to recreate the search indexes of system:default/collate-it (permission collate.search.recreate)',
+    );
+    expect(collate.reindexRuns()).toHaveLength(before);
+  });
+
   it('retries, resubmits, stops and terminates real workflows through the Argo server, each behind its permission', async () => {
     await ensureNamespace(ns.ops);
     const custom = adminKubeConfig().makeApiClient(CustomObjectsApi);

@@ -25,6 +25,16 @@ export const collateReindexPermission = createPermission({
   resourceType: COLLATE_STATUS_RESOURCE_TYPE,
 });
 
+/**
+ * Rebuilding the search indexes from scratch (`recreateIndex`: drop and rebuild; search is incomplete meanwhile). A
+ * permission of its own, since it disturbs everyone who searches. @public
+ */
+export const collateReindexRecreatePermission = createPermission({
+  name: 'collate.search.recreate',
+  attributes: { action: 'delete' },
+  resourceType: COLLATE_STATUS_RESOURCE_TYPE,
+});
+
 /** What can be done to an ingestion workflow from the ingestion card (the Argo server's workflow operations). @public */
 export type CollateWorkflowOperation =
   | 'retry'
@@ -96,7 +106,18 @@ export const collatePipelinePermissions = {
 export const collatePermissions = [
   collateStatusReadPermission,
   collateReindexPermission,
+  collateReindexRecreatePermission,
   ...Object.values(collateWorkflowPermissions),
   collateWorkflowLogsPermission,
   ...Object.values(collatePipelinePermissions),
+];
+
+/**
+ * The destructive day-2 operations: terminating a workflow, (re)deploying a pipeline, recreating the search indexes.
+ * The Collate policy grants them to deployers only, not to an entity's owners. @public
+ */
+export const COLLATE_DEPLOYER_ONLY_PERMISSIONS: readonly string[] = [
+  collateWorkflowPermissions.terminate.name,
+  collatePipelinePermissions.deploy.name,
+  collateReindexRecreatePermission.name,
 ];

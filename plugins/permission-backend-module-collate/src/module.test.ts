@@ -201,7 +201,6 @@ describe('the Collate permission policy on real users, groups and entities', () 
   it('lets the owners and the deployers operate the deployment, not the viewers', async () => {
     for (const permission of [
       'collate.workflow.retry',
-      'collate.workflow.terminate',
       'collate.workflow.logs',
       'collate.pipeline.trigger',
       'collate.search.reindex',
@@ -209,6 +208,16 @@ describe('the Collate permission policy on real users, groups and entities', () 
       expect(await onDeployment('olga', permission)).toBe('ALLOW');
       expect(await onDeployment('dave', permission)).toBe('ALLOW');
       expect(await onDeployment('vera', permission)).toBe('DENY');
+      expect(await onDeployment('bob', permission)).toBe('DENY');
+    }
+    // The destructive ones are the deployers' alone, the owners' too would let one team disturb what others use.
+    for (const permission of [
+      'collate.workflow.terminate',
+      'collate.pipeline.deploy',
+      'collate.search.recreate',
+    ]) {
+      expect(await onDeployment('olga', permission)).toBe('DENY');
+      expect(await onDeployment('dave', permission)).toBe('ALLOW');
       expect(await onDeployment('bob', permission)).toBe('DENY');
     }
   });

@@ -1,4 +1,7 @@
-import { COLLATE_ACTION_IDS } from '@collate-backstage/plugin-collate-common';
+import {
+  COLLATE_ACTION_IDS,
+  COLLATE_DEPLOYER_ONLY_PERMISSIONS,
+} from '@collate-backstage/plugin-collate-common';
 import { ConfigReader } from '@backstage/config';
 import { collatePolicyDecision, readCollatePolicyOptions } from './policy';
 
@@ -89,5 +92,39 @@ describe('collatePolicyDecision for the scaffolder', () => {
         options,
       ),
     ).toBeUndefined();
+  });
+
+  it('keeps the destructive operations to deployers: owners may retry and trigger, not terminate, deploy or recreate', () => {
+    const onEntity = (name: string) => ({
+      permission: {
+        type: 'resource' as const,
+        name,
+        attributes: {},
+        resourceType: 'catalog-entity',
+      },
+    });
+    const owner = info('user:default/olga', ['group:default/team-a']);
+    const deployer = info('user:default/dave', ['group:default/platform-team']);
+    for (const name of COLLATE_DEPLOYER_ONLY_PERMISSIONS) {
+      expect(collatePolicyDecision(onEntity(name), owner, options)).toEqual({
+        result: 'DENY',
+      });
+      expect(collatePolicyDecision(onEntity(name), deployer, options)).toEqual({
+        result: 'ALLOW',
+      });
+    }
+    expect(COLLATE_DEPLOYER_ONLY_PERMISSIONS).toEqual([
+      'collate.workflow.terminate',
+      'collate.pipeline.deploy',
+      'collate.search.recreate',
+    ]);
+    for (const name of [
+      'collate.workflow.retry',
+      'collate.pipeline.trigger',
+      'collate.search.reindex',
+    ])
+      expect(
+        collatePolicyDecision(onEntity(name), owner, options),
+      ).toMatchObject({ result: 'CONDITIONAL', pluginId: 'catalog' });
   });
 });

@@ -17,6 +17,7 @@ import type {
 } from '@backstage/plugin-permission-node';
 import {
   COLLATE_ACTION_IDS,
+  COLLATE_DEPLOYER_ONLY_PERMISSIONS,
   collatePermissions,
   collateStatusReadPermission,
 } from '@collate-backstage/plugin-collate-common';
@@ -75,6 +76,8 @@ const memberOf = (
  *
  * - `scaffolder.action.execute`: deployers every action; anyone else every action but the `collate:*` ones.
  * - `collate.status.read`: deployers, viewers, and the entity's owners (the user or a group they belong to).
+ * - the destructive ones (`COLLATE_DEPLOYER_ONLY_PERMISSIONS`: workflow terminate, pipeline deploy, recreating the
+ *   search indexes): deployers only.
  * - every other `collate.*` permission (reindex, workflow and pipeline operations, logs): deployers and the entity's
  *   owners.
  * @public
@@ -109,6 +112,9 @@ export function collatePolicyDecision(
   if (!COLLATE_PERMISSION_NAMES.has(permission.name)) return undefined;
   if (!info) return { result: AuthorizeResult.DENY };
   if (deployer) return { result: AuthorizeResult.ALLOW };
+  // Terminate, pipeline deploy and recreating the indexes disturb others: deployers only, not owners.
+  if (COLLATE_DEPLOYER_ONLY_PERMISSIONS.includes(permission.name))
+    return { result: AuthorizeResult.DENY };
   if (
     permission.name === collateStatusReadPermission.name &&
     memberOf(info, options.viewers)

@@ -5,6 +5,7 @@ import {
   COLLATE_PIPELINE_OPERATIONS,
   collatePipelinePermissions,
   collateReindexPermission,
+  collateReindexRecreatePermission,
 } from '@collate-backstage/plugin-collate-common';
 import type express from 'express';
 import { operationParam } from './operationParam';
@@ -35,17 +36,21 @@ export function addCollateRoutes(
     ) {
       throw new InputError("Invalid body: 'recreateIndex' must be a boolean");
     }
+    const recreateIndex = body.recreateIndex === true;
     const { entity, entityRef, credentials } = await entityPermissions.allowed(
       req,
-      collateReindexPermission,
-      'reindex the search of',
+      recreateIndex
+        ? collateReindexRecreatePermission
+        : collateReindexPermission,
+      recreateIndex
+        ? 'recreate the search indexes of'
+        : 'reindex the search of',
     );
     if (!collateComponentsOf(entity).includes('search')) {
       throw new NotFoundError(
         `${entityRef} does not describe a Collate search engine`,
       );
     }
-    const recreateIndex = body.recreateIndex === true;
     const result = await collate.startReindex(entity, recreateIndex);
     logger.info(
       result.started

@@ -12,6 +12,7 @@ import { StatusRunning } from '@backstage/core-components';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   collateReindexPermission,
+  collateReindexRecreatePermission,
   isAppRunActive,
   type CollateHealth,
   type CollateReindexRun,
@@ -60,6 +61,11 @@ export const ReindexButton = ({
   const { entity, entityRef, busy, perform } = useEntityAction();
   const { allowed, loading } = usePermission({
     permission: collateReindexPermission,
+    resourceRef: entityRef,
+  });
+  // Recreating disturbs everyone who searches: a permission of its own (deployers, by the Collate policy).
+  const recreate = usePermission({
+    permission: collateReindexRecreatePermission,
     resourceRef: entityRef,
   });
   const [open, setOpen] = useState(false);
@@ -114,16 +120,18 @@ export const ReindexButton = ({
             as the deployment guides ask after every install or upgrade. It runs
             in Collate and can take a while.
           </DialogContentText>
-          <FormControlLabel
-            control={
-              <Checkbox
-                checked={recreateIndex}
-                onChange={e => setRecreateIndex(e.target.checked)}
-                color="primary"
-              />
-            }
-            label="Recreate the indexes (drop and rebuild: search is incomplete until it ends)"
-          />
+          {recreate.allowed && (
+            <FormControlLabel
+              control={
+                <Checkbox
+                  checked={recreateIndex}
+                  onChange={e => setRecreateIndex(e.target.checked)}
+                  color="primary"
+                />
+              }
+              label="Recreate the indexes (drop and rebuild: search is incomplete until it ends)"
+            />
+          )}
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setOpen(false)} disabled={busy}>
