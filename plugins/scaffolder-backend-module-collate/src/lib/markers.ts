@@ -27,7 +27,7 @@ export const deploymentInput = (z: typeof zod) =>
     .string()
     .optional()
     .describe(
-      `The deployment (the name of its catalog System) this step creates for: what it creates carries the ${DEPLOYMENT_MARKER} marker, so that decommissioning that deployment deletes it and nothing else. A resource that exists already is adopted, not marked`,
+      `The deployment (the name of its catalog System) this step creates for: what it creates carries the ${DEPLOYMENT_MARKER} marker, so that decommissioning that deployment deletes it and nothing else. What exists already without that marker is never marked: adopted where the action allows it (its adopt input, when it has one)`,
     );
 
 export function assertDeployment(deployment: string | undefined): void {
@@ -64,6 +64,39 @@ export function ownsExisting(
     }): adopted, decommissioning ${deployment} keeps it`,
   );
   return false;
+}
+
+/** The `adopt` input of the actions that create cloud identities, roles, storage accounts and releases. */
+export const adoptInput = (z: typeof zod) =>
+  z
+    .boolean()
+    .default(false)
+    .describe(
+      `Use the resource when it exists already without this deployment's ${DEPLOYMENT_MARKER} marker (another deployment's, or nobody's): adopted, never marked, and kept by this deployment's decommission. Without it such a resource is refused, so that one deployment never takes over another's`,
+    );
+
+/**
+ * Whether the deployment owns an existing resource it would change (marked with its name); one it does not own is
+ * refused with an InputError naming the owner its marker names, unless the input adopts it (then it is used, never
+ * marked, kept by the decommission, and the log says so).
+ */
+export function claimExisting(
+  logger: LoggerService,
+  resource: string,
+  deployment: string | undefined,
+  marker: string | undefined,
+  adopt: boolean,
+): boolean {
+  if (!deployment || marker === deployment || adopt)
+    return ownsExisting(logger, resource, deployment, marker);
+  return fail(
+    'adopt',
+    `${resource} exists and ${
+      marker
+        ? `belongs to deployment ${marker}`
+        : 'carries no deployment marker'
+    }, not ${deployment}: it is not changed. Choose another name, or set adopt: true to use it as it is (decommissioning ${deployment} then keeps it)`,
+  );
 }
 
 /** The `deployment` input of every decommission action: whose marked resources to delete. */

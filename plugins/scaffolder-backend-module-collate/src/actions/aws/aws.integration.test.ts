@@ -271,14 +271,18 @@ describe('AWS actions against moto', () => {
         ),
       }),
     );
-    const create = async (roleName: string) => {
+    const create = async (
+      roleName: string,
+      options: { adopt?: boolean; as?: string; serviceAccount?: string } = {},
+    ) => {
       const c = actionContext({
         roleName,
         oidcProviderArn: providerArn,
         namespace: 'collate',
-        serviceAccount: 'om-role',
+        serviceAccount: options.serviceAccount ?? 'om-role',
         policyArns: ['arn:aws:iam::aws:policy/AmazonS3FullAccess'],
-        deployment,
+        deployment: options.as ?? deployment,
+        ...(options.adopt ? { adopt: true } : {}),
       } as never);
       await actions.role.handler(c.ctx as never);
       return c;
@@ -286,7 +290,24 @@ describe('AWS actions against moto', () => {
     const own = [`collate-dep-a-${suffix}`, `collate-dep-b-${suffix}`];
     for (const name of own)
       expect((await create(name)).outputs.owned).toBe(true);
-    const adoptedRun = await create(adopted);
+    // Another deployment asking for the same name (the default empty roleSuffix) is refused, and the role's trust
+    // policy is left as it was: no takeover.
+    const trust = async (RoleName: string) =>
+      (await iam.send(new GetRoleCommand({ RoleName }))).Role
+        ?.AssumeRolePolicyDocument;
+    const before = await trust(own[0]);
+    await expect(
+      create(own[0], { as: `other-${suffix}`, serviceAccount: 'theirs' }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: `Invalid input 'adopt': IAM role ${own[0]} exists and belongs to deployment ${deployment}, not other-${suffix}: it is not changed. Choose another name, or set adopt: true to use it as it is (decommissioning other-${suffix} then keeps it)`,
+    });
+    expect(await trust(own[0])).toBe(before);
+    // A role nobody marked is refused too, unless adopted.
+    await expect(create(adopted)).rejects.toMatchObject({
+      name: 'InputError',
+    });
+    const adoptedRun = await create(adopted, { adopt: true });
     expect(adoptedRun.outputs.owned).toBe(false);
     expect(adoptedRun.logger.lines.join('\n')).toContain(
       `IAM role ${adopted} exists and was not created by deployment ${deployment} (no marker): adopted, decommissioning ${deployment} keeps it`,

@@ -28,7 +28,8 @@ import {
   awsMarkerOf,
   awsMarkerTags,
   deploymentInput,
-  ownsExisting,
+  adoptInput,
+  claimExisting,
 } from '../../lib/markers';
 
 /** IAM's default quota for a role trust policy. */
@@ -98,6 +99,7 @@ export function createAwsIamServiceAccountRoleAction(options: {
             ),
         region: awsRegionInput('Region for the IAM client'),
         deployment: deploymentInput,
+        adopt: adoptInput,
       },
       output: {
         owned: z =>
@@ -165,7 +167,7 @@ export function createAwsIamServiceAccountRoleAction(options: {
         );
       const owned =
         role && deployment
-          ? ownsExisting(
+          ? claimExisting(
               ctx.logger,
               `IAM role ${roleName}`,
               deployment,
@@ -176,6 +178,7 @@ export function createAwsIamServiceAccountRoleAction(options: {
                   )
                 ).Tags,
               ),
+              ctx.input.adopt ?? false,
             )
           : Boolean(deployment);
       const currentTrust = role?.AssumeRolePolicyDocument

@@ -143,6 +143,7 @@ describe('Azure decommission against the ARM contract server and Azurite', () =>
       location: 'westeurope',
       containerName: 'collate-az-logs',
       deployment,
+      adopt: true,
     });
     const outputs: Record<string, Record<string, unknown>> = {};
     for (const [name, [namespace, serviceAccount]] of Object.entries(
@@ -154,6 +155,8 @@ describe('Azure decommission against the ARM contract server and Azurite', () =>
           name,
           location: 'westeurope',
           deployment,
+          // Someone else's identity, there before: used only because the step says so.
+          ...(name === 'argo-workflows-controller' ? { adopt: true } : {}),
         })
       ).outputs;
       await runAction(create.federate, {

@@ -10,7 +10,8 @@ import {
   assertDeployment,
   AZURE_DEPLOYMENT_TAG,
   deploymentInput,
-  ownsExisting,
+  adoptInput,
+  claimExisting,
 } from '../../lib/markers';
 import { logChange, planFor } from '../../lib/plan';
 import {
@@ -50,6 +51,7 @@ export function createAzureIdentityCreateAction(options: {
               `Tags to set; existing tags are replaced when given (the ${AZURE_DEPLOYMENT_TAG} marker is kept)`,
             ),
         deployment: deploymentInput,
+        adopt: adoptInput,
       },
       output: {
         owned: z =>
@@ -98,11 +100,12 @@ export function createAzureIdentityCreateAction(options: {
       }
       const currentMarker = current?.tags?.[AZURE_DEPLOYMENT_TAG];
       const owned = current
-        ? ownsExisting(
+        ? claimExisting(
             ctx.logger,
             `managed identity ${name}`,
             deployment,
             currentMarker,
+            ctx.input.adopt ?? false,
           )
         : Boolean(deployment);
       // Given tags replace the identity's, and a new identity gets the marker. A marker is never removed (another

@@ -11,6 +11,8 @@ import {
   AZURE_CONTAINER_MARKER,
   AZURE_DEPLOYMENT_TAG,
   deploymentInput,
+  adoptInput,
+  claimExisting,
   ownsExisting,
 } from '../../lib/markers';
 import {
@@ -71,6 +73,7 @@ export function createAzureStorageEnsureAction(options: {
             .default(STORAGE_DEFAULTS.containerName)
             .describe('Blob container (guide: argo-workflows)'),
         deployment: deploymentInput,
+        adopt: adoptInput,
       },
       output: {
         owned: z =>
@@ -143,11 +146,12 @@ export function createAzureStorageEnsureAction(options: {
       };
       logChange(ctx.logger, accountChange, dryRun);
       const owned = account
-        ? ownsExisting(
+        ? claimExisting(
             ctx.logger,
             `storage account ${accountName}`,
             deployment,
             account.tags?.[AZURE_DEPLOYMENT_TAG],
+            ctx.input.adopt ?? false,
           )
         : Boolean(deployment);
       let blobEndpoint =
