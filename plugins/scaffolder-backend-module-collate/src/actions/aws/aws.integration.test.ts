@@ -295,14 +295,14 @@ describe('AWS actions against moto', () => {
     const trust = async (RoleName: string) =>
       (await iam.send(new GetRoleCommand({ RoleName }))).Role
         ?.AssumeRolePolicyDocument;
-    const before = await trust(own[0]);
+    const trusted = await trust(own[0]);
     await expect(
       create(own[0], { as: `other-${suffix}`, serviceAccount: 'theirs' }),
     ).rejects.toMatchObject({
       name: 'InputError',
       message: `Invalid input 'adopt': IAM role ${own[0]} exists and belongs to deployment ${deployment}, not other-${suffix}: it is not changed. Choose another name, or set adopt: true to use it as it is (decommissioning other-${suffix} then keeps it)`,
     });
-    expect(await trust(own[0])).toBe(before);
+    expect(await trust(own[0])).toBe(trusted);
     // A role nobody marked is refused too, unless adopted.
     await expect(create(adopted)).rejects.toMatchObject({
       name: 'InputError',
