@@ -45,6 +45,11 @@ export interface Config {
     };
     /** ECR pull secrets (collate:aws:ecr:pull-secret) and their scheduled renewal. */
     ecr?: {
+      /**
+       * The registries the backend hands ECR tokens for: the action refuses any other, and the renewal skips it.
+       * Default: the guides' Collate registry, 118146679784.dkr.ecr.eu-west-1.amazonaws.com.
+       */
+      allowedRegistries?: string[];
       /** How often managed pull secrets are checked; those with under 6 hours left are renewed. Default 60. */
       refreshIntervalMinutes?: number;
       /**

@@ -7,6 +7,7 @@ export { scaffolderModuleCollate as default } from './module';
 export { createCollateActions } from './actions';
 export type { CollateActionsOptions } from './actions';
 export type { ClusterAccess, ClusterActionOptions } from './lib/kubernetes';
+export { PullSecretStore, type PullSecretRecord } from './ecr/pullSecretStore';
 export {
   ARGO_DEFAULTS,
   argoFullname,

@@ -10,6 +10,7 @@ import { createCollateCatalogAnnotateAction } from './actions/catalog/catalogAnn
 import { createCollateCatalogRegisterAction } from './actions/catalog/catalogRegister';
 import { createCollateCatalogUnregisterAction } from './actions/catalog/catalogUnregister';
 import { RENEW_BEFORE_MS, refreshEcrPullSecrets } from './ecr/pullSecret';
+import { PullSecretStore } from './ecr/pullSecretStore';
 import { readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 
@@ -35,6 +36,7 @@ export const scaffolderModuleCollate = createBackendModule({
         auth: coreServices.auth,
         discovery: coreServices.discovery,
         catalog: catalogServiceRef,
+        database: coreServices.database,
       },
       async init({
         scaffolderActions,
@@ -44,6 +46,7 @@ export const scaffolderModuleCollate = createBackendModule({
         auth,
         discovery,
         catalog,
+        database,
       }) {
         // The clusters and auth of Backstage's Kubernetes plugin configuration, as the Kubernetes tab sees them.
         const clusters = KubernetesClusters.fromConfig({
@@ -52,8 +55,10 @@ export const scaffolderModuleCollate = createBackendModule({
           catalog,
           auth,
         });
+        // The ECR pull secrets the actions create, recorded: the renewal renews those and nothing else.
+        const pullSecrets = await PullSecretStore.create(database);
         const actions = [
-          ...createCollateActions({ config, clusters }),
+          ...createCollateActions({ config, clusters, pullSecrets }),
           createCollateCatalogRegisterAction({ auth, discovery }),
           createCollateCatalogUnregisterAction({ auth, discovery }),
           createCollateCatalogAnnotateAction({ auth, discovery }),
@@ -93,6 +98,7 @@ export const scaffolderModuleCollate = createBackendModule({
               config,
               clusters,
               logger,
+              store: pullSecrets,
               renewBeforeMs,
             });
           },

@@ -11,6 +11,7 @@ import {
 import { applyObjects } from '../lib/apply';
 import { awsClientConfig } from '../lib/aws';
 import { kubeStatus, type ClusterAccess } from '../lib/kubernetes';
+import type { PullSecretStore } from './pullSecretStore';
 
 /** Labels and annotations that mark a pull secret as kept fresh by this module. */
 export const ECR_LABELS = {
@@ -33,6 +34,22 @@ export function parseRegistry(
 ): { accountId: string; region: string } | undefined {
   const m = registry.match(REGISTRY);
   return m ? { accountId: m[1], region: m[2] } : undefined;
+}
+
+/** Collate's registry, the guides' (`118146679784.dkr.ecr.eu-west-1.amazonaws.com`). */
+export const GUIDE_ECR_REGISTRY =
+  '118146679784.dkr.ecr.eu-west-1.amazonaws.com';
+
+/**
+ * `collate.ecr.allowedRegistries`: the registries the backend hands ECR tokens for; the guides' Collate registry
+ * when not configured.
+ */
+export function allowedRegistries(config: Config): string[] {
+  return (
+    config.getOptionalStringArray('collate.ecr.allowedRegistries') ?? [
+      GUIDE_ECR_REGISTRY,
+    ]
+  );
 }
 
 /**
@@ -135,66 +152,70 @@ export async function readSecret(
 }
 
 /**
- * Renews every managed ECR pull secret on every configured cluster that expires within RENEW_BEFORE_MS. Lists
- * only the labelled secrets, a page at a time. Run by the scheduler; returns how many were renewed.
+ * Renews the pull secrets `collate:aws:ecr:pull-secret` created (recorded in `store`) that expire within
+ * RENEW_BEFORE_MS: never a Secret someone else labelled like ours, never for a registry off
+ * `collate.ecr.allowedRegistries`. A secret that is gone is forgotten; one that is not ours any more (another type,
+ * another registry) is skipped with a warning, and the others are still renewed. Run by the scheduler; returns how
+ * many were renewed.
  */
 export async function refreshEcrPullSecrets(options: {
   config: Config;
   clusters: ClusterAccess;
   logger: LoggerService;
+  store: PullSecretStore;
   now?: number;
   /** Secrets that expire within this are renewed. Default RENEW_BEFORE_MS. */
   renewBeforeMs?: number;
 }): Promise<number> {
+  const { logger, store } = options;
+  const allowed = allowedRegistries(options.config);
+  const kubeConfigs = new Map<string, Promise<KubeConfig>>();
   let renewed = 0;
-  let checked = 0;
-  for (const { name: cluster } of await options.clusters.list()) {
+  const records = await store.list();
+  for (const record of records) {
+    const where = `${record.cluster}/${record.namespace}/${record.name}`;
     try {
-      const kc = await options.clusters.serverKubeConfig(cluster);
-      const core = kc.makeApiClient(CoreV1Api);
-      let _continue: string | undefined;
-      do {
-        const page = await core.listSecretForAllNamespaces({
-          labelSelector: `${ECR_LABELS.managedBy}=${MANAGED_BY},${ECR_LABELS.registry}`,
-          limit: 100,
-          _continue,
-        });
-        for (const secret of page.items) {
-          checked += 1;
-          if (!needsRenewal(secret, options.now, options.renewBeforeMs))
-            continue;
-          const { object } = await ecrSecretObject(options.config, {
-            registry: secret.metadata!.labels![ECR_LABELS.registry],
-            namespace: secret.metadata!.namespace!,
-            name: secret.metadata!.name!,
-          });
-          await applyObjects(kc, [object], {
-            dryRun: false,
-            logger: options.logger,
-          });
-          renewed += 1;
-        }
-        _continue = page.metadata?._continue;
-      } while (_continue);
-    } catch (e) {
-      // A cluster the backend cannot use on its own (client-side auth) holds no secret of ours.
-      if ((e as Error).name === 'InputError') {
-        options.logger.debug(
-          `ECR pull secret refresh skips ${cluster}: ${(e as Error).message}`,
+      if (!allowed.includes(record.registry)) {
+        logger.warn(
+          `ECR pull secret ${where} not renewed: ${record.registry} is not under collate.ecr.allowedRegistries`,
         );
         continue;
       }
-      // One unreachable cluster must not stop the others from being refreshed.
-      options.logger.warn(
-        `ECR pull secret refresh on cluster ${cluster} failed: ${
-          (e as Error).message
-        }`,
+      if (!kubeConfigs.has(record.cluster))
+        kubeConfigs.set(
+          record.cluster,
+          options.clusters.serverKubeConfig(record.cluster),
+        );
+      const kc = await kubeConfigs.get(record.cluster)!;
+      const secret = await readSecret(kc, record.namespace, record.name);
+      if (!secret) {
+        await store.remove(record);
+        logger.info(`ECR pull secret ${where} is gone: forgotten`);
+        continue;
+      }
+      if (
+        secret.type !== 'kubernetes.io/dockerconfigjson' ||
+        secret.metadata?.labels?.[ECR_LABELS.registry] !== record.registry
+      ) {
+        logger.warn(
+          `ECR pull secret ${where} not renewed: it is not the ${record.registry} pull secret the action created any more`,
+        );
+        continue;
+      }
+      if (!needsRenewal(secret, options.now, options.renewBeforeMs)) continue;
+      const { object } = await ecrSecretObject(options.config, record);
+      await applyObjects(kc, [object], { dryRun: false, logger });
+      renewed += 1;
+    } catch (e) {
+      // One secret, or one cluster, that fails must not stop the others from being renewed.
+      logger.warn(
+        `ECR pull secret ${where} not renewed: ${(e as Error).message}`,
       );
     }
   }
   // One line per check, whichever replica ran it: how often the renewal runs is visible in the logs.
-  options.logger.info(
-    `ECR pull secret check: ${checked} managed secret(s), ${renewed} renewed`,
+  logger.info(
+    `ECR pull secret check: ${records.length} recorded secret(s), ${renewed} renewed`,
   );
   return renewed;
 }

@@ -1,4 +1,5 @@
 import type { Config } from '@backstage/config';
+import type { PullSecretStore } from '../ecr/pullSecretStore';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { z as zod } from 'zod/v3';
 import { COLLATE_PULL_SECRET_MARKS } from '@collate-backstage/plugin-collate-common';
@@ -21,6 +22,8 @@ export interface ClusterAccess {
 export interface ClusterActionOptions {
   config: Config;
   clusters: ClusterAccess;
+  /** Where the ECR pull secrets the actions create are recorded for their renewal (the scaffolder's database). */
+  pullSecrets?: PullSecretStore;
 }
 /** The `cluster` input of every action that works on a cluster. */
 export const clusterInput = (z: typeof zod) =>

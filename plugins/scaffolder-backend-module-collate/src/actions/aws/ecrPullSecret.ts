@@ -5,18 +5,22 @@ import { clusterInput } from '../../lib/kubernetes';
 import type { ClusterActionOptions } from '../../lib/kubernetes';
 import { logChange } from '../../lib/plan';
 import { assertDnsLabel, assertDnsSubdomain, fail } from '../../lib/validation';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  allowedRegistries,
   ecrSecretObject,
+  GUIDE_ECR_REGISTRY,
   needsRenewal,
   parseRegistry,
   readSecret,
 } from '../../ecr/pullSecret';
+import type { PullSecretRecord } from '../../ecr/pullSecretStore';
 import { examples } from './ecrPullSecret.examples';
 import { assertDeployment, deploymentInput } from '../../lib/markers';
 
 export const ECR_DEFAULTS = {
   secretName: 'ecr-registry-creds',
-  registry: '118146679784.dkr.ecr.eu-west-1.amazonaws.com',
+  registry: GUIDE_ECR_REGISTRY,
 };
 
 /**
@@ -77,6 +81,22 @@ export function createAwsEcrPullSecretAction(options: ClusterActionOptions) {
           'registry',
           `'${input.registry}' is not an ECR registry host such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com`,
         );
+      const allowed = allowedRegistries(options.config);
+      if (!allowed.includes(input.registry))
+        fail(
+          'registry',
+          `${
+            input.registry
+          } is not under collate.ecr.allowedRegistries (${allowed.join(
+            ', ',
+          )}): the backend hands ECR tokens for those registries only`,
+        );
+      const record = {
+        cluster: input.cluster,
+        namespace: input.namespace,
+        name: input.secretName,
+        registry: input.registry,
+      };
       const kc = await options.clusters.serverKubeConfig(input.cluster);
       const current = await readSecret(kc, input.namespace, input.secretName);
       const resource = `Secret ${input.namespace}/${input.secretName} (ECR ${input.registry})`;
@@ -89,6 +109,7 @@ export function createAwsEcrPullSecretAction(options: ClusterActionOptions) {
           { action: 'unchanged', resource },
           Boolean(ctx.isDryRun),
         );
+        if (!ctx.isDryRun) await recordForRenewal(options, record, ctx.logger);
         ctx.output('secretName', input.secretName);
         ctx.output(
           'expiresAt',
@@ -136,8 +157,22 @@ export function createAwsEcrPullSecretAction(options: ClusterActionOptions) {
           return expires.toISOString();
         },
       });
+      await recordForRenewal(options, record, ctx.logger);
       ctx.output('secretName', input.secretName);
       ctx.output('expiresAt', expiresAt);
     },
   });
+}
+
+/** Records the secret for the scheduled renewal, which renews nothing else. */
+async function recordForRenewal(
+  options: ClusterActionOptions,
+  record: PullSecretRecord,
+  logger: LoggerService,
+) {
+  if (options.pullSecrets) await options.pullSecrets.add(record);
+  else
+    logger.warn(
+      `${record.namespace}/${record.name} is not recorded for renewal: this portal's scaffolder module has no database`,
+    );
 }
