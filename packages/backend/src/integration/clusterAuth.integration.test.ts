@@ -100,7 +100,6 @@ function system(cluster: string): Entity {
       name: `collate-on-${cluster}`,
       namespace: 'default',
       annotations: {
-
         // Set by the catalog for what the Collate actions registered.
 
         'backstage.io/managed-by-origin-location': `collate-deployment:collate-on-${cluster}`,
