@@ -6,6 +6,7 @@ import {
   isCollateEntity,
   readCollateAnnotations,
   readIngestionLocations,
+  COLLATE_MAX_INGESTION_LOCATIONS,
 } from './annotations';
 import { collateStatusReadPermission } from './permissions';
 
@@ -155,6 +156,7 @@ describe('readIngestionLocations', () => {
         { cluster: 'onprem', namespace: 'etl' },
       ],
       invalid: [],
+      overLimit: [],
     });
   });
 
@@ -166,7 +168,30 @@ describe('readIngestionLocations', () => {
     ).toEqual({
       locations: [{ cluster: 'ok', namespace: 'ns' }],
       invalid: ['just-a-name', 'a/B_C'],
+      overLimit: [],
     });
+  });
+
+  it('takes a namespace only as a DNS label, and follows at most COLLATE_MAX_INGESTION_LOCATIONS places', () => {
+    expect(
+      readIngestionLocations(
+        entity({
+          'collate.io/kubernetes-cluster': 'local',
+          'collate.io/namespace': '../kube-system',
+        }),
+      ),
+    ).toEqual({
+      locations: [],
+      invalid: ['local/../kube-system'],
+      overLimit: [],
+    });
+    const many = Array.from({ length: 40 }, (_, i) => `local/ns-${i}`);
+    const read = readIngestionLocations(
+      entity({ 'collate.io/ingestion-locations': many.join(',') }),
+    );
+    expect(COLLATE_MAX_INGESTION_LOCATIONS).toBe(20);
+    expect(read.locations).toHaveLength(20);
+    expect(read.overLimit).toEqual(many.slice(20));
   });
 });
 

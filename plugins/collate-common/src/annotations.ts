@@ -109,34 +109,49 @@ export interface CollateIngestionLocation {
 
 const LOCATION =
   /^([^/=\s]+)\/([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(?:=(\S+))?$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * The most places one entity's ingestion workflows are followed in: each is a watch the backend keeps, so an entity
+ * cannot make it follow a whole cluster. @public
+ */
+export const COLLATE_MAX_INGESTION_LOCATIONS = 20;
 
 /**
  * Every place an entity's ingestion workflows run: first the one of its `kubernetes-cluster`, `namespace` and
- * `argo-server-url` annotations, then each entry of `ingestion-locations` (duplicates dropped). `invalid` lists
- * entries that are not `cluster/namespace[=argoServerUrl]`.
+ * `argo-server-url` annotations, then each entry of `ingestion-locations` (duplicates dropped), at most
+ * {@link COLLATE_MAX_INGESTION_LOCATIONS}. `invalid` lists entries that are not `cluster/namespace[=argoServerUrl]`
+ * (a namespace is a DNS label), `overLimit` those past the limit.
  * @public
  */
 export function readIngestionLocations(entity: AnnotatedEntity): {
   locations: CollateIngestionLocation[];
   invalid: string[];
+  overLimit: string[];
 } {
   const a = readCollateAnnotations(entity);
   const locations: CollateIngestionLocation[] = [];
+  const overLimit: string[] = [];
   const add = (l: CollateIngestionLocation) => {
     if (
-      !locations.some(
+      locations.some(
         x => x.cluster === l.cluster && x.namespace === l.namespace,
       )
     )
-      locations.push(l);
+      return;
+    if (locations.length >= COLLATE_MAX_INGESTION_LOCATIONS)
+      overLimit.push(`${l.cluster}/${l.namespace}`);
+    else locations.push(l);
   };
-  if (a.cluster && a.namespace)
+  const invalid: string[] = [];
+  if (a.cluster && a.namespace && !DNS_LABEL.test(a.namespace))
+    invalid.push(`${a.cluster}/${a.namespace}`);
+  else if (a.cluster && a.namespace)
     add({
       cluster: a.cluster,
       namespace: a.namespace,
       ...(a.argoServerUrl ? { argoServerUrl: a.argoServerUrl } : {}),
     });
-  const invalid: string[] = [];
   for (const entry of (a.ingestionLocations ?? '').split(/[,\s]+/)) {
     if (!entry) continue;
     const m = LOCATION.exec(entry);
@@ -150,7 +165,7 @@ export function readIngestionLocations(entity: AnnotatedEntity): {
       ...(m[4] ? { argoServerUrl: m[4] } : {}),
     });
   }
-  return { locations, invalid };
+  return { locations, invalid, overLimit };
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   COLLATE_ANNOTATIONS,
+  COLLATE_MAX_INGESTION_LOCATIONS,
   pipelineHealth,
   readIngestionLocations,
   type AnnotatedEntity,
@@ -28,7 +29,16 @@ export async function gradeIngestion(
     ? ctx.servers.collateFor(a.serverUrl, f)
     : undefined;
   // Every place the entity's workflows run, each with its own Argo server (links) and its own failures.
-  const { locations, invalid } = readIngestionLocations(entity);
+  const { locations, invalid, overLimit } = readIngestionLocations(entity);
+  if (overLimit.length > 0)
+    f.judge(
+      'unknown',
+      `${
+        overLimit.length
+      } ingestion location(s) past the limit of ${COLLATE_MAX_INGESTION_LOCATIONS} are not followed: ${overLimit
+        .slice(0, 3)
+        .join(', ')}${overLimit.length > 3 ? ', …' : ''}`,
+    );
   for (const entry of invalid)
     f.judge(
       'unknown',
