@@ -12,6 +12,11 @@ export interface Config {
        * `group:default/data-team`.
        */
       viewers?: string[];
+      /**
+       * Entity refs of users or groups who may register catalog locations (`catalog.location.create`), besides the
+       * deployers. Everyone else may not: a registered location could claim entities for another team.
+       */
+      locationCreators?: string[];
     };
   };
 }

@@ -10,3 +10,4 @@ export {
   readCollatePolicyOptions,
   type CollatePolicyOptions,
 } from './policy';
+export { portalDefaultDecision } from './portalDefaults';

@@ -21,6 +21,7 @@ import {
   collatePermissions,
   collateStatusReadPermission,
 } from '@collate-backstage/plugin-collate-common';
+import { portalDefaultDecision } from './portalDefaults';
 
 /** Who the policy lets in, from `collate.permissions`. @public */
 export interface CollatePolicyOptions {
@@ -28,6 +29,8 @@ export interface CollatePolicyOptions {
   deployers: string[];
   /** Entity refs whose members may read every deployment's status. */
   viewers: string[];
+  /** Entity refs whose members may register catalog locations (deployers may too). */
+  locationCreators: string[];
 }
 
 /** Reads `collate.permissions` (entity refs, compared lower-case as the catalog does). @public */
@@ -36,7 +39,11 @@ export function readCollatePolicyOptions(config: Config): CollatePolicyOptions {
     (config.getOptionalStringArray(`collate.permissions.${key}`) ?? []).map(r =>
       r.toLocaleLowerCase('en-US'),
     );
-  return { deployers: refs('deployers'), viewers: refs('viewers') };
+  return {
+    deployers: refs('deployers'),
+    viewers: refs('viewers'),
+    locationCreators: refs('locationCreators'),
+  };
 }
 
 const COLLATE_PERMISSION_NAMES = new Set(collatePermissions.map(p => p.name));
@@ -134,14 +141,16 @@ export function collatePolicyDecision(
 }
 
 /**
- * A whole permission policy: Collate's decisions (see {@link collatePolicyDecision}), and allow for everything else,
- * as Backstage's allow-all policy does. A portal with a policy of its own calls `collatePolicyDecision` from it.
+ * A whole permission policy: Collate's decisions (see {@link collatePolicyDecision}), and for everything else the
+ * portal's own policy when given (`fallback`), else the safe default of {@link portalDefaultDecision}. A portal with an
+ * RBAC policy of its own passes it as `fallback`, or calls `collatePolicyDecision` from it.
  * @public
  */
 export class CollatePermissionPolicy implements PermissionPolicy {
   constructor(
     private readonly options: CollatePolicyOptions,
     private readonly userInfo: UserInfoService,
+    private readonly fallback?: PermissionPolicy,
   ) {}
 
   async handle(
@@ -151,10 +160,12 @@ export class CollatePermissionPolicy implements PermissionPolicy {
     const info = user
       ? await this.userInfo.getUserInfo(user.credentials)
       : undefined;
-    return (
-      collatePolicyDecision(request, info, this.options) ?? {
-        result: AuthorizeResult.ALLOW,
-      }
-    );
+    const collate = collatePolicyDecision(request, info, this.options);
+    if (collate) return collate;
+    if (this.fallback) return this.fallback.handle(request, user);
+    return portalDefaultDecision(request, info, {
+      deployer: memberOf(info, this.options.deployers),
+      locationCreator: memberOf(info, this.options.locationCreators),
+    });
   }
 }
