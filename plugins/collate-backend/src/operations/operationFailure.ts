@@ -17,7 +17,7 @@ export function operationFailure(
   return new ConflictError(says.refused);
 }
 
-/** `fetch`, with no answer turned into the 503 of {@link operationFailure}. */
+/** `fetch`, with no answer turned into a 503, as {@link operationFailure} says. */
 export async function fetchUpstream(
   url: string,
   init: RequestInit,
@@ -26,10 +26,8 @@ export async function fetchUpstream(
   try {
     return await fetch(url, init);
   } catch (e) {
-    throw operationFailure(0, {
-      unreachable: `${unreachable}: ${(e as Error).message}`,
-      notFound: '',
-      refused: '',
-    });
+    throw new ServiceUnavailableError(
+      `${unreachable}: ${(e as Error).message}`,
+    );
   }
 }

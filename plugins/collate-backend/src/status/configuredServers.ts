@@ -1,5 +1,6 @@
 import { COLLATE_ANNOTATIONS } from '@collate-backstage/plugin-collate-common';
 import {
+  findCollateServer,
   normalizeUrl,
   type CollateServerConfig,
 } from '@collate-backstage/plugin-collate-node';
@@ -12,11 +13,11 @@ import type { Findings } from './findings';
  */
 export class ConfiguredServers {
   private readonly argo: Map<string, ArgoServerConfig>;
-  private readonly collate: Map<string, CollateServerConfig>;
+  private readonly collate: CollateServerConfig[];
 
   constructor(config: StatusConfig) {
     this.argo = new Map(config.argoServers.map(s => [s.url, s]));
-    this.collate = new Map(config.collateServers.map(s => [s.url, s]));
+    this.collate = config.collateServers;
   }
 
   /** The Collate server of `collate.io/server-url`; without the annotation the component is unknown. */
@@ -28,7 +29,7 @@ export class ConfiguredServers {
       );
       return undefined;
     }
-    const server = this.collate.get(normalizeUrl(serverUrl));
+    const server = findCollateServer(this.collate, serverUrl);
     if (!server) {
       f.fail(
         'collate',
