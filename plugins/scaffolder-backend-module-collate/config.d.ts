@@ -42,6 +42,28 @@ export interface Config {
       passEnv?: string[];
       /** A CLI configuration file (provider mirrors, credentials); default: none. */
       cliConfigFile?: string;
+      /**
+       * The module sources collate:terraform:apply may run, by name: a task names one, never a URL. Each is a git
+       * source pinned to a commit (`git::<url>[//<dir>]?ref=<40-hex commit id>`), so that what runs is what was
+       * reviewed. Default: none (the action refuses every task).
+       */
+      allowedSources?: Array<{
+        name: string;
+        source: string;
+        description?: string;
+      }>;
+      /**
+       * Terraform runs in a PID and mount namespace of its own (it cannot see the backend's processes or their
+       * environment) and, when the backend runs as root, as an unprivileged user.
+       */
+      sandbox?: {
+        /** Default true. Turning it off lets a module read what the backend's user can read. */
+        enabled?: boolean;
+        /** The uid to run as when the backend is root. Default 65534 (nobody); never 0. */
+        runAsUser?: number;
+        /** The gid to run as when the backend is root. Default: runAsUser. */
+        runAsGroup?: number;
+      };
     };
     /** ECR pull secrets (collate:aws:ecr:pull-secret) and their scheduled renewal. */
     ecr?: {

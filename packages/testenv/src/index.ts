@@ -18,6 +18,7 @@ export {
   type AuditedWrite,
 } from './audit';
 export { chartPath, terraformFixturePath } from './charts';
+export { gitModuleSource } from './gitModule';
 export type { FixtureChart } from './charts';
 export {
   startAwsCallRecorder,

@@ -50,11 +50,31 @@ const ignoreExisting = (error: unknown) => {
   if ((error as { code?: number }).code !== 409) throw error;
 };
 
-export async function ensureNamespace(name: string, kc = adminKubeConfig()) {
-  const core = kc.makeApiClient(CoreV1Api);
+/**
+ * Creates a namespace when it is missing. With `deployment`, it also carries that deployment's marker
+ * (`collate.io/deployment`), as `collate:kubernetes:prepare` labels the namespaces it creates: the status backend
+ * writes (workflow operations, pipelines, reindex) only to a namespace marked for the entity's deployment.
+ */
+export async function ensureNamespace(
+  name: string,
+  options: { deployment?: string; kc?: KubeConfig } = {},
+) {
+  const core = (options.kc ?? adminKubeConfig()).makeApiClient(CoreV1Api);
+  const labels = options.deployment
+    ? { 'collate.io/deployment': options.deployment }
+    : undefined;
   await core
-    .createNamespace({ body: { metadata: { name } } })
+    .createNamespace({ body: { metadata: { name, labels } } })
     .catch(ignoreExisting);
+  if (!labels) return;
+  const live = await core.readNamespace({ name });
+  if (live.metadata?.labels?.['collate.io/deployment'] === options.deployment)
+    return;
+  live.metadata = {
+    ...live.metadata,
+    labels: { ...live.metadata?.labels, ...labels },
+  };
+  await core.replaceNamespace({ name, body: live });
 }
 
 export function workflowObject(namespace: string, w: SeedWorkflow) {
@@ -424,6 +444,8 @@ export async function ensureFailingWorkflow(namespace: string, name: string) {
 }
 
 export interface DemoDeployment {
+  /** The demo System's name: the deployment marker on its namespaces. */
+  deployment: string;
   /** Namespace of Collate and its ingestion workflows. */
   namespace: string;
   argoNamespace: string;
@@ -438,6 +460,7 @@ export interface DemoDeployment {
 export async function seedDemoDeployment(
   collate: { url: string; token: string },
   d: DemoDeployment = {
+    deployment: 'collate-demo',
     namespace: 'collate',
     argoNamespace: 'argo-workflows',
     runnerNamespace: 'collate-runner',
@@ -463,6 +486,9 @@ export async function seedDemoDeployment(
       argoEndpoint: `http://argo-workflows-server.${d.argoNamespace}:2746`,
     }),
   ]);
+  // Marked as the Collate actions mark what they create for the demo System.
+  for (const namespace of [d.namespace, d.argoNamespace, d.runnerNamespace])
+    await ensureNamespace(namespace, { deployment: d.deployment });
   await seedWorkflows(d.namespace, demoWorkflows());
   await ensureFailingWorkflow(d.namespace, DEMO_FAILING_WORKFLOW);
   await seedCronWorkflow(d.namespace, {

@@ -13,6 +13,7 @@ import { readStatusConfig } from './config';
 import { WorkflowOperations } from './operations/workflowOperations';
 import { createRouter } from './router';
 import { DeploymentBinding } from './auth/deploymentBinding';
+import { NamespaceMarkers } from './auth/namespaceMarker';
 import { createStatusSources } from './status/createStatusSources';
 import { SourceCache } from './status/sourceCache';
 import { SharedWorkflows } from './status/sharedWorkflows';
@@ -75,6 +76,10 @@ export const collatePlugin = createBackendPlugin({
           new SourceCache(deps.cache, statusConfig.cacheTtlMs),
           shared,
         );
+        const markers = new NamespaceMarkers(
+          sources,
+          statusConfig.timeouts.kubernetes,
+        );
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -86,10 +91,14 @@ export const collatePlugin = createBackendPlugin({
               sources,
               status.servers,
               status.reads,
+              markers,
             ),
             clusters,
             logger: deps.logger,
-            workflows: new WorkflowOperations(statusConfig.argoServers),
+            workflows: new WorkflowOperations(
+              statusConfig.argoServers,
+              markers,
+            ),
             logs: statusConfig.logs,
             binding: DeploymentBinding.fromConfig(deps.config),
             deployers:

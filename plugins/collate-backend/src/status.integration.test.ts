@@ -40,6 +40,9 @@ const ns = {
   logs: `logs-${suffix}`,
   // Running runs whose pods vanished or that outran their deadline.
   stale: `stale-${suffix}`,
+  // Another deployment's namespace (marked for it), and one nobody marked.
+  foreign: `foreign-${suffix}`,
+  unmarked: `unmarked-${suffix}`,
 };
 const SERVER_URL = `http://openmetadata.${ns.collate}:8585`;
 const ARGO_URL = `http://argo-workflows-server.${ns.argo}:2746`;
@@ -109,7 +112,7 @@ describe('status backend against the local control plane', () => {
         argoEndpoint: `http://argo-workflows-server.${ns.argo}:2746`,
       }),
     ]);
-    await ensureNamespace(ns.collate);
+    await ensureNamespace(ns.collate, { deployment: 'collate-it' });
     await seedWorkflows(ns.collate, demoWorkflows());
     await seedCronWorkflow(ns.collate, {
       name: 'warehouse-metadata',
@@ -327,7 +330,7 @@ describe('status backend against the local control plane', () => {
   });
 
   it('flags a run Argo calls Running whose pod is gone, or that is past its active deadline', async () => {
-    await ensureNamespace(ns.stale);
+    await ensureNamespace(ns.stale, { deployment: 'collate-it' });
     await seedWorkflows(ns.stale, [
       { name: 'steady', phase: 'Running', nodes: 2, startedSecondsAgo: 60 },
       {
@@ -489,7 +492,7 @@ describe('status backend against the local control plane', () => {
   });
 
   it('retries, resubmits, stops and terminates real workflows through the Argo server, each behind its permission', async () => {
-    await ensureNamespace(ns.ops);
+    await ensureNamespace(ns.ops, { deployment: 'collate-it' });
     const custom = adminKubeConfig().makeApiClient(CustomObjectsApi);
     const wf = (name: string, spec: object) =>
       custom.createNamespacedCustomObject({
@@ -582,7 +585,7 @@ describe('status backend against the local control plane', () => {
   });
 
   it("streams a KWOK-run workflow's logs from the Argo server (API server → kubelet), cut at the size cap, behind collate.workflow.logs", async () => {
-    await ensureNamespace(ns.logs);
+    await ensureNamespace(ns.logs, { deployment: 'collate-it' });
     const custom = adminKubeConfig().makeApiClient(CustomObjectsApi);
     const lines = Array.from(
       { length: 40 },
@@ -747,6 +750,55 @@ describe('status backend against the local control plane', () => {
     );
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/collate\.workflow\.terminate/);
+  });
+
+  it("refuses writes into another deployment's namespace or an unmarked one, before calling Argo or Collate", async () => {
+    await ensureNamespace(ns.foreign, { deployment: 'someone-else' });
+    await ensureNamespace(ns.unmarked);
+    await seedWorkflows(ns.foreign, [{ name: 'theirs', phase: 'Failed' }]);
+    const custom = adminKubeConfig().makeApiClient(CustomObjectsApi);
+    const workflowsIn = async (namespace: string) =>
+      (
+        (await custom.listNamespacedCustomObject({
+          group: 'argoproj.io',
+          version: 'v1alpha1',
+          namespace,
+          plural: 'workflows',
+        })) as { items: unknown[] }
+      ).items.length;
+    const before = await workflowsIn(ns.foreign);
+    const collateWrites = () =>
+      collate.calls.filter(c => c.method !== 'GET').length;
+    const writesBefore = collateWrites();
+    // Registered for collate-it, its annotations (written by whoever registered it) name the other namespaces.
+    for (const [namespace, why] of [
+      [
+        ns.foreign,
+        'belongs to deployment someone-else (collate.io/deployment=someone-else)',
+      ],
+      [ns.unmarked, 'carries no collate.io/deployment marker'],
+    ]) {
+      const { server } = await backend(
+        systemEntity({ 'collate.io/namespace': namespace }),
+      );
+      const resubmit = await request(server).post(
+        '/api/collate/entities/system/default/collate-it/workflows/theirs/resubmit',
+      );
+      expect(resubmit.status).toBe(403);
+      expect(resubmit.body.error.message).toBe(
+        `Refused: system:default/collate-it may only change what belongs to its deployment collate-it, and namespace ${namespace} on cluster ${TEST_CLUSTER_NAME} ${why}. A namespace is marked by the Collate actions that create it (collate:kubernetes:prepare); to adopt an existing one, ask a deployer to label it collate.io/deployment=collate-it.`,
+      );
+      const reindex = await request(server)
+        .post('/api/collate/entities/system/default/collate-it/reindex')
+        .send({});
+      expect(reindex.status).toBe(403);
+      const trigger = await request(server).post(
+        '/api/collate/entities/system/default/collate-it/pipelines/0b6f0a52-58e3-4d3c-9b1e-5f7d2a8c9e01/trigger',
+      );
+      expect(trigger.status).toBe(403);
+    }
+    expect(await workflowsIn(ns.foreign)).toBe(before);
+    expect(collateWrites()).toBe(writesBefore);
   });
 
   it("deploys and runs Collate ingestion pipelines from the card route, each behind its permission, with Collate's refusals", async () => {

@@ -29,6 +29,34 @@ export function registeredDeploymentOf(
 }
 
 /**
+ * The ownership marker the Collate actions put on what they create: the label (Kubernetes) or tag (AWS) naming the
+ * deployment it was created for. The backend writes to a namespace only when it carries the marker of the deployment
+ * the entity belongs to. @public
+ */
+export const COLLATE_DEPLOYMENT_MARKER = 'collate.io/deployment';
+
+/**
+ * The deployment an entity belongs to: the one the Collate actions registered it for, else (an entity of an adopted
+ * location) its System's name: its own for a System, its `spec.system` otherwise. @public
+ */
+export function deploymentNameOf(
+  entity: AnnotatedEntity & {
+    kind?: string;
+    metadata: { name?: string };
+    spec?: Record<string, unknown>;
+  },
+): string | undefined {
+  const registered = registeredDeploymentOf(entity);
+  if (registered) return registered;
+  if (entity.kind === 'System') return entity.metadata.name;
+  const system = entity.spec?.system;
+  // `system:default/name`, `default/name` or `name`.
+  return typeof system === 'string'
+    ? system.replace(/^.*[:/]/, '') || undefined
+    : undefined;
+}
+
+/**
  * What the status backend's refusal of an entity it may not act on says (a 403): the cards tell it apart from a
  * permission refusal by it. @public
  */

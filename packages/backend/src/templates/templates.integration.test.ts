@@ -36,16 +36,16 @@ import {
   startArmContractServer,
   startAwsCallRecorder,
   startCollateContractServer,
+  gitModuleSource,
   terraformFixturePath,
   testEnv,
   type ArmContractServer,
   type AwsCallRecorder,
   type CollateContractServer,
 } from '@internal/testenv';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import request from 'supertest';
@@ -179,7 +179,16 @@ describe('Software Templates on the local control plane', () => {
               azure: arm.backstageConfig(subscriptionId),
               aws: collateAwsTestConfig(aws.endpoint),
               helm: { binary: testEnv.helmBin() },
-              terraform: { binary: testEnv.tofuBin() },
+              terraform: {
+                binary: testEnv.tofuBin(),
+                // The fixture at a pinned commit of a local git repository, as operators pin metaflow-tools.
+                allowedSources: [
+                  {
+                    name: 'metaflow-tools-azure',
+                    source: await gitModuleSource(terraformFixturePath()),
+                  },
+                ],
+              },
               // The status route of the registered System: Collate through the contract server, the real Argo server.
               servers: [
                 {
@@ -422,17 +431,6 @@ describe('Software Templates on the local control plane', () => {
   });
 
   it('dry-runs the Metaflow template: plans infra, then services, with remote state', async () => {
-    const dir = terraformFixturePath();
-    const files = (root: string): string[] =>
-      readdirSync(root).flatMap(f =>
-        statSync(join(root, f)).isDirectory()
-          ? files(join(root, f))
-          : [join(root, f)],
-      );
-    const directoryContents = files(dir).map(f => ({
-      path: `terraform/${relative(dir, f)}`,
-      base64Content: readFileSync(f).toString('base64'),
-    }));
     const { text } = await dryRun(
       templateNamed('metaflow-azure'),
       {
@@ -440,14 +438,12 @@ describe('Software Templates on the local control plane', () => {
         name: `metaflow-${suffix}`,
         owner: 'group:default/platform-team',
         orgPrefix: 'acme',
-        terraformSource: './terraform',
         stateBackend: 's3',
         stateBucket: `tfstate-${suffix}`,
         stateRegion: 'us-east-1',
         stateS3PathStyle: true,
       },
       {},
-      directoryContents,
     );
     expect(text).toMatch(/module\.infra/);
     expect(text).toMatch(/module\.services/);

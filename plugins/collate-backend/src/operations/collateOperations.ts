@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import type { Entity } from '@backstage/catalog-model';
 import {
   COLLATE_ANNOTATIONS,
   isAppRunActive,
@@ -13,14 +14,15 @@ import type { ConfiguredServers } from '../status/configuredServers';
 import { Findings } from '../status/findings';
 import { operationFailure } from './operationFailure';
 import type { StatusSources } from '../status/sources';
+import type { NamespaceMarkers } from '../auth/namespaceMarker';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type Entity = { metadata: { annotations?: Record<string, string> } };
-
 /**
  * The writes made on an entity's Collate server from the cards: a reindex and pipeline trigger or deploy. What they
- * change is read again on the next view.
+ * change is read again on the next view. Each only when the namespace Collate runs in (the entity's
+ * `collate.io/kubernetes-cluster` and `collate.io/namespace`) carries the entity's deployment marker
+ * ({@link NamespaceMarkers}).
  */
 export class CollateOperations {
   constructor(
@@ -28,6 +30,7 @@ export class CollateOperations {
     private readonly sources: StatusSources,
     private readonly servers: ConfiguredServers,
     private readonly reads: CachedReads,
+    private readonly markers: NamespaceMarkers,
   ) {}
 
   /**
@@ -38,7 +41,7 @@ export class CollateOperations {
     entity: Entity,
     recreateIndex: boolean,
   ): Promise<CollateReindexStarted> {
-    const server = this.server(
+    const server = await this.server(
       entity,
       'the reindex runs on that Collate server',
     );
@@ -67,7 +70,7 @@ export class CollateOperations {
   ): Promise<CollatePipelineOperationResult> {
     if (!UUID.test(pipelineId))
       throw new InputError(`'${pipelineId}' is not a pipeline id (a UUID)`);
-    const server = this.server(
+    const server = await this.server(
       entity,
       'the pipelines are on that Collate server',
     );
@@ -92,17 +95,26 @@ export class CollateOperations {
     return { pipelineId, operation, ...answer };
   }
 
-  /** The entity's configured Collate server, or an InputError saying what to add. */
-  private server(entity: Entity, why: string) {
+  /**
+   * The entity's configured Collate server, once the namespace it runs in carries the entity's deployment marker; an
+   * InputError saying what to add otherwise.
+   */
+  private async server(entity: Entity, why: string) {
     const f = new Findings();
-    const server = this.servers.collateFor(
-      readCollateAnnotations(entity).serverUrl,
-      f,
-    );
+    const annotations = readCollateAnnotations(entity);
+    const server = this.servers.collateFor(annotations.serverUrl, f);
     if (!server)
       throw new InputError(
         f.errors[0]?.message ?? `Add ${COLLATE_ANNOTATIONS.serverUrl}: ${why}`,
       );
+    if (!annotations.cluster || !annotations.namespace)
+      throw new InputError(
+        `Add ${COLLATE_ANNOTATIONS.cluster} and ${COLLATE_ANNOTATIONS.namespace}: where the Collate server runs, whose namespace must carry the deployment's marker before anything is changed there`,
+      );
+    await this.markers.assertMarked(entity, {
+      cluster: annotations.cluster,
+      namespace: annotations.namespace,
+    });
     return server;
   }
 }

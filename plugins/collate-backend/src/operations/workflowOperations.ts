@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import type { Entity } from '@backstage/catalog-model';
 import { fetchUpstream, operationFailure } from './operationFailure';
 import {
   COLLATE_ANNOTATIONS,
@@ -8,19 +9,22 @@ import {
 } from '@collate-backstage/plugin-collate-common';
 import { normalizeUrl } from '@collate-backstage/plugin-collate-node';
 import type { ArgoServerConfig } from '../config';
+import type { NamespaceMarkers } from '../auth/namespaceMarker';
 
 const WORKFLOW_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /**
  * Retry, resubmit, stop and terminate an ingestion workflow, and read its logs, through the Argo server of the
  * ingestion location it runs in (`PUT /api/v1/workflows/{namespace}/{name}/{operation}`). Only workflows in one of
- * the entity's own ingestion locations, on an Argo server listed under `collate.argo.servers`.
+ * the entity's own ingestion locations, on an Argo server listed under `collate.argo.servers`; the operations only in
+ * a namespace that carries the entity's deployment marker ({@link NamespaceMarkers}).
  */
 export class WorkflowOperations {
   private readonly servers: Map<string, ArgoServerConfig>;
 
   constructor(
     servers: ArgoServerConfig[],
+    private readonly markers: NamespaceMarkers,
     private readonly timeoutMs = 15_000,
   ) {
     this.servers = new Map(servers.map(s => [s.url, s]));
@@ -70,6 +74,7 @@ export class WorkflowOperations {
       throw new InputError(`'${workflow}' is not a workflow name`);
     return {
       server,
+      cluster: location.cluster,
       namespace: location.namespace,
       argoServerUrl: location.argoServerUrl,
     };
@@ -187,16 +192,17 @@ export class WorkflowOperations {
   }
 
   async run(
-    entity: { metadata: { annotations?: Record<string, string> } },
+    entity: Entity,
     workflow: string,
     operation: CollateWorkflowOperation,
     where: { cluster?: string; namespace?: string } = {},
   ): Promise<CollateWorkflowOperationResult> {
-    const { server, namespace, argoServerUrl } = this.target(
+    const { server, cluster, namespace, argoServerUrl } = this.target(
       entity,
       workflow,
       where,
     );
+    await this.markers.assertMarked(entity, { cluster, namespace });
     const url = `${server.baseUrl}/api/v1/workflows/${encodeURIComponent(
       namespace,
     )}/${encodeURIComponent(workflow)}/${operation}`;

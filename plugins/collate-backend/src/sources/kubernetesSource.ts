@@ -6,7 +6,7 @@ import {
   readGauges,
 } from '@collate-backstage/plugin-collate-common';
 import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
-import { KubeHttp } from './kubeHttp';
+import { KubeHttp, KubeRequestError } from './kubeHttp';
 import {
   abortable,
   toDeploymentInfo,
@@ -295,6 +295,28 @@ export class KubernetesSource {
         truncated:
           Boolean(token) || schedules.length > this.options.maxSchedules,
       };
+    });
+  }
+
+  /**
+   * A namespace's labels, read with the backend's own credentials (`get` on `namespaces`); undefined when there is no
+   * such namespace.
+   */
+  async namespaceLabels(
+    cluster: string,
+    namespace: string,
+    signal: AbortSignal,
+  ): Promise<Record<string, string> | undefined> {
+    return this.withClient(cluster, {}, async http => {
+      try {
+        const object = await http.get<{
+          metadata?: { labels?: Record<string, string> };
+        }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}`, { signal });
+        return object.metadata?.labels ?? {};
+      } catch (e) {
+        if (e instanceof KubeRequestError && e.status === 404) return undefined;
+        throw e;
+      }
     });
   }
 

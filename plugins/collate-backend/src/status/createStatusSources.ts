@@ -27,6 +27,8 @@ export function createStatusSources(
       kube.deployments(cluster, ns, selector, signal, auth),
     helmRelease: (cluster, ns, release, signal, auth) =>
       kube.helmRelease(cluster, ns, release, signal, auth),
+    namespaceLabels: (cluster, ns, signal) =>
+      kube.namespaceLabels(cluster, ns, signal),
     pullSecrets: (cluster, ns, signal, auth) =>
       kube.pullSecrets(cluster, ns, signal, auth),
     workflows: (cluster, ns, signal, auth) =>

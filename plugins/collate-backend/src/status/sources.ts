@@ -42,6 +42,12 @@ export interface StatusSources {
     signal: AbortSignal,
     auth: KubernetesRequestAuth,
   ): Promise<{ revision: number; status: string } | undefined>;
+  /** A namespace's labels, read with the backend's own credentials; undefined when it does not exist. */
+  namespaceLabels(
+    cluster: string,
+    namespace: string,
+    signal: AbortSignal,
+  ): Promise<Record<string, string> | undefined>;
   /** The pull secrets the plugin set keeps fresh in a namespace. */
   pullSecrets(
     cluster: string,

@@ -44,6 +44,15 @@ const config = new ConfigReader({
       endpoint: 'http://127.0.0.1:1',
       credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
     },
+    terraform: {
+      allowedSources: [
+        {
+          name: 'metaflow-tools-azure',
+          source:
+            'git::https://127.0.0.1:1/metaflow-tools.git//azure/terraform?ref=d24572c0a1610410ff586f1cd87312edc1c34cf1',
+        },
+      ],
+    },
   },
 });
 /** Every action of the module, by id, on that unreachable configuration. */

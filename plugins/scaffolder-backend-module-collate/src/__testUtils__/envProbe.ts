@@ -11,9 +11,11 @@ export async function envProbe(realBinary: string) {
   const binary = join(dir, 'probe');
   await writeFile(
     binary,
-    `#!/bin/sh\nenv -0 > "${dir}/env.$$"\nexec "${realBinary}" "$@"\n`,
+    `#!/bin/sh\nenv -0 > "$(mktemp "${dir}/env.XXXXXX")"\nexec "${realBinary}" "$@"\n`,
   );
   await chmod(binary, 0o755);
+  // Sandboxed children run as another user, each in a PID namespace of its own (so $$ repeats): mktemp names.
+  await chmod(dir, 0o1777);
   return {
     binary,
     /** The environment of every call so far, as name → value maps. */

@@ -305,17 +305,22 @@ export const INPUT_SUITES: Record<string, InputSuite> = {
   },
   'collate:terraform:apply': {
     valid: {
-      directory: '.',
+      source: 'metaflow-tools-azure',
       backend: { type: 'azurerm', config: { key: 'metaflow.tfstate' } },
       variables: { org_prefix: 'acme' },
     },
     cases: [
-      ...vary('directory', [
+      // Only a name under collate.terraform.allowedSources: never a URL, a path or a module address from the task.
+      ...vary('source', [
+        'metaflow-tools-aws',
+        'https://github.com/outerbounds/metaflow-tools/tree/master/azure/terraform',
+        'git::https://github.com/outerbounds/metaflow-tools.git//azure/terraform',
+        'git::file:///etc?ref=d24572c0a1610410ff586f1cd87312edc1c34cf1',
         '/etc',
         '../outside',
-        '../../x',
-        'missing-dir',
-        'a/../../b',
+        './terraform',
+        'Metaflow-Tools-Azure',
+        '',
       ]),
       ...[
         '',

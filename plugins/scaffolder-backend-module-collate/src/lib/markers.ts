@@ -1,12 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { z as zod } from 'zod/v3';
+import { COLLATE_DEPLOYMENT_MARKER } from '@collate-backstage/plugin-collate-common';
 import { assertDnsLabel, fail } from './validation';
 
 /**
  * The ownership marker: the tag (AWS) or label (Kubernetes) naming the deployment that created a resource. A
  * decommission deletes exactly what carries its deployment's marker, never a resource it adopted.
  */
-export const DEPLOYMENT_MARKER = 'collate.io/deployment';
+export const DEPLOYMENT_MARKER = COLLATE_DEPLOYMENT_MARKER;
 
 /**
  * The marker as an Azure tag name: ARM refuses `/` in tag names (InvalidTagNameCharacters), so the Azure identities

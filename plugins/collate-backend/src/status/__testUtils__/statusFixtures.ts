@@ -4,6 +4,7 @@ import type { Entity } from '@backstage/catalog-model';
 import type { CollateComponentKind } from '@collate-backstage/plugin-collate-common';
 import { readStatusConfig } from '../../config';
 import { CollateOperations } from '../../operations/collateOperations';
+import { NamespaceMarkers } from '../../auth/namespaceMarker';
 import type {
   DeploymentInfo,
   WorkflowOverview,
@@ -84,6 +85,10 @@ export function sources(overrides: Partial<StatusSources> = {}) {
       return { revision: 1, status: 'deployed' };
     },
     pullSecrets: async () => [],
+    namespaceLabels: async (_c, ns) => {
+      calls.push(`namespace ${ns}`);
+      return { 'collate.io/deployment': 'c' };
+    },
     schedules: async () => ({ schedules: [], truncated: false }),
     argoVersion: async () => {
       calls.push('argo version');
@@ -174,6 +179,7 @@ export function serviceWithOperations(
     impl,
     status.servers,
     status.reads,
+    new NamespaceMarkers(impl, 1000),
   );
   return { status, operations };
 }

@@ -12,7 +12,7 @@ export const examples: TemplateExample[] = [
           action: 'collate:terraform:apply',
           name: 'Apply the Metaflow Terraform',
           input: {
-            directory: 'metaflow-tools/azure/terraform',
+            source: 'metaflow-tools-azure',
             variables: {
               org_prefix: 'acme',
               deploy_argo: true,

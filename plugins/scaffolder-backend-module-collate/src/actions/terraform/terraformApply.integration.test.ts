@@ -7,12 +7,13 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { cp, mkdtemp } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
   awsTestConfig,
+  gitModuleSource,
   terraformFixturePath,
   testEnv,
 } from '@internal/testenv';
@@ -20,7 +21,49 @@ import { envProbe } from '../../__testUtils__/envProbe';
 import { recordingLogger } from '../../__testUtils__/context';
 import { createTerraformApplyAction } from './terraformApply';
 
-// OpenTofu applies the fixture (terraform_data only) with its state in S3 on moto: a real remote backend.
+/**
+ * A module that tries what a hostile one would: every process's environment it can list under /proc, the backend's
+ * own by its pid, and who it runs as. Allowed by the operators here, to show what the sandbox leaves it.
+ */
+async function procProbeModule(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'proc-probe-'));
+  await mkdir(join(dir, 'infra'));
+  await writeFile(
+    join(dir, 'infra', 'main.tf'),
+    `variable "backend_pid" { type = number }
+locals { environs = fileset("/proc", "*/environ") }
+resource "terraform_data" "probe" {
+  input = {
+    environs = sort(tolist(local.environs))
+    leak     = join("|", [for f in local.environs : try(file("/proc/\${f}"), "")])
+    backend  = try(file("/proc/\${var.backend_pid}/environ"), "unreadable")
+    uid      = regex("Uid:[[:space:]]+([0-9]+)", file("/proc/self/status"))[0]
+  }
+}
+output "environs" { value = terraform_data.probe.output.environs }
+output "leak" { value = terraform_data.probe.output.leak }
+output "backend" { value = terraform_data.probe.output.backend }
+output "uid" { value = terraform_data.probe.output.uid }
+`,
+  );
+  await writeFile(
+    join(dir, 'main.tf'),
+    `variable "backend_pid" { type = number }
+module "infra" {
+  source      = "./infra"
+  backend_pid = var.backend_pid
+}
+output "environs" { value = module.infra.environs }
+output "leak" { value = module.infra.leak }
+output "backend" { value = module.infra.backend }
+output "uid" { value = module.infra.uid }
+`,
+  );
+  return gitModuleSource(dir);
+}
+
+// OpenTofu applies the fixture (terraform_data only) with its state in S3 on moto: a real remote backend. The
+// fixture comes from a git repository at a pinned commit, as collate.terraform.allowedSources requires.
 describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto', () => {
   const aws = awsTestConfig();
   const bucket = `tfstate-${randomBytes(3).toString('hex')}`;
@@ -30,7 +73,6 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
   let action: ReturnType<typeof createTerraformApplyAction>;
   const canary = `canary-backend-secret-${randomBytes(6).toString('hex')}`;
   const saved = { ...process.env };
-  let workspacePath: string;
   const backend = {
     type: 's3',
     config: {
@@ -49,7 +91,18 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
     probe = await envProbe(testEnv.tofuBin());
     action = createTerraformApplyAction({
       config: new ConfigReader({
-        collate: { terraform: { binary: probe.binary } },
+        collate: {
+          terraform: {
+            binary: probe.binary,
+            allowedSources: [
+              {
+                name: 'metaflow-fixture',
+                source: await gitModuleSource(terraformFixturePath()),
+              },
+              { name: 'proc-probe', source: await procProbeModule() },
+            ],
+          },
+        },
       }),
     });
     // The S3 backend reaches moto through the AWS SDK's standard environment, as it would a VPC endpoint. The
@@ -61,23 +114,23 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
       AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey,
     });
     await new S3Client(aws).send(new CreateBucketCommand({ Bucket: bucket }));
-    workspacePath = await mkdtemp(join(tmpdir(), 'tf-workspace-'));
-    await cp(terraformFixturePath(), join(workspacePath, 'metaflow'), {
-      recursive: true,
-    });
   });
   afterAll(() => {
     process.env = saved;
   });
 
-  const run = async (input: Record<string, unknown>, isDryRun = false) => {
+  const run = async (
+    input: Record<string, unknown>,
+    isDryRun = false,
+    secrets: Record<string, string> = {},
+  ) => {
     const logger = recordingLogger();
     const outputs: Record<string, unknown> = {};
     const ctx = Object.assign(
       createMockActionContext({
-        input: { directory: 'metaflow', backend, ...input } as never,
+        input: { source: 'metaflow-fixture', backend, ...input } as never,
         logger,
-        workspacePath,
+        secrets,
       }),
       {
         isDryRun,
@@ -213,8 +266,53 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
     await expect(
       run({ variables: { org_prefix: 'Acme Corp' } }),
     ).rejects.toBeInstanceOf(InputError);
-    await expect(
-      run({ directory: '../outside', variables: { org_prefix: 'acme' } }),
-    ).rejects.toBeInstanceOf(InputError);
+    // A module source is a name the operators allow, never a URL from the task.
+    const ran = (await probe.calls()).length;
+    for (const source of [
+      'https://github.com/outerbounds/metaflow-tools/tree/master/azure/terraform',
+      'metaflow-tools-azure',
+    ])
+      await expect(
+        run({ source, variables: { org_prefix: 'acme' } }),
+      ).rejects.toThrow(
+        /is not a module source this portal allows \(one of: metaflow-fixture, proc-probe\)/,
+      );
+    expect((await probe.calls()).length).toBe(ran);
+  });
+
+  it("redacts the task's secrets from the log and the error, by value", async () => {
+    const secret = `s3cr3t-${randomBytes(6).toString('hex')}`;
+    const failed = await run(
+      {
+        variables: { org_prefix: 'acme', fail_with: `token ${secret} leaked` },
+      },
+      true,
+      { token: secret },
+    ).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(failed?.message).toMatch(/plan module\.infra failed/);
+    expect(failed?.message).toContain('token *** leaked');
+    expect(failed?.message).not.toContain(secret);
+  });
+
+  it("runs a module in a sandbox: no other process's environment, not the backend's, not as root", async () => {
+    const { outputs } = await run({
+      source: 'proc-probe',
+      backend: { type: 'local', config: {} },
+      allowLocalState: true,
+      targets: ['module.infra'],
+      variables: { backend_pid: process.pid },
+    });
+    const seen = outputs.outputs as Record<string, string & string[]>;
+    expect(seen.backend).toBe('unreadable');
+    expect(seen.leak).not.toContain(canary);
+    expect(seen.leak).not.toContain('COLLATE_TEST_BACKEND_DB_PASSWORD');
+    // Only the sandbox's own few processes (OpenTofu and its children), none of the host's.
+    expect(seen.environs.length).toBeLessThan(8);
+    expect(seen.environs).not.toContain(`${process.pid}/environ`);
+    // As root, the backend runs it as nobody; otherwise as itself, mapped to root of a user namespace of its own.
+    expect(seen.uid).toBe(process.getuid?.() === 0 ? '65534' : '0');
   });
 });

@@ -1,15 +1,18 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { withDefaults } from '../../lib/defaults';
 import { fail } from '../../lib/validation';
 import { examples } from './terraformApply.examples';
 import { childEnv } from '../../lib/childEnv';
 import { recognizeError } from '../../lib/terraform/knownErrors';
 import { run } from '../../lib/terraform/run';
+import { Redactor } from '../../lib/terraform/redactor';
+import { readSandbox } from '../../lib/terraform/sandbox';
+import { allowedSource, readAllowedSources } from '../../lib/terraform/sources';
 import { nameList } from '../../lib/schema';
 
 export const TERRAFORM_DEFAULTS = {
@@ -24,25 +27,34 @@ type Backend = {
 };
 
 /**
- * `collate:terraform:apply`: the Metaflow-on-Azure Terraform (guides 003/004) with Terraform or OpenTofu: `init` with a
- * remote state backend, then plan and apply per target in order (module.infra, then module.services). A target
- * whose plan shows no changes is not applied. Dry-run only plans.
+ * `collate:terraform:apply`: the Metaflow-on-Azure Terraform (guides 003/004) with Terraform or OpenTofu, from a module
+ * source the operators allow (`collate.terraform.allowedSources`, pinned to a commit): `init -from-module` into a
+ * scratch directory, `init` with a remote state backend, then plan and apply per target in order (module.infra, then
+ * module.services). A target whose plan shows no changes is not applied. Dry-run only plans. Terraform runs in its
+ * sandbox (see `lib/terraform/sandbox.ts`), with only its providers' variables, and what it prints is redacted by
+ * value (the task's secrets, the sensitive outputs).
  * @public
  */
 export function createTerraformApplyAction(options: { config: Config }) {
+  const sources = readAllowedSources(options.config);
+  const sandbox = readSandbox(options.config);
   return createTemplateAction({
     id: 'collate:terraform:apply',
     description:
-      "Applies a Terraform/OpenTofu configuration in the workspace target by target (guide 004: module.infra, then module.services) with a remote state backend. Streams progress to the task log, outputs only non-sensitive outputs, recognizes the guides' known provisioning errors. Dry-run runs plan only.",
+      "Applies a Terraform/OpenTofu configuration from a module source the portal allows (collate.terraform.allowedSources, pinned to a commit), target by target (guide 004: module.infra, then module.services), with a remote state backend. Terraform runs sandboxed (its own PID namespace, unprivileged) with only its providers' credentials; progress streams to the task log with the task's secrets and the sensitive outputs redacted; only non-sensitive outputs come out; the guides' known provisioning errors are recognized. Dry-run runs plan only.",
     examples,
     supportsDryRun: true,
     schema: {
       input: {
-        directory: z =>
+        source: z =>
           z
             .string()
+            .regex(
+              /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+              'a source name: lowercase letters, digits and dashes',
+            )
             .describe(
-              'Configuration directory, relative to the task workspace (e.g. after fetch:plain)',
+              "The module source to apply, by its name under collate.terraform.allowedSources (e.g. metaflow-tools-azure): the portal's operators pin each to a commit; a URL is never taken from the task",
             ),
         targets: z =>
           z
@@ -109,24 +121,7 @@ export function createTerraformApplyAction(options: { config: Config }) {
         string,
         string | number | boolean
       >;
-      if (
-        isAbsolute(input.directory) ||
-        relative(
-          ctx.workspacePath,
-          resolve(ctx.workspacePath, input.directory),
-        ).startsWith('..')
-      ) {
-        fail(
-          'directory',
-          `'${input.directory}' must be a directory inside the task workspace`,
-        );
-      }
-      const dir = resolve(ctx.workspacePath, input.directory);
-      if (!(await stat(dir).catch(() => undefined))?.isDirectory())
-        fail(
-          'directory',
-          `'${input.directory}' does not exist in the workspace`,
-        );
+      const module = allowedSource(sources, input.source);
       input.targets.forEach((t, i) => {
         if (
           !/^(module|data)?\.?[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*(\[[^\]]+\])?$/.test(
@@ -166,8 +161,18 @@ export function createTerraformApplyAction(options: { config: Config }) {
         options.config.getOptionalString('collate.terraform.binary') ??
         'terraform';
       const scratch = await mkdtemp(join(tmpdir(), 'collate-terraform-'));
+      const dir = join(scratch, 'module');
+      const home = join(scratch, 'home');
+      // Everything Terraform reads or writes is in the scratch directory, owned by the user it runs as.
+      const own = async (path: string) => {
+        if (sandbox.runAs)
+          await chown(path, sandbox.runAs.uid, sandbox.runAs.gid);
+      };
+      await Promise.all([mkdir(dir), mkdir(home)]);
+      await Promise.all([scratch, dir, home].map(own));
       // An allow-list of the backend's environment (cloud credentials, proxies), never all of it.
       const env = childEnv(options.config, 'terraform', {
+        HOME: home,
         TF_IN_AUTOMATION: '1',
         TF_INPUT: '0',
         TF_DATA_DIR: join(scratch, 'data'),
@@ -175,15 +180,8 @@ export function createTerraformApplyAction(options: { config: Config }) {
           'collate.terraform.cliConfigFile',
         ),
       });
-      const timeoutMs = input.timeoutSeconds * 1000;
-      const tf = async (args: string[], quiet = false) =>
-        run(binary, args, {
-          cwd: dir,
-          env,
-          logger: ctx.logger,
-          timeoutMs,
-          quiet,
-        });
+      const redactor = new Redactor();
+      redactor.add(Object.values(ctx.secrets ?? {}));
       const check = (
         step: string,
         result: { code: number; output: string },
@@ -193,7 +191,8 @@ export function createTerraformApplyAction(options: { config: Config }) {
         const known = recognizeError(result.output);
         if (known)
           throw new Error(`${step} failed: ${known.what}. ${known.remedy}`);
-        const last = result.output
+        const last = redactor
+          .redact(result.output)
           .trim()
           .split('\n')
           .filter(l => l.trim())
@@ -201,24 +200,61 @@ export function createTerraformApplyAction(options: { config: Config }) {
           .join(' | ');
         throw new Error(`${step} failed (exit ${result.code}): ${last}`);
       };
+      const timeoutMs = input.timeoutSeconds * 1000;
+      const tf = async (args: string[], quiet = false) =>
+        run(binary, args, {
+          cwd: dir,
+          env,
+          logger: ctx.logger,
+          timeoutMs,
+          sandbox,
+          redact: text => redactor.redact(text),
+          quiet,
+        });
+      // Not streamed: the JSON holds sensitive outputs' values, which are redacted from everything after.
+      const readOutputs = async () => {
+        const out = await tf(['output', '-json', '-no-color'], true);
+        check('output', out);
+        const all = JSON.parse(
+          out.output.slice(out.output.indexOf('{')) || '{}',
+        ) as Record<string, { sensitive: boolean; value: unknown }>;
+        redactor.add(
+          Object.values(all)
+            .filter(o => o.sensitive)
+            .map(o => o.value),
+        );
+        return all;
+      };
+      const writeOwned = async (path: string, text: string) => {
+        await writeFile(path, text, { mode: 0o600 });
+        await own(path);
+      };
       try {
+        ctx.logger.info(`module source ${module.name}: ${module.source}`);
+        check(
+          `fetch ${module.name}`,
+          await tf([
+            'init',
+            '-input=false',
+            '-no-color',
+            '-backend=false',
+            `-from-module=${module.source}`,
+          ]),
+        );
         // The backend block goes into an override file, so the configuration itself needs no change.
-        const overrideFile = join(dir, 'zz_backstage_backend_override.tf');
-        await writeFile(
-          overrideFile,
+        await writeOwned(
+          join(dir, 'zz_backstage_backend_override.tf'),
           `terraform {\n  backend "${backend.type}" {}\n}\n`,
-          { mode: 0o600 },
         );
         const backendFile = join(scratch, 'backend.tfbackend');
-        await writeFile(
+        await writeOwned(
           backendFile,
           Object.entries(backend.config)
             .map(([k, v]) => `${k} = "${v}"`)
             .join('\n'),
-          { mode: 0o600 },
         );
         const varFile = join(scratch, 'variables.tfvars.json');
-        await writeFile(varFile, JSON.stringify(variables), { mode: 0o600 });
+        await writeOwned(varFile, JSON.stringify(variables));
 
         check(
           'init',
@@ -229,6 +265,8 @@ export function createTerraformApplyAction(options: { config: Config }) {
             `-backend-config=${backendFile}`,
           ]),
         );
+        // What the state already holds that is sensitive is redacted from the plans too.
+        await readOutputs();
         const changed: string[] = [];
         for (const target of input.targets) {
           const planFile = join(
@@ -256,7 +294,7 @@ export function createTerraformApplyAction(options: { config: Config }) {
             continue;
           }
           await ctx.checkpoint({
-            key: `terraform.apply.${input.directory}.${target}`,
+            key: `terraform.apply.${module.name}.${target}`,
             fn: async () => {
               check(
                 `apply ${target}`,
@@ -271,12 +309,7 @@ export function createTerraformApplyAction(options: { config: Config }) {
             },
           });
         }
-        // Not streamed: the JSON holds sensitive outputs' values too.
-        const out = await tf(['output', '-json', '-no-color'], true);
-        check('output', out);
-        const all = JSON.parse(
-          out.output.slice(out.output.indexOf('{')) || '{}',
-        ) as Record<string, { sensitive: boolean; value: unknown }>;
+        const all = await readOutputs();
         ctx.output(
           'outputs',
           Object.fromEntries(
@@ -287,9 +320,6 @@ export function createTerraformApplyAction(options: { config: Config }) {
         );
         ctx.output('changed', changed);
       } finally {
-        await rm(join(dir, 'zz_backstage_backend_override.tf'), {
-          force: true,
-        });
         await rm(scratch, { recursive: true, force: true });
       }
     },

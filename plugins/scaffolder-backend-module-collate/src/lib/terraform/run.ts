@@ -1,8 +1,12 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { spawn } from 'node:child_process';
 import { startHeartbeat } from '../heartbeat';
+import { sandboxed, type TerraformSandbox } from './sandbox';
 
-/** Runs the binary, streaming its lines to the task log; resolves with exit code and combined output. */
+/**
+ * Runs the binary in its sandbox, streaming its lines to the task log, each redacted first; resolves with the exit
+ * code and the combined output as it came (for `output -json`): the caller redacts what it shows of it.
+ */
 export function run(
   binary: string,
   args: string[],
@@ -11,11 +15,14 @@ export function run(
     env: NodeJS.ProcessEnv;
     logger: LoggerService;
     timeoutMs: number;
+    sandbox: TerraformSandbox;
+    redact: (text: string) => string;
     quiet?: boolean;
   },
 ): Promise<{ code: number; output: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(binary, args, {
+    const command = sandboxed(options.sandbox, binary, args);
+    const child = spawn(command.command, command.args, {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,7 +40,8 @@ export function run(
       const lines = text.split('\n');
       partial = lines.pop() ?? '';
       if (!options.quiet)
-        for (const line of lines) if (line.trim()) options.logger.info(line);
+        for (const line of lines)
+          if (line.trim()) options.logger.info(options.redact(line));
       output += chunk.toString('utf8');
     };
     child.stdout.on('data', onData);
@@ -42,12 +50,13 @@ export function run(
     child.on('error', e => {
       clearTimeout(timer);
       heartbeat.stop();
-      reject(new Error(`could not run ${binary}: ${e.message}`));
+      reject(new Error(`could not run ${command.command}: ${e.message}`));
     });
     child.on('close', code => {
       clearTimeout(timer);
       heartbeat.stop();
-      if (partial.trim() && !options.quiet) options.logger.info(partial);
+      if (partial.trim() && !options.quiet)
+        options.logger.info(options.redact(partial));
       resolvePromise({ code: code ?? 1, output });
     });
   });
