@@ -45,7 +45,8 @@ import {
 } from '@internal/testenv';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import request from 'supertest';
@@ -55,6 +56,11 @@ import {
   localCollateValues,
   templateNamed,
 } from './__testUtils__/templates';
+import {
+  azureActionOf,
+  iamActionsOf,
+  policyActions,
+} from './__testUtils__/cloudPermissions';
 
 const execFileAsync = promisify(execFile);
 const suffix = randomBytes(3).toString('hex');
@@ -63,6 +69,9 @@ const suffix = randomBytes(3).toString('hex');
 // (e.g. the user entity the scaffolder reads from the catalog), which the scaffolder's sandboxed templating
 // (nunjitsu) rejects. Parsing in the test's realm keeps one realm, as outside Jest.
 const hostJson = Response.prototype.json;
+/** The IAM policy and Azure role definition the README gives operators. */
+const LEAST_PRIVILEGE = resolve(__dirname, '../../../../docs/least-privilege');
+
 beforeAll(() => {
   Response.prototype.json = async function json(this: Response) {
     return JSON.parse(await this.text());
@@ -974,4 +983,38 @@ describe('Software Templates on the local control plane', () => {
     );
     expectNothingChangedSince(marks, [ns.aksCollate, ns.aksArgo]);
   }, 300_000);
+
+  it('needs no cloud permission beyond the least-privilege IAM policy and Azure role of docs/least-privilege', () => {
+    // Every AWS and ARM call the templates made above (runs, re-runs, upgrades, decommissions), as the servers saw them.
+    const awsNeeded = new Set<string>();
+    const awsUnknown: string[] = [];
+    for (const call of aws.calls) {
+      const actions = iamActionsOf(call);
+      if (!actions) awsUnknown.push(`${call.service} ${call.operation}`);
+      else actions.forEach(a => awsNeeded.add(a));
+    }
+    const azureNeeded = new Set(
+      arm.calls
+        .filter(c => c.status < 400 || c.status === 404)
+        .map(azureActionOf)
+        .filter((a): a is string => Boolean(a)),
+    );
+    const policy = JSON.parse(
+      readFileSync(join(LEAST_PRIVILEGE, 'aws-iam-policy.json'), 'utf8'),
+    );
+    const role = JSON.parse(
+      readFileSync(join(LEAST_PRIVILEGE, 'azure-role-definition.json'), 'utf8'),
+    );
+    const allowed = policyActions(policy);
+    expect(awsUnknown).toEqual([]);
+    expect([...awsNeeded].filter(a => !allowed.has(a)).sort()).toEqual([]);
+    expect(
+      [...azureNeeded].filter(a => !role.Actions.includes(a)).sort(),
+    ).toEqual([]);
+    // Nothing granted on Azure that these runs do not use (AWS: the scaffolder module's own test compares the policy
+    // with every AWS command its code can send, some only on paths these runs do not take).
+    expect(
+      (role.Actions as string[]).filter(a => !azureNeeded.has(a)).sort(),
+    ).toEqual([]);
+  });
 });

@@ -1,8 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { randomUUID } from 'node:crypto';
 import yaml from 'yaml';
-import { cp } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { validate } from 'jsonschema';
 import {
@@ -10,6 +8,7 @@ import {
   collateAwsTestConfig,
   ensureEksCluster,
   chartPath,
+  gitModuleSource,
   terraformFixturePath,
   backstageKubernetesConfig,
   startArmContractServer,
@@ -151,7 +150,16 @@ describe('action examples', () => {
         azure: arm.backstageConfig(subscriptionId),
         aws: collateAwsTestConfig(),
         helm: { binary: testEnv.helmBin() },
-        terraform: { binary: testEnv.tofuBin() },
+        terraform: {
+          binary: testEnv.tofuBin(),
+          // The example's source name, served as the Metaflow-shaped fixture at a pinned commit.
+          allowedSources: [
+            {
+              name: 'metaflow-tools-azure',
+              source: await gitModuleSource(terraformFixturePath()),
+            },
+          ],
+        },
         servers: [
           {
             url: 'http://openmetadata.collate:8585',
@@ -239,14 +247,6 @@ describe('action examples', () => {
           const result = validate(input, action.schema!.input as never);
           expect(result.errors.map(e => e.stack)).toEqual([]);
           const { ctx, outputs: out } = actionContext(input as never);
-          if (id === 'collate:terraform:apply') {
-            // The example's checkout (fetch:plain in a template) is the fixture with the Metaflow stack's shape.
-            await cp(
-              terraformFixturePath(),
-              join(ctx.workspacePath, input.directory as string),
-              { recursive: true },
-            );
-          }
           await action.handler(ctx as never);
           outputs[step.id] = out;
           expect(Object.keys(out).length).toBeGreaterThan(0);

@@ -123,16 +123,20 @@ export function createAzureStorageEnsureAction(options: {
       const containerId = `${accountId}/blobServices/default/containers/${containerName}`;
       const dryRun = Boolean(ctx.isDryRun);
 
-      const account = await getOrUndefined(() =>
-        storage.storageAccounts.getProperties(resourceGroup, accountName),
-      );
+      const readAccount = () =>
+        getOrUndefined(() =>
+          storage.storageAccounts.getProperties(resourceGroup, accountName),
+        );
+      let account = await readAccount();
       if (!account) {
         const availability =
           await storage.storageAccounts.checkNameAvailability({
             name: accountName,
             type: 'Microsoft.Storage/storageAccounts',
           });
-        if (!availability.nameAvailable) {
+        // Taken meanwhile: another run of the same deployment may have created it here since it was read.
+        if (!availability.nameAvailable) account = await readAccount();
+        if (!availability.nameAvailable && !account) {
           throw new Error(
             `Storage account name ${accountName} is not available: ${
               availability.message ?? availability.reason

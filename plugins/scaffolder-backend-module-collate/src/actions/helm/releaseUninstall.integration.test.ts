@@ -24,7 +24,8 @@ const labelsOf = async (release: string, namespace: string) =>
   ).labels ?? {};
 
 // Ownership markers on Helm releases: a release installed for a deployment carries it in its release labels; one
-// that was there before is adopted, never marked; decommissioning removes only the marked one.
+// that was there before is refused, or adopted (never marked) when the step says adopt; decommissioning removes only
+// the marked one.
 describe('Helm release markers and collate:helm:uninstall on the local control plane', () => {
   // Each test installs or upgrades with `helm --wait` under the release's lock, some twice: more than Jest's default
   // 5 s on a loaded machine.
@@ -66,16 +67,32 @@ describe('Helm release markers and collate:helm:uninstall on the local control p
       await core.deleteNamespace({ name }).catch(() => undefined);
   });
 
-  it('marks the release it installs, and adopts one that was there without marking it, even when upgrading it', async () => {
+  it('marks the release it installs, refuses one that was there, and adopts it without marking it only when asked, even when upgrading it', async () => {
     expect(await labelsOf('openmetadata', own)).toMatchObject({
       'collate.io/deployment': deployment,
     });
     // A changed value: an upgrade, which would merge a marker into the release's labels.
+    const changed = {
+      search: { host: 'opensearch.collate', port: 9201, scheme: 'http' },
+    };
+    const since = Date.now();
+    for (const isDryRun of [true, false])
+      await expect(
+        run(deploy, deployInput(theirs, changed), isDryRun),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: `Invalid input 'adopt': Helm release ${theirs}/openmetadata exists and carries no deployment marker, not ${deployment}: it is not changed. Choose another name, or set adopt: true to use it as it is (decommissioning ${deployment} then keeps it)`,
+      });
+    expect(
+      kubernetesWrites({
+        since,
+        user: BACKSTAGE_SERVICE_ACCOUNT,
+        namespace: theirs,
+      }),
+    ).toEqual([]);
     const adopted = await run(
       deploy,
-      deployInput(theirs, {
-        search: { host: 'opensearch.collate', port: 9201, scheme: 'http' },
-      }),
+      deployInput(theirs, { ...changed, adopt: true }),
     );
     expect(adopted.outputs.revision).toBe(2);
     expect(adopted.logger.lines.join('\n')).toContain(

@@ -2,7 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { stringify as toYaml } from 'yaml';
-import { DEPLOYMENT_MARKER, ownsExisting } from '../markers';
+import { claimExisting, DEPLOYMENT_MARKER } from '../markers';
 import { Helm } from './Helm';
 import { planRelease } from './plan';
 import { helmTime, type HelmPlan, type InstallOptions } from './types';
@@ -29,11 +29,13 @@ export async function ensureRelease(options: {
 }> {
   const helm = await Helm.create(options.config, options.kc, options.logger);
   try {
-    const { install, logger } = options;
-    const plan = await planRelease(helm, install);
+    const plan = await planRelease(helm, options.install);
+    const install = await claimRelease(helm, options, plan);
+    const { logger } = options;
+    const claimed = { ...options, install };
     // A plan, or a release that is already as asked for: read-only, no lock, no write.
     if (options.dryRun || (plan.action === 'unchanged' && !plan.recovery))
-      return await carryOut(helm, options, plan);
+      return await carryOut(helm, claimed, plan);
     // Changes are made under the release's lock: a second run for the same release waits for the first, then finds
     // the release as the first left it (and a `pending-*` one left by a run that died, not one in progress).
     return await withReleaseLock(
@@ -51,7 +53,7 @@ export async function ensureRelease(options: {
           now?.status === plan.current?.status;
         return carryOut(
           helm,
-          options,
+          claimed,
           same ? plan : await planRelease(helm, install),
         );
       },
@@ -61,6 +63,32 @@ export async function ensureRelease(options: {
   }
 }
 
+/**
+ * The install as this deployment may make it: a release of another deployment (or of nobody) is refused with an
+ * InputError, unless the step adopts it: then it is used as it is and not marked (Helm would merge the marker into
+ * its labels). Checked before any lock or write, in dry-run too.
+ */
+async function claimRelease(
+  helm: Helm,
+  options: Parameters<typeof ensureRelease>[0],
+  plan: HelmPlan,
+): Promise<InstallOptions> {
+  const { install, logger } = options;
+  const deployment = install.labels?.[DEPLOYMENT_MARKER];
+  if (!deployment || !plan.current || plan.recovery) return install;
+  const current = (
+    await helm.releaseMetadata(install.release, install.namespace)
+  ).labels;
+  const owned = claimExisting(
+    logger,
+    `Helm release ${install.namespace}/${install.release}`,
+    deployment,
+    current[DEPLOYMENT_MARKER],
+    Boolean(install.adopt),
+  );
+  return owned ? install : { ...install, labels: undefined };
+}
+
 /** Logs the plan and, unless in dry-run or unchanged, makes the change. */
 async function carryOut(
   helm: Helm,
@@ -68,23 +96,7 @@ async function carryOut(
   plan: HelmPlan,
 ): ReturnType<typeof ensureRelease> {
   const { install, logger } = options;
-  // A release that was there before is adopted, not marked: Helm would merge the marker into its labels.
-  let { labels } = install;
-  const deployment = labels?.[DEPLOYMENT_MARKER];
-  if (deployment && plan.current && !plan.recovery) {
-    const current = (
-      await helm.releaseMetadata(install.release, install.namespace)
-    ).labels;
-    if (
-      !ownsExisting(
-        logger,
-        `Helm release ${install.namespace}/${install.release}`,
-        deployment,
-        current[DEPLOYMENT_MARKER],
-      )
-    )
-      labels = undefined;
-  }
+  const { labels } = install;
   const VERBS = {
     install: ['would install', 'installing'],
     upgrade: ['would upgrade', 'upgrading'],

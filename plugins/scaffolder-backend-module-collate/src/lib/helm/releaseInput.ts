@@ -7,6 +7,7 @@ import { assertDnsLabel } from '../validation';
 import { redactingLogger, secretValues } from '../redact';
 import { ensureRelease } from './release';
 import {
+  adoptInput,
   assertDeployment,
   DEPLOYMENT_MARKER,
   deploymentInput,
@@ -23,6 +24,8 @@ export interface ReleaseInput {
   timeoutSeconds: number;
   /** The deployment the release is installed for: its ownership marker (a release label). */
   deployment?: string;
+  /** Use an existing release without the deployment's marker as it is (see adoptInput). */
+  adopt?: boolean;
 }
 
 export interface ReleaseDefaults {
@@ -85,6 +88,7 @@ export function releaseInputSchema(d: ReleaseDefaults) {
         .default(d.timeoutSeconds)
         .describe('Helm --timeout'),
     deployment: deploymentInput,
+    adopt: adoptInput,
   };
 }
 
@@ -136,6 +140,7 @@ export async function installRelease(
       ...(input.deployment
         ? { labels: { [DEPLOYMENT_MARKER]: input.deployment } }
         : {}),
+      ...(input.adopt ? { adopt: true } : {}),
     },
     checkpoint: (key, fn) =>
       ctx.checkpoint({

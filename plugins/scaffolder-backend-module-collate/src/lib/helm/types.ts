@@ -36,6 +36,11 @@ export interface InstallOptions extends ChartRef {
   timeoutSeconds: number;
   /** Release labels (Helm's release metadata, merged into an existing release's): the ownership marker. */
   labels?: Record<string, string>;
+  /**
+   * Use an existing release that does not carry this deployment's marker (adopted: never marked, kept by the
+   * decommission); without it such a release is refused.
+   */
+  adopt?: boolean;
 }
 
 /** What `helm get metadata` says of a release (Helm's release labels, not its objects'). */
