@@ -96,10 +96,17 @@ export async function dumpPortalDatabases() {
   return lines;
 }
 
+/** The organization's users and groups (`/org.yaml`), and what another team registers (`/tenant.yaml`). */
 function serveOrgFile() {
-  const body = readFileSync(join(fixtures, 'org.yaml'));
+  const files = new Map(
+    ['org.yaml', 'tenant.yaml'].map(f => [
+      `/${f}`,
+      readFileSync(join(fixtures, f)),
+    ]),
+  );
   const server = createServer((req, res) => {
-    if (req.url !== '/org.yaml') {
+    const body = files.get(req.url ?? '');
+    if (!body) {
       res.writeHead(404).end();
       return;
     }
@@ -163,7 +170,7 @@ export async function catalogEntity(ref, token) {
 
 /**
  * Starts the production-like portal. Returns `stop()`, the backend's log path and the catalog reader token.
- * @returns {Promise<{ stop: () => Promise<void>, logFile: string, catalogToken: string, liveConfig: any }>}
+ * @returns {Promise<{ stop: () => Promise<void>, logFile: string, catalogToken: string, liveConfig: any, tenantUrl: string }>}
  */
 export async function startProductionPortal() {
   mkdirSync(artifactsDir, { recursive: true });
@@ -265,7 +272,13 @@ export async function startProductionPortal() {
         throw new Error(`the portal was not ready after 240 s; see ${logFile}`);
       await new Promise(r => setTimeout(r, 1000));
     }
-    return { stop, logFile, catalogToken, liveConfig: live };
+    return {
+      stop,
+      logFile,
+      catalogToken,
+      liveConfig: live,
+      tenantUrl: `http://${org.host}/tenant.yaml`,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -241,6 +241,167 @@ test("someone else cannot read a deployment's status; its owner can", async () =
   assert.ok(answer.body.components.length > 0);
 });
 
+/** Writes to the cluster since `since` that create or change workflows in `namespace`, from the API server's audit log. */
+function workflowWrites(since, namespace) {
+  return readFileSync(process.env.COLLATE_TEST_K8S_AUDIT_LOG, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map(line => JSON.parse(line))
+    .filter(
+      e =>
+        Date.parse(e.requestReceivedTimestamp) >= since &&
+        e.objectRef?.resource === 'workflows' &&
+        e.objectRef?.namespace === namespace &&
+        ['create', 'delete'].includes(e.verb),
+    )
+    .map(e => `${e.verb} ${e.requestURI} by ${e.user?.username}`);
+}
+
+/** The writes the Collate contract server of the live demo accepted so far (its test introspection route). */
+async function collateWrites() {
+  const server = portal.liveConfig.collate.servers[0];
+  const res = await fetch(`${server.baseUrl}/__testenv/mutating-calls`, {
+    headers: { Authorization: `Bearer ${server.token}` },
+  });
+  assert.equal(res.status, 200);
+  return res.json();
+}
+
+test("another team's own catalog file steers nothing of the demo deployment: every read and write is refused, and nothing changes", async () => {
+  const { page, token } = await signedIn('other');
+  // Step one of the attack, as the data team may (collate.permissions.locationCreators): a System they own whose
+  // annotations name the demo's cluster, namespaces and servers.
+  const location = await api(token, '/api/catalog/locations', {
+    method: 'POST',
+    body: JSON.stringify({ type: 'url', target: portal.tenantUrl }),
+  });
+  assert.equal(location.status, 201, location.text);
+  for (let i = 0; ; i++) {
+    const found = await api(
+      token,
+      '/api/catalog/entities/by-name/component/default/data-team-ingestion',
+    );
+    if (found.status === 200) break;
+    if (i === 120)
+      throw new Error('the tenant entities never reached the catalog');
+    await new Promise(r => setTimeout(r, 500));
+  }
+
+  const since = Date.now();
+  const writesBefore = (await collateWrites()).length;
+  const base = '/api/collate/entities';
+  const attempts = [
+    ['status', 'GET', `${base}/system/default/data-team-collate/status`],
+    [
+      'server status',
+      'GET',
+      `${base}/system/default/data-team-collate/status/server`,
+    ],
+    [
+      'log',
+      'GET',
+      `${base}/component/default/data-team-ingestion/workflows/warehouse-metadata-1000/log`,
+    ],
+    [
+      'resubmit',
+      'POST',
+      `${base}/component/default/data-team-ingestion/workflows/warehouse-metadata-1000/resubmit`,
+    ],
+    [
+      'retry',
+      'POST',
+      `${base}/component/default/data-team-ingestion/workflows/warehouse-metadata-1002/retry`,
+    ],
+    [
+      'terminate',
+      'POST',
+      `${base}/component/default/data-team-ingestion/workflows/warehouse-metadata-1006/terminate`,
+    ],
+    [
+      'pipeline trigger',
+      'POST',
+      `${base}/component/default/data-team-ingestion/pipelines/0b6f0a52-58e3-4d3c-9b1e-5f7d2a8c9e01/trigger`,
+    ],
+    ['reindex', 'POST', `${base}/system/default/data-team-collate/reindex`],
+  ];
+  const answers = [];
+  for (const [what, method, path] of attempts) {
+    const res = await api(token, path, {
+      method,
+      ...(method === 'POST' ? { body: '{}' } : {}),
+    });
+    answers.push([what, res.status, res.body?.error?.message ?? res.text]);
+  }
+  for (const [what, status, message] of answers) {
+    assert.equal(status, 403, `${what}: ${message}`);
+    assert.match(
+      message,
+      /was not registered by the Collate actions, and its location \(url:http:\/\/127\.0\.0\.1:\d+\/tenant\.yaml\) is not adopted/,
+      what,
+    );
+  }
+  // The catalog module's writes: not for a user, not for a static token of the catalog plugin.
+  const pwn = {
+    owner: 'group:default/data-team',
+    entities: [
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name: 'ci-pwn' },
+        spec: {
+          profile: { email: 'attacker@example.com' },
+          memberOf: ['platform-team'],
+        },
+      },
+    ],
+  };
+  for (const bearer of [token, portal.catalogToken]) {
+    const put = await api(
+      bearer,
+      '/api/catalog/collate/deployments/collate-demo',
+      {
+        method: 'PUT',
+        body: JSON.stringify(pwn),
+      },
+    );
+    assert.equal(put.status, 403, put.text);
+  }
+  assert.equal(
+    (await api(token, '/api/catalog/entities/by-name/user/default/ci-pwn'))
+      .status,
+    404,
+  );
+
+  // Nothing changed, counted by the servers: no workflow created or deleted in the demo's namespace (the Argo
+  // server would create a resubmitted one), no write accepted by Collate.
+  assert.deepEqual(workflowWrites(since, 'collate'), []);
+  assert.equal((await collateWrites()).length, writesBefore);
+
+  // The card says why, at both widths.
+  for (const width of [1440, 1024]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.goto(
+      `${productionUrl}/catalog/default/system/data-team-collate/collate`,
+    );
+    await page
+      .getByText('This entity is not a Collate deployment the portal manages')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    assert.ok(
+      await page
+        .getByText(
+          /Ask a deployer to register the deployment with the collate-existing-deployment template/,
+        )
+        .first()
+        .isVisible(),
+    );
+    await screenshot(page, `production-tenant-refused-${width}.png`);
+  }
+  await api(token, `/api/catalog/locations/${location.body.location.id}`, {
+    method: 'DELETE',
+  });
+});
+
 test('canary secrets of a real template run are nowhere but in the Secrets meant to hold them', async () => {
   const { page, token } = await signedIn('deployer');
   const suffix = `canary-${randomBytes(3).toString('hex')}`;

@@ -23,6 +23,9 @@
 //                                                         `collate_hybrid_agent_connected` (src/podNetwork.ts). 200 while
 //                                                         the runner may hold its channel, 503 when it may not (yet),
 //                                                         404 for an agent Collate does not know, 401 on a bad token
+//   GET  /__testenv/mutating-calls                        test introspection, not Collate's REST API: the writes this
+//                                                         server accepted so far (method, path, status), for a test
+//                                                         in another process (the browser tests' live demo) to count
 // The apps routes follow OpenMetadata's AppResource (1.12): only SearchIndexingApplication is installed here; its run
 // goes from `running` to `success` (or the outcome set with setReindexOutcome) after `reindexDurationMs`. Keeping the
 // merged config on the run record (`config`) is an assumption of this server, for tests to see what was sent.
@@ -311,6 +314,18 @@ export async function startCollateContractServer(
         ),
       );
     }
+    if (path === '/__testenv/mutating-calls' && method === 'GET')
+      return sendJson(
+        res,
+        200,
+        calls
+          .filter(c => c.method !== 'GET' && c.status < 400)
+          .map(({ method: verb, path: at, status }) => ({
+            method: verb,
+            path: at,
+            status,
+          })),
+      );
     m = path.match(/^\/__runner-channel\/([^/]+)$/);
     if (m && method === 'GET') {
       const runner = runners.get(decodeURIComponent(m[1]));
