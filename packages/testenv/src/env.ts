@@ -68,6 +68,9 @@ export const testEnv = {
   }),
   helmBin: () => process.env.HELM_BIN ?? 'helm',
   tofuBin: () => requireEnv('COLLATE_TEST_TOFU_BIN'),
+  /** The python of a line's virtualenv with OpenMetadata's models and client (scripts/testenv/openmetadata.sh). */
+  openMetadataPython: (line: string) =>
+    `${requireEnv('COLLATE_TEST_OPENMETADATA_DIR')}/${line}/venv/bin/python`,
 };
 
 /** The admin kubeconfig of the local control plane. */

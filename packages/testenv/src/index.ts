@@ -39,7 +39,10 @@ export {
   type OidcIssuerOptions,
 } from './contract/oidcIssuer.ts';
 export {
+  COLLATE_CONTRACT_LINES,
+  contractLineOf,
   startCollateContractServer,
+  type CollateContractLine,
   type CollateContractOptions,
   type CollateContractServer,
   type IngestionPipeline,

@@ -141,7 +141,10 @@ export interface CollateReindexRun {
 
 /** AppRunRecord states of a run that is not over yet (`started`, `running`, `pending`, `active`). @public */
 export function isAppRunActive(status: string): boolean {
-  return ['started', 'running', 'pending', 'active'].includes(status);
+  // `stopInProgress` (OpenMetadata 1.12 and later): being stopped, not over yet.
+  return ['started', 'running', 'pending', 'active', 'stopInProgress'].includes(
+    status,
+  );
 }
 
 /** Answer of the backend's reindex route: the run now in progress. @public */

@@ -28,3 +28,8 @@ export {
   type CollateServerConfig,
 } from './collate/servers';
 export { getJson, UpstreamError } from './collate/http';
+export {
+  COLLATE_API_LINES,
+  collateApiLineOf,
+  type CollateApiLine,
+} from './collate/apiLines';

@@ -8,6 +8,8 @@
 //   GET  /api/v1/system/status                            ValidationResponse: database, searchInstance,
 //                                                         pipelineServiceClient, jwks, migrations
 //   GET  /api/v1/services/ingestionPipelines              ?fields=&service=&pipelineType=&limit=&after=
+//   GET  /api/v1/services/ingestionPipelines/name/{fqn}   ?fields= one pipeline (IngestionPipelineResource.getByName)
+//   GET  /api/v1/services/ingestionPipelines/{id}         ?fields= one pipeline (IngestionPipelineResource.get)
 //   GET  /api/v1/services/ingestionPipelines/status       pipeline service client status
 //   GET  /api/v1/services/ingestionPipelines/{fqn}/pipelineStatus   ?startTs=&endTs= (latest 5 without)
 //   POST /api/v1/services/ingestionPipelines/trigger/{id} and /deploy/{id}
@@ -26,6 +28,14 @@
 //   GET  /__testenv/mutating-calls                        test introspection, not Collate's REST API: the writes this
 //                                                         server accepted so far (method, path, status), for a test
 //                                                         in another process (the browser tests' live demo) to count
+// Versions: it answers as one OpenMetadata release (`version`, default 1.12.3) of a supported line (1.12, 1.13, 2.0), in
+// the shapes of that line's JSON Schemas, which the contract tests check with the line's own generated models and
+// Python client (packages/testenv/python/openmetadata_client_check.py). The one difference our routes show:
+// `pipelineStatuses` is the last run (an object) up to 1.13, and the most recent runs (a list) from 2.0; newest first
+// is an assumption of this server, the schema only says "most recent".
+// The pipeline routes follow IngestionPipelineResource: entities in the IngestionPipeline schema (sourceConfig,
+// airflowConfig, service and ingestionRunner as EntityReferences); deploy and trigger answer
+// PipelineServiceClientResponse `{ code, reason, platform }`.
 // The apps routes follow OpenMetadata's AppResource (1.12): only SearchIndexingApplication is installed here; its run
 // goes from `running` to `success` (or the outcome set with setReindexOutcome) after `reindexDurationMs`. Keeping the
 // merged config on the run record (`config`) is an assumption of this server, for tests to see what was sent.
@@ -64,11 +74,49 @@ import { systemStatus } from './collate/systemStatus.ts';
 
 export type * from './collate/model.ts';
 
+/** The OpenMetadata lines the contract server answers as, each with the newest release the tests use. */
+export const COLLATE_CONTRACT_LINES = {
+  '1.12': '1.12.3',
+  '1.13': '1.13.6',
+  '2.0': '2.0.7',
+} as const;
+
+export type CollateContractLine = keyof typeof COLLATE_CONTRACT_LINES;
+
+/** The line of a version (`1.13.6` → `1.13`); an Error for a version of no supported line. */
+export function contractLineOf(version: string): CollateContractLine {
+  const line = version.split('.').slice(0, 2).join('.');
+  if (!(line in COLLATE_CONTRACT_LINES))
+    throw new Error(
+      `the Collate contract server answers as ${Object.keys(
+        COLLATE_CONTRACT_LINES,
+      ).join(', ')}, not ${version}`,
+    );
+  return line as CollateContractLine;
+}
+
+/** `sourceConfig.config.type` of each pipeline type, as OpenMetadata's SourceConfig union tells them apart. */
+const SOURCE_CONFIG_TYPES: Record<IngestionPipeline['pipelineType'], string> = {
+  metadata: 'DatabaseMetadata',
+  usage: 'DatabaseUsage',
+  lineage: 'DatabaseLineage',
+  profiler: 'Profiler',
+  TestSuite: 'TestSuite',
+  dataInsight: 'dataInsight',
+  elasticSearchReindex: 'MetadataToElasticSearch',
+  dbt: 'DBT',
+  application: 'Application',
+};
+
+const fieldsOf = (url: URL) =>
+  (url.searchParams.get('fields') ?? '').split(',').map(f => f.trim());
+
 export async function startCollateContractServer(
   options: CollateContractOptions = {},
 ): Promise<CollateContractServer> {
   const secret = randomBytes(32).toString('hex');
   const version = options.version ?? '1.12.3';
+  const line = contractLineOf(version);
   const calls: RecordedCall[] = [];
   const pipelines: IngestionPipeline[] = [];
   const statuses = new Map<string, PipelineStatus[]>();
@@ -136,6 +184,15 @@ export async function startCollateContractServer(
     ...options.deployment,
   };
 
+  /** A pipeline as the line answers it, with the `fields` asked for. */
+  const pipelineAnswer = (p: IngestionPipeline, fields: string[]) => {
+    const runs = statuses.get(p.fullyQualifiedName) ?? [];
+    if (!fields.includes('pipelineStatuses')) return p;
+    const recent = [...runs].reverse();
+    if (line === '2.0') return { ...p, pipelineStatuses: recent.slice(0, 10) };
+    return recent[0] ? { ...p, pipelineStatuses: recent[0] } : p;
+  };
+
   const requireAuth = (req: IncomingMessage) => {
     const token = bearerToken(req);
     if (!token)
@@ -154,7 +211,7 @@ export async function startCollateContractServer(
 
     if (path === '/api/v1/system/version' && method === 'GET') {
       return sendJson(res, 200, {
-        version,
+        version: options.reportedVersion ?? version,
         revision: 'contract',
         timestamp: Date.parse('2026-01-01T00:00:00Z'),
       });
@@ -182,9 +239,7 @@ export async function startCollateContractServer(
     if (path === '/api/v1/services/ingestionPipelines' && method === 'GET') {
       const service = url.searchParams.get('service');
       const type = url.searchParams.get('pipelineType');
-      const fields = (url.searchParams.get('fields') ?? '')
-        .split(',')
-        .map(f => f.trim());
+      const fields = fieldsOf(url);
       const filtered = pipelines.filter(
         p =>
           (!service || p.service.fullyQualifiedName === service) &&
@@ -193,13 +248,33 @@ export async function startCollateContractServer(
       const result = pageOf(filtered, url);
       return sendJson(res, 200, {
         ...result,
-        data: result.data.map(p => ({
-          ...p,
-          ...(fields.includes('pipelineStatuses')
-            ? { pipelineStatuses: statuses.get(p.fullyQualifiedName)?.at(-1) }
-            : {}),
-        })),
+        data: result.data.map(p => pipelineAnswer(p, fields)),
       });
+    }
+    m = path.match(/^\/api\/v1\/services\/ingestionPipelines\/name\/([^/]+)$/);
+    if (m && method === 'GET') {
+      const fqn = decodeURIComponent(m[1]);
+      const pipeline = pipelines.find(p => p.fullyQualifiedName === fqn);
+      if (!pipeline)
+        throw new HttpError(
+          404,
+          '404',
+          `ingestionPipeline instance for ${fqn} not found`,
+        );
+      return sendJson(res, 200, pipelineAnswer(pipeline, fieldsOf(url)));
+    }
+    m = path.match(
+      /^\/api\/v1\/services\/ingestionPipelines\/([0-9a-f-]{36})$/,
+    );
+    if (m && method === 'GET') {
+      const pipeline = pipelines.find(p => p.id === m![1]);
+      if (!pipeline)
+        throw new HttpError(
+          404,
+          '404',
+          `ingestionPipeline instance for ${m[1]} not found`,
+        );
+      return sendJson(res, 200, pipelineAnswer(pipeline, fieldsOf(url)));
     }
     m = path.match(
       /^\/api\/v1\/services\/ingestionPipelines\/(trigger|deploy)\/([^/]+)$/,
@@ -431,7 +506,8 @@ export async function startCollateContractServer(
         },
       };
     },
-    addPipeline(p) {
+    version,
+    addPipeline({ runner, ...p }) {
       const service = {
         id: randomUUID(),
         type: 'databaseService',
@@ -439,13 +515,36 @@ export async function startCollateContractServer(
         fullyQualifiedName: 'warehouse',
         ...p.service,
       };
+      const pipelineType = p.pipelineType ?? 'metadata';
+      // A runner a pipeline names is known to Collate (listed), connected or not.
+      if (runner && !runners.has(runner))
+        runners.set(runner, {
+          id: randomUUID(),
+          name: runner,
+          fullyQualifiedName: runner,
+          displayName: runner,
+          isDefault: runners.size === 0,
+          connectAt: undefined,
+        });
+      const known = runner ? runners.get(runner) : undefined;
       const pipeline: IngestionPipeline = {
         id: randomUUID(),
-        pipelineType: 'metadata',
+        pipelineType,
         deployed: true,
         enabled: true,
         airflowConfig: { scheduleInterval: '0 * * * *' },
+        sourceConfig: { config: { type: SOURCE_CONFIG_TYPES[pipelineType] } },
         ...p,
+        ...(known
+          ? {
+              ingestionRunner: {
+                id: known.id,
+                type: 'ingestionRunner' as const,
+                name: known.name,
+                fullyQualifiedName: known.fullyQualifiedName,
+              },
+            }
+          : {}),
         service,
         fullyQualifiedName:
           p.fullyQualifiedName ?? `${service.fullyQualifiedName}.${p.name}`,

@@ -4,6 +4,11 @@ import type {
 } from '@collate-backstage/plugin-collate-common';
 import type { CollatePipelineOperation } from '@collate-backstage/plugin-collate-common';
 import type { CollateConnection } from './servers';
+import {
+  COLLATE_API_LINES,
+  collateApiLineOf,
+  lastPipelineRun,
+} from './apiLines';
 import { getJson, readBody, send, UpstreamError } from './http';
 
 /** Collate's application that rebuilds the search indexes (the guides' "configure ReIndexing" step). @public */
@@ -62,11 +67,8 @@ interface PipelinePage {
     enabled?: boolean;
     service?: { type?: string; fullyQualifiedName?: string };
     airflowConfig?: { scheduleInterval?: string };
-    pipelineStatuses?: {
-      pipelineState?: string;
-      startDate?: number;
-      timestamp?: number;
-    };
+    /** The last run (up to 1.13) or the most recent runs (2.0): see lastPipelineRun. */
+    pipelineStatuses?: unknown;
   }>;
   paging?: { after?: string; total?: number };
 }
@@ -205,12 +207,25 @@ export class CollateApiClient {
     return body.reason ? { reason: body.reason } : {};
   }
 
-  /** Ingestion pipelines with their latest status, following `paging.after` up to `max`. */
+  /**
+   * Ingestion pipelines with their latest status, following `paging.after` up to `max`, read in the shape of the
+   * server's release line; a server of a line this plugin does not read is an {@link UpstreamError} that says so,
+   * never a guess.
+   */
   async pipelines(
     server: CollateConnection,
     max: number,
     signal: AbortSignal,
   ): Promise<{ pipelines: CollatePipeline[]; truncated: boolean }> {
+    const version = await this.version(server, signal);
+    const line = collateApiLineOf(version);
+    if (!line)
+      throw new UpstreamError(
+        502,
+        `Collate ${version} is not a release line this plugin reads (${COLLATE_API_LINES.join(
+          ', ',
+        )}): its pipelines are not shown rather than misread. Upgrade the Collate plugins for Backstage`,
+      );
     const pipelines: CollatePipeline[] = [];
     let after: string | undefined;
     do {
@@ -225,7 +240,12 @@ export class CollateApiClient {
         signal,
       );
       for (const p of page.data) {
-        const last = p.pipelineStatuses;
+        let last;
+        try {
+          last = lastPipelineRun(line, p.pipelineStatuses);
+        } catch (e) {
+          throw new UpstreamError(502, (e as Error).message);
+        }
         const at = last?.startDate ?? last?.timestamp;
         // The service's ingestion tab in Collate's UI (`/service/{category}/{fqn}/ingestions`, the UI's
         // SERVICE_WITH_TAB route; a service type `databaseService` is the category `databaseServices`).

@@ -38,7 +38,15 @@ export interface IngestionPipeline {
   deployed: boolean;
   enabled: boolean;
   airflowConfig: { scheduleInterval?: string };
-  ingestionRunner?: string;
+  /** What the pipeline runs (required by every line's schema): its config's `type` follows `pipelineType`. */
+  sourceConfig: { config: { type: string } };
+  /** The runner that executes it: an EntityReference (`type: ingestionRunner`) since 1.12. */
+  ingestionRunner?: {
+    id: string;
+    type: 'ingestionRunner';
+    name: string;
+    fullyQualifiedName: string;
+  };
 }
 
 export interface ValidationStep {
@@ -75,7 +83,8 @@ export interface AppRunRecord {
     | 'activeError'
     | 'stopped'
     | 'success'
-    | 'pending';
+    | 'pending'
+    | 'stopInProgress';
   runType: 'OnDemand' | 'Scheduled';
   timestamp: number;
   startTime: number;
@@ -100,7 +109,13 @@ export interface CollateContractOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   port?: number;
   host?: string;
+  /** The OpenMetadata version it answers as (default 1.12.3): one of the lines in COLLATE_CONTRACT_LINES. */
   version?: string;
+  /**
+   * What `GET /api/v1/system/version` reports instead, for a server of a line newer than those modelled here (the
+   * other answers keep the shapes of `version`'s line).
+   */
+  reportedVersion?: string;
   deployment?: Partial<CollateDeploymentModel>;
 }
 
@@ -111,10 +126,16 @@ export interface CollateContractServer {
   calls: RecordedCall[];
   mutatingCalls(): RecordedCall[];
   setDeployment(model: Partial<CollateDeploymentModel>): void;
+  /** The OpenMetadata version it answers as. */
+  version: string;
   addPipeline(
-    pipeline: Partial<IngestionPipeline> & {
+    pipeline: Partial<
+      Omit<IngestionPipeline, 'ingestionRunner' | 'service'>
+    > & {
       name: string;
       service?: Partial<IngestionPipeline['service']>;
+      /** The agent id of the runner that executes it (made known to Collate if it is not yet). */
+      runner?: string;
     },
   ): IngestionPipeline;
   addPipelineStatus(fqn: string, status: PipelineStatus): void;
