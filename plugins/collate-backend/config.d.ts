@@ -58,6 +58,19 @@ export interface Config {
       /** Stop watching a namespace's workflows after this many minutes without a view. Default 15. */
       workflowWatchIdleMinutes?: number;
       /**
+       * At most this many namespaces' workflows are followed (one watch each) per cluster; the least recently viewed
+       * is stopped for a new one. Watches have their own pool of connections of this size, apart from requests.
+       * Default 50.
+       */
+      followedNamespacesPerCluster?: number;
+      /** At most this many namespaces are followed in all clusters together. Default 200. */
+      followedNamespaces?: number;
+      /**
+       * A followed namespace viewed within this many seconds is not stopped for another: the newcomer is read on each
+       * view instead, and its card says "not followed: limit reached". Default 60.
+       */
+      followHoldSeconds?: number;
+      /**
        * A workflow run still Running or Pending this many minutes after it started is flagged stale on the ingestion
        * card (runs past their own `activeDeadlineSeconds`, or whose step pods are gone, are flagged anyway).
        * Default 720 (12 h).

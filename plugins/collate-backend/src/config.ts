@@ -25,6 +25,8 @@ export interface StatusConfig {
   pageSize: number;
   workflowPageSize: number;
   idleMs: number;
+  /** How many namespaces' workflows are followed (watched), per cluster and in all. */
+  followLimits: { perCluster: number; total: number; minHoldMs: number };
   /** A run still going after this long is flagged stale (`collate.status.staleRunMinutes`). */
   staleRunMs: number;
   /** Workflow logs served by the backend: a size cap, and how long a followed log stays open. */
@@ -52,6 +54,11 @@ export function readStatusConfig(config: Config): StatusConfig {
     pageSize: num('pageSize', 500),
     workflowPageSize: num('workflowPageSize', 5000),
     idleMs: num('workflowWatchIdleMinutes', 15) * 60_000,
+    followLimits: {
+      perCluster: num('followedNamespacesPerCluster', 50),
+      total: num('followedNamespaces', 200),
+      minHoldMs: num('followHoldSeconds', 60) * 1000,
+    },
     staleRunMs: num('staleRunMinutes', 720) * 60_000,
     logs: {
       maxBytes: num('logs.maxBytes', 1024 * 1024),

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { collatePermissions } from '@collate-backstage/plugin-collate-common';
 import {
   KubernetesClusters,
@@ -14,6 +15,8 @@ import { WorkflowOperations } from './operations/workflowOperations';
 import { createRouter } from './router';
 import { DeploymentBinding } from './auth/deploymentBinding';
 import { NamespaceMarkers } from './auth/namespaceMarker';
+import { createEntityPermissions } from './auth/requirePermission';
+import { registerCollateActions } from './actions/registerActions';
 import { createStatusSources } from './status/createStatusSources';
 import { SourceCache } from './status/sourceCache';
 import { SharedWorkflows } from './status/sharedWorkflows';
@@ -47,6 +50,7 @@ export const collatePlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const statusConfig = readStatusConfig(deps.config);
@@ -80,11 +84,23 @@ export const collatePlugin = createBackendPlugin({
           sources,
           statusConfig.timeouts.kubernetes,
         );
+        const entityPermissions = createEntityPermissions({
+          httpAuth: deps.httpAuth,
+          permissions: deps.permissions,
+          catalog: deps.catalog,
+          binding: DeploymentBinding.fromConfig(deps.config),
+        });
+        registerCollateActions({
+          actionsRegistry: deps.actionsRegistry,
+          catalog: deps.catalog,
+          entityPermissions,
+          status,
+        });
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
-            catalog: deps.catalog,
+            entityPermissions,
             status,
             collate: new CollateOperations(
               statusConfig,
@@ -100,7 +116,6 @@ export const collatePlugin = createBackendPlugin({
               markers,
             ),
             logs: statusConfig.logs,
-            binding: DeploymentBinding.fromConfig(deps.config),
             deployers:
               deps.config.getOptionalStringArray(
                 'collate.permissions.deployers',

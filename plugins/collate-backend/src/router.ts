@@ -3,7 +3,6 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type {
   CollateBackendHealth,
   CollateClusters,
@@ -17,8 +16,7 @@ import type { StatusService } from './status/StatusService';
 import type { CollateOperations } from './operations/collateOperations';
 import type { WorkflowOperations } from './operations/workflowOperations';
 import { refusedCollateActions } from './access';
-import { createEntityPermissions } from './auth/requirePermission';
-import type { DeploymentBinding } from './auth/deploymentBinding';
+import type { EntityPermissions } from './auth/requirePermission';
 import { addCollateRoutes } from './routes/collateRoutes';
 import { addStatusRoutes } from './routes/statusRoutes';
 import { addWorkflowRoutes } from './routes/workflowRoutes';
@@ -26,7 +24,6 @@ import { addWorkflowRoutes } from './routes/workflowRoutes';
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  catalog: CatalogService;
   status: StatusService;
   collate: CollateOperations;
   clusters: Pick<KubernetesClusters, 'authInfo'>;
@@ -34,8 +31,8 @@ export interface RouterOptions {
   workflows: WorkflowOperations;
   /** Caps of the log route (`collate.status.logs`). */
   logs: { maxBytes: number; followMs: number };
-  /** Which entities' coordinates the backend acts on (`collate.adoptedLocations`, and what the actions registered). */
-  binding: DeploymentBinding;
+  /** The one check of who may read and operate an entity (`auth/requirePermission.ts`), shared with the actions. */
+  entityPermissions: EntityPermissions;
   /** `collate.permissions.deployers`, named to a user who may not deploy. */
   deployers: string[];
 }
@@ -55,7 +52,7 @@ export async function createRouter(
   const {
     httpAuth,
     permissions,
-    catalog,
+    entityPermissions,
     status,
     collate,
     clusters,
@@ -63,7 +60,6 @@ export async function createRouter(
     workflows,
     logs,
     deployers,
-    binding,
   } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
@@ -71,13 +67,6 @@ export async function createRouter(
   router.get('/health', (_req, res) => {
     const body: CollateBackendHealth = { status: 'ok' };
     res.json(body);
-  });
-
-  const entityPermissions = createEntityPermissions({
-    httpAuth,
-    permissions,
-    catalog,
-    binding,
   });
 
   router.get('/access/deploy', async (req, res) => {

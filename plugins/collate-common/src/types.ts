@@ -244,6 +244,11 @@ export interface CollateIngestionStatus extends CollateComponentStatusBase {
   pipelines?: CollatePipeline[];
   /** Whether Collate has more pipelines than listed. */
   pipelinesTruncated?: boolean;
+  /**
+   * Locations read on each view instead of followed, each with why (`cluster/namespace: not followed: limit
+   * reached: …`): the backend follows a bounded number of namespaces.
+   */
+  notFollowed?: string[];
 }
 
 /** The status of one component of a Collate deployment. @public */

@@ -39,7 +39,14 @@ export function createEntityPermissions(deps: {
   async function readable(req: express.Request): Promise<AuthorizedEntity> {
     const { kind, namespace, name } = req.params;
     const entityRef = stringifyEntityRef({ kind, namespace, name });
-    const credentials = await httpAuth.credentials(req);
+    return readableByRef(entityRef, await httpAuth.credentials(req));
+  }
+
+  /** The same check for callers without a request: the actions registry's actions, with the caller's credentials. */
+  async function readableByRef(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<AuthorizedEntity> {
     const [entity, [decision]] = await Promise.all([
       catalog.getEntityByRef(entityRef, { credentials }),
       permissions.authorize(
@@ -85,7 +92,7 @@ export function createEntityPermissions(deps: {
     return { ...target, credentials };
   }
 
-  return { readable, allowed };
+  return { readable, readableByRef, allowed };
 }
 
 /** The entity-permission helper every entity route goes through. */

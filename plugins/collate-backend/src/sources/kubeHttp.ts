@@ -21,10 +21,19 @@ export class KubeHttp {
   private constructor(
     private readonly server: URL,
     private readonly agent: Agent,
+    private readonly watchAgent: Agent,
     private readonly headers: Record<string, string>,
   ) {}
 
-  static async create(kc: KubeConfig): Promise<KubeHttp> {
+  /**
+   * A client on two bounded pools of keep-alive connections: `requestSockets` (default 16) for requests, and
+   * `watchSockets` (default 50) for watches, which hold theirs for minutes: a request never queues behind watches,
+   * and the connections to one API server stay bounded however many namespaces are followed.
+   */
+  static async create(
+    kc: KubeConfig,
+    pools: { requestSockets?: number; watchSockets?: number } = {},
+  ): Promise<KubeHttp> {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     const opts: RequestOptions = {};
@@ -38,16 +47,24 @@ export class KubeHttp {
         'base64',
       )}`;
     }
-    const agent = new Agent({
-      keepAlive: true,
-      maxSockets: 16,
+    const tls = {
       ca: opts.ca,
       cert: opts.cert,
       key: opts.key,
       rejectUnauthorized: opts.rejectUnauthorized,
       servername: opts.servername,
+    };
+    const agent = new Agent({
+      keepAlive: true,
+      maxSockets: pools.requestSockets ?? 16,
+      ...tls,
     });
-    return new KubeHttp(new URL(cluster.server), agent, headers);
+    const watchAgent = new Agent({
+      keepAlive: true,
+      maxSockets: pools.watchSockets ?? 50,
+      ...tls,
+    });
+    return new KubeHttp(new URL(cluster.server), agent, watchAgent, headers);
   }
 
   /** GET a path and parse its JSON body; non-2xx answers throw a {@link KubeRequestError}. */
@@ -85,7 +102,7 @@ export class KubeHttp {
     onEvent: (event: { type: string; object: T }) => void,
     options: { accept?: string; signal?: AbortSignal } = {},
   ): Promise<void> {
-    const res = await this.open(path, options);
+    const res = await this.open(path, options, this.watchAgent);
     if ((res.statusCode ?? 0) >= 300) {
       throw errorFrom(res.statusCode ?? 0, await readBody(res), path);
     }
@@ -116,18 +133,31 @@ export class KubeHttp {
     });
   }
 
+  /** Open connections to the API server: requests and watches. */
+  sockets(): { requests: number; watches: number } {
+    const count = (agent: Agent) =>
+      Object.values(agent.sockets).reduce((n, s) => n + (s?.length ?? 0), 0) +
+      Object.values(agent.freeSockets).reduce(
+        (n, s) => n + (s?.length ?? 0),
+        0,
+      );
+    return { requests: count(this.agent), watches: count(this.watchAgent) };
+  }
+
   close() {
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
 
   private open(
     path: string,
     options: { accept?: string; signal?: AbortSignal },
+    agent: Agent = this.agent,
   ): Promise<IncomingMessage> {
     const url = new URL(path, this.server);
     return new Promise((resolve, reject) => {
       const req = request(url, {
-        agent: this.agent,
+        agent,
         method: 'GET',
         headers: {
           ...this.headers,

@@ -88,6 +88,8 @@ export interface WorkflowOverview extends WorkflowIndexSummary {
   runs: WorkflowRunDetail[];
   /** Set while the watch is failing: the counts are the last ones seen. */
   staleReason?: string;
+  /** Why the namespace is read on each view instead of followed (the backend's limit of followed namespaces). */
+  notFollowed?: string;
 }
 
 export const CRON_LABEL = 'workflows.argoproj.io/cron-workflow';

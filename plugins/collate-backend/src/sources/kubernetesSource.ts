@@ -19,7 +19,7 @@ import {
   type WorkflowOverview,
 } from './kubernetesObjects';
 import { RunDetails } from './runDetails';
-import { FollowedIndexes } from './followedIndexes';
+import { FollowedIndexes, type FollowLimits } from './followedIndexes';
 import { WorkflowIndex } from './workflowIndex';
 
 /** Lists of objects' metadata only: for Secrets, their data is never read. */
@@ -45,6 +45,8 @@ export interface KubernetesSourceOptions {
   maxSchedules: number;
   /** A run still going after this long is flagged stale. */
   staleRunMs: number;
+  /** How many namespaces are followed (watched), per cluster and in all. */
+  followLimits: FollowLimits;
 }
 
 /**
@@ -67,7 +69,7 @@ export class KubernetesSource {
     this.followed = new FollowedIndexes(
       cluster => this.client(cluster),
       logger,
-      options,
+      { ...options, limits: options.followLimits },
     );
   }
 
@@ -228,14 +230,18 @@ export class KubernetesSource {
     auth: KubernetesRequestAuth = {},
   ): Promise<WorkflowOverview> {
     return this.withClient(cluster, auth, async (http, shared) => {
-      // A user's own token reads once and shares nothing: no watch is kept with it.
-      const index = shared
+      // A user's own token reads once and shares nothing: no watch is kept with it; nor past the follow limits.
+      const followed = shared
         ? await this.followed.get(cluster, namespace)
-        : new WorkflowIndex(http, namespace, this.logger, {
+        : undefined;
+      const once = !(followed instanceof WorkflowIndex);
+      const index = once
+        ? new WorkflowIndex(http, namespace, this.logger, {
             pageSize: this.options.workflowPageSize,
             newest: this.options.recentRuns,
             follow: false,
-          });
+          })
+        : followed;
       try {
         await abortable(index.ready(), signal);
         const summary = index.summary();
@@ -258,9 +264,12 @@ export class KubernetesSource {
           ...summary,
           runs,
           ...(index.error ? { staleReason: index.error } : {}),
+          ...(followed && 'notFollowed' in followed
+            ? { notFollowed: followed.notFollowed }
+            : {}),
         };
       } finally {
-        if (!shared) index.stop();
+        if (once) index.stop();
       }
     });
   }
@@ -325,6 +334,23 @@ export class KubernetesSource {
     this.followed.stop(cluster, namespace);
   }
 
+  /** Namespaces followed and connections open, per cluster (for the benchmark and the health of a fleet). */
+  async connections(): Promise<
+    Record<string, { followed: number; requests: number; watches: number }>
+  > {
+    const followed = this.followed.counts();
+    const out: Record<
+      string,
+      { followed: number; requests: number; watches: number }
+    > = {};
+    for (const [cluster, client] of this.clients) {
+      const http = await client.catch(() => undefined);
+      if (http)
+        out[cluster] = { followed: followed[cluster] ?? 0, ...http.sockets() };
+    }
+    return out;
+  }
+
   close() {
     this.followed.close();
     for (const client of this.clients.values()) {
@@ -358,9 +384,11 @@ export class KubernetesSource {
   private client(cluster: string): Promise<KubeHttp> {
     let client = this.clients.get(cluster);
     if (!client) {
-      client = this.clusters
-        .serverKubeConfig(cluster)
-        .then(kc => KubeHttp.create(kc));
+      client = this.clusters.serverKubeConfig(cluster).then(kc =>
+        KubeHttp.create(kc, {
+          watchSockets: this.options.followLimits.perCluster,
+        }),
+      );
       client.catch(() => this.clients.delete(cluster));
       this.clients.set(cluster, client);
     }

@@ -59,6 +59,9 @@ export interface WorkflowIndexOptions {
  * about 150 bytes a workflow, where even metadata-only objects carry kilobytes of managedFields) and then follows a
  * watch in the same format. A page view reads memory; its upstream cost does not grow with the number of workflows.
  */
+/** How long one page of the workflow list may take. */
+const LIST_PAGE_DEADLINE_MS = 60_000;
+
 export class WorkflowIndex {
   private readonly items = new Map<string, IndexedWorkflow>();
   private resourceVersion = '';
@@ -149,9 +152,13 @@ export class WorkflowIndex {
         includeObject: 'None',
       });
       if (token) query.set('continue', token);
+      // Each page has a deadline of its own: a list that hangs never holds the index's first answer forever.
       const page = await this.http.get<Table>(`${this.path}?${query}`, {
         accept: TABLE,
-        signal: this.abort.signal,
+        signal: AbortSignal.any([
+          this.abort.signal,
+          AbortSignal.timeout(LIST_PAGE_DEADLINE_MS),
+        ]),
       });
       this.columns = columnsOf(page) ?? this.columns;
       const now = Date.now();
@@ -180,10 +187,18 @@ export class WorkflowIndex {
           resourceVersion: this.resourceVersion,
           timeoutSeconds: String(this.options.watchTimeoutSeconds ?? 300),
         });
+        // The server ends a watch after timeoutSeconds; one that outlives it by a minute has gone silent: cut.
+        const timeout = this.options.watchTimeoutSeconds ?? 300;
         await this.http.watch<Table>(
           `${this.path}?${query}`,
           event => this.apply(event),
-          { accept: TABLE, signal: this.abort.signal },
+          {
+            accept: TABLE,
+            signal: AbortSignal.any([
+              this.abort.signal,
+              AbortSignal.timeout((timeout + 60) * 1000),
+            ]),
+          },
         );
         this.lastError = undefined;
         delay = 500;

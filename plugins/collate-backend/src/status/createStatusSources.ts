@@ -19,6 +19,7 @@ export function createStatusSources(
     workflowPageSize: status.workflowPageSize,
     maxSchedules: status.maxSchedules,
     staleRunMs: status.staleRunMs,
+    followLimits: status.followLimits,
   });
   const argo = new ArgoServerSource();
   const collate = new CollateApiClient();

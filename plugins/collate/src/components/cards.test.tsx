@@ -407,6 +407,17 @@ describe('status cards', () => {
     expect(screen.getByText('Degraded')).toBeInTheDocument();
   });
 
+  it('Ingestion: says which locations are read per view because the follow limit is reached', async () => {
+    const line =
+      'aks-2/team-c: not followed: limit reached: 50 namespaces are followed on cluster aks-2 (collate.status.followedNamespacesPerCluster), each viewed in the last 60 s; its workflows are read on each view';
+    await render(<CollateIngestionCard />, {
+      statuses: demoStatuses.map(st =>
+        st.component === 'ingestion' ? { ...st, notFollowed: [line] } : st,
+      ),
+    });
+    expect(await screen.findByText(line)).toBeInTheDocument();
+  });
+
   it('shares one request per page view and refreshes one component on demand', async () => {
     const calls = await render(<CollateArgoCard />);
     await screen.findByText('v3.7.1');

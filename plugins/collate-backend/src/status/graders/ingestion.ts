@@ -1,3 +1,4 @@
+import { mapBounded } from '../bounded';
 import {
   COLLATE_ANNOTATIONS,
   COLLATE_MAX_INGESTION_LOCATIONS,
@@ -13,6 +14,9 @@ import { argoLinks } from '../../sources/argoServer';
 import type { WorkflowOverview } from '../../sources/kubernetesObjects';
 import { Findings } from '../findings';
 import type { Annotations, GradeContext } from './context';
+
+/** How many of an entity's ingestion locations are read at once on a cold view. */
+const LOCATIONS_IN_FLIGHT = 8;
 
 /**
  * Ingestion: the Argo workflows and schedules of every location the entity names, and Collate's pipelines, graded
@@ -46,13 +50,14 @@ export async function gradeIngestion(
     );
   const inCluster = locations.length > 0;
   const [perLocation, pipelines] = await Promise.all([
-    Promise.all(
-      locations.map(async l => ({
-        location: l,
-        workflows: await ctx.reads.workflows(u, l.cluster, l.namespace),
-        schedules: await ctx.reads.schedules(u, l.cluster, l.namespace),
-      })),
-    ),
+    // Cold, each location is a list per cluster: at most LOCATIONS_IN_FLIGHT at once.
+    mapBounded(locations, LOCATIONS_IN_FLIGHT, async l => {
+      const [workflows, schedules] = await Promise.all([
+        ctx.reads.workflows(u, l.cluster, l.namespace),
+        ctx.reads.schedules(u, l.cluster, l.namespace),
+      ]);
+      return { location: l, workflows, schedules };
+    }),
     collate && ctx.reads.pipelines(collate),
   ]);
   const several = locations.length > 1;
@@ -60,9 +65,12 @@ export async function gradeIngestion(
     | { runs: WorkflowRun[]; last24h: WorkflowOverview['last24h'] }
     | undefined;
   let sched: { schedules: WorkflowSchedule[] } | undefined;
+  const notFollowed: string[] = [];
   for (const { location: l, workflows, schedules } of perLocation) {
     const where = several ? ` (${l.cluster}/${l.namespace})` : '';
     const got = f.take('kubernetes', workflows);
+    if (got?.notFollowed)
+      notFollowed.push(`${l.cluster}/${l.namespace}: ${got.notFollowed}`);
     if (got?.staleReason) {
       f.judge(
         'degraded',
@@ -164,5 +172,6 @@ export async function gradeIngestion(
     ...(sched ? { schedules: sched.schedules } : {}),
     ...(pipes ? { pipelines: pipes.pipelines } : {}),
     ...(pipes?.truncated ? { pipelinesTruncated: true } : {}),
+    ...(notFollowed.length ? { notFollowed } : {}),
   };
 }

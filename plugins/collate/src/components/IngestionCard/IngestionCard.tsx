@@ -22,6 +22,16 @@ export const CollateIngestionCard = () => (
           </Typography>
           <PhaseCounts counts={s.last24h} />
         </Box>
+        {s.notFollowed?.map(line => (
+          <Typography
+            key={line}
+            variant="body2"
+            color="textSecondary"
+            gutterBottom
+          >
+            {line}
+          </Typography>
+        ))}
         {s.runs && (
           <Table<WorkflowRun>
             title="Latest runs"
