@@ -101,6 +101,7 @@ export const collatePlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             entityPermissions,
+            catalog: deps.catalog,
             status,
             collate: new CollateOperations(
               statusConfig,

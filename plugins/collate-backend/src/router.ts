@@ -20,10 +20,13 @@ import type { EntityPermissions } from './auth/requirePermission';
 import { addCollateRoutes } from './routes/collateRoutes';
 import { addStatusRoutes } from './routes/statusRoutes';
 import { addWorkflowRoutes } from './routes/workflowRoutes';
+import { addFleetRoutes } from './routes/fleetRoutes';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  catalog: CatalogService;
   status: StatusService;
   collate: CollateOperations;
   clusters: Pick<KubernetesClusters, 'authInfo'>;
@@ -43,6 +46,7 @@ export interface RouterOptions {
  * - `GET /clusters`: name and auth provider of every cluster, so a frontend knows which user tokens to send.
  * - `GET /access/deploy`: whether the signed-in user may run the Collate actions, asked of the permission policy as
  *   the scaffolder asks it (`scaffolder.action.execute`), and who may.
+ * - `GET /fleet`: every Collate deployment the caller may read, summed up (`routes/fleetRoutes.ts`).
  * - the entity routes of `routes/`: status, Collate writes and workflows. Each reads its entity with the caller's
  *   credentials through the one entity-permission helper (`auth/requirePermission.ts`).
  */
@@ -53,6 +57,7 @@ export async function createRouter(
     httpAuth,
     permissions,
     entityPermissions,
+    catalog,
     status,
     collate,
     clusters,
@@ -93,6 +98,7 @@ export async function createRouter(
   addStatusRoutes(router, { entityPermissions, status });
   addCollateRoutes(router, { entityPermissions, collate, logger });
   addWorkflowRoutes(router, { entityPermissions, workflows, logger, logs });
+  addFleetRoutes(router, { httpAuth, catalog, entityPermissions, status });
 
   return router;
 }

@@ -7,6 +7,7 @@ export * from './annotations';
 export * from './permissions';
 export * from './types';
 export * from './api';
+export * from './fleet';
 export * from './runnerMetrics';
 export * from './versions';
 export * from './grading';

@@ -245,8 +245,8 @@ export interface CollateIngestionStatus extends CollateComponentStatusBase {
   /** Whether Collate has more pipelines than listed. */
   pipelinesTruncated?: boolean;
   /**
-   * Locations read on each view instead of followed, each with why (`cluster/namespace: not followed: limit
-   * reached: …`): the backend follows a bounded number of namespaces.
+   * Locations read on each view instead of followed, each with why, as
+   * `cluster/namespace: not followed: limit reached: …`: the backend follows a bounded number of namespaces.
    */
   notFollowed?: string[];
 }

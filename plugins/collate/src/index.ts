@@ -4,7 +4,9 @@
  * @packageDocumentation
  */
 export {
+  collateFleetRouteRef,
   collatePlugin,
+  CollateFleetPage,
   EntityCollateArgoCard,
   EntityCollateContent,
   EntityCollateDatabaseCard,

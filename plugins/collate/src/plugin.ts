@@ -2,10 +2,15 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { CollateStatusClient, collateStatusApiRef } from './api';
+
+/** Where the legacy fleet page is mounted. @public */
+export const collateFleetRouteRef = createRouteRef({ id: 'collate-fleet' });
 
 /**
  * The Collate frontend plugin for the legacy frontend system.
@@ -15,6 +20,7 @@ import { CollateStatusClient, collateStatusApiRef } from './api';
  */
 export const collatePlugin = createPlugin({
   id: 'collate',
+  routes: { fleet: collateFleetRouteRef },
   apis: [
     createApiFactory({
       api: collateStatusApiRef,
@@ -83,4 +89,17 @@ export const EntityCollateRunnerCard = card('EntityCollateRunnerCard', () =>
 export const EntityCollateIngestionCard = card(
   'EntityCollateIngestionCard',
   () => import('./components/cards').then(m => m.CollateIngestionCard),
+);
+
+/**
+ * Every Collate deployment the user may read, worst first, with filters per column: mount it on a route of its own
+ * (`<Route path="/collate-fleet" element={<CollateFleetPage />} />`) and link it from the sidebar. @public
+ */
+export const CollateFleetPage = collatePlugin.provide(
+  createRoutableExtension({
+    name: 'CollateFleetPage',
+    component: () =>
+      import('./components/FleetPage').then(m => m.CollateFleetPage),
+    mountPoint: collateFleetRouteRef,
+  }),
 );

@@ -1,42 +1,14 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError } from '@backstage/errors';
 import {
-  COLLATE_ANNOTATIONS,
   collateComponentsOf,
-  worstHealth,
-  type CollateComponentStatus,
   type CollateServerStatus,
 } from '@collate-backstage/plugin-collate-common';
 import type { EntityPermissions } from '../auth/requirePermission';
 import type { StatusService } from '../status/StatusService';
-import { mapBounded } from '../status/bounded';
-
-/** How many deployments one list call reads the status of at once. */
-const LIST_IN_FLIGHT = 4;
+import { readFleet } from '../fleet/readFleet';
 
 const HEALTH = ['healthy', 'degraded', 'unhealthy', 'unknown'] as const;
-
-const severity = (h: string) =>
-  ({ unhealthy: 3, degraded: 2, unknown: 1, healthy: 0 }[h] ?? 0);
-
-function summary(entity: Entity, components: CollateComponentStatus[]) {
-  return {
-    entityRef: stringifyEntityRef(entity),
-    ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
-    ...(typeof entity.spec?.owner === 'string'
-      ? { owner: entity.spec.owner }
-      : {}),
-    health: worstHealth(...components.map(c => c.health)),
-    components: components.map(c => ({
-      component: c.component,
-      health: c.health,
-      ...(c.reason ? { reason: c.reason } : {}),
-    })),
-  };
-}
 
 /**
  * Read-only actions for agents (the actions registry, served over MCP by `@backstage/plugin-mcp-actions-backend`):
@@ -92,47 +64,23 @@ export function registerCollateActions(deps: {
         }),
     },
     action: async ({ input, credentials }) => {
-      const { items } = await catalog.getEntities(
-        {
-          filter: {
-            kind: 'System',
-            [`metadata.annotations.${COLLATE_ANNOTATIONS.component}`]:
-              CATALOG_FILTER_EXISTS,
-            ...(input.owner ? { 'spec.owner': input.owner } : {}),
-          },
-        },
-        { credentials },
+      const fleet = await readFleet(
+        { catalog, entityPermissions, status },
+        credentials,
+        { owner: input.owner },
       );
-      let refused = 0;
-      const read = await mapBounded(items, LIST_IN_FLIGHT, async entity => {
-        const ref = stringifyEntityRef(entity);
-        try {
-          const allowed = await entityPermissions.readableByRef(
-            ref,
-            credentials,
-          );
-          const components = await status.status(
-            allowed.entity,
-            collateComponentsOf(allowed.entity),
-          );
-          return summary(allowed.entity, components);
-        } catch (e) {
-          if (e instanceof NotAllowedError) {
-            refused++;
-            return undefined;
-          }
-          throw e;
-        }
-      });
-      // Worst first.
-      const deployments = read
-        .filter((d): d is NonNullable<typeof d> => Boolean(d))
-        .sort(
-          (a, b) =>
-            severity(b.health) - severity(a.health) ||
-            a.entityRef.localeCompare(b.entityRef),
-        );
-      return { output: { deployments, refused } };
+      return {
+        output: {
+          deployments: fleet.deployments.map(d => ({
+            entityRef: d.entityRef,
+            ...(d.title ? { title: d.title } : {}),
+            ...(d.owner ? { owner: d.owner } : {}),
+            health: d.health,
+            components: d.components,
+          })),
+          refused: fleet.refused,
+        },
+      };
     },
   });
 

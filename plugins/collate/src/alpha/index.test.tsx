@@ -11,7 +11,9 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import { collateStatusApiRef } from '../api';
 import { demoStatuses, statusApi } from '../testing/statusApi';
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import plugin, {
+  collateFleetPage,
   collateEntityContent,
   collateIngestionEntityCard,
   collateOverviewEntityCard,
@@ -33,6 +35,27 @@ const collateEntity: Entity = {
 };
 
 describe('collate plugin (new frontend system)', () => {
+  it('mounts the fleet page at /collate-fleet, listing the deployments', async () => {
+    const tester = createExtensionTester(collateFleetPage);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/collate-fleet');
+    renderInTestApp(tester.reactElement(), {
+      apis: [
+        [
+          collateStatusApiRef,
+          statusApi([], { fleet: { deployments: [], refused: 0 } }).api,
+        ],
+      ],
+    });
+    expect(
+      // The page is loaded lazily: its first render takes a moment.
+      await screen.findByText(
+        /No Collate deployment you may read/,
+        {},
+        { timeout: 15_000 },
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('is the collate plugin and provides the overview card', () => {
     expect(plugin.id).toBe('collate');
   });

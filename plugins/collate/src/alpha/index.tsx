@@ -1,6 +1,8 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
+  PageBlueprint,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
@@ -13,6 +15,7 @@ import {
   FormFieldBlueprint,
 } from '@backstage/plugin-scaffolder-react/alpha';
 import type { Entity } from '@backstage/catalog-model';
+import StorageIcon from '@material-ui/icons/Storage';
 import {
   collateComponentsOf,
   isCollateEntity,
@@ -142,6 +145,25 @@ export const collateDeployAccessFormField = FormFieldBlueprint.make({
   },
 });
 
+/** Where the fleet page is mounted. @alpha */
+export const collateFleetRouteRef = createRouteRef();
+
+/**
+ * The fleet page at `/collate-fleet`: every Collate deployment the user may read, worst first, in the sidebar.
+ * @alpha
+ */
+export const collateFleetPage = PageBlueprint.make({
+  name: 'fleet',
+  params: {
+    path: '/collate-fleet',
+    title: 'Collate fleet',
+    icon: <StorageIcon fontSize="inherit" />,
+    routeRef: collateFleetRouteRef,
+    loader: () =>
+      import('../components/FleetPage').then(m => <m.CollateFleetPage />),
+  },
+});
+
 /**
  * The Collate frontend plugin for the new frontend system.
  *
@@ -149,8 +171,10 @@ export const collateDeployAccessFormField = FormFieldBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'collate',
+  routes: { fleet: collateFleetRouteRef },
   extensions: [
     collateStatusApi,
+    collateFleetPage,
     collateOverviewEntityCard,
     collateEntityContent,
     collateArgoEntityCard,

@@ -11,6 +11,7 @@ import type {
   CollateComponentStatus,
   CollateDeployAccess,
   CollateEntityStatus,
+  CollateFleet,
   CollatePipelineOperation,
   CollatePipelineOperationResult,
   CollateReindexStarted,
@@ -43,6 +44,8 @@ export interface CollateStatusApi {
   getClusters(): Promise<CollateClusterAuth[]>;
   /** Whether the signed-in user may run the Collate templates, and who may. */
   getDeployAccess(): Promise<CollateDeployAccess>;
+  /** Every Collate deployment the signed-in user may read, summed up, worst first. */
+  getFleet(): Promise<CollateFleet>;
   /**
    * Rebuilds the search indexes of the entity's Collate, or reports the run already in progress (needs the
    * `collate.search.reindex` permission on the entity).
@@ -165,6 +168,10 @@ export class CollateStatusClient implements CollateStatusApi {
 
   getDeployAccess(): Promise<CollateDeployAccess> {
     return this.request<CollateDeployAccess>('/access/deploy');
+  }
+
+  getFleet(): Promise<CollateFleet> {
+    return this.request<CollateFleet>('/fleet');
   }
 
   startReindex(

@@ -4,6 +4,7 @@ import type {
   CollateComponentStatus,
   CollateDeployAccess,
   CollateEntityStatus,
+  CollateFleet,
 } from '@collate-backstage/plugin-collate-common';
 import type { CollateStatusApi } from '../api';
 
@@ -15,6 +16,7 @@ export function statusApi(
     clusters?: CollateClusterAuth[];
     notice?: string;
     access?: CollateDeployAccess;
+    fleet?: CollateFleet;
   } = {},
 ) {
   const calls: string[] = [];
@@ -49,6 +51,11 @@ export function statusApi(
     },
     async getClusters() {
       return options.clusters ?? [];
+    },
+    async getFleet() {
+      calls.push('fleet');
+      if (options.fail) throw options.fail;
+      return options.fleet ?? { deployments: [], refused: 0 };
     },
     async getDeployAccess() {
       calls.push('access');

@@ -1,0 +1,144 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
+import {
+  COLLATE_ANNOTATIONS,
+  collateComponentsOf,
+  compareFleetRows,
+  readCollateAnnotations,
+  worstHealth,
+  type CollateBackingServiceStatus,
+  type CollateCloud,
+  type CollateComponentStatus,
+  type CollateFleet,
+  type CollateFleetRow,
+  type CollateIngestionStatus,
+  type CollateServerStatus,
+} from '@collate-backstage/plugin-collate-common';
+import type { EntityPermissions } from '../auth/requirePermission';
+import { mapBounded } from '../status/bounded';
+import type { StatusService } from '../status/StatusService';
+
+/** How many deployments a fleet view reads at once when their status is cold (warm ones answer from the cache). */
+const DEPLOYMENTS_IN_FLIGHT = 6;
+
+/**
+ * The Collate deployments a caller may read, each summed up from its status (the shared cache answers what is warm),
+ * worst first: the fleet page's route and the agents' `list-deployments` action. Each goes through the routes' own
+ * check with the caller's credentials; those refused are counted, not shown.
+ */
+export async function readFleet(
+  deps: {
+    catalog: CatalogService;
+    entityPermissions: EntityPermissions;
+    status: StatusService;
+  },
+  credentials: BackstageCredentials,
+  options: { owner?: string } = {},
+): Promise<CollateFleet> {
+  const { items } = await deps.catalog.getEntities(
+    {
+      filter: {
+        kind: 'System',
+        [`metadata.annotations.${COLLATE_ANNOTATIONS.component}`]:
+          CATALOG_FILTER_EXISTS,
+        ...(options.owner ? { 'spec.owner': options.owner } : {}),
+      },
+    },
+    { credentials },
+  );
+  let refused = 0;
+  const rows = await mapBounded(items, DEPLOYMENTS_IN_FLIGHT, async item => {
+    try {
+      const { entity } = await deps.entityPermissions.readableByRef(
+        stringifyEntityRef(item),
+        credentials,
+      );
+      return fleetRow(
+        entity,
+        await deps.status.status(entity, collateComponentsOf(entity)),
+      );
+    } catch (e) {
+      if (e instanceof NotAllowedError) {
+        refused++;
+        return undefined;
+      }
+      throw e;
+    }
+  });
+  return {
+    deployments: rows
+      .filter((r): r is CollateFleetRow => Boolean(r))
+      .sort(compareFleetRows),
+    refused,
+  };
+}
+
+function cloudOf(entity: Entity): CollateCloud {
+  const tags = entity.metadata.tags ?? [];
+  if (
+    tags.includes('azure') ||
+    entity.metadata.annotations?.[COLLATE_ANNOTATIONS.azureSubscriptionId]
+  )
+    return 'Azure';
+  if (tags.includes('aws')) return 'AWS';
+  return 'other';
+}
+
+/** A deployment's row, from its status. */
+export function fleetRow(
+  entity: Entity,
+  components: CollateComponentStatus[],
+): CollateFleetRow {
+  const a = readCollateAnnotations(entity);
+  const by = <T extends CollateComponentStatus>(kind: T['component']) =>
+    components.find(c => c.component === kind) as T | undefined;
+  const server = by<CollateServerStatus>('server');
+  const ingestion = by<CollateIngestionStatus>('ingestion');
+  const search = by<CollateBackingServiceStatus>('search');
+  const expiries = (server?.pullSecrets ?? [])
+    .map(p => p.expiresAt)
+    .filter((e): e is string => Boolean(e))
+    .sort();
+  const last24h = ingestion?.last24h ?? {};
+  return {
+    entityRef: stringifyEntityRef(entity),
+    ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
+    ...(typeof entity.spec?.owner === 'string'
+      ? { owner: entity.spec.owner }
+      : {}),
+    cloud: cloudOf(entity),
+    ...(a.cluster ? { cluster: a.cluster } : {}),
+    ...(a.namespace ? { namespace: a.namespace } : {}),
+    ...(server?.version ? { version: server.version } : {}),
+    ...(server?.release?.chartVersion
+      ? { chartVersion: server.release.chartVersion }
+      : {}),
+    ...(server?.release?.guidePin ? { guidePin: server.release.guidePin } : {}),
+    chartDrift: server?.release?.chartHealth === 'degraded',
+    // Nothing readable is nothing known: never healthy by default.
+    health: components.length
+      ? worstHealth(...components.map(c => c.health))
+      : 'unknown',
+    components: components.map(c => ({
+      component: c.component,
+      health: c.health,
+      ...(c.reason ? { reason: c.reason } : {}),
+    })),
+    failedRuns24h: (last24h.Failed ?? 0) + (last24h.Error ?? 0),
+    staleRuns: ingestion?.runs?.filter(r => r.stale).length ?? 0,
+    ...(expiries[0] ? { pullSecretExpiresAt: expiries[0] } : {}),
+    ...(search?.reindex
+      ? {
+          lastReindex: {
+            status: search.reindex.status,
+            ...(search.reindex.startTime
+              ? { startedAt: search.reindex.startTime }
+              : {}),
+          },
+        }
+      : {}),
+  };
+}

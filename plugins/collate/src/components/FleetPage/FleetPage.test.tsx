@@ -1,0 +1,107 @@
+import { screen, within } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import type {
+  CollateFleet,
+  CollateFleetRow,
+} from '@collate-backstage/plugin-collate-common';
+import { collateStatusApiRef } from '../../api';
+import { statusApi } from '../../testing/statusApi';
+import { CollateFleetPage } from './FleetPage';
+
+const row = (
+  name: string,
+  extra: Partial<CollateFleetRow>,
+): CollateFleetRow => ({
+  entityRef: `system:default/${name}`,
+  cloud: 'Azure',
+  owner: 'group:default/data-team',
+  cluster: 'aks-1',
+  namespace: 'collate',
+  version: '1.12.3',
+  chartVersion: '1.12.3',
+  guidePin: '1.12.3',
+  chartDrift: false,
+  health: 'healthy',
+  components: [{ component: 'server', health: 'healthy' }],
+  failedRuns24h: 0,
+  staleRuns: 0,
+  ...extra,
+});
+
+const fleet: CollateFleet = {
+  deployments: [
+    row('eu-prod', {
+      health: 'unhealthy',
+      chartVersion: '1.12.1',
+      chartDrift: true,
+      components: [
+        {
+          component: 'server',
+          health: 'unhealthy',
+          reason: '0 of 1 pods ready',
+        },
+        {
+          component: 'ingestion',
+          health: 'degraded',
+          reason: '2 of 9 runs failed',
+        },
+      ],
+      failedRuns24h: 2,
+      staleRuns: 1,
+    }),
+    row('us-prod', {
+      cloud: 'AWS',
+      cluster: 'eks-1',
+      owner: 'group:default/sales',
+    }),
+  ],
+  refused: 3,
+};
+
+describe('CollateFleetPage', () => {
+  it('lists each deployment worst first, with why, its drift, failures, and a link to its Collate tab', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[[collateStatusApiRef, statusApi([], { fleet }).api]]}
+      >
+        <CollateFleetPage />
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('2 deployments')).toBeInTheDocument();
+    expect(
+      screen.getByText('3 more in the catalog that you may not read'),
+    ).toBeInTheDocument();
+    const rows = screen
+      .getAllByRole('row')
+      .filter(r => within(r).queryByRole('link'));
+    expect(rows.map(r => within(r).getByRole('link').textContent)).toEqual([
+      'eu-prod',
+      'us-prod',
+    ]);
+    expect(within(rows[0]).getByRole('link')).toHaveAttribute(
+      'href',
+      '/catalog/default/system/eu-prod/collate',
+    );
+    expect(
+      within(rows[0]).getByText('Collate server: 0 of 1 pods ready'),
+    ).toBeInTheDocument();
+    expect(
+      within(rows[0]).getByText('chart 1.12.1, drifted (guides: 1.12.3)'),
+    ).toBeInTheDocument();
+    expect(within(rows[0]).getByText('2 failed, 1 stale')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('no failures')).toBeInTheDocument();
+  });
+
+  it('says how to get a first deployment when there is none', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={[[collateStatusApiRef, statusApi([]).api]]}>
+        <CollateFleetPage />
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByText(
+        /No Collate deployment you may read is registered yet/,
+      ),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,1 @@
+export { CollateFleetPage } from './FleetPage';
