@@ -2,7 +2,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifactsDir, frontendUrl } from '../lib/portal.mjs';
+import {
+  artifactsDir,
+  backendUrl,
+  frontendUrl,
+  guestToken,
+} from '../lib/portal.mjs';
 import { signInAsGuest } from '../lib/browser.mjs';
 import { startLiveSession } from '../lib/liveDemo.mjs';
 
@@ -207,6 +212,62 @@ for (const width of [1440, 1024]) {
           : `Duration ends at ${right} px, its card at ${limit} px`;
       });
       assert.equal(overflow, '');
+    } finally {
+      await page.screenshot({ path: file, fullPage: true });
+      console.log(`screenshot: ${file}`);
+    }
+  });
+}
+
+/** The fleet route's answer for the guest, once the demo fleet has come up behind the demo (at most 5 minutes). */
+async function liveFleet() {
+  const token = await guestToken();
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const res = await fetch(`${backendUrl}/api/collate/fleet`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    assert.equal(res.status, 200);
+    const fleet = await res.json();
+    const ready = fleet.deployments.filter(
+      d =>
+        d.entityRef.startsWith('system:default/collate-') &&
+        d.components.find(c => c.component === 'server')?.health === 'healthy',
+    );
+    // 26 of the 30 have their openmetadata release (demoFleet.ts), and the demo System its own.
+    if (ready.length >= 27) return fleet;
+    if (Date.now() > deadline)
+      throw new Error(
+        `the fleet has ${ready.length} healthy servers after 5 minutes`,
+      );
+    await new Promise(r => setTimeout(r, 3000));
+  }
+}
+
+for (const width of [1440, 1024]) {
+  test(`the fleet page at ${width} px: thirty-one deployments, worst first, each linked to its Collate tab`, async () => {
+    const fleet = await liveFleet();
+    assert.ok(
+      fleet.deployments.length >= 31,
+      `${fleet.deployments.length} deployments`,
+    );
+    const page = await browser.newPage({ viewport: { width, height: 1000 } });
+    const file = join(artifactsDir, `fleet-${width}.png`);
+    try {
+      await signInAsGuest(page, frontendUrl);
+      await page.goto(`${frontendUrl}/collate-fleet`);
+      await page
+        .getByText(`${fleet.deployments.length} deployments`)
+        .waitFor({ timeout: 60_000 });
+      // Worst first: the first row is the route's first, unhealthy (a deployment without its release).
+      const first = fleet.deployments[0];
+      assert.equal(first.health, 'unhealthy');
+      const firstLink = page.locator('tbody tr').first().getByRole('link');
+      assert.equal(
+        await firstLink.getAttribute('href'),
+        `/catalog/default/system/${first.entityRef.split('/')[1]}/collate`,
+      );
+      assert.deepEqual(await brokenCells(page), []);
     } finally {
       await page.screenshot({ path: file, fullPage: true });
       console.log(`screenshot: ${file}`);

@@ -19,6 +19,7 @@ export {
 } from './audit';
 export { chartPath, terraformFixturePath } from './charts';
 export { gitModuleSource } from './gitModule';
+export { DEMO_FLEET_FILE, demoFleet, seedDemoFleet } from './demoFleet';
 export type { FixtureChart } from './charts';
 export {
   startAwsCallRecorder,

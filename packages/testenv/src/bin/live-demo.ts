@@ -5,13 +5,15 @@
 //   - an EKS cluster on moto for running the AWS template from the portal;
 //   - an app-config file that points the portal's backend at all of it (cluster `local`, collate.servers,
 //     collate.argo.servers, collate.aws on moto, helm), written to the path given as the first argument.
-// It prints `ready <config path>` and serves until SIGTERM/SIGINT.
+//   - the demo fleet of demo-fleet.yaml (thirty deployments), after that.
+// It prints `ready <config path>`, then `fleet ready: N deployments`, and serves until SIGTERM/SIGINT.
 //   node --require @backstage/cli/config/nodeTransform.cjs packages/testenv/src/bin/live-demo.ts <config.yaml>
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { collateAwsTestConfig, ensureEksCluster } from '../aws';
 import { backstageKubernetesConfig, testEnv } from '../env';
 import { seedDemoDeployment } from '../seed';
+import { seedDemoFleet } from '../demoFleet';
 import { startCollateContractServer } from '../contract/collate.ts';
 
 const DEMO_COLLATE_PORT = 18585;
@@ -87,6 +89,10 @@ async function main() {
   };
   writeFileSync(target, stringify(config), { mode: 0o600 });
   process.stdout.write(`ready ${target}\n`);
+
+  // The demo fleet (demo-fleet.yaml) comes up behind the demo: its namespaces, runs and releases.
+  const fleet = await seedDemoFleet();
+  process.stdout.write(`fleet ready: ${fleet.length} deployments\n`);
 
   const stop = () => {
     void collate.close().finally(() => process.exit(0));

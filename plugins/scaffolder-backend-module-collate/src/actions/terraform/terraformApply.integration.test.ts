@@ -65,6 +65,9 @@ output "uid" { value = module.infra.uid }
 // OpenTofu applies the fixture (terraform_data only) with its state in S3 on moto: a real remote backend. The
 // fixture comes from a git repository at a pinned commit, as collate.terraform.allowedSources requires.
 describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto', () => {
+  // Each run fetches the module (init -from-module), inits the state backend, reads the outputs and plans: seconds
+  // apiece, more on a loaded machine.
+  jest.setTimeout(60_000);
   const aws = awsTestConfig();
   const bucket = `tfstate-${randomBytes(3).toString('hex')}`;
   const key = 'metaflow.tfstate';
