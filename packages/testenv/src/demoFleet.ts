@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { parseAllDocuments } from 'yaml';
 import {
   ensureNamespace,
@@ -9,7 +9,12 @@ import {
 } from './seed';
 
 /** The demo fleet's catalog file, adopted with the repository's catalog-info.yaml. */
-export const DEMO_FLEET_FILE = resolve(__dirname, '../../../demo-fleet.yaml');
+export const DEMO_FLEET_FILE = resolvePackagePath(
+  '@internal/testenv',
+  '..',
+  '..',
+  'demo-fleet.yaml',
+);
 
 interface FleetSystem {
   name: string;

@@ -19,6 +19,10 @@ export {
 } from './audit';
 export { chartPath, terraformFixturePath } from './charts';
 export { gitModuleSource } from './gitModule';
+export {
+  FIXTURE_RUNNER,
+  seedContractFixture,
+} from './contract/collate/fixtures';
 export { DEMO_FLEET_FILE, demoFleet, seedDemoFleet } from './demoFleet';
 export type { FixtureChart } from './charts';
 export {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { testEnv } from '../env';
+import { seedContractFixture } from './collate/fixtures';
 import {
   COLLATE_CONTRACT_LINES,
   startCollateContractServer,
@@ -25,37 +26,7 @@ describe.each(Object.entries(COLLATE_CONTRACT_LINES))(
     it('answers every route the plugins use in the shapes the real client parses', async () => {
       const collate = await startCollateContractServer({ version });
       try {
-        const now = Date.now();
-        // Three pipelines of one service (the client pages them two at a time), one run by a hybrid runner.
-        const metadata = collate.addPipeline({
-          name: 'warehouse_metadata',
-          runner: 'acme-runner',
-        });
-        collate.addPipeline({
-          name: 'warehouse_profiler',
-          pipelineType: 'profiler',
-        });
-        collate.addPipeline({ name: 'warehouse_usage', pipelineType: 'usage' });
-        collate.addPipeline({
-          name: 'crm_metadata',
-          service: { name: 'crm', fullyQualifiedName: 'crm' },
-        });
-        for (const [i, state] of (['success', 'failed'] as const).entries())
-          collate.addPipelineStatus(metadata.fullyQualifiedName, {
-            runId: `run-${i}`,
-            pipelineState: state,
-            startDate: now - (3 - i) * 60_000,
-            timestamp: now - (3 - i) * 60_000,
-            endDate: now - (2 - i) * 60_000,
-          });
-        collate.connectRunner('acme-runner');
-        collate.addReindexRun({
-          status: 'success',
-          timestamp: now - 3_600_000,
-          startTime: now - 3_600_000,
-          endTime: now - 3_500_000,
-          executionTime: 100_000,
-        });
+        seedContractFixture(collate);
 
         const { stdout } = await promisify(execFile)(
           testEnv.openMetadataPython(line),

@@ -1,5 +1,6 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { z as zod } from 'zod/v3';
 import {
   collateComponentsOf,
   type CollateServerStatus,
@@ -9,6 +10,14 @@ import type { StatusService } from '../status/StatusService';
 import { readFleet } from '../fleet/readFleet';
 
 const HEALTH = ['healthy', 'degraded', 'unhealthy', 'unknown'] as const;
+
+/** The deployment an action is about. */
+const entityRefInput = (z: typeof zod) =>
+  z
+    .string()
+    .describe(
+      'The Collate System (or one of its components), e.g. system:default/collate-prod',
+    );
 
 /**
  * Read-only actions for agents (the actions registry, served over MCP by `@backstage/plugin-mcp-actions-backend`):
@@ -91,12 +100,7 @@ export function registerCollateActions(deps: {
       'The full status of one Collate deployment (a System or one of its components in the catalog), as its Collate tab shows it: each component with its health, reason, replicas, versions, workflow runs and pipelines. Refused when the caller may not read it, with why.',
     attributes: { readOnly: true, idempotent: true },
     schema: {
-      input: z =>
-        z.object({
-          entityRef: z
-            .string()
-            .describe('The entity, e.g. system:default/collate-prod'),
-        }),
+      input: z => z.object({ entityRef: entityRefInput(z) }),
       output: z =>
         z.object({
           entityRef: z.string(),
@@ -128,12 +132,7 @@ export function registerCollateActions(deps: {
       "The Collate server's version, its Helm release (chart, app version, Helm state, revision), the chart version it was created with and the guides' pin, and whether the chart drifted; Argo Workflows' version. For planning an upgrade.",
     attributes: { readOnly: true, idempotent: true },
     schema: {
-      input: z =>
-        z.object({
-          entityRef: z
-            .string()
-            .describe('The System, e.g. system:default/collate-prod'),
-        }),
+      input: z => z.object({ entityRef: entityRefInput(z) }),
       output: z =>
         z.object({
           entityRef: z.string(),

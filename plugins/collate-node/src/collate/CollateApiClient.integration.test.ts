@@ -1,5 +1,7 @@
 import {
   COLLATE_CONTRACT_LINES,
+  FIXTURE_RUNNER,
+  seedContractFixture,
   startCollateContractServer,
 } from '@internal/testenv';
 import { CollateApiClient } from './CollateApiClient';
@@ -24,28 +26,7 @@ describe.each(Object.entries(COLLATE_CONTRACT_LINES))(
         };
         const client = new CollateApiClient(2);
         const now = Date.now();
-        const p = collate.addPipeline({
-          name: 'warehouse_metadata',
-          runner: 'acme-runner',
-        });
-        collate.addPipeline({
-          name: 'warehouse_profiler',
-          pipelineType: 'profiler',
-        });
-        collate.addPipeline({ name: 'warehouse_usage', pipelineType: 'usage' });
-        collate.addPipelineStatus(p.fullyQualifiedName, {
-          runId: 'older',
-          pipelineState: 'success',
-          startDate: now - 120_000,
-          timestamp: now - 120_000,
-        });
-        collate.addPipelineStatus(p.fullyQualifiedName, {
-          runId: 'newer',
-          pipelineState: 'failed',
-          startDate: now - 60_000,
-          timestamp: now - 60_000,
-        });
-        collate.connectRunner('acme-runner');
+        const p = seedContractFixture(collate, now);
 
         expect(await client.version(server, signal())).toBe(version);
         expect(
@@ -57,13 +38,15 @@ describe.each(Object.entries(COLLATE_CONTRACT_LINES))(
           signal(),
         );
         expect(truncated).toBe(false);
+        // The newest run of each, however the line shapes pipelineStatuses.
         expect(pipelines.map(x => [x.name, x.lastState ?? null])).toEqual([
           ['warehouse_metadata', 'failed'],
           ['warehouse_profiler', null],
           ['warehouse_usage', null],
+          ['crm_metadata', null],
         ]);
         expect(pipelines[0].lastRunAt).toBe(
-          new Date(now - 60_000).toISOString(),
+          new Date(now - 120_000).toISOString(),
         );
         expect(
           await client.pipelineOperation(server, p.id, 'trigger', signal()),
@@ -71,7 +54,7 @@ describe.each(Object.entries(COLLATE_CONTRACT_LINES))(
           reason: 'Workflow [warehouse_metadata] has been triggered',
         });
         expect(
-          await client.listedRunner(server, 'acme-runner', signal()),
+          await client.listedRunner(server, FIXTURE_RUNNER, signal()),
         ).toMatchObject({
           name: 'acme-runner',
         });
