@@ -49,11 +49,8 @@ const fleet: CollateFleet = {
       failedRuns24h: 2,
       staleRuns: 1,
     }),
-    row('us-prod', {
-      cloud: 'AWS',
-      cluster: 'eks-1',
-      owner: 'group:default/sales',
-    }),
+    // A bare owner name, as a catalog file may give it.
+    row('us-prod', { cloud: 'AWS', cluster: 'eks-1', owner: 'sales' }),
   ],
   refused: 3,
 };
@@ -82,14 +79,17 @@ describe('CollateFleetPage', () => {
       'href',
       '/catalog/default/system/eu-prod/collate',
     );
+    // Which components are not healthy; why, on hover.
     expect(
-      within(rows[0]).getByText('Collate server: 0 of 1 pods ready'),
-    ).toBeInTheDocument();
+      within(rows[0]).getByText('Collate server: unhealthy'),
+    ).toHaveAttribute('title', '0 of 1 pods ready');
+    expect(within(rows[0]).getByText('data-team')).toBeInTheDocument();
     expect(
       within(rows[0]).getByText('chart 1.12.1, drifted (guides: 1.12.3)'),
     ).toBeInTheDocument();
     expect(within(rows[0]).getByText('2 failed, 1 stale')).toBeInTheDocument();
     expect(within(rows[1]).getByText('no failures')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('sales')).toBeInTheDocument();
   });
 
   it('says how to get a first deployment when there is none', async () => {

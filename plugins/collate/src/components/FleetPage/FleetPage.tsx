@@ -11,6 +11,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 import type {
   CollateFleet,
   CollateFleetRow,
@@ -70,6 +71,8 @@ function columns(rows: CollateFleetRow[]): TableColumn<CollateFleetRow>[] {
       },
       defaultSort: 'desc',
       customSort: (a, b) => SEVERITY[a.health] - SEVERITY[b.health],
+      cellStyle: NO_WRAP,
+      // The components that are not healthy, by name; their reasons on hover and on the System's Collate tab.
       render: r => (
         <div>
           <Health health={r.health} />
@@ -81,14 +84,30 @@ function columns(rows: CollateFleetRow[]): TableColumn<CollateFleetRow>[] {
                 variant="caption"
                 display="block"
                 color="textSecondary"
+                title={c.reason}
               >
-                {COMPONENT_TITLES[c.component]}: {c.reason ?? c.health}
+                {COMPONENT_TITLES[c.component]}: {c.health}
               </Typography>
             ))}
         </div>
       ),
     },
-    { title: 'Owner', field: 'owner', lookup: distinct(rows, r => r.owner) },
+    {
+      title: 'Owner',
+      field: 'owner',
+      lookup: distinct(rows, r => r.owner),
+      render: r =>
+        r.owner
+          ? humanizeEntityRef(
+              // `spec.owner` may be a bare name (`platform-team`): a group of the default namespace.
+              parseEntityRef(r.owner, {
+                defaultKind: 'group',
+                defaultNamespace: 'default',
+              }),
+              { defaultKind: 'group' },
+            )
+          : '—',
+    },
     {
       title: 'Cloud',
       field: 'cloud',
