@@ -19,7 +19,7 @@ import type {
 } from '@collate-backstage/plugin-collate-common';
 import { useEffect, useState } from 'react';
 import { collateStatusApiRef } from '../../api';
-import { Health } from '../status/StatusCard';
+import { Breakable, Health } from '../status/StatusCard';
 import { COMPONENT_TITLES } from '../../utils/titles';
 import { NO_WRAP, formatMinutes } from '../../utils/format';
 
@@ -97,16 +97,20 @@ function columns(rows: CollateFleetRow[]): TableColumn<CollateFleetRow>[] {
       field: 'owner',
       lookup: distinct(rows, r => r.owner),
       render: r =>
-        r.owner
-          ? humanizeEntityRef(
+        r.owner ? (
+          <Breakable
+            value={humanizeEntityRef(
               // `spec.owner` may be a bare name (`platform-team`): a group of the default namespace.
               parseEntityRef(r.owner, {
                 defaultKind: 'group',
                 defaultNamespace: 'default',
               }),
               { defaultKind: 'group' },
-            )
-          : '—',
+            )}
+          />
+        ) : (
+          '—'
+        ),
     },
     {
       title: 'Cloud',
@@ -123,7 +127,7 @@ function columns(rows: CollateFleetRow[]): TableColumn<CollateFleetRow>[] {
           {r.cluster ?? '—'}
           {r.namespace && (
             <Typography variant="caption" display="block" color="textSecondary">
-              {r.namespace}
+              <Breakable value={r.namespace} />
             </Typography>
           )}
         </>
