@@ -1,5 +1,6 @@
 import type { CollateComponentKind } from './annotations';
 import type { CollateHealth } from './types';
+import { COLLATE_HEALTH_ORDER } from './grading';
 
 /** Where a deployment runs, from what its template recorded (its tags and annotations). @public */
 export type CollateCloud = 'Azure' | 'AWS' | 'other';
@@ -42,17 +43,11 @@ export interface CollateFleet {
   refused: number;
 }
 
-const SEVERITY: Record<CollateHealth, number> = {
-  unhealthy: 3,
-  degraded: 2,
-  unknown: 1,
-  healthy: 0,
-};
-
-/** Orders fleet rows worst health first, then by name. @public */
+/** Orders fleet rows worst health first (as {@link COLLATE_HEALTH_ORDER} ranks them), then by name. @public */
 export function compareFleetRows(a: CollateFleetRow, b: CollateFleetRow) {
   return (
-    SEVERITY[b.health] - SEVERITY[a.health] ||
+    COLLATE_HEALTH_ORDER.indexOf(b.health) -
+      COLLATE_HEALTH_ORDER.indexOf(a.health) ||
     a.entityRef.localeCompare(b.entityRef)
   );
 }

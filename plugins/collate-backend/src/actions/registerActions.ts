@@ -2,14 +2,16 @@ import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { z as zod } from 'zod/v3';
 import {
+  COLLATE_HEALTH_ORDER,
   collateComponentsOf,
+  type CollateHealth,
   type CollateServerStatus,
 } from '@collate-backstage/plugin-collate-common';
 import type { EntityPermissions } from '../auth/requirePermission';
 import type { StatusService } from '../status/StatusService';
-import { readFleet } from '../fleet/readFleet';
+import { chartDrifted, readFleet } from '../fleet/readFleet';
 
-const HEALTH = ['healthy', 'degraded', 'unhealthy', 'unknown'] as const;
+const HEALTH = COLLATE_HEALTH_ORDER as [CollateHealth, ...CollateHealth[]];
 
 /** The deployment an action is about. */
 const entityRefInput = (z: typeof zod) =>
@@ -170,7 +172,7 @@ export function registerCollateActions(deps: {
           ...(server?.release
             ? { release: server.release as unknown as Record<string, unknown> }
             : {}),
-          chartDrift: server?.release?.chartHealth === 'degraded',
+          chartDrift: chartDrifted(server),
           ...(argo && 'serverVersion' in argo && argo.serverVersion
             ? { argoVersion: argo.serverVersion }
             : {}),

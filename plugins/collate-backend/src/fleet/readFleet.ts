@@ -76,6 +76,11 @@ export async function readFleet(
   };
 }
 
+/** Whether the server's chart differs from the one it was created with (`chartDriftHealth` says degraded). */
+export function chartDrifted(server: CollateServerStatus | undefined) {
+  return server?.release?.chartHealth === 'degraded';
+}
+
 function cloudOf(entity: Entity): CollateCloud {
   const tags = entity.metadata.tags ?? [];
   if (
@@ -117,7 +122,7 @@ export function fleetRow(
       ? { chartVersion: server.release.chartVersion }
       : {}),
     ...(server?.release?.guidePin ? { guidePin: server.release.guidePin } : {}),
-    chartDrift: server?.release?.chartHealth === 'degraded',
+    chartDrift: chartDrifted(server),
     // Nothing readable is nothing known: never healthy by default.
     health: components.length
       ? worstHealth(...components.map(c => c.health))

@@ -12,23 +12,16 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
-import type {
-  CollateFleet,
-  CollateFleetRow,
-  CollateHealth,
+import {
+  COLLATE_HEALTH_ORDER,
+  type CollateFleet,
+  type CollateFleetRow,
 } from '@collate-backstage/plugin-collate-common';
 import { useEffect, useState } from 'react';
 import { collateStatusApiRef } from '../../api';
 import { Breakable, Health } from '../status/StatusCard';
 import { COMPONENT_TITLES } from '../../utils/titles';
 import { NO_WRAP, formatMinutes } from '../../utils/format';
-
-const SEVERITY: Record<CollateHealth, number> = {
-  unhealthy: 3,
-  degraded: 2,
-  unknown: 1,
-  healthy: 0,
-};
 
 /** The entity's Collate tab. */
 function tabOf(entityRef: string) {
@@ -70,7 +63,9 @@ function columns(rows: CollateFleetRow[]): TableColumn<CollateFleetRow>[] {
         healthy: 'Healthy',
       },
       defaultSort: 'desc',
-      customSort: (a, b) => SEVERITY[a.health] - SEVERITY[b.health],
+      customSort: (a, b) =>
+        COLLATE_HEALTH_ORDER.indexOf(a.health) -
+        COLLATE_HEALTH_ORDER.indexOf(b.health),
       cellStyle: NO_WRAP,
       // The components that are not healthy, by name; their reasons on hover and on the System's Collate tab.
       render: r => (
