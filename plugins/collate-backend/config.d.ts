@@ -43,6 +43,11 @@ export interface Config {
     status?: {
       /** How long a source's answer is reused. Default 10. */
       cacheTtlSeconds?: number;
+      /**
+       * The ingestion history chart: how long what was read of Argo's workflow archive is reused (default 120), and
+       * at most how many finished runs are read per ingestion location and window (default 10000).
+       */
+      history?: { cacheTtlSeconds?: number; maxRunsPerLocation?: number };
       /** Per-source timeouts in milliseconds. Defaults: Kubernetes 5000, Argo 3000, Collate 3000. */
       timeouts?: { kubernetesMs?: number; argoMs?: number; collateMs?: number };
       /** Newest workflow runs listed in the ingestion card. Default 10. */

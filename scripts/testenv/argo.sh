@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Argo Workflows on the local control plane: the CRDs from the argo-workflows module (the version the guides
 # target), `argo server --auth-mode=server` and the workflow controller, both on loopback outside the cluster.
-# Needs the kubernetes component up.
+# The workflow archive is on, in the postgres component's `argo` database, as both Collate templates configure it:
+# the controller archives completed workflows and the server answers /api/v1/archived-workflows from it.
+# Needs the kubernetes and postgres components up.
 #   argo.sh up|down|status|env
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -10,6 +12,7 @@ LOG_PREFIX=argo
 PORT="${COLLATE_TEST_ARGO_PORT:-12746}"
 KUBECONFIG_FILE="$TESTENV_DIR/kubernetes/admin.kubeconfig"
 ARGO_NAMESPACE=argo
+ARCHIVE_DB=argo
 ARGO_VERSION="$(sed -n 's/^ARGO_VERSION="\(.*\)"/\1/p' "$ROOT/scripts/testenv/build-binaries.sh")"
 
 kc() { "${KUBECTL_BIN:-kubectl}" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
@@ -33,12 +36,36 @@ crds() {
   done
 }
 
+# The archive's database and the controller configuration that points at it (the credentials in a Secret, as the
+# Helm chart's `persistence.postgresql.userNameSecret`/`passwordSecret` do).
+archive() {
+  eval "$("$ROOT/scripts/testenv/postgres.sh" env)"
+  local psql
+  psql="$(ls -d /usr/lib/postgresql/*/bin/psql | sort -V | tail -n1)"
+  if [ "$(PGPASSWORD="$COLLATE_TEST_PG_PASSWORD" "$psql" -h 127.0.0.1 -p "$COLLATE_TEST_PG_PORT" -U "$COLLATE_TEST_PG_USER" \
+    -d postgres -tAc "select 1 from pg_database where datname = '$ARCHIVE_DB'")" != 1 ]; then
+    PGPASSWORD="$COLLATE_TEST_PG_PASSWORD" "$psql" -h 127.0.0.1 -p "$COLLATE_TEST_PG_PORT" -U "$COLLATE_TEST_PG_USER" \
+      -d postgres -qc "create database $ARCHIVE_DB" >/dev/null
+  fi
+  kc -n "$ARGO_NAMESPACE" create secret generic argo-postgres-config \
+    --from-literal=username="$COLLATE_TEST_PG_USER" --from-literal=password="$COLLATE_TEST_PG_PASSWORD" \
+    --dry-run=client -o yaml | kc apply -f - >/dev/null
+  kc -n "$ARGO_NAMESPACE" create configmap workflow-controller-configmap --from-literal=persistence="archive: true
+postgresql:
+  host: 127.0.0.1
+  port: $COLLATE_TEST_PG_PORT
+  database: $ARCHIVE_DB
+  tableName: argo_workflows
+  userNameSecret: {name: argo-postgres-config, key: username}
+  passwordSecret: {name: argo-postgres-config, key: password}" --dry-run=client -o yaml | kc apply -f - >/dev/null
+}
+
 up() {
   [ -f "$KUBECONFIG_FILE" ] || { log "the kubernetes component is not up" && exit 1; }
   "$ROOT/scripts/testenv/build-binaries.sh" argo
   crds
   kc create namespace "$ARGO_NAMESPACE" --dry-run=client -o yaml | kc apply -f - >/dev/null
-  kc -n "$ARGO_NAMESPACE" create configmap workflow-controller-configmap --dry-run=client -o yaml | kc apply -f - >/dev/null
+  archive
   start argo-server env ARGO_NAMESPACE="$ARGO_NAMESPACE" "$BIN/argo" server --kubeconfig "$KUBECONFIG_FILE" \
     --namespace "$ARGO_NAMESPACE" --auth-mode=server --secure=false --port "$PORT" --x-frame-options SAMEORIGIN
   start workflow-controller env LEADER_ELECTION_DISABLE=true "$BIN/workflow-controller" --kubeconfig "$KUBECONFIG_FILE" \

@@ -183,6 +183,8 @@ export async function seedWorkflows(
     concurrency?: number;
     /** Create the running steps' pods (default true; a benchmark's thousands of runs go without). */
     stepPods?: boolean;
+    /** The object created for each run; {@link workflowObject} by default. */
+    body?: (namespace: string, w: SeedWorkflow) => object;
   } = {},
 ) {
   const kc = options.kc ?? adminKubeConfig();
@@ -198,7 +200,7 @@ export async function seedWorkflows(
           version: 'v1alpha1',
           namespace,
           plural: 'workflows',
-          body: workflowObject(namespace, w),
+          body: (options.body ?? workflowObject)(namespace, w),
         })
         .catch(ignoreExisting);
       const pods = options.stepPods === false ? [] : stepPods(namespace, w);

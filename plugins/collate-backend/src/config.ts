@@ -29,6 +29,8 @@ export interface StatusConfig {
   followLimits: { perCluster: number; total: number; minHoldMs: number };
   /** A run still going after this long is flagged stale (`collate.status.staleRunMinutes`). */
   staleRunMs: number;
+  /** Ingestion history: how long an archive read is reused, and at most how many runs a location reads. */
+  history: { cacheTtlMs: number; maxRuns: number };
   /** Workflow logs served by the backend: a size cap, and how long a followed log stays open. */
   logs: { maxBytes: number; followMs: number };
   argoServers: ArgoServerConfig[];
@@ -60,6 +62,10 @@ export function readStatusConfig(config: Config): StatusConfig {
       minHoldMs: num('followHoldSeconds', 60) * 1000,
     },
     staleRunMs: num('staleRunMinutes', 720) * 60_000,
+    history: {
+      cacheTtlMs: num('history.cacheTtlSeconds', 120) * 1000,
+      maxRuns: num('history.maxRunsPerLocation', 10_000),
+    },
     logs: {
       maxBytes: num('logs.maxBytes', 1024 * 1024),
       followMs: num('logs.followSeconds', 300) * 1000,

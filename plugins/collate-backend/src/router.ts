@@ -18,6 +18,7 @@ import type { WorkflowOperations } from './operations/workflowOperations';
 import { refusedCollateActions } from './access';
 import type { EntityPermissions } from './auth/requirePermission';
 import { addCollateRoutes } from './routes/collateRoutes';
+import { addHistoryRoutes } from './routes/historyRoutes';
 import { addStatusRoutes } from './routes/statusRoutes';
 import { addWorkflowRoutes } from './routes/workflowRoutes';
 import { addFleetRoutes } from './routes/fleetRoutes';
@@ -96,6 +97,7 @@ export async function createRouter(
   });
 
   addStatusRoutes(router, { entityPermissions, status });
+  addHistoryRoutes(router, { entityPermissions, status });
   addCollateRoutes(router, { entityPermissions, collate, logger });
   addWorkflowRoutes(router, { entityPermissions, workflows, logger, logs });
   addFleetRoutes(router, { httpAuth, catalog, entityPermissions, status });

@@ -1,4 +1,5 @@
 import type { CollateComponentKind } from './annotations';
+import type { CollateRunDay } from './history';
 import type { CollateHealth } from './types';
 import { COLLATE_HEALTH_ORDER } from './grading';
 
@@ -30,6 +31,8 @@ export interface CollateFleetRow {
   /** Ingestion runs that failed (Failed or Error) in the last 24 h, and runs flagged stale. */
   failedRuns24h: number;
   staleRuns: number;
+  /** Ingestion outcomes of the last 7 days, oldest first (durations left out). */
+  runs7d?: CollateRunDay[];
   /** The soonest expiry of its pull secrets (ISO 8601). */
   pullSecretExpiresAt?: string;
   /** The last search reindex: its state and when it started (ISO 8601). */

@@ -8,6 +8,7 @@ export * from './permissions';
 export * from './types';
 export * from './api';
 export * from './fleet';
+export * from './history';
 export * from './runnerMetrics';
 export * from './versions';
 export * from './grading';

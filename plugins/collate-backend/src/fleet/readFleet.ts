@@ -15,6 +15,7 @@ import {
   type CollateFleet,
   type CollateFleetRow,
   type CollateIngestionStatus,
+  type CollateRunDay,
   type CollateServerStatus,
 } from '@collate-backstage/plugin-collate-common';
 import type { EntityPermissions } from '../auth/requirePermission';
@@ -23,6 +24,8 @@ import type { StatusService } from '../status/StatusService';
 
 /** How many deployments a fleet view reads at once when their status is cold (warm ones answer from the cache). */
 const DEPLOYMENTS_IN_FLIGHT = 6;
+/** The days of ingestion outcomes each row charts. */
+const FLEET_HISTORY_DAYS = 7;
 
 /**
  * The Collate deployments a caller may read, each summed up from its status (the shared cache answers what is warm),
@@ -56,10 +59,14 @@ export async function readFleet(
         stringifyEntityRef(item),
         credentials,
       );
-      return fleetRow(
-        entity,
-        await deps.status.status(entity, collateComponentsOf(entity)),
-      );
+      const components = collateComponentsOf(entity);
+      const [status, history] = await Promise.all([
+        deps.status.status(entity, components),
+        components.includes('ingestion')
+          ? deps.status.history(entity, FLEET_HISTORY_DAYS)
+          : undefined,
+      ]);
+      return fleetRow(entity, status, history?.days);
     } catch (e) {
       if (e instanceof NotAllowedError) {
         refused++;
@@ -96,6 +103,7 @@ function cloudOf(entity: Entity): CollateCloud {
 export function fleetRow(
   entity: Entity,
   components: CollateComponentStatus[],
+  runs?: CollateRunDay[],
 ): CollateFleetRow {
   const a = readCollateAnnotations(entity);
   const by = <T extends CollateComponentStatus>(kind: T['component']) =>
@@ -134,6 +142,15 @@ export function fleetRow(
     })),
     failedRuns24h: (last24h.Failed ?? 0) + (last24h.Error ?? 0),
     staleRuns: ingestion?.runs?.filter(r => r.stale).length ?? 0,
+    ...(runs
+      ? {
+          runs7d: runs.map(({ date, succeeded, failed }) => ({
+            date,
+            succeeded,
+            failed,
+          })),
+        }
+      : {}),
     ...(expiries[0] ? { pullSecretExpiresAt: expiries[0] } : {}),
     ...(search?.reindex
       ? {

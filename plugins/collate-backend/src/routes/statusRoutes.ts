@@ -69,7 +69,7 @@ export function addStatusRoutes(
 }
 
 /** The user's cluster tokens of a POST body (`{ auth: { oidc: { dex: '…' } } }`); none for a GET. */
-function requestAuth(req: express.Request): KubernetesRequestAuth {
+export function requestAuth(req: express.Request): KubernetesRequestAuth {
   if (req.method !== 'POST') return {};
   const auth = (req.body as { auth?: unknown } | undefined)?.auth;
   if (auth === undefined) return {};

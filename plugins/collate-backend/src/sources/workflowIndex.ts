@@ -1,6 +1,11 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { WorkflowPhase } from '@collate-backstage/plugin-collate-common';
+import {
+  COLLATE_HISTORY_DAYS,
+  utcDay,
+  type WorkflowPhase,
+} from '@collate-backstage/plugin-collate-common';
 import { KubeHttp, KubeRequestError, TABLE } from './kubeHttp';
+import { FINISHED } from './kubernetesObjects';
 
 /** What the index keeps of a Workflow: name, phase and when it started; never its spec or status. */
 export interface IndexedWorkflow {
@@ -14,6 +19,11 @@ export interface WorkflowIndexSummary {
   total: number;
   byPhase: Partial<Record<WorkflowPhase, number>>;
   last24h: Partial<Record<WorkflowPhase, number>>;
+  /**
+   * Finished runs by the UTC day they started (`YYYY-MM-DD`), for the last {@link COLLATE_HISTORY_DAYS} days: the
+   * ingestion history where Argo keeps no archive.
+   */
+  daily: Record<string, { succeeded: number; failed: number }>;
   /** Newest first. */
   newest: IndexedWorkflow[];
 }
@@ -124,14 +134,22 @@ export class WorkflowIndex {
     const last24h: WorkflowIndexSummary['last24h'] = {};
     const keep = this.options.newest ?? 10;
     const newest: IndexedWorkflow[] = [];
+    const daily: WorkflowIndexSummary['daily'] = {};
+    const firstDay = utcDay(now - (COLLATE_HISTORY_DAYS - 1) * DAY_MS);
     for (const wf of this.items.values()) {
       byPhase[wf.phase] = (byPhase[wf.phase] ?? 0) + 1;
       if (now - wf.started <= DAY_MS) {
         last24h[wf.phase] = (last24h[wf.phase] ?? 0) + 1;
       }
+      const day = utcDay(wf.started);
+      if (day >= firstDay && FINISHED.has(wf.phase)) {
+        const d = (daily[day] ??= { succeeded: 0, failed: 0 });
+        if (wf.phase === 'Succeeded') d.succeeded++;
+        else d.failed++;
+      }
       insertNewest(newest, wf, keep);
     }
-    const value = { total: this.items.size, byPhase, last24h, newest };
+    const value = { total: this.items.size, byPhase, last24h, daily, newest };
     this.summaryCache = { generation: this.generation, at: now, value };
     return value;
   }

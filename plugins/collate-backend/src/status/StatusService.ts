@@ -14,6 +14,7 @@ import type { GradeContext } from './graders/context';
 import { gradeIngestion } from './graders/ingestion';
 import { gradeRunner } from './graders/runner';
 import { gradeServer } from './graders/server';
+import { readRunHistory } from './history';
 import type { SharedWorkflows } from './sharedWorkflows';
 import type { SourceCache } from './sourceCache';
 import type { StatusSources } from './sources';
@@ -47,18 +48,22 @@ export class StatusService {
    * provider is client-side (`oidc`, `aks`, `google`), in the Kubernetes plugin's request-body format; what is read
    * with them is cached for that user only.
    */
+  /** An entity's ingestion runs per day over the last `days` days ({@link readRunHistory}). */
+  async history(
+    entity: AnnotatedEntity,
+    days: number,
+    auth: KubernetesRequestAuth = {},
+  ) {
+    return readRunHistory(this.context(auth), entity, days);
+  }
+
   async status(
     entity: AnnotatedEntity,
     components: CollateComponentKind[],
     auth: KubernetesRequestAuth = {},
   ): Promise<CollateComponentStatus[]> {
     const a = readCollateAnnotations(entity);
-    const ctx: GradeContext = {
-      config: this.config,
-      reads: this.reads,
-      servers: this.servers,
-      user: userAuth(auth),
-    };
+    const ctx = this.context(auth);
     return Promise.all(
       components.map(kind => {
         switch (kind) {
@@ -77,5 +82,14 @@ export class StatusService {
         }
       }),
     );
+  }
+
+  private context(auth: KubernetesRequestAuth): GradeContext {
+    return {
+      config: this.config,
+      reads: this.reads,
+      servers: this.servers,
+      user: userAuth(auth),
+    };
   }
 }

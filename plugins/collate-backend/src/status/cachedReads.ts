@@ -102,6 +102,26 @@ export class CachedReads {
     );
   }
 
+  /**
+   * A namespace's finished runs since the start of a UTC day, from Argo's archive; cached per day window for
+   * `collate.status.history.cacheTtlSeconds` (a history read is many rows, and a day's bars move slowly).
+   */
+  archivedRuns(server: ArgoServerConfig, namespace: string, since: Date) {
+    return this.cache.get(
+      `argo:${server.url}:archive:${namespace}:${since.toISOString()}`,
+      this.config.timeouts.argo,
+      s =>
+        this.sources.archivedRuns(
+          server,
+          namespace,
+          since,
+          this.config.history.maxRuns,
+          s,
+        ),
+      this.config.history.cacheTtlMs,
+    );
+  }
+
   systemStatus(server: CollateServerConfig) {
     return this.collate(server, 'system-status', s =>
       this.sources.systemStatus(server, s),

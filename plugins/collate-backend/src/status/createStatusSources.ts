@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import type { StatusConfig } from '../config';
+import { listArchivedRuns } from '../sources/argoArchive';
 import { ArgoServerSource } from '../sources/argoServer';
 import { CollateApiClient } from '@collate-backstage/plugin-collate-node';
 import { KubernetesSource } from '../sources/kubernetesSource';
@@ -38,6 +39,8 @@ export function createStatusSources(
     schedules: (cluster, ns, signal, auth) =>
       kube.schedules(cluster, ns, signal, auth),
     argoVersion: (server, signal) => argo.version(server, signal),
+    archivedRuns: (server, ns, since, maxRuns, signal) =>
+      listArchivedRuns(server, ns, since, signal, { maxRuns }),
     systemStatus: (server, signal) => collate.systemStatus(server, signal),
     collateVersion: (server, signal) => collate.version(server, signal),
     listedRunner: (server, agentId, signal) =>

@@ -18,10 +18,12 @@ export class SourceCache {
     private readonly ttlMs: number,
   ) {}
 
+  /** `ttlMs` overrides the cache's TTL for this key's answers (history, read less often than status). */
   async get<T>(
     key: string,
     timeoutMs: number,
     load: (signal: AbortSignal) => Promise<T>,
+    ttlMs = this.ttlMs,
   ): Promise<Settled<T>> {
     const hit = (await this.cache.get(key)) as Settled<T> | undefined;
     if (hit) return hit;
@@ -29,7 +31,7 @@ export class SourceCache {
     if (running) return running as Promise<Settled<T>>;
     const promise = settle(load, timeoutMs).then(async settled => {
       await this.cache.set(key, settled as any, {
-        ttl: settled.ok ? this.ttlMs : Math.min(this.ttlMs, ERROR_TTL_MS),
+        ttl: settled.ok ? ttlMs : Math.min(ttlMs, ERROR_TTL_MS),
       });
       return settled;
     });

@@ -11,6 +11,7 @@ import type {
   SystemStatus,
 } from '@collate-backstage/plugin-collate-node';
 import type { ArgoServerConfig } from '../config';
+import type { ArchivedRuns } from '../sources/argoArchive';
 import type {
   DeploymentInfo,
   PodMetrics,
@@ -62,6 +63,14 @@ export interface StatusSources {
     auth: KubernetesRequestAuth,
   ): Promise<{ schedules: WorkflowSchedule[]; truncated: boolean }>;
   argoVersion(server: ArgoServerConfig, signal: AbortSignal): Promise<string>;
+  /** Finished runs of a namespace since a time, from the Argo server's workflow archive. */
+  archivedRuns(
+    server: ArgoServerConfig,
+    namespace: string,
+    since: Date,
+    maxRuns: number,
+    signal: AbortSignal,
+  ): Promise<ArchivedRuns>;
   systemStatus(
     server: CollateServerConfig,
     signal: AbortSignal,

@@ -51,6 +51,7 @@ export const overview: WorkflowOverview = {
   total: 3,
   byPhase: { Succeeded: 3 },
   last24h: { Succeeded: 3 },
+  daily: {},
   newest: [],
   runs: [],
 };
@@ -90,6 +91,10 @@ export function sources(overrides: Partial<StatusSources> = {}) {
       return { 'collate.io/deployment': 'c' };
     },
     schedules: async () => ({ schedules: [], truncated: false }),
+    archivedRuns: async (_s, ns) => {
+      calls.push(`archive ${ns}`);
+      return { runs: [], truncated: false };
+    },
     argoVersion: async () => {
       calls.push('argo version');
       return 'v3.7.1';

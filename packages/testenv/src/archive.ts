@@ -1,0 +1,74 @@
+// Puts finished runs into Argo's workflow archive the way they get there in a cluster: the environment's real
+// workflow controller archives each finished workflow (persistence.archive in scripts/testenv/argo.sh). The seeded
+// workflows are then deleted, so the archive is the only place they remain, as for runs older than the live ones.
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { adminKubeConfig } from './env';
+import { seedWorkflows, workflowObject, type SeedWorkflow } from './seed';
+
+const ARCHIVING = 'workflows.argoproj.io/workflow-archiving-status';
+const SEEDED_FOR_ARCHIVE = 'collate.test/archive-seed';
+
+export interface ArchivedSeedRun {
+  name: string;
+  phase: 'Succeeded' | 'Failed' | 'Error';
+  startedSecondsAgo: number;
+  durationSeconds: number;
+}
+
+/**
+ * Finished runs for the archive: created without the seed's controller instance id (so the real controller, which
+ * runs without one, picks them up) and marked for archiving as the controller marks the workflows it completes. Waits
+ * until the controller has archived every one, then deletes them from the cluster.
+ */
+export async function seedArchivedRuns(
+  namespace: string,
+  runs: ArchivedSeedRun[],
+  options: { kc?: KubeConfig; timeoutMs?: number } = {},
+) {
+  const kc = options.kc ?? adminKubeConfig();
+  const api = kc.makeApiClient(CustomObjectsApi);
+  const batch = `${Date.now().toString(36)}`;
+  const seeded: SeedWorkflow[] = runs.map(r => ({
+    ...r,
+    labels: { [ARCHIVING]: 'Pending', [SEEDED_FOR_ARCHIVE]: batch },
+  }));
+  // workflowObject sets the seed's instance id; the controller must see these as its own.
+  await seedWorkflows(namespace, seeded, {
+    kc,
+    stepPods: false,
+    body: forController,
+  });
+  const selector = `${SEEDED_FOR_ARCHIVE}=${batch}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    const list = (await api.listNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace,
+      plural: 'workflows',
+      labelSelector: `${selector},${ARCHIVING}=Archived`,
+    })) as { items: unknown[] };
+    if (list.items.length >= runs.length) break;
+    if (Date.now() > deadline)
+      throw new Error(
+        `The workflow controller archived ${list.items.length} of ${runs.length} runs in ${namespace}: is the archive on (scripts/testenv/argo.sh)?`,
+      );
+    await new Promise(r => setTimeout(r, 250));
+  }
+  await api.deleteCollectionNamespacedCustomObject({
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    namespace,
+    plural: 'workflows',
+    labelSelector: selector,
+  });
+}
+
+/** A seeded workflow as the environment's own controller takes it: without the seed's controller instance id. */
+function forController(namespace: string, w: SeedWorkflow) {
+  const body = workflowObject(namespace, w);
+  delete (body.metadata.labels as Record<string, string>)[
+    'workflows.argoproj.io/controller-instanceid'
+  ];
+  return body;
+}
