@@ -219,6 +219,55 @@ for (const width of [1440, 1024]) {
   });
 }
 
+for (const width of [1440, 1024]) {
+  test(`the ingestion card at ${width} px: two weeks of runs from Argo's workflow archive, charted inside the card`, async () => {
+    const page = await browser.newPage({ viewport: { width, height: 1200 } });
+    const file = join(artifactsDir, `ingestion-history-${width}.png`);
+    const card = page
+      .locator('.MuiCard-root')
+      .filter({
+        has: page
+          .locator('.MuiCardHeader-title')
+          .getByText('Ingestion workflows', { exact: true }),
+      })
+      .first();
+    try {
+      await signInAsGuest(page, frontendUrl);
+      await page.goto(
+        `${frontendUrl}/catalog/default/system/collate-demo/collate`,
+      );
+      const chart = card.getByRole('img', {
+        name: /^Ingestion runs per day, 14 days: \d+ succeeded, \d+ failed$/,
+      });
+      await chart.waitFor({ timeout: 60_000 });
+      // The runs were seeded into the archive and deleted from the cluster: only the archive can have counted them.
+      const counted = /(\d+) succeeded, (\d+) failed/.exec(
+        await chart.getAttribute('aria-label'),
+      );
+      assert.ok(Number(counted[1]) + Number(counted[2]) >= 20, counted[0]);
+      await card
+        .getByText(/\d+ runs from Argo's workflow archive/)
+        .waitFor({ timeout: 10_000 });
+      // Fourteen days on the axis, both outcomes' bars drawn, and the chart within its card.
+      assert.equal(
+        (await chart
+          .locator('.recharts-xAxis .recharts-cartesian-axis-tick')
+          .count()) > 0,
+        true,
+      );
+      assert.ok((await chart.locator('.recharts-bar-rectangle').count()) >= 14);
+      const [c, k] = [await chart.boundingBox(), await card.boundingBox()];
+      assert.ok(
+        c.x >= k.x && c.x + c.width <= k.x + k.width + 1,
+        `chart ${c.x}..${c.x + c.width} in card ${k.x}..${k.x + k.width}`,
+      );
+    } finally {
+      await card.screenshot({ path: file });
+      console.log(`screenshot: ${file}`);
+    }
+  });
+}
+
 /** The fleet route's answer for the guest, once the demo fleet has come up behind the demo (at most 5 minutes). */
 async function liveFleet() {
   const token = await guestToken();
@@ -271,6 +320,18 @@ for (const width of [1440, 1024]) {
         `/catalog/default/system/${first.entityRef.split('/')[1]}/collate`,
       );
       assert.deepEqual(await brokenCells(page), []);
+      // Each row charts its last week from the archive; the page never scrolls sideways.
+      assert.ok(
+        (await page
+          .getByRole('img', { name: /^7 days: \d+ succeeded/ })
+          .count()) >= Math.min(fleet.deployments.length, 30),
+        'a week of runs per row',
+      );
+      const [scroll, client] = await page.evaluate(() => [
+        document.documentElement.scrollWidth,
+        document.documentElement.clientWidth,
+      ]);
+      assert.ok(scroll <= client, `page ${scroll} px wide in ${client} px`);
     } finally {
       await page.screenshot({ path: file, fullPage: true });
       console.log(`screenshot: ${file}`);

@@ -2,7 +2,7 @@
 // workflow controller archives each finished workflow (persistence.archive in scripts/testenv/argo.sh). The seeded
 // workflows are then deleted, so the archive is the only place they remain, as for runs older than the live ones.
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { adminKubeConfig } from './env';
+import { adminKubeConfig, testEnv } from './env';
 import { seedWorkflows, workflowObject, type SeedWorkflow } from './seed';
 
 const ARCHIVING = 'workflows.argoproj.io/workflow-archiving-status';
@@ -23,8 +23,14 @@ export interface ArchivedSeedRun {
 export async function seedArchivedRuns(
   namespace: string,
   runs: ArchivedSeedRun[],
-  options: { kc?: KubeConfig; timeoutMs?: number } = {},
+  options: {
+    kc?: KubeConfig;
+    timeoutMs?: number;
+    /** Seed nothing when the archive already holds runs of the namespace (the demo, started again). */
+    once?: boolean;
+  } = {},
 ) {
+  if (options.once && (await archivedCount(namespace)) > 0) return;
   const kc = options.kc ?? adminKubeConfig();
   const api = kc.makeApiClient(CustomObjectsApi);
   const batch = `${Date.now().toString(36)}`;
@@ -64,6 +70,20 @@ export async function seedArchivedRuns(
   });
 }
 
+/** How many runs of a namespace the environment's Argo server has in its archive (at most 1: whether any). */
+async function archivedCount(namespace: string) {
+  const res = await fetch(
+    `${testEnv.argoUrl()}/api/v1/archived-workflows?${new URLSearchParams({
+      namespace,
+      'listOptions.limit': '1',
+    })}`,
+  );
+  if (!res.ok)
+    throw new Error(`Argo server answered ${res.status} for its archive`);
+  const body = (await res.json()) as { items?: unknown[] | null };
+  return body.items?.length ?? 0;
+}
+
 /** A seeded workflow as the environment's own controller takes it: without the seed's controller instance id. */
 function forController(namespace: string, w: SeedWorkflow) {
   const body = workflowObject(namespace, w);
@@ -71,4 +91,33 @@ function forController(namespace: string, w: SeedWorkflow) {
     'workflows.argoproj.io/controller-instanceid'
   ];
   return body;
+}
+
+/**
+ * A deployment's ingestion history for the demo: two nightly ingestions a day over `days` days, a few failed and
+ * durations that vary, in a pattern fixed by `seed` (each demo deployment looks different, and the same every time).
+ */
+export function demoHistory(days: number, seed = 0): ArchivedSeedRun[] {
+  const now = new Date();
+  const midnight = Date.UTC(
+    now.getUTCFullYear(),
+    now.getUTCMonth(),
+    now.getUTCDate(),
+  );
+  const runs: ArchivedSeedRun[] = [];
+  for (let d = days - 1; d >= 0; d--) {
+    for (const [j, hour] of [1, 13].entries()) {
+      const started = midnight - d * 86_400_000 + hour * 3_600_000;
+      // Today's afternoon run has not happened yet.
+      if (started > Date.now() - 3600_000) continue;
+      const k = seed * 7 + d * 3 + j;
+      runs.push({
+        name: `history-${d}d-${j ? 'profiler' : 'metadata'}`,
+        phase: k % 9 === 4 ? 'Failed' : k % 13 === 6 ? 'Error' : 'Succeeded',
+        startedSecondsAgo: Math.round((Date.now() - started) / 1000),
+        durationSeconds: 180 + ((k * 37) % 240) + (j ? 300 : 0),
+      });
+    }
+  }
+  return runs;
 }

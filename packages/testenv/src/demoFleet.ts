@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { parseAllDocuments } from 'yaml';
+import { demoHistory, seedArchivedRuns } from './archive';
 import {
   ensureNamespace,
   installFixtureRelease,
@@ -42,7 +43,8 @@ function phasesOf(i: number): SeedPhase[] {
 }
 
 /**
- * The cluster side of the demo fleet: each System's namespace, marked for it, with a few ingestion runs, and the
+ * The cluster side of the demo fleet: each System's namespace, marked for it, with a few ingestion runs and a week
+ * of archived ones, and the
  * openmetadata fixture release in all but every seventh (whose server card then says its Deployment is missing),
  * `concurrency` at a time. Idempotent.
  */
@@ -64,6 +66,8 @@ export async function seedDemoFleet(concurrency = 4) {
         })),
         { stepPods: false },
       );
+      // The last week of runs, in the archive only: the fleet row's chart.
+      await seedArchivedRuns(namespace, demoHistory(7, i), { once: true });
       if (i % 7 !== 6)
         await installFixtureRelease({
           chart: 'openmetadata',

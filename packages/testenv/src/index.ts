@@ -17,7 +17,7 @@ export {
   kubernetesWrites,
   type AuditedWrite,
 } from './audit';
-export { seedArchivedRuns, type ArchivedSeedRun } from './archive';
+export { demoHistory, seedArchivedRuns, type ArchivedSeedRun } from './archive';
 export { chartPath, terraformFixturePath } from './charts';
 export { gitModuleSource } from './gitModule';
 export {

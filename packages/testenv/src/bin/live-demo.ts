@@ -14,6 +14,7 @@ import { collateAwsTestConfig, ensureEksCluster } from '../aws';
 import { backstageKubernetesConfig, testEnv } from '../env';
 import { seedDemoDeployment } from '../seed';
 import { seedDemoFleet } from '../demoFleet';
+import { demoHistory, seedArchivedRuns } from '../archive';
 import { startCollateContractServer } from '../contract/collate.ts';
 
 const DEMO_COLLATE_PORT = 18585;
@@ -28,6 +29,8 @@ async function main() {
     token: collate.issueToken('ingestion-bot'),
   });
   collate.connectRunner(demo.runnerAgentId);
+  // Two weeks of runs that remain only in Argo's workflow archive: the ingestion card's history chart.
+  await seedArchivedRuns(demo.namespace, demoHistory(14), { once: true });
   const now = Date.now();
   const metadata = collate.addPipeline({ name: 'warehouse_metadata' });
   const profiler = collate.addPipeline({

@@ -15,6 +15,7 @@ import type {
   CollatePipelineOperation,
   CollatePipelineOperationResult,
   CollateReindexStarted,
+  CollateRunHistory,
   CollateWorkflowOperation,
   CollateWorkflowOperationResult,
 } from '@collate-backstage/plugin-collate-common';
@@ -46,6 +47,11 @@ export interface CollateStatusApi {
   getDeployAccess(): Promise<CollateDeployAccess>;
   /** Every Collate deployment the signed-in user may read, summed up, worst first. */
   getFleet(): Promise<CollateFleet>;
+  /** The entity's ingestion runs per day over the last `days` (1 to 14, default 14): outcomes and durations. */
+  getRunHistory(
+    entityRef: string,
+    options?: { days?: number; auth?: CollateUserAuth },
+  ): Promise<CollateRunHistory>;
   /**
    * Rebuilds the search indexes of the entity's Collate, or reports the run already in progress (needs the
    * `collate.search.reindex` permission on the entity).
@@ -172,6 +178,18 @@ export class CollateStatusClient implements CollateStatusApi {
 
   getFleet(): Promise<CollateFleet> {
     return this.request<CollateFleet>('/fleet');
+  }
+
+  getRunHistory(
+    entityRef: string,
+    options: { days?: number; auth?: CollateUserAuth } = {},
+  ): Promise<CollateRunHistory> {
+    return this.request<CollateRunHistory>(
+      `${path(entityRef)}/history${
+        options.days ? `?days=${encodeURIComponent(options.days)}` : ''
+      }`,
+      options.auth,
+    );
   }
 
   startReindex(

@@ -13,6 +13,7 @@ import type { Entity } from '@backstage/catalog-model';
 import type {
   CollateClusterAuth,
   CollateComponentStatus,
+  CollateRunHistory,
 } from '@collate-backstage/plugin-collate-common';
 import {
   kubernetesAuthProvidersApiRef,
@@ -71,12 +72,14 @@ async function render(
     mayReindex?: boolean;
     /** Permissions denied to the signed-in user, by name. */
     denied?: string[];
+    history?: CollateRunHistory;
   } = {},
 ) {
   evaluated = [];
   const { api, calls } = statusApi(options.statuses ?? demoStatuses, {
     fail: options.fail,
     clusters: options.clusters,
+    history: options.history,
   });
   await renderInTestApp(
     <TestApiProvider
@@ -405,6 +408,42 @@ describe('status cards', () => {
     expect(screen.getByText('in 30 minutes')).toBeInTheDocument();
     expect(screen.getByText('warehouse_metadata')).toBeInTheDocument();
     expect(screen.getByText('Degraded')).toBeInTheDocument();
+  });
+
+  it("Ingestion: 14 days of outcomes from Argo's archive, and where a location's runs were only counted live", async () => {
+    const days = Array.from({ length: 14 }, (_, i) => ({
+      date: new Date(Date.UTC(2026, 10, 22 + i)).toISOString().slice(0, 10),
+      succeeded: 3,
+      failed: i === 13 ? 2 : 0,
+      medianDurationSeconds: 300,
+      maxDurationSeconds: 420,
+    }));
+    const calls = await render(<CollateIngestionCard />, {
+      history: {
+        entityRef: 'system:default/collate-demo',
+        days,
+        sources: [
+          { location: 'local/collate', source: 'archive', runs: 44 },
+          {
+            location: 'aks-2/team-c',
+            source: 'live',
+            runs: 0,
+            note: 'No Argo server is annotated for this location: live workflows counted, without durations',
+          },
+        ],
+      },
+    });
+    expect(
+      await screen.findByRole('img', {
+        name: 'Ingestion runs per day, 14 days: 42 succeeded, 2 failed',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        "local/collate: 44 runs from Argo's workflow archive · aks-2/team-c: 0 runs from live workflows. No Argo server is annotated for this location: live workflows counted, without durations",
+      ),
+    ).toBeInTheDocument();
+    expect(calls).toContain('history system:default/collate-demo 14');
   });
 
   it('Ingestion: says which locations are read per view because the follow limit is reached', async () => {

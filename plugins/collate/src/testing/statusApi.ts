@@ -5,6 +5,7 @@ import type {
   CollateDeployAccess,
   CollateEntityStatus,
   CollateFleet,
+  CollateRunHistory,
 } from '@collate-backstage/plugin-collate-common';
 import type { CollateStatusApi } from '../api';
 
@@ -17,6 +18,7 @@ export function statusApi(
     notice?: string;
     access?: CollateDeployAccess;
     fleet?: CollateFleet;
+    history?: CollateRunHistory;
   } = {},
 ) {
   const calls: string[] = [];
@@ -51,6 +53,17 @@ export function statusApi(
     },
     async getClusters() {
       return options.clusters ?? [];
+    },
+    async getRunHistory(entityRef, { days = 14 } = {}) {
+      calls.push(`history ${entityRef} ${days}`);
+      if (options.fail) throw options.fail;
+      return (
+        options.history ?? {
+          entityRef,
+          days: [],
+          sources: [],
+        }
+      );
     },
     async getFleet() {
       calls.push('fleet');

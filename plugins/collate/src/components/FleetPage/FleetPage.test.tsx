@@ -48,6 +48,15 @@ const fleet: CollateFleet = {
       ],
       failedRuns24h: 2,
       staleRuns: 1,
+      runs7d: [
+        { date: '2026-11-29', succeeded: 4, failed: 0 },
+        { date: '2026-11-30', succeeded: 3, failed: 1 },
+        { date: '2026-12-01', succeeded: 4, failed: 0 },
+        { date: '2026-12-02', succeeded: 0, failed: 0 },
+        { date: '2026-12-03', succeeded: 2, failed: 2 },
+        { date: '2026-12-04', succeeded: 4, failed: 0 },
+        { date: '2026-12-05', succeeded: 1, failed: 2 },
+      ],
     }),
     // A bare owner name, as a catalog file may give it.
     row('us-prod', { cloud: 'AWS', cluster: 'eks-1', owner: 'sales' }),
@@ -87,8 +96,19 @@ describe('CollateFleetPage', () => {
     expect(
       within(rows[0]).getByText('chart 1.12.1, drifted (guides: 1.12.3)'),
     ).toBeInTheDocument();
-    expect(within(rows[0]).getByText('2 failed, 1 stale')).toBeInTheDocument();
-    expect(within(rows[1]).getByText('no failures')).toBeInTheDocument();
+    expect(
+      within(rows[0]).getByText('2 failed in 24 h, 1 stale'),
+    ).toBeInTheDocument();
+    // The week's outcomes as a chart, said in words for who cannot see it.
+    const week = within(rows[0]).getByRole('img', {
+      name: '7 days: 18 succeeded, 5 failed',
+    });
+    // One bar per non-zero count: 6 days with successes, 3 with failures.
+    expect(week.querySelectorAll('.recharts-bar-rectangle')).toHaveLength(9);
+    expect(
+      within(rows[1]).getByText('no failures in 24 h'),
+    ).toBeInTheDocument();
+    expect(within(rows[1]).queryByRole('img')).toBeNull();
     expect(within(rows[1]).getByText('sales')).toBeInTheDocument();
   });
 

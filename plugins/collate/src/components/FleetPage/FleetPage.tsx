@@ -19,6 +19,7 @@ import {
 } from '@collate-backstage/plugin-collate-common';
 import { useEffect, useState } from 'react';
 import { collateStatusApiRef } from '../../api';
+import { RunSparkline } from '../RunHistory';
 import { Breakable, Health } from '../status/StatusCard';
 import { COMPONENT_TITLES } from '../../utils/titles';
 import { NO_WRAP, formatMinutes } from '../../utils/format';
@@ -152,18 +153,25 @@ function columns(rows: CollateFleetRow[]): TableColumn<CollateFleetRow>[] {
       ),
     },
     {
-      title: 'Ingestion (24 h)',
+      title: 'Ingestion',
       field: 'failedRuns24h',
       type: 'numeric',
-      render: r =>
-        r.failedRuns24h || r.staleRuns
-          ? [
-              r.failedRuns24h && `${r.failedRuns24h} failed`,
-              r.staleRuns && `${r.staleRuns} stale`,
-            ]
-              .filter(Boolean)
-              .join(', ')
-          : 'no failures',
+      // The last 7 days in a glance, then what the last 24 h need from someone.
+      render: r => (
+        <>
+          {r.runs7d && <RunSparkline days={r.runs7d} />}
+          <Typography variant="caption" display="block" style={NO_WRAP}>
+            {r.failedRuns24h || r.staleRuns
+              ? [
+                  r.failedRuns24h && `${r.failedRuns24h} failed in 24 h`,
+                  r.staleRuns && `${r.staleRuns} stale`,
+                ]
+                  .filter(Boolean)
+                  .join(', ')
+              : 'no failures in 24 h'}
+          </Typography>
+        </>
+      ),
     },
     {
       title: 'Pull secret',

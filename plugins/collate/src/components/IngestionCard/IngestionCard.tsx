@@ -8,10 +8,11 @@ import type {
   WorkflowSchedule,
 } from '@collate-backstage/plugin-collate-common';
 import { PhaseCounts } from '../status/PhaseCounts';
+import { RunHistoryChart } from '../RunHistory';
 import { StatusCard } from '../status/StatusCard';
 import { pipelineColumns, runColumns, scheduleColumns } from './columns';
 
-/** Ingestion workflows: latest runs, 24 h counts, schedules and Collate's pipelines. @public */
+/** Ingestion workflows: 24 h counts, 14 days of outcomes and durations, latest runs, schedules and Collate's pipelines. @public */
 export const CollateIngestionCard = () => (
   <StatusCard<CollateIngestionStatus> component="ingestion">
     {(s, refresh) => (
@@ -22,6 +23,7 @@ export const CollateIngestionCard = () => (
           </Typography>
           <PhaseCounts counts={s.last24h} />
         </Box>
+        <RunHistoryChart />
         {s.notFollowed?.map(line => (
           <Typography
             key={line}

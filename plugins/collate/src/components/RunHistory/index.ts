@@ -1,0 +1,2 @@
+export { RunHistoryChart, RunHistoryBars } from './RunHistoryChart';
+export { RunSparkline } from './RunSparkline';
