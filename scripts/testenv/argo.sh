@@ -4,7 +4,7 @@
 # The workflow archive is on, in the postgres component's `argo` database, as both Collate templates configure it:
 # the controller archives completed workflows and the server answers /api/v1/archived-workflows from it.
 # Needs the kubernetes and postgres components up.
-#   argo.sh up|down|status|env
+#   argo.sh up|down|status|env|crds KUBECONFIG
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 STATE="$TESTENV_DIR/argo"
@@ -21,7 +21,9 @@ established() {
   [ "$(kc get crd "$1" -o 'jsonpath={.status.conditions[?(@.type=="Established")].status}')" = True ]
 }
 
+# crds [KUBECONFIG]: the Argo CRDs on the kubernetes component's cluster, or on another (the fleet's clusters).
 crds() {
+  local KUBECONFIG_FILE="${1:-$KUBECONFIG_FILE}"
   local mod
   mod="$(cd "$TESTENV_DIR/build" && go mod download -json "github.com/argoproj/argo-workflows/v3@$ARGO_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
   # Server-side apply: the full CRDs exceed the client-side apply annotation limit.
@@ -76,6 +78,10 @@ up() {
 
 case "${1:-}" in
   up) up ;;
+  crds)
+    "$ROOT/scripts/testenv/build-binaries.sh" argo
+    crds "${2:?usage: $0 crds KUBECONFIG}"
+    ;;
   down)
     stop workflow-controller
     stop argo-server

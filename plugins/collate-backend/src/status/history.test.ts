@@ -102,6 +102,62 @@ describe('ingestion history', () => {
     ]);
   });
 
+  it('counts per day and outcome the larger of the archive and the live workflows, durations from the archive', async () => {
+    const yesterday = new Date(at(1, 0)).toISOString().slice(0, 10);
+    const { impl } = sources({
+      archivedRuns: async () => ({
+        truncated: false,
+        runs: [
+          {
+            name: 'a',
+            phase: 'Succeeded',
+            startedAt: at(1, 3),
+            finishedAt: at(1, 3) + 60_000,
+          },
+          {
+            name: 'b',
+            phase: 'Succeeded',
+            startedAt: at(1, 4),
+            finishedAt: at(1, 4) + 120_000,
+          },
+        ],
+      }),
+      // The live workflows include the two archived ones, one more not archived yet, and a failure of today.
+      workflows: async () => ({
+        total: 4,
+        byPhase: {},
+        last24h: {},
+        newest: [],
+        runs: [],
+        daily: {
+          [yesterday]: { succeeded: 3, failed: 0 },
+          [today]: { succeeded: 0, failed: 1 },
+        },
+      }),
+    });
+    const history = await service(impl).history(
+      ingestion({
+        'collate.io/kubernetes-cluster': 'local',
+        'collate.io/namespace': 'ingest',
+        'collate.io/argo-server-url': 'http://argo:2746',
+      }),
+      2,
+    );
+    expect(history.days).toEqual([
+      {
+        date: yesterday,
+        succeeded: 3,
+        failed: 0,
+        medianDurationSeconds: 90,
+        maxDurationSeconds: 120,
+      },
+      { date: today, succeeded: 0, failed: 1 },
+    ]);
+    expect(history.sources).toEqual([
+      { location: 'local/ingest', source: 'archive', runs: 4 },
+    ]);
+  });
+
   it('falls back to live workflows when the archive fails, and says the archive failed', async () => {
     const { impl } = sources({
       archivedRuns: async () => {

@@ -15,11 +15,12 @@ const LOCATIONS_IN_FLIGHT = 8;
 type Tally = { succeeded: number; failed: number; durations: number[] };
 
 /**
- * An entity's ingestion runs per UTC day over the last `days` days, from every ingestion location it names. A
- * location whose Argo server is configured is read from Argo's workflow archive: the controller archives each
- * workflow when it finishes, so the archive holds every finished run, still live or long deleted, with its start and
- * end. Without one (or while it fails) the location's live workflows are counted, without durations, and the
- * location's source says why.
+ * An entity's ingestion runs per UTC day over the last `days` days, from every ingestion location it names. Argo's
+ * controller archives each workflow when it finishes (the archive of a location's configured Argo server), and the
+ * live workflows hold those not yet deleted: a day counts, per outcome, the larger of the two. That is exact when one
+ * holds the other's runs (everything archived, or a selective archive with nothing deleted yet), the cases Argo
+ * produces. Durations come from the archive, which records start and end. Without an archive (or while it fails) the
+ * live workflows are counted alone, and the location's source says why.
  */
 export async function readRunHistory(
   ctx: GradeContext,
@@ -29,16 +30,7 @@ export async function readRunHistory(
 ): Promise<Omit<CollateRunHistory, 'entityRef'>> {
   const window = historyWindow(days, now);
   const since = new Date(`${window[0]}T00:00:00Z`);
-  const tally = new Map<string, Tally>(
-    window.map(d => [d, { succeeded: 0, failed: 0, durations: [] }]),
-  );
-  const count = (day: string, succeeded: boolean, n = 1) => {
-    const t = tally.get(day);
-    if (!t) return false;
-    if (succeeded) t.succeeded += n;
-    else t.failed += n;
-    return true;
-  };
+  const total = tallies(window);
   const { locations } = readIngestionLocations(entity);
   const sources = await mapBounded(
     locations,
@@ -48,57 +40,74 @@ export async function readRunHistory(
       const argo = l.argoServerUrl
         ? ctx.servers.argoByUrl(l.argoServerUrl)
         : undefined;
-      let why: string;
-      if (argo) {
-        const archived = await ctx.reads.archivedRuns(argo, l.namespace, since);
-        if (archived.ok) {
-          let runs = 0;
-          for (const r of archived.value.runs) {
-            if (!count(utcDay(r.startedAt), r.phase === 'Succeeded')) continue;
-            runs++;
-            if (r.finishedAt !== undefined)
-              tally
-                .get(utcDay(r.startedAt))!
-                .durations.push((r.finishedAt - r.startedAt) / 1000);
-          }
-          return {
-            location,
-            source: 'archive',
-            runs,
-            ...(archived.value.truncated
-              ? {
-                  note: `More than ${ctx.config.history.maxRuns} runs in the window: the oldest were not read (collate.status.history.maxRunsPerLocation)`,
-                }
-              : {}),
-          };
+      const [archived, live] = await Promise.all([
+        argo && ctx.reads.archivedRuns(argo, l.namespace, since),
+        ctx.reads.workflows(ctx.user, l.cluster, l.namespace),
+      ]);
+      const here = tallies(window);
+      if (archived?.ok) {
+        for (const r of archived.value.runs) {
+          const t = here.get(utcDay(r.startedAt));
+          if (!t) continue;
+          if (r.phase === 'Succeeded') t.succeeded++;
+          else t.failed++;
+          if (r.finishedAt !== undefined)
+            t.durations.push((r.finishedAt - r.startedAt) / 1000);
         }
-        why = `Argo's workflow archive did not answer (${archived.error})`;
-      } else {
-        why = l.argoServerUrl
-          ? `${l.argoServerUrl} is not configured under collate.argo.servers`
-          : 'No Argo server is annotated for this location';
       }
-      const note = `${why}: live workflows counted, without durations`;
-      const live = await ctx.reads.workflows(ctx.user, l.cluster, l.namespace);
-      if (!live.ok)
+      if (live.ok) {
+        for (const [day, c] of Object.entries(live.value.daily)) {
+          const t = here.get(day);
+          if (!t) continue;
+          t.succeeded = Math.max(t.succeeded, c.succeeded);
+          t.failed = Math.max(t.failed, c.failed);
+        }
+      }
+      let runs = 0;
+      for (const [day, t] of here) {
+        const sum = total.get(day)!;
+        sum.succeeded += t.succeeded;
+        sum.failed += t.failed;
+        sum.durations.push(...t.durations);
+        runs += t.succeeded + t.failed;
+      }
+      if (archived?.ok)
         return {
           location,
-          source: 'live',
-          runs: 0,
-          note: `${note}; they could not be read: ${live.error}`,
+          source: 'archive',
+          runs,
+          ...(archived.value.truncated
+            ? {
+                note: `More than ${ctx.config.history.maxRuns} runs in the window: the oldest were not read (collate.status.history.maxRunsPerLocation)`,
+              }
+            : {}),
         };
-      let runs = 0;
-      for (const [day, c] of Object.entries(live.value.daily)) {
-        if (count(day, true, c.succeeded)) runs += c.succeeded;
-        if (count(day, false, c.failed)) runs += c.failed;
-      }
-      return { location, source: 'live', runs, note };
+      let why: string;
+      if (archived)
+        why = `Argo's workflow archive did not answer (${archived.error})`;
+      else if (l.argoServerUrl)
+        why = `${l.argoServerUrl} is not configured under collate.argo.servers`;
+      else why = 'No Argo server is annotated for this location';
+      return {
+        location,
+        source: 'live',
+        runs,
+        note: live.ok
+          ? `${why}: live workflows counted, without durations`
+          : `${why}, and the live workflows could not be read: ${live.error}`,
+      };
     },
   );
   return {
-    days: window.map(date => toDay(date, tally.get(date)!)),
+    days: window.map(date => toDay(date, total.get(date)!)),
     sources,
   };
+}
+
+function tallies(window: string[]) {
+  return new Map<string, Tally>(
+    window.map(d => [d, { succeeded: 0, failed: 0, durations: [] }]),
+  );
 }
 
 function toDay(date: string, t: Tally): CollateRunDay {

@@ -1,4 +1,5 @@
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import type {
   CollateFleet,
@@ -110,6 +111,52 @@ describe('CollateFleetPage', () => {
     ).toBeInTheDocument();
     expect(within(rows[1]).queryByRole('img')).toBeNull();
     expect(within(rows[1]).getByText('sales')).toBeInTheDocument();
+  });
+
+  it('filters by owner, cloud, cluster, health and version, and says how many of all match', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[[collateStatusApiRef, statusApi([], { fleet }).api]]}
+      >
+        <CollateFleetPage />
+      </TestApiProvider>,
+    );
+    await screen.findByText('2 deployments');
+    const choose = async (filter: string, option: string) => {
+      await userEvent.click(
+        within(screen.getByTestId(`fleet-filter-${filter}`)).getByRole(
+          'button',
+        ),
+      );
+      await userEvent.click(
+        await screen.findByRole('option', { name: option }),
+      );
+    };
+    // Each filter offers the values the fleet has.
+    await userEvent.click(
+      within(screen.getByTestId('fleet-filter-cloud')).getByRole('button'),
+    );
+    expect(screen.getAllByRole('option').map(o => o.textContent)).toEqual([
+      'All',
+      'AWS',
+      'Azure',
+    ]);
+    await userEvent.click(screen.getByRole('option', { name: 'AWS' }));
+    expect(await screen.findByText('1 of 2 deployments')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'us-prod' })).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'eu-prod' })).toBeNull();
+    // Filters add up: no AWS deployment is unhealthy.
+    await choose('health', 'Unhealthy');
+    expect(
+      await screen.findByText('No deployment matches these filters.'),
+    ).toBeInTheDocument();
+    await choose('cloud', 'All');
+    expect(await screen.findByText('1 of 2 deployments')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'eu-prod' })).toBeInTheDocument();
+    await choose('owner', 'sales');
+    expect(
+      await screen.findByText('No deployment matches these filters.'),
+    ).toBeInTheDocument();
   });
 
   it('says how to get a first deployment when there is none', async () => {

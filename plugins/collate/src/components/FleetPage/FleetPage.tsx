@@ -1,3 +1,4 @@
+import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import {
   Content,
@@ -6,6 +7,7 @@ import {
   Page,
   Progress,
   ResponseErrorPanel,
+  Select,
   Table,
   type TableColumn,
 } from '@backstage/core-components';
@@ -17,7 +19,7 @@ import {
   type CollateFleet,
   type CollateFleetRow,
 } from '@collate-backstage/plugin-collate-common';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { collateStatusApiRef } from '../../api';
 import { RunSparkline } from '../RunHistory';
 import { Breakable, Health } from '../status/StatusCard';
@@ -32,179 +34,226 @@ function tabOf(entityRef: string) {
   )}/${name}/collate`;
 }
 
-const distinct = (
-  rows: CollateFleetRow[],
-  pick: (r: CollateFleetRow) => string | undefined,
-) =>
-  Object.fromEntries(
-    [...new Set(rows.map(pick).filter((v): v is string => Boolean(v)))]
-      .sort()
-      .map(v => [v, v]),
+/** `spec.owner` as people read it; a bare name (`platform-team`) is a group of the default namespace. */
+const ownerName = (owner: string) =>
+  humanizeEntityRef(
+    parseEntityRef(owner, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    }),
+    { defaultKind: 'group' },
   );
 
-function columns(rows: CollateFleetRow[]): TableColumn<CollateFleetRow>[] {
-  return [
-    {
-      title: 'Deployment',
-      field: 'entityRef',
-      highlight: true,
-      render: r => (
+const HEALTH_TITLES = {
+  unhealthy: 'Unhealthy',
+  degraded: 'Degraded',
+  unknown: 'Unknown',
+  healthy: 'Healthy',
+} as const;
+
+/** What the filter bar filters by: each a property of a row, as shown. */
+const FILTERS = {
+  owner: {
+    label: 'Owner',
+    of: (r: CollateFleetRow) => (r.owner ? ownerName(r.owner) : undefined),
+  },
+  cloud: { label: 'Cloud', of: (r: CollateFleetRow) => r.cloud },
+  cluster: { label: 'Cluster', of: (r: CollateFleetRow) => r.cluster },
+  health: {
+    label: 'Health',
+    of: (r: CollateFleetRow) => HEALTH_TITLES[r.health],
+  },
+  version: { label: 'Version', of: (r: CollateFleetRow) => r.version },
+} as const;
+type FilterKey = keyof typeof FILTERS;
+const ALL = '';
+
+const Caption = (props: {
+  children: React.ReactNode;
+  color?: 'error' | 'textSecondary';
+  title?: string;
+}) => (
+  <Typography
+    variant="caption"
+    display="block"
+    color={props.color ?? 'textSecondary'}
+    title={props.title}
+  >
+    {props.children}
+  </Typography>
+);
+
+const columns: TableColumn<CollateFleetRow>[] = [
+  {
+    title: 'Deployment',
+    field: 'entityRef',
+    highlight: true,
+    render: r => (
+      <>
         <Link to={tabOf(r.entityRef)}>
           {r.title ?? parseEntityRef(r.entityRef).name}
         </Link>
-      ),
-    },
-    {
-      title: 'Health',
-      field: 'health',
-      lookup: {
-        unhealthy: 'Unhealthy',
-        degraded: 'Degraded',
-        unknown: 'Unknown',
-        healthy: 'Healthy',
-      },
-      defaultSort: 'desc',
-      customSort: (a, b) =>
-        COLLATE_HEALTH_ORDER.indexOf(a.health) -
-        COLLATE_HEALTH_ORDER.indexOf(b.health),
-      cellStyle: NO_WRAP,
-      // The components that are not healthy, by name; their reasons on hover and on the System's Collate tab.
-      render: r => (
-        <div>
-          <Health health={r.health} />
-          {r.components
-            .filter(c => c.health !== 'healthy')
-            .map(c => (
-              <Typography
-                key={c.component}
-                variant="caption"
-                display="block"
-                color="textSecondary"
-                title={c.reason}
-              >
-                {COMPONENT_TITLES[c.component]}: {c.health}
-              </Typography>
-            ))}
-        </div>
-      ),
-    },
-    {
-      title: 'Owner',
-      field: 'owner',
-      lookup: distinct(rows, r => r.owner),
-      render: r =>
-        r.owner ? (
-          <Breakable
-            value={humanizeEntityRef(
-              // `spec.owner` may be a bare name (`platform-team`): a group of the default namespace.
-              parseEntityRef(r.owner, {
-                defaultKind: 'group',
-                defaultNamespace: 'default',
-              }),
-              { defaultKind: 'group' },
-            )}
-          />
-        ) : (
-          '—'
-        ),
-    },
-    {
-      title: 'Cloud',
-      field: 'cloud',
-      lookup: distinct(rows, r => r.cloud),
-      cellStyle: NO_WRAP,
-    },
-    {
-      title: 'Cluster',
-      field: 'cluster',
-      lookup: distinct(rows, r => r.cluster),
-      render: r => (
+        {r.owner && (
+          <Caption>
+            <Breakable value={ownerName(r.owner)} />
+          </Caption>
+        )}
+      </>
+    ),
+  },
+  {
+    title: 'Health',
+    field: 'health',
+    defaultSort: 'desc',
+    customSort: (a, b) =>
+      COLLATE_HEALTH_ORDER.indexOf(a.health) -
+      COLLATE_HEALTH_ORDER.indexOf(b.health),
+    cellStyle: NO_WRAP,
+    // The components that are not healthy, by name; their reasons on hover and on the System's Collate tab.
+    render: r => (
+      <>
+        <Health health={r.health} />
+        {r.components
+          .filter(c => c.health !== 'healthy')
+          .map(c => (
+            <Caption key={c.component} title={c.reason}>
+              {COMPONENT_TITLES[c.component]}: {c.health}
+            </Caption>
+          ))}
+      </>
+    ),
+  },
+  {
+    title: 'Where',
+    field: 'cluster',
+    render: r => (
+      <>
+        <span style={NO_WRAP}>
+          {r.cloud} · {r.cluster ?? '—'}
+        </span>
+        {r.namespace && (
+          <Caption>
+            <Breakable value={r.namespace} />
+          </Caption>
+        )}
+      </>
+    ),
+  },
+  {
+    title: 'Version',
+    field: 'version',
+    render: r => (
+      <>
+        {r.version ?? '—'}
+        {r.chartVersion && (
+          <Caption color={r.chartDrift ? 'error' : 'textSecondary'}>
+            chart {r.chartVersion}
+            {r.chartDrift ? ', drifted' : ''}
+            {r.guidePin && r.guidePin !== r.chartVersion
+              ? ` (guides: ${r.guidePin})`
+              : ''}
+          </Caption>
+        )}
+      </>
+    ),
+  },
+  {
+    title: 'Ingestion, 7 days',
+    field: 'failedRuns24h',
+    // The last 7 days in a glance, then what the last 24 h need from someone.
+    render: r => (
+      <>
+        {r.runs7d && <RunSparkline days={r.runs7d} />}
+        <Typography variant="caption" display="block" style={NO_WRAP}>
+          {r.failedRuns24h || r.staleRuns
+            ? [
+                r.failedRuns24h && `${r.failedRuns24h} failed in 24 h`,
+                r.staleRuns && `${r.staleRuns} stale`,
+              ]
+                .filter(Boolean)
+                .join(', ')
+            : 'no failures in 24 h'}
+        </Typography>
+      </>
+    ),
+  },
+  {
+    title: 'Upkeep',
+    field: 'pullSecretExpiresAt',
+    cellStyle: NO_WRAP,
+    render: r => {
+      const left = r.pullSecretExpiresAt
+        ? Date.parse(r.pullSecretExpiresAt) - Date.now()
+        : undefined;
+      return (
         <>
-          {r.cluster ?? '—'}
-          {r.namespace && (
-            <Typography variant="caption" display="block" color="textSecondary">
-              <Breakable value={r.namespace} />
-            </Typography>
-          )}
+          <Caption>
+            pull secret:{' '}
+            {left === undefined
+              ? '—'
+              : left > 0
+              ? `expires in ${formatMinutes(left)}`
+              : 'expired'}
+          </Caption>
+          <Caption>
+            reindex:{' '}
+            {r.lastReindex
+              ? `${r.lastReindex.status}${
+                  r.lastReindex.startedAt
+                    ? `, ${new Date(r.lastReindex.startedAt).toLocaleDateString(
+                        'en-GB',
+                        { day: 'numeric', month: 'short' },
+                      )}`
+                    : ''
+                }`
+              : '—'}
+          </Caption>
         </>
-      ),
+      );
     },
-    {
-      title: 'Version',
-      field: 'version',
-      lookup: distinct(rows, r => r.version),
-      render: r => (
-        <>
-          {r.version ?? '—'}
-          {r.chartVersion && (
-            <Typography
-              variant="caption"
-              display="block"
-              color={r.chartDrift ? 'error' : 'textSecondary'}
-            >
-              chart {r.chartVersion}
-              {r.chartDrift ? ', drifted' : ''}
-              {r.guidePin && r.guidePin !== r.chartVersion
-                ? ` (guides: ${r.guidePin})`
-                : ''}
-            </Typography>
-          )}
-        </>
-      ),
-    },
-    {
-      title: 'Ingestion',
-      field: 'failedRuns24h',
-      type: 'numeric',
-      // The last 7 days in a glance, then what the last 24 h need from someone.
-      render: r => (
-        <>
-          {r.runs7d && <RunSparkline days={r.runs7d} />}
-          <Typography variant="caption" display="block" style={NO_WRAP}>
-            {r.failedRuns24h || r.staleRuns
-              ? [
-                  r.failedRuns24h && `${r.failedRuns24h} failed in 24 h`,
-                  r.staleRuns && `${r.staleRuns} stale`,
-                ]
-                  .filter(Boolean)
-                  .join(', ')
-              : 'no failures in 24 h'}
-          </Typography>
-        </>
-      ),
-    },
-    {
-      title: 'Pull secret',
-      field: 'pullSecretExpiresAt',
-      cellStyle: NO_WRAP,
-      render: r => {
-        if (!r.pullSecretExpiresAt) return '—';
-        const left = Date.parse(r.pullSecretExpiresAt) - Date.now();
-        return left > 0 ? `expires in ${formatMinutes(left)}` : 'expired';
-      },
-    },
-    {
-      title: 'Last reindex',
-      field: 'lastReindex.status',
-      cellStyle: NO_WRAP,
-      render: r =>
-        r.lastReindex
-          ? `${r.lastReindex.status}${
-              r.lastReindex.startedAt
-                ? `, ${new Date(r.lastReindex.startedAt).toLocaleDateString(
-                    'en-GB',
-                  )}`
-                : ''
-            }`
-          : '—',
-    },
-  ];
+  },
+];
+
+/** A select per filter, with the values the fleet has; "All" by default. */
+function FilterBar(props: {
+  rows: CollateFleetRow[];
+  selected: Partial<Record<FilterKey, string>>;
+  onChange: (key: FilterKey, value: string) => void;
+}) {
+  return (
+    <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
+      {(Object.keys(FILTERS) as FilterKey[]).map(key => {
+        const values = [
+          ...new Set(
+            props.rows
+              .map(FILTERS[key].of)
+              .filter((v): v is string => Boolean(v)),
+          ),
+        ].sort();
+        return (
+          <Box key={key} minWidth={150}>
+            <Select
+              data-testid={`fleet-filter-${key}`}
+              label={FILTERS[key].label}
+              margin="dense"
+              items={[
+                { label: 'All', value: ALL },
+                ...values.map(v => ({ label: v, value: v })),
+              ]}
+              selected={props.selected[key] ?? ALL}
+              onChange={v => props.onChange(key, String(v))}
+            />
+          </Box>
+        );
+      })}
+    </Box>
+  );
 }
 
 /**
- * Every Collate deployment the signed-in user may read, worst health first: cloud, cluster, owner, version and
- * drift, each component's health, failed and stale ingestion runs, pull-secret expiry, last reindex. Filters per
- * column; each row links to the System's Collate tab. @public
+ * Every Collate deployment the signed-in user may read, worst health first: owner, where it runs, version and chart
+ * drift, each component's health, a week of ingestion outcomes, failed and stale runs, pull-secret expiry and last
+ * reindex. Filters by owner, cloud, cluster, health and version; each row links to the System's Collate tab. @public
  */
 export const CollateFleetPage = () => {
   const api = useApi(collateStatusApiRef);
@@ -212,6 +261,9 @@ export const CollateFleetPage = () => {
     value?: CollateFleet;
     error?: Error;
   }>({});
+  const [selected, setSelected] = useState<Partial<Record<FilterKey, string>>>(
+    {},
+  );
   useEffect(() => {
     let live = true;
     api.getFleet().then(
@@ -222,7 +274,17 @@ export const CollateFleetPage = () => {
       live = false;
     };
   }, [api]);
+  const rows = useMemo(
+    () =>
+      (value?.deployments ?? []).filter(r =>
+        (Object.keys(selected) as FilterKey[]).every(
+          key => !selected[key] || FILTERS[key].of(r) === selected[key],
+        ),
+      ),
+    [value, selected],
+  );
   const loading = !value && !error;
+  const total = value?.deployments.length ?? 0;
   return (
     <Page themeId="tool">
       <Header
@@ -233,29 +295,42 @@ export const CollateFleetPage = () => {
         {loading && <Progress />}
         {error && <ResponseErrorPanel error={error} />}
         {value && (
-          <Table<CollateFleetRow>
-            title={`${value.deployments.length} deployments`}
-            subtitle={
-              value.refused
-                ? `${value.refused} more in the catalog that you may not read`
-                : undefined
-            }
-            options={{
-              filtering: true,
-              paging: value.deployments.length > 50,
-              pageSize: 50,
-              search: true,
-              padding: 'dense',
-            }}
-            columns={columns(value.deployments)}
-            data={value.deployments}
-            emptyContent={
-              <Typography style={{ padding: 16 }}>
-                No Collate deployment you may read is registered yet: deploy one
-                with a Collate template.
-              </Typography>
-            }
-          />
+          <>
+            {total > 0 && (
+              <FilterBar
+                rows={value.deployments}
+                selected={selected}
+                onChange={(key, v) => setSelected(s => ({ ...s, [key]: v }))}
+              />
+            )}
+            <Table<CollateFleetRow>
+              title={
+                rows.length === total
+                  ? `${total} deployments`
+                  : `${rows.length} of ${total} deployments`
+              }
+              subtitle={
+                value.refused
+                  ? `${value.refused} more in the catalog that you may not read`
+                  : undefined
+              }
+              options={{
+                paging: rows.length > 50,
+                pageSize: 50,
+                search: true,
+                padding: 'dense',
+              }}
+              columns={columns}
+              data={rows}
+              emptyContent={
+                <Typography style={{ padding: 16 }}>
+                  {total
+                    ? 'No deployment matches these filters.'
+                    : 'No Collate deployment you may read is registered yet: deploy one with a Collate template.'}
+                </Typography>
+              }
+            />
+          </>
         )}
       </Content>
     </Page>

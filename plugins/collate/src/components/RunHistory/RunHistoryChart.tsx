@@ -46,6 +46,8 @@ function sourcesLine(history: CollateRunHistory) {
     .join(' · ');
 }
 
+const LEGEND_ORDER = ['Succeeded', 'Failed', 'Median duration'];
+
 /** The chart itself: succeeded and failed runs per day (stacked bars) and the median run duration (a line). */
 export const RunHistoryBars = ({ days }: { days: CollateRunDay[] }) => {
   const colors = useRunColors();
@@ -98,7 +100,11 @@ export const RunHistoryBars = ({ days }: { days: CollateRunDay[] }) => {
                 : value
             }
           />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend
+            wrapperStyle={{ fontSize: 12 }}
+            // In the order drawn: succeeded, failed, then the duration line.
+            itemSorter={item => LEGEND_ORDER.indexOf(String(item.value))}
+          />
           <Bar
             yAxisId="runs"
             dataKey="succeeded"
