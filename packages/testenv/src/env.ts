@@ -25,6 +25,27 @@ export const testEnv = {
     ).trim(),
   }),
   argoUrl: () => requireEnv('COLLATE_TEST_ARGO_URL'),
+  /**
+   * The fleet's other clusters (scripts/testenv/fleet.sh): each with its API server, admin kubeconfig and the token
+   * of its own `backstage` service account. They trust the kubernetes component's CA. Empty when not started.
+   */
+  fleetClusters: () => {
+    const list = process.env.COLLATE_TEST_FLEET_CLUSTERS?.trim();
+    if (!list) return [];
+    const dir = requireEnv('COLLATE_TEST_FLEET_DIR');
+    return list.split(/\s+/).map(entry => {
+      const [name, url] = entry.split('=');
+      return {
+        name,
+        url,
+        kubeconfigPath: `${dir}/${name}/admin.kubeconfig`,
+        backstageToken: readFileSync(
+          `${dir}/${name}/backstage.token`,
+          'utf8',
+        ).trim(),
+      };
+    });
+  },
   awsEndpoint: () => requireEnv('COLLATE_TEST_AWS_ENDPOINT'),
   azurite: () => ({
     blobUrl: requireEnv('COLLATE_TEST_AZURITE_BLOB_URL'),
@@ -73,10 +94,19 @@ export const testEnv = {
     `${requireEnv('COLLATE_TEST_OPENMETADATA_DIR')}/${line}/venv/bin/python`,
 };
 
-/** The admin kubeconfig of the local control plane. */
-export function adminKubeConfig(): KubeConfig {
+/** The admin kubeconfig of the local control plane, or of a fleet cluster by its name. */
+export function adminKubeConfig(cluster = TEST_CLUSTER_NAME): KubeConfig {
   const kc = new KubeConfig();
-  kc.loadFromFile(testEnv.kubernetes().kubeconfigPath);
+  if (cluster === TEST_CLUSTER_NAME) {
+    kc.loadFromFile(testEnv.kubernetes().kubeconfigPath);
+    return kc;
+  }
+  const fleet = testEnv.fleetClusters().find(c => c.name === cluster);
+  if (!fleet)
+    throw new Error(
+      `No cluster ${cluster} in the test environment: start it with scripts/testenv/testenv up fleet`,
+    );
+  kc.loadFromFile(fleet.kubeconfigPath);
   return kc;
 }
 
@@ -98,10 +128,12 @@ export const TEST_CLUSTER_NAME = 'local';
 
 /**
  * Backstage's `kubernetes` config for the local cluster, the same shape a real deployment uses: a service
- * account token (the `backstage` service account) and the cluster CA.
+ * account token (the `backstage` service account) and the cluster CA. With `fleet`, the fleet's other clusters too,
+ * each with its own service account's token.
  */
-export function backstageKubernetesConfig() {
+export function backstageKubernetesConfig(options: { fleet?: boolean } = {}) {
   const k = testEnv.kubernetes();
+  const caData = readFileSync(k.caFile).toString('base64');
   return {
     serviceLocatorMethod: { type: 'multiTenant' },
     clusterLocatorMethods: [
@@ -113,8 +145,15 @@ export function backstageKubernetesConfig() {
             url: k.url,
             authProvider: 'serviceAccount',
             serviceAccountToken: k.backstageToken,
-            caData: readFileSync(k.caFile).toString('base64'),
+            caData,
           },
+          ...(options.fleet ? testEnv.fleetClusters() : []).map(c => ({
+            name: c.name,
+            url: c.url,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: c.backstageToken,
+            caData,
+          })),
         ],
       },
     ],

@@ -279,13 +279,12 @@ export async function seedCronWorkflow(
  * A release an interrupted run left `pending-*` (the environment stopped in the middle of a seed) would refuse every
  * upgrade: a pending install is removed, a pending upgrade or rollback rolled back to the revision before it.
  */
-async function recoverPendingRelease(release: string, namespace: string) {
-  const kube = [
-    '--namespace',
-    namespace,
-    '--kubeconfig',
-    testEnv.kubernetes().kubeconfigPath,
-  ];
+async function recoverPendingRelease(
+  release: string,
+  namespace: string,
+  kubeconfigPath: string,
+) {
+  const kube = ['--namespace', namespace, '--kubeconfig', kubeconfigPath];
   let status: string;
   try {
     const { stdout } = await run(testEnv.helmBin(), [
@@ -312,8 +311,16 @@ export async function installFixtureRelease(options: {
   release: string;
   namespace: string;
   set?: Record<string, string>;
+  /** Another cluster's admin kubeconfig (a fleet cluster's); the kubernetes component's by default. */
+  kubeconfigPath?: string;
 }) {
-  await recoverPendingRelease(options.release, options.namespace);
+  const kubeconfigPath =
+    options.kubeconfigPath ?? testEnv.kubernetes().kubeconfigPath;
+  await recoverPendingRelease(
+    options.release,
+    options.namespace,
+    kubeconfigPath,
+  );
   await run(testEnv.helmBin(), [
     'upgrade',
     '--install',
@@ -326,7 +333,7 @@ export async function installFixtureRelease(options: {
     '--timeout',
     '120s',
     '--kubeconfig',
-    testEnv.kubernetes().kubeconfigPath,
+    kubeconfigPath,
     ...Object.entries(options.set ?? {}).flatMap(([k, v]) => [
       '--set',
       `${k}=${v}`,

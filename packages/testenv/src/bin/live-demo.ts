@@ -68,7 +68,7 @@ async function main() {
 
   const argoUrl = testEnv.argoUrl();
   const config = {
-    kubernetes: backstageKubernetesConfig(),
+    kubernetes: backstageKubernetesConfig({ fleet: true }),
     collate: {
       aws: collateAwsTestConfig(),
       helm: { binary: testEnv.helmBin() },
