@@ -10,12 +10,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBackend } from '@backstage/backend-defaults';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import {
   adminKubeConfig,
@@ -26,6 +20,7 @@ import {
   type CountingProxy,
 } from '@internal/testenv';
 import { stringify } from 'yaml';
+import { percentile, startPortalBackend, timed } from './lib';
 
 const PORT = 17007;
 const BASE = `http://localhost:${PORT}`;
@@ -104,55 +99,12 @@ function config(proxy: CountingProxy, catalog: string) {
   };
 }
 
-async function startPortalBackend(data: object) {
-  const backend = createBackend();
-  backend.add(
-    createServiceFactory({
-      service: coreServices.rootConfig,
-      deps: {},
-      factory: () => new ConfigReader(data),
-    }),
+function startBackend(data: object) {
+  return startPortalBackend(
+    BASE,
+    data,
+    SIZES.map(size => `component:default/${entityName(size)}`),
   );
-  backend.add(import('@backstage/plugin-auth-backend'));
-  backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
-  backend.add(import('@backstage/plugin-catalog-backend'));
-  backend.add(import('@backstage/plugin-permission-backend'));
-  backend.add(
-    import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-  );
-  backend.add(import('@backstage/plugin-kubernetes-backend'));
-  backend.add(import('@collate-backstage/plugin-collate-backend'));
-  await backend.start();
-  const token = await guestToken();
-  for (const size of SIZES) {
-    await waitFor(async () => {
-      const res = await fetch(
-        `${BASE}/api/catalog/entities/by-name/component/default/${entityName(
-          size,
-        )}`,
-        { headers: { Authorization: `Bearer ${token}` } },
-      );
-      return res.ok;
-    });
-  }
-  return { backend, token };
-}
-
-async function guestToken(): Promise<string> {
-  const res = await fetch(`${BASE}/api/auth/guest/refresh`, {
-    method: 'POST',
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  if (!res.ok) throw new Error(`guest sign-in: ${res.status}`);
-  return (await res.json()).backstageIdentity.token;
-}
-
-async function waitFor(check: () => Promise<boolean>) {
-  for (let i = 0; i < 240; i++) {
-    if (await check()) return;
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error('timed out waiting for the catalog');
 }
 
 /** Seeds `size` workflows in the namespace unless they are there already (reruns reuse them). */
@@ -195,22 +147,6 @@ async function ensureWorkflows(size: number) {
       1000
     ).toFixed(1)} s`,
   );
-}
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-};
-
-async function timed(fn: () => Promise<Response>) {
-  const started = performance.now();
-  const res = await fn();
-  const body = await res.text();
-  const ms = performance.now() - started;
-  if (!res.ok) throw new Error(`${res.status}: ${body.slice(0, 300)}`);
-  return { ms, body };
 }
 
 interface Measure {
@@ -263,7 +199,7 @@ async function main() {
     const cold: number[] = [];
     let coldRequests = 0;
     for (let i = 0; i < COLD_SAMPLES; i++) {
-      const { backend, token } = await startPortalBackend(data);
+      const { backend, token } = await startBackend(data);
       proxy.reset();
       const { ms, body } = await timed(collateView(token, size));
       coldRequests += proxy.requests.length;
@@ -279,7 +215,7 @@ async function main() {
       await backend.stop();
     }
 
-    const { backend, token } = await startPortalBackend(data);
+    const { backend, token } = await startBackend(data);
     await timed(collateView(token, size));
     const warm: number[] = [];
     proxy.reset();

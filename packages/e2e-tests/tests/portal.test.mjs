@@ -332,6 +332,21 @@ for (const width of [1440, 1024]) {
         document.documentElement.clientWidth,
       ]);
       assert.ok(scroll <= client, `page ${scroll} px wide in ${client} px`);
+      // Nor does the table inside it: every column in view.
+      assert.deepEqual(
+        await page.evaluate(() =>
+          [...document.querySelectorAll('main *')]
+            .filter(
+              e =>
+                e.scrollWidth > e.clientWidth + 1 &&
+                ['auto', 'scroll'].includes(getComputedStyle(e).overflowX),
+            )
+            .map(
+              e => `${e.tagName} ${e.scrollWidth} px in ${e.clientWidth} px`,
+            ),
+        ),
+        [],
+      );
     } finally {
       await page.screenshot({ path: file, fullPage: true });
       console.log(`screenshot: ${file}`);

@@ -15,6 +15,8 @@ export interface CountingProxy {
   /** PEM of the CA that signed the proxy's certificate (for a kubeconfig's caData). */
   caPem: string;
   requests: CountedRequest[];
+  /** Client connections open now, and the most open at once since the last reset. */
+  connections: { open: number; peak: number };
   reset(): void;
   close(): Promise<void>;
 }
@@ -55,14 +57,22 @@ export async function startCountingProxy(options: {
     req.pipe(upstream);
     res.on('close', () => upstream.destroy());
   });
+  const connections = { open: 0, peak: 0 };
+  server.on('secureConnection', socket => {
+    connections.open++;
+    connections.peak = Math.max(connections.peak, connections.open);
+    socket.on('close', () => connections.open--);
+  });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `https://127.0.0.1:${port}`,
     caPem: readFileSync(requireEnv('COLLATE_TEST_TLS_CA'), 'utf8'),
     requests,
+    connections,
     reset: () => {
       requests.length = 0;
+      connections.peak = connections.open;
     },
     close: () =>
       new Promise<void>(resolve => {

@@ -13,6 +13,16 @@ export const COMPONENT_TITLES: Record<CollateComponentKind, string> = {
   ingestion: 'Ingestion workflows',
 };
 
+/** Each component in a word, where a table row has little room (the fleet page). */
+export const COMPONENT_SHORT_TITLES: Record<CollateComponentKind, string> = {
+  server: 'Server',
+  argo: 'Argo',
+  database: 'Database',
+  search: 'Search',
+  runner: 'Runner',
+  ingestion: 'Ingestion',
+};
+
 /** Each `collate.io/*` annotation as the overview's "Annotations" list names it. */
 export const ANNOTATION_LABELS: Record<
   keyof typeof COLLATE_ANNOTATIONS,

@@ -23,7 +23,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { collateStatusApiRef } from '../../api';
 import { RunSparkline } from '../RunHistory';
 import { Breakable, Health } from '../status/StatusCard';
-import { COMPONENT_TITLES } from '../../utils/titles';
+import { COMPONENT_SHORT_TITLES } from '../../utils/titles';
 import { NO_WRAP, formatMinutes } from '../../utils/format';
 
 /** The entity's Collate tab. */
@@ -83,136 +83,145 @@ const Caption = (props: {
   </Typography>
 );
 
-const columns: TableColumn<CollateFleetRow>[] = [
-  {
-    title: 'Deployment',
-    field: 'entityRef',
-    highlight: true,
-    render: r => (
-      <>
-        <Link to={tabOf(r.entityRef)}>
-          {r.title ?? parseEntityRef(r.entityRef).name}
-        </Link>
-        {r.owner && (
-          <Caption>
-            <Breakable value={ownerName(r.owner)} />
-          </Caption>
-        )}
-      </>
-    ),
-  },
-  {
-    title: 'Health',
-    field: 'health',
-    defaultSort: 'desc',
-    customSort: (a, b) =>
-      COLLATE_HEALTH_ORDER.indexOf(a.health) -
-      COLLATE_HEALTH_ORDER.indexOf(b.health),
-    cellStyle: NO_WRAP,
-    // The components that are not healthy, by name; their reasons on hover and on the System's Collate tab.
-    render: r => (
-      <>
-        <Health health={r.health} />
-        {r.components
-          .filter(c => c.health !== 'healthy')
-          .map(c => (
-            <Caption key={c.component} title={c.reason}>
-              {COMPONENT_TITLES[c.component]}: {c.health}
-            </Caption>
-          ))}
-      </>
-    ),
-  },
-  {
-    title: 'Where',
-    field: 'cluster',
-    render: r => (
-      <>
-        <span style={NO_WRAP}>
-          {r.cloud} · {r.cluster ?? '—'}
-        </span>
-        {r.namespace && (
-          <Caption>
-            <Breakable value={r.namespace} />
-          </Caption>
-        )}
-      </>
-    ),
-  },
-  {
-    title: 'Version',
-    field: 'version',
-    render: r => (
-      <>
-        {r.version ?? '—'}
-        {r.chartVersion && (
-          <Caption color={r.chartDrift ? 'error' : 'textSecondary'}>
-            chart {r.chartVersion}
-            {r.chartDrift ? ', drifted' : ''}
-            {r.guidePin && r.guidePin !== r.chartVersion
-              ? ` (guides: ${r.guidePin})`
-              : ''}
-          </Caption>
-        )}
-      </>
-    ),
-  },
-  {
-    title: 'Ingestion, 7 days',
-    field: 'failedRuns24h',
-    // The last 7 days in a glance, then what the last 24 h need from someone.
-    render: r => (
-      <>
-        {r.runs7d && <RunSparkline days={r.runs7d} />}
-        <Typography variant="caption" display="block" style={NO_WRAP}>
-          {r.failedRuns24h || r.staleRuns
-            ? [
-                r.failedRuns24h && `${r.failedRuns24h} failed in 24 h`,
-                r.staleRuns && `${r.staleRuns} stale`,
-              ]
-                .filter(Boolean)
-                .join(', ')
-            : 'no failures in 24 h'}
-        </Typography>
-      </>
-    ),
-  },
-  {
-    title: 'Upkeep',
-    field: 'pullSecretExpiresAt',
-    cellStyle: NO_WRAP,
-    render: r => {
-      const left = r.pullSecretExpiresAt
-        ? Date.parse(r.pullSecretExpiresAt) - Date.now()
-        : undefined;
-      return (
+/** Cells closer together than the table's default, so six columns fit beside the sidebar at 1024 px. */
+const CELL = { paddingLeft: 8, paddingRight: 8 } as const;
+
+const columns: TableColumn<CollateFleetRow>[] = (
+  [
+    {
+      title: 'Deployment',
+      field: 'entityRef',
+      highlight: true,
+      render: r => (
         <>
-          <Caption>
-            pull secret:{' '}
-            {left === undefined
-              ? '—'
-              : left > 0
-              ? `expires in ${formatMinutes(left)}`
-              : 'expired'}
-          </Caption>
-          <Caption>
-            reindex:{' '}
-            {r.lastReindex
-              ? `${r.lastReindex.status}${
-                  r.lastReindex.startedAt
-                    ? `, ${new Date(r.lastReindex.startedAt).toLocaleDateString(
-                        'en-GB',
-                        { day: 'numeric', month: 'short' },
-                      )}`
-                    : ''
-                }`
-              : '—'}
-          </Caption>
+          <Link to={tabOf(r.entityRef)}>
+            {r.title ?? parseEntityRef(r.entityRef).name}
+          </Link>
+          {r.owner && (
+            <Caption>
+              <Breakable value={ownerName(r.owner)} />
+            </Caption>
+          )}
         </>
-      );
+      ),
     },
-  },
-];
+    {
+      title: 'Health',
+      field: 'health',
+      defaultSort: 'desc',
+      customSort: (a, b) =>
+        COLLATE_HEALTH_ORDER.indexOf(a.health) -
+        COLLATE_HEALTH_ORDER.indexOf(b.health),
+      // The components that are not healthy, by name; their reasons on hover and on the System's Collate tab.
+      render: r => (
+        <>
+          <Health health={r.health} />
+          {r.components
+            .filter(c => c.health !== 'healthy')
+            .map(c => (
+              <Caption key={c.component} title={c.reason}>
+                {COMPONENT_SHORT_TITLES[c.component]}: {c.health}
+              </Caption>
+            ))}
+        </>
+      ),
+    },
+    {
+      title: 'Where',
+      field: 'cluster',
+      render: r => (
+        <>
+          <span style={NO_WRAP}>
+            {r.cloud} · {r.cluster ?? '—'}
+          </span>
+          {r.namespace && (
+            <Caption>
+              <Breakable value={r.namespace} />
+            </Caption>
+          )}
+        </>
+      ),
+    },
+    {
+      title: 'Version',
+      field: 'version',
+      render: r => (
+        <>
+          {r.version ?? '—'}
+          {r.chartVersion && (
+            <Caption color={r.chartDrift ? 'error' : 'textSecondary'}>
+              chart {r.chartVersion}
+              {r.chartDrift ? ', drifted' : ''}
+              {r.guidePin && r.guidePin !== r.chartVersion
+                ? ` (guides: ${r.guidePin})`
+                : ''}
+            </Caption>
+          )}
+        </>
+      ),
+    },
+    {
+      title: 'Ingestion, 7 days',
+      field: 'failedRuns24h',
+      // The last 7 days in a glance, then what the last 24 h need from someone.
+      render: r => (
+        <>
+          {r.runs7d && <RunSparkline days={r.runs7d} />}
+          <Typography variant="caption" display="block" style={NO_WRAP}>
+            {r.failedRuns24h
+              ? `${r.failedRuns24h} failed in 24 h`
+              : 'no failures in 24 h'}
+          </Typography>
+          {r.staleRuns > 0 && (
+            <Typography variant="caption" display="block" style={NO_WRAP}>
+              {r.staleRuns} stale
+            </Typography>
+          )}
+        </>
+      ),
+    },
+    {
+      title: 'Upkeep',
+      field: 'pullSecretExpiresAt',
+      render: r => {
+        const left = r.pullSecretExpiresAt
+          ? Date.parse(r.pullSecretExpiresAt) - Date.now()
+          : undefined;
+        return (
+          <>
+            <Caption>
+              pull secret:{' '}
+              {left === undefined
+                ? '—'
+                : left > 0
+                ? `expires in ${formatMinutes(left)}`
+                : 'expired'}
+            </Caption>
+            <Caption>
+              reindex:{' '}
+              {r.lastReindex
+                ? `${r.lastReindex.status}${
+                    r.lastReindex.startedAt
+                      ? `, ${new Date(
+                          r.lastReindex.startedAt,
+                        ).toLocaleDateString('en-GB', {
+                          day: 'numeric',
+                          month: 'short',
+                        })}`
+                      : ''
+                  }`
+                : '—'}
+            </Caption>
+          </>
+        );
+      },
+    },
+  ] as TableColumn<CollateFleetRow>[]
+).map(c => ({
+  ...c,
+  cellStyle: { ...CELL, ...(c.cellStyle as object) },
+  headerStyle: CELL,
+}));
 
 /** A select per filter, with the values the fleet has; "All" by default. */
 function FilterBar(props: {
@@ -231,7 +240,7 @@ function FilterBar(props: {
           ),
         ].sort();
         return (
-          <Box key={key} minWidth={150}>
+          <Box key={key} flex="1 1 120px" maxWidth={220}>
             <Select
               data-testid={`fleet-filter-${key}`}
               label={FILTERS[key].label}
