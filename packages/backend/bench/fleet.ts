@@ -285,7 +285,7 @@ async function main() {
   // Fleet, cold: a fresh backend for each sample.
   const fleetCold: number[] = [];
   let fleetColdRequests = 0;
-  let coldPeaks: number[] = [];
+  const coldPeaks: number[] = [];
   let rows = 0;
   for (let i = 0; i < COLD_SAMPLES; i++) {
     const { backend, token } = await startPortalBackend(BASE, data, refs);
@@ -293,7 +293,9 @@ async function main() {
     const { ms, body } = await timed(fleetView(token));
     fleetCold.push(ms);
     fleetColdRequests += requests();
-    coldPeaks = peaks().map((p, j) => Math.max(p, coldPeaks[j] ?? 0));
+    const sample = peaks();
+    for (let j = 0; j < sample.length; j++)
+      coldPeaks[j] = Math.max(sample[j], coldPeaks[j] ?? 0);
     rows = JSON.parse(body).deployments.length;
     await backend.stop();
   }

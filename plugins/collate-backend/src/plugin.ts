@@ -17,6 +17,7 @@ import { DeploymentBinding } from './auth/deploymentBinding';
 import { NamespaceMarkers } from './auth/namespaceMarker';
 import { createEntityPermissions } from './auth/requirePermission';
 import { registerCollateActions } from './actions/registerActions';
+import { registerPlanActions } from './actions/planActions';
 import { createStatusSources } from './status/createStatusSources';
 import { SourceCache } from './status/sourceCache';
 import { SharedWorkflows } from './status/sharedWorkflows';
@@ -49,6 +50,7 @@ export const collatePlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
         auth: coreServices.auth,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
       },
@@ -95,6 +97,13 @@ export const collatePlugin = createBackendPlugin({
           catalog: deps.catalog,
           entityPermissions,
           status,
+        });
+        registerPlanActions({
+          actionsRegistry: deps.actionsRegistry,
+          catalog: deps.catalog,
+          entityPermissions,
+          auth: deps.auth,
+          discovery: deps.discovery,
         });
         deps.httpRouter.use(
           await createRouter({

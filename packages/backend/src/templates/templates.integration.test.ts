@@ -15,6 +15,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import collateScaffolderModule from '@collate-backstage/plugin-scaffolder-backend-module-collate';
 import collateBackend from '@collate-backstage/plugin-collate-backend';
 import collateCatalogModule from '@collate-backstage/plugin-catalog-backend-module-collate';
+import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateRoleCommand,
@@ -137,8 +138,10 @@ describe('Software Templates on the local control plane', () => {
         scaffolderEntityModel,
         collateCatalogModule,
         collateBackend,
+        mcpActionsPlugin,
         mockServices.rootConfig.factory({
           data: {
+            backend: { actions: { pluginSources: ['collate'] } },
             catalog: {
               rules: [
                 {
@@ -286,6 +289,34 @@ describe('Software Templates on the local control plane', () => {
         namespace,
       }),
     ).toEqual([]);
+  }
+
+  /** An agent's call of one of our actions, through the MCP server (JSON-RPC tools/call), as the test user. */
+  async function agentCall(name: string, args: object) {
+    const res = await request(server)
+      .post('/api/mcp-actions/v1')
+      .set('Authorization', auth)
+      .set('Accept', 'application/json, text/event-stream')
+      .send({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: `collate.${name}`, arguments: args },
+      });
+    const text = res.text.startsWith('{')
+      ? res.text
+      : res.text
+          .split('\n')
+          .find(l => l.startsWith('data: '))!
+          .slice('data: '.length);
+    const body = JSON.parse(text);
+    if (body.result?.isError || !body.result)
+      throw new Error(`${name}: ${text}`);
+    return JSON.parse(body.result.content[0].text) as {
+      ok: boolean;
+      plan: string[];
+      steps: Array<{ id: string; status: string }>;
+    };
   }
 
   async function dryRun(
@@ -743,6 +774,23 @@ describe('Software Templates on the local control plane', () => {
     expect(plan.text).toContain(
       `would set collate.io/server-chart-version=1.12.4 on system:default/${name}, component:default/${name}-server`,
     );
+    // An agent asks for the same plan through the actions registry: the same dry-run, nothing written.
+    const agentPlan = await agentCall('plan-upgrade', {
+      entityRef: `system:default/${name}`,
+      version: '1.12.4',
+      imageTag: 'om-1.12.4-cl-1.12.4',
+      chart,
+      chartRepo: '',
+    });
+    expect(agentPlan.ok).toBe(true);
+    expect(agentPlan.plan).toEqual(
+      expect.arrayContaining(
+        plan.text.split('\n').filter(l => l.includes(' → 1.12.4')),
+      ),
+    );
+    expect(agentPlan.steps.find(st => st.id === 'collate')?.status).toBe(
+      'completed',
+    );
     expect(await history()).toEqual(before);
 
     const run = await runTask(values, {}, 'collate-upgrade');
@@ -859,6 +907,14 @@ describe('Software Templates on the local control plane', () => {
       `kept: namespace ${ns.collate} holds what deployment ${name} did not create: ConfigMap someone-elses`,
     );
     expect(plan.text).not.toContain(`would delete IAM role ${theirRole}`);
+    // The same plan for an agent, the template chosen by the System's cloud.
+    const agentPlan = (
+      await agentCall('plan-decommission', {
+        entityRef: `system:default/${name}`,
+        deleteStorage: true,
+      })
+    ).plan.join('\n');
+    expect(order.filter(line => !agentPlan.includes(line))).toEqual([]);
 
     const run = await runTask(values, {}, 'collate-decommission-aws');
     expect(run.output.text[0].content).toContain(

@@ -104,6 +104,8 @@ describe('the Collate actions for agents, over MCP', () => {
         'collate.list-deployments',
         'collate.get-deployment-status',
         'collate.get-deployment-versions',
+        'collate.plan-upgrade',
+        'collate.plan-decommission',
       ]),
     );
     for (const t of tools.body.result.tools)
@@ -142,5 +144,22 @@ describe('the Collate actions for agents, over MCP', () => {
       /Not allowed to read the Collate status of system:default\/collate-prod/,
     );
     expect(text).not.toMatch(/"components"/);
+  });
+
+  it('refuses a plan to a user who may not read the deployment, before the scaffolder is asked', async () => {
+    const { server } = await start();
+    for (const [name, args] of [
+      ['collate.plan-upgrade', { version: '1.12.4', imageTag: 'om-1.12.4' }],
+      ['collate.plan-decommission', {}],
+    ] as const) {
+      const refused = await mcp(server, 'user:default/bob', 'tools/call', {
+        name,
+        arguments: { entityRef: 'system:default/collate-prod', ...args },
+      });
+      // No scaffolder in this backend: the refusal comes first, or the call would fail on the dry-run instead.
+      expect(JSON.stringify(refused.body)).toMatch(
+        /Not allowed to read the Collate status of system:default\/collate-prod/,
+      );
+    }
   });
 });

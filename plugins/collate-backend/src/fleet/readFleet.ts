@@ -88,7 +88,7 @@ export function chartDrifted(server: CollateServerStatus | undefined) {
   return server?.release?.chartHealth === 'degraded';
 }
 
-function cloudOf(entity: Entity): CollateCloud {
+export function cloudOf(entity: Entity): CollateCloud {
   const tags = entity.metadata.tags ?? [];
   if (
     tags.includes('azure') ||

@@ -112,12 +112,9 @@ function tallies(window: string[]) {
 
 function toDay(date: string, t: Tally): CollateRunDay {
   const d = [...t.durations].sort((a, b) => a - b);
-  const median =
-    d.length === 0
-      ? undefined
-      : d.length % 2
-      ? d[(d.length - 1) / 2]
-      : (d[d.length / 2 - 1] + d[d.length / 2]) / 2;
+  let median: number | undefined;
+  if (d.length % 2) median = d[(d.length - 1) / 2];
+  else if (d.length) median = (d[d.length / 2 - 1] + d[d.length / 2]) / 2;
   return {
     date,
     succeeded: t.succeeded,

@@ -157,7 +157,7 @@ describe('CollateFleetPage', () => {
     expect(
       await screen.findByText('No deployment matches these filters.'),
     ).toBeInTheDocument();
-  });
+  }, 30_000);
 
   it('says how to get a first deployment when there is none', async () => {
     await renderInTestApp(

@@ -184,19 +184,14 @@ const columns: TableColumn<CollateFleetRow>[] = (
       title: 'Upkeep',
       field: 'pullSecretExpiresAt',
       render: r => {
-        const left = r.pullSecretExpiresAt
-          ? Date.parse(r.pullSecretExpiresAt) - Date.now()
-          : undefined;
+        let secret = '—';
+        if (r.pullSecretExpiresAt) {
+          const left = Date.parse(r.pullSecretExpiresAt) - Date.now();
+          secret = left > 0 ? `expires in ${formatMinutes(left)}` : 'expired';
+        }
         return (
           <>
-            <Caption>
-              pull secret:{' '}
-              {left === undefined
-                ? '—'
-                : left > 0
-                ? `expires in ${formatMinutes(left)}`
-                : 'expired'}
-            </Caption>
+            <Caption>pull secret: {secret}</Caption>
             <Caption>
               reindex:{' '}
               {r.lastReindex
