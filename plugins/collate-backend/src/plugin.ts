@@ -23,6 +23,8 @@ import { SourceCache } from './status/sourceCache';
 import { SharedWorkflows } from './status/sharedWorkflows';
 import { StatusService } from './status/StatusService';
 import { CollateOperations } from './operations/collateOperations';
+import { FleetRows } from './fleet/fleetRows';
+import { computeFleetRow } from './fleet/readFleet';
 
 /**
  * The Collate backend plugin: aggregates the status of Collate deployments for the entity cards, from the
@@ -92,11 +94,16 @@ export const collatePlugin = createBackendPlugin({
           catalog: deps.catalog,
           binding: DeploymentBinding.fromConfig(deps.config),
         });
+        const fleetRows = new FleetRows(
+          statusConfig.cacheTtlMs,
+          computeFleetRow(status),
+        );
         registerCollateActions({
           actionsRegistry: deps.actionsRegistry,
           catalog: deps.catalog,
           entityPermissions,
           status,
+          fleetRows,
         });
         registerPlanActions({
           actionsRegistry: deps.actionsRegistry,
@@ -130,6 +137,7 @@ export const collatePlugin = createBackendPlugin({
               deps.config.getOptionalStringArray(
                 'collate.permissions.deployers',
               ) ?? [],
+            fleetRows,
           }),
         );
         // Health is probed by load balancers and uptime checks without a Backstage token.

@@ -22,6 +22,7 @@ import { addHistoryRoutes } from './routes/historyRoutes';
 import { addStatusRoutes } from './routes/statusRoutes';
 import { addWorkflowRoutes } from './routes/workflowRoutes';
 import { addFleetRoutes } from './routes/fleetRoutes';
+import type { FleetRows } from './fleet/fleetRows';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 
 export interface RouterOptions {
@@ -39,6 +40,8 @@ export interface RouterOptions {
   entityPermissions: EntityPermissions;
   /** `collate.permissions.deployers`, named to a user who may not deploy. */
   deployers: string[];
+  /** The fleet's rows, shared with the actions. */
+  fleetRows: FleetRows;
 }
 
 /**
@@ -100,7 +103,12 @@ export async function createRouter(
   addHistoryRoutes(router, { entityPermissions, status });
   addCollateRoutes(router, { entityPermissions, collate, logger });
   addWorkflowRoutes(router, { entityPermissions, workflows, logger, logs });
-  addFleetRoutes(router, { httpAuth, catalog, entityPermissions, status });
+  addFleetRoutes(router, {
+    httpAuth,
+    catalog,
+    entityPermissions,
+    rows: options.fleetRows,
+  });
 
   return router;
 }

@@ -10,6 +10,7 @@ import {
 import type { EntityPermissions } from '../auth/requirePermission';
 import type { StatusService } from '../status/StatusService';
 import { chartDrifted, readFleet } from '../fleet/readFleet';
+import type { FleetRows } from '../fleet/fleetRows';
 
 const HEALTH = COLLATE_HEALTH_ORDER as [CollateHealth, ...CollateHealth[]];
 
@@ -33,8 +34,10 @@ export function registerCollateActions(deps: {
   catalog: CatalogService;
   entityPermissions: EntityPermissions;
   status: StatusService;
+  fleetRows: FleetRows;
 }) {
-  const { actionsRegistry, catalog, entityPermissions, status } = deps;
+  const { actionsRegistry, catalog, entityPermissions, status, fleetRows } =
+    deps;
 
   actionsRegistry.register({
     name: 'list-deployments',
@@ -76,7 +79,7 @@ export function registerCollateActions(deps: {
     },
     action: async ({ input, credentials }) => {
       const fleet = await readFleet(
-        { catalog, entityPermissions, status },
+        { catalog, entityPermissions, rows: fleetRows },
         credentials,
         { owner: input.owner },
       );

@@ -55,14 +55,47 @@ export function createEntityPermissions(deps: {
       ),
     ]);
     if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to read the Collate status of ${entityRef}`,
-      );
-    }
-    const unbound = binding.refusal(entity);
-    if (unbound) throw new NotAllowedError(unbound);
+    const refusal = refusalOf(entity, entityRef, decision.result);
+    if (refusal) throw new NotAllowedError(refusal);
     return { entity, entityRef };
+  }
+
+  /**
+   * The same check for many entities the caller has read already (a fleet view): one permission request for all,
+   * then each entity's binding. Those refused are counted.
+   */
+  async function readableOf(
+    entities: Entity[],
+    credentials: BackstageCredentials,
+  ): Promise<{ readable: AuthorizedEntity[]; refused: number }> {
+    const refs = entities.map(e => stringifyEntityRef(e));
+    const decisions = entities.length
+      ? await permissions.authorize(
+          refs.map(resourceRef => ({
+            permission: collateStatusReadPermission,
+            resourceRef,
+          })),
+          { credentials },
+        )
+      : [];
+    const readableEntities = entities
+      .map((entity, i) => ({ entity, entityRef: refs[i] }))
+      .filter((e, i) => !refusalOf(e.entity, e.entityRef, decisions[i].result));
+    return {
+      readable: readableEntities,
+      refused: entities.length - readableEntities.length,
+    };
+  }
+
+  /** Why the caller may not read an entity's Collate status, or undefined when they may. */
+  function refusalOf(
+    entity: Entity,
+    entityRef: string,
+    result: AuthorizeResult,
+  ) {
+    if (result !== AuthorizeResult.ALLOW)
+      return `Not allowed to read the Collate status of ${entityRef}`;
+    return binding.refusal(entity);
   }
 
   /**
@@ -92,7 +125,7 @@ export function createEntityPermissions(deps: {
     return { ...target, credentials };
   }
 
-  return { readable, readableByRef, allowed };
+  return { readable, readableByRef, readableOf, allowed };
 }
 
 /** The entity-permission helper every entity route goes through. */

@@ -2,7 +2,6 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError } from '@backstage/errors';
 import {
   COLLATE_ANNOTATIONS,
   collateComponentsOf,
@@ -21,22 +20,38 @@ import {
 import type { EntityPermissions } from '../auth/requirePermission';
 import { mapBounded } from '../status/bounded';
 import type { StatusService } from '../status/StatusService';
+import type { FleetRows } from './fleetRows';
 
-/** How many deployments a fleet view reads at once when their status is cold (warm ones answer from the cache). */
-const DEPLOYMENTS_IN_FLIGHT = 6;
+/** How many deployments a fleet view reads at once when their rows are cold (warm ones answer from memory). */
+const DEPLOYMENTS_IN_FLIGHT = 12;
 /** The days of ingestion outcomes each row charts. */
 const FLEET_HISTORY_DAYS = 7;
 
+/** A deployment's fleet row, from its status and its week of runs (read with the backend's own credentials). */
+export function computeFleetRow(status: StatusService) {
+  return async (entity: Entity): Promise<CollateFleetRow> => {
+    const components = collateComponentsOf(entity);
+    const [statuses, history] = await Promise.all([
+      status.status(entity, components),
+      components.includes('ingestion')
+        ? status.history(entity, FLEET_HISTORY_DAYS)
+        : undefined,
+    ]);
+    return fleetRow(entity, statuses, history?.days);
+  };
+}
+
 /**
- * The Collate deployments a caller may read, each summed up from its status (the shared cache answers what is warm),
- * worst first: the fleet page's route and the agents' `list-deployments` action. Each goes through the routes' own
- * check with the caller's credentials; those refused are counted, not shown.
+ * The Collate deployments a caller may read, each summed up from its status, worst first: the fleet page's route and
+ * the agents' `list-deployments` action. The catalog is read once with the caller's credentials and the permission
+ * asked once for all of them (the routes' own check, {@link EntityPermissions.readableOf}); those refused are counted,
+ * not shown. Rows come from {@link FleetRows}: a warm fleet view does not wait for the clusters.
  */
 export async function readFleet(
   deps: {
     catalog: CatalogService;
     entityPermissions: EntityPermissions;
-    status: StatusService;
+    rows: FleetRows;
   },
   credentials: BackstageCredentials,
   options: { owner?: string } = {},
@@ -52,35 +67,14 @@ export async function readFleet(
     },
     { credentials },
   );
-  let refused = 0;
-  const rows = await mapBounded(items, DEPLOYMENTS_IN_FLIGHT, async item => {
-    try {
-      const { entity } = await deps.entityPermissions.readableByRef(
-        stringifyEntityRef(item),
-        credentials,
-      );
-      const components = collateComponentsOf(entity);
-      const [status, history] = await Promise.all([
-        deps.status.status(entity, components),
-        components.includes('ingestion')
-          ? deps.status.history(entity, FLEET_HISTORY_DAYS)
-          : undefined,
-      ]);
-      return fleetRow(entity, status, history?.days);
-    } catch (e) {
-      if (e instanceof NotAllowedError) {
-        refused++;
-        return undefined;
-      }
-      throw e;
-    }
-  });
-  return {
-    deployments: rows
-      .filter((r): r is CollateFleetRow => Boolean(r))
-      .sort(compareFleetRows),
-    refused,
-  };
+  const { readable, refused } = await deps.entityPermissions.readableOf(
+    items,
+    credentials,
+  );
+  const rows = await mapBounded(readable, DEPLOYMENTS_IN_FLIGHT, ({ entity }) =>
+    deps.rows.get(entity),
+  );
+  return { deployments: rows.sort(compareFleetRows), refused };
 }
 
 /** Whether the server's chart differs from the one it was created with (`chartDriftHealth` says degraded). */

@@ -4,12 +4,12 @@ import { InputError } from '@backstage/errors';
 import type express from 'express';
 import type { EntityPermissions } from '../auth/requirePermission';
 import { readFleet } from '../fleet/readFleet';
-import type { StatusService } from '../status/StatusService';
+import type { FleetRows } from '../fleet/fleetRows';
 
 /**
  * `GET /fleet[?owner=]`: the Collate deployments the caller may read, each summed up (health per component, versions
- * and drift, failed and stale runs, pull-secret expiry, last reindex), worst first. Answered from the status cache;
- * what is cold is read with a bounded fan-out.
+ * and drift, failed and stale runs, pull-secret expiry, last reindex), worst first. Answered from the fleet's rows
+ * ({@link FleetRows}); what is cold is read with a bounded fan-out.
  */
 export function addFleetRoutes(
   router: express.Router,
@@ -17,7 +17,7 @@ export function addFleetRoutes(
     httpAuth: HttpAuthService;
     catalog: CatalogService;
     entityPermissions: EntityPermissions;
-    status: StatusService;
+    rows: FleetRows;
   },
 ) {
   router.get('/fleet', async (req, res) => {
