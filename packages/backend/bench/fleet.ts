@@ -204,6 +204,18 @@ async function mapBounded<T, R>(
   return out;
 }
 
+/** A request's path without names and query values: `/apis/apps/v1/namespaces/…/deployments?labelSelector`. */
+function requestKind(path: string) {
+  const [p, q] = path.split('?');
+  const kind = p
+    .replace(/\/namespaces\/[^/]+/, '/namespaces/…')
+    .replace(/\/(workflows|secrets|pods)\/[^/]+/, '/$1/…');
+  const params = q
+    ? [...new URLSearchParams(q).keys()].filter(k => k !== 'timeout').join(',')
+    : '';
+  return params ? `${kind}?${params}` : kind;
+}
+
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main() {
@@ -300,11 +312,16 @@ async function main() {
     await backend.stop();
   }
 
-  // One System, cold.
+  // One System, cold; what it asks of the clusters, by kind of request.
   const systemCold: number[] = [];
+  let systemColdRequests: string[] = [];
   for (let i = 0; i < SYSTEM_COLD_SAMPLES; i++) {
     const { backend, token } = await startPortalBackend(BASE, data, refs);
+    reset();
     systemCold.push((await timed(systemView(token))).ms);
+    systemColdRequests = proxies.flatMap(p =>
+      p.proxy.requests.map(r => `${r.method} ${requestKind(r.path)}`),
+    );
     await backend.stop();
   }
 
@@ -387,6 +404,13 @@ async function main() {
   line('one System, cold', systemCold, '');
   line('one System, warm', systemWarm, '');
   line('kubernetes backend, one System', k8sSystem, '');
+  const byKind = new Map<string, number>();
+  for (const k of systemColdRequests) byKind.set(k, (byKind.get(k) ?? 0) + 1);
+  console.log(
+    `\none System, cold: ${systemColdRequests.length} upstream requests`,
+  );
+  for (const [k, n] of [...byKind].sort((a, b) => b[1] - a[1]))
+    console.log(`  ${String(n).padStart(3)} ${k}`);
   console.log(
     `backend RSS: ${mb(rssBefore)} before, ${mb(rssAfter)} after (+${mb(
       rssAfter - rssBefore,

@@ -20,6 +20,8 @@ export class RunDetails {
     string,
     { run: WorkflowRunDetail; at: number }
   >();
+  /** Reads in flight: the cards' components ask for the same namespace's runs at once. */
+  private readonly inflight = new Map<string, Promise<WorkflowRunDetail>>();
 
   constructor(
     private readonly options: { pageSize: number; staleRunMs: number },
@@ -42,6 +44,26 @@ export class RunDetails {
     ) {
       return known.run;
     }
+    if (!cluster) return this.fetch(http, cluster, key, namespace, wf, signal);
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const promise = this.fetch(http, cluster, key, namespace, wf, signal);
+    this.inflight.set(key, promise);
+    try {
+      return await promise;
+    } finally {
+      this.inflight.delete(key);
+    }
+  }
+
+  private async fetch(
+    http: KubeHttp,
+    cluster: string | undefined,
+    key: string,
+    namespace: string,
+    wf: IndexedWorkflow,
+    signal: AbortSignal,
+  ): Promise<WorkflowRunDetail> {
     const full = await http.get<K8sWorkflow>(
       `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(
         namespace,

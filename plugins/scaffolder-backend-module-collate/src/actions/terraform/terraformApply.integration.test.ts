@@ -19,6 +19,7 @@ import {
 } from '@internal/testenv';
 import { envProbe } from '../../__testUtils__/envProbe';
 import { recordingLogger } from '../../__testUtils__/context';
+import { TerraformKnownError } from '../../lib/terraform/knownErrors';
 import { createTerraformApplyAction } from './terraformApply';
 
 /**
@@ -238,25 +239,37 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
     expect(outputs.changed).toEqual([]);
   });
 
-  it("recognizes the guide's known provisioning errors and gives the documented remedy", async () => {
-    await expect(
-      run({
-        variables: {
-          org_prefix: 'acme',
-          fail_with:
-            'Code="PreconditionFailed" ... "code": "QuotaExceeded", "message": "Operation could not be completed as it results in exceeding approved standardDv5Family Cores quota."',
-        },
-      }),
-    ).rejects.toThrow(/QuotaExceeded\)\. Request a quota increase/);
-    await expect(
-      run({
-        variables: {
-          org_prefix: 'acme',
-          fail_with:
-            'Code="ReconcileVMSSAgentPoolFailed" Message="Code=\\"AllocationFailed\\" Message=\\"Allocation failed.',
-        },
-      }),
-    ).rejects.toThrow(/AllocationFailed\)\. Choose another VM size/);
+  it("recognizes each of the guide's known provisioning errors in Terraform's diagnostics, and a re-run after it converges", async () => {
+    // Azure's own wording, as the azurerm provider reports it at apply.
+    const failures: Array<[string, RegExp]> = [
+      [
+        'creating Flexible Server (Subscription: "0000" Resource Group Name: "rg-metaflow" Flexible Server Name: "metaflow-database-server-acme"): polling after Create: polling failed: Code="InternalServerError" Message="An unexpected error occured while processing the request."',
+        /^apply module\.infra failed: Azure failed to create the PostgreSQL Flexible Server \(InternalServerError\)\. Azure answers this for a while after the first Flexible Server of a subscription: wait about 20 minutes and run the template again/,
+      ],
+      [
+        'creating Kubernetes Cluster: Code="ReconcileVMSSAgentPoolFailed" Message="Code=\\"AllocationFailed\\" Message=\\"Allocation failed. We do not have sufficient capacity for the requested VM size Standard_D4s_v5 in this region.\\""',
+        /^apply module\.infra failed: Azure could not allocate VMs of size Standard_D4s_v5 \(AllocationFailed\)\. Choose another VM size than Standard_D4s_v5/,
+      ],
+      [
+        'creating Kubernetes Cluster: Code="QuotaExceeded" Message="Operation could not be completed as it results in exceeding approved standardDSv5Family Cores quota. Additional details - Deployment Model: Resource Manager, Location: westeurope, Current Limit: 10, Current Usage: 8, Additional Required: 4, (Minimum) New Limit Required: 12."',
+        /^apply module\.infra failed: The subscription's standardDSv5Family quota in westeurope is exceeded \(QuotaExceeded\)\. Request a quota increase for standardDSv5Family in westeurope/,
+      ],
+    ];
+    for (const [message, said] of failures) {
+      const failed = await run({
+        variables: { org_prefix: 'acme', fail_with: message },
+      }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(failed).toBeInstanceOf(TerraformKnownError);
+      expect(failed?.message).toMatch(said);
+    }
+    // After the wait (or the new VM size), the same run converges: the failed resource is created this time.
+    const { outputs } = await run({ variables: { org_prefix: 'acme' } });
+    expect(outputs.changed).toEqual(['module.infra']);
+    const again = await run({ variables: { org_prefix: 'acme' } });
+    expect(again.outputs.changed).toEqual([]);
   });
 
   it('refuses local state unless allowed, and a bad org_prefix, before running anything', async () => {
@@ -295,7 +308,7 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
       () => undefined,
       (e: Error) => e,
     );
-    expect(failed?.message).toMatch(/plan module\.infra failed/);
+    expect(failed?.message).toMatch(/apply module\.infra failed/);
     expect(failed?.message).toContain('token *** leaked');
     expect(failed?.message).not.toContain(secret);
   });

@@ -8,7 +8,11 @@ import { withDefaults } from '../../lib/defaults';
 import { fail } from '../../lib/validation';
 import { examples } from './terraformApply.examples';
 import { childEnv } from '../../lib/childEnv';
-import { recognizeError } from '../../lib/terraform/knownErrors';
+import { diagnosticsOf } from '../../lib/terraform/diagnostics';
+import {
+  recognizeError,
+  TerraformKnownError,
+} from '../../lib/terraform/knownErrors';
 import { run } from '../../lib/terraform/run';
 import { Redactor } from '../../lib/terraform/redactor';
 import { readSandbox } from '../../lib/terraform/sandbox';
@@ -188,17 +192,27 @@ export function createTerraformApplyAction(options: { config: Config }) {
         ok: number[] = [0],
       ) => {
         if (ok.includes(result.code)) return;
-        const known = recognizeError(result.output);
+        // A `-json` run (apply) says what failed in its diagnostics; the guides' known errors are read from them.
+        const errors = diagnosticsOf(result.output).filter(
+          d => d.severity === 'error',
+        );
+        const known = recognizeError(errors);
         if (known)
-          throw new Error(`${step} failed: ${known.what}. ${known.remedy}`);
-        const last = redactor
-          .redact(result.output)
-          .trim()
-          .split('\n')
-          .filter(l => l.trim())
-          .slice(-4)
-          .join(' | ');
-        throw new Error(`${step} failed (exit ${result.code}): ${last}`);
+          throw new TerraformKnownError(
+            redactor.redact(`${step} failed: ${known.what}. ${known.remedy}`),
+            known.code,
+          );
+        const said = errors.length
+          ? errors.map(d => `${d.summary}: ${d.detail}`).join(' | ')
+          : result.output
+              .trim()
+              .split('\n')
+              .filter(l => l.trim())
+              .slice(-4)
+              .join(' | ');
+        throw new Error(
+          `${step} failed (exit ${result.code}): ${redactor.redact(said)}`,
+        );
       };
       const timeoutMs = input.timeoutSeconds * 1000;
       const tf = async (args: string[], quiet = false) =>
@@ -210,6 +224,7 @@ export function createTerraformApplyAction(options: { config: Config }) {
           sandbox,
           redact: text => redactor.redact(text),
           quiet,
+          json: args.includes('-json'),
         });
       // Not streamed: the JSON holds sensitive outputs' values, which are redacted from everything after.
       const readOutputs = async () => {
@@ -301,7 +316,7 @@ export function createTerraformApplyAction(options: { config: Config }) {
                 await tf([
                   'apply',
                   '-input=false',
-                  '-no-color',
+                  '-json',
                   '-lock-timeout=5m',
                   planFile,
                 ]),

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { spawn } from 'node:child_process';
 import { startHeartbeat } from '../heartbeat';
+import { messageOf } from './diagnostics';
 import { sandboxed, type TerraformSandbox } from './sandbox';
 
 /**
@@ -18,8 +19,11 @@ export function run(
     sandbox: TerraformSandbox;
     redact: (text: string) => string;
     quiet?: boolean;
+    /** The run writes `-json` lines: each is logged as its human message. */
+    json?: boolean;
   },
 ): Promise<{ code: number; output: string }> {
+  const shown = (line: string) => (options.json ? messageOf(line) : line);
   return new Promise((resolvePromise, reject) => {
     const command = sandboxed(options.sandbox, binary, args);
     const child = spawn(command.command, command.args, {
@@ -41,7 +45,7 @@ export function run(
       partial = lines.pop() ?? '';
       if (!options.quiet)
         for (const line of lines)
-          if (line.trim()) options.logger.info(options.redact(line));
+          if (line.trim()) options.logger.info(options.redact(shown(line)));
       output += chunk.toString('utf8');
     };
     child.stdout.on('data', onData);
@@ -56,7 +60,7 @@ export function run(
       clearTimeout(timer);
       heartbeat.stop();
       if (partial.trim() && !options.quiet)
-        options.logger.info(options.redact(partial));
+        options.logger.info(options.redact(shown(partial)));
       resolvePromise({ code: code ?? 1, output });
     });
   });
