@@ -93,6 +93,13 @@ function forController(namespace: string, w: SeedWorkflow) {
   return body;
 }
 
+/** Now and then a run fails, more rarely it errors. */
+function phaseOf(k: number): ArchivedSeedRun['phase'] {
+  if (k % 9 === 4) return 'Failed';
+  if (k % 13 === 6) return 'Error';
+  return 'Succeeded';
+}
+
 /**
  * A deployment's ingestion history for the demo: two nightly ingestions a day over `days` days, a few failed and
  * durations that vary, in a pattern fixed by `seed` (each demo deployment looks different, and the same every time).
@@ -113,7 +120,7 @@ export function demoHistory(days: number, seed = 0): ArchivedSeedRun[] {
       const k = seed * 7 + d * 3 + j;
       runs.push({
         name: `history-${d}d-${j ? 'profiler' : 'metadata'}`,
-        phase: k % 9 === 4 ? 'Failed' : k % 13 === 6 ? 'Error' : 'Succeeded',
+        phase: phaseOf(k),
         startedSecondsAgo: Math.round((Date.now() - started) / 1000),
         durationSeconds: 180 + ((k * 37) % 240) + (j ? 300 : 0),
       });

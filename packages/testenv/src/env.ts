@@ -94,6 +94,9 @@ export const testEnv = {
     `${requireEnv('COLLATE_TEST_OPENMETADATA_DIR')}/${line}/venv/bin/python`,
 };
 
+/** The name the local cluster has in Backstage config (`kubernetes.clusterLocatorMethods`). */
+export const TEST_CLUSTER_NAME = 'local';
+
 /** The admin kubeconfig of the local control plane, or of a fleet cluster by its name. */
 export function adminKubeConfig(cluster = TEST_CLUSTER_NAME): KubeConfig {
   const kc = new KubeConfig();
@@ -123,8 +126,6 @@ export function awsTestConfig() {
   };
 }
 
-/** The name the local cluster has in Backstage config (`kubernetes.clusterLocatorMethods`). */
-export const TEST_CLUSTER_NAME = 'local';
 
 /**
  * Backstage's `kubernetes` config for the local cluster, the same shape a real deployment uses: a service
