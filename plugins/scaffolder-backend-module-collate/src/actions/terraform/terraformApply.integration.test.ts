@@ -127,8 +127,8 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
     input: Record<string, unknown>,
     isDryRun = false,
     secrets: Record<string, string> = {},
+    logger = recordingLogger(),
   ) => {
-    const logger = recordingLogger();
     const outputs: Record<string, unknown> = {};
     const ctx = Object.assign(
       createMockActionContext({
@@ -298,12 +298,14 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
 
   it("redacts the task's secrets from the log and the error, by value", async () => {
     const secret = `s3cr3t-${randomBytes(6).toString('hex')}`;
+    const logger = recordingLogger();
     const failed = await run(
       {
         variables: { org_prefix: 'acme', fail_with: `token ${secret} leaked` },
       },
-      true,
+      false,
       { token: secret },
+      logger,
     ).then(
       () => undefined,
       (e: Error) => e,
@@ -311,6 +313,9 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
     expect(failed?.message).toMatch(/apply module\.infra failed/);
     expect(failed?.message).toContain('token *** leaked');
     expect(failed?.message).not.toContain(secret);
+    // The apply's streamed messages (its provisioner's output among them) are redacted too.
+    expect(logger.lines.join('\n')).toContain('token *** leaked');
+    expect(logger.lines.join('\n')).not.toContain(secret);
   });
 
   it("runs a module in a sandbox: no other process's environment, not the backend's, not as root", async () => {
