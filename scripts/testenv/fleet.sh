@@ -17,35 +17,13 @@ KUBECTL="${KUBECTL_BIN:-kubectl}"
 
 port_of() { echo $((FIRST_PORT + $1)); }
 
-kubeconfig() {
-  # $1 cluster, $2 port
-  cat >"$STATE/$1/admin.kubeconfig" <<KC
-apiVersion: v1
-kind: Config
-clusters:
-  - name: $1
-    cluster:
-      server: https://127.0.0.1:$2
-      certificate-authority: $PKI/ca.crt
-users:
-  - name: admin
-    user:
-      client-certificate: $PKI/admin.crt
-      client-key: $PKI/admin.key
-contexts:
-  - name: $1
-    context: { cluster: $1, user: admin }
-current-context: $1
-KC
-}
-
 cluster_up() {
   # $1 cluster, $2 index
   local name="$1" port dir kc
   port="$(port_of "$2")"
   dir="$STATE/$name"
   mkdir -p "$dir"
-  kubeconfig "$name" "$port"
+  write_kubeconfig "$dir/admin.kubeconfig" "$name" "https://127.0.0.1:$port" "$PKI"
   kc="$dir/admin.kubeconfig"
   start "kube-apiserver-$name" "$BIN/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "/fleet-$name" \

@@ -69,26 +69,7 @@ kubelet_cert() {
   )
 }
 
-kubeconfig() {
-  cat >"$K/admin.kubeconfig" <<KC
-apiVersion: v1
-kind: Config
-clusters:
-  - name: collate-testenv
-    cluster:
-      server: $API_URL
-      certificate-authority: $PKI/ca.crt
-users:
-  - name: admin
-    user:
-      client-certificate: $PKI/admin.crt
-      client-key: $PKI/admin.key
-contexts:
-  - name: collate-testenv
-    context: { cluster: collate-testenv, user: admin }
-current-context: collate-testenv
-KC
-}
+kubeconfig() { write_kubeconfig "$K/admin.kubeconfig" collate-testenv "$API_URL" "$PKI"; }
 
 kc() { "$KUBECTL" --kubeconfig "$K/admin.kubeconfig" "$@"; }
 

@@ -54,3 +54,26 @@ wait_until() {
 }
 
 http_ok() { curl -sf -o /dev/null --max-time 2 "$1"; }
+
+# write_kubeconfig FILE NAME SERVER PKI: an admin kubeconfig for a cluster of the environment (its CA, the admin client
+# certificate).
+write_kubeconfig() {
+  cat >"$1" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+  - name: $2
+    cluster:
+      server: $3
+      certificate-authority: $4/ca.crt
+users:
+  - name: admin
+    user:
+      client-certificate: $4/admin.crt
+      client-key: $4/admin.key
+contexts:
+  - name: $2
+    context: { cluster: $2, user: admin }
+current-context: $2
+KC
+}

@@ -25,7 +25,12 @@ import {
   type CountingProxy,
 } from '@internal/testenv';
 import { stringify } from 'yaml';
-import { percentile, startPortalBackend, timed } from './lib';
+import {
+  benchPortalConfig,
+  percentile,
+  startPortalBackend,
+  timed,
+} from './lib';
 
 const PORT = 17008;
 const BASE = `http://localhost:${PORT}`;
@@ -98,50 +103,23 @@ function catalogFile(deployments: Deployment[]): string {
 }
 
 function config(
-  proxies: Array<{ name: string; proxy: CountingProxy; token: string }>,
+  proxied: Array<{ name: string; proxy: CountingProxy; token: string }>,
   catalog: string,
   collate: { url: string; token: string },
 ) {
-  return {
-    app: { baseUrl: 'http://localhost:3000' },
-    backend: {
-      baseUrl: BASE,
-      listen: { port: PORT },
-      database: { client: 'better-sqlite3', connection: ':memory:' },
-    },
-    auth: {
-      providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
-    },
-    catalog: {
-      rules: [{ allow: ['System', 'Location'] }],
-      locations: [{ type: 'file', target: catalog }],
-    },
-    kubernetes: {
-      serviceLocatorMethod: { type: 'multiTenant' },
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: proxies.map(p => ({
-            name: p.name,
-            url: p.proxy.url,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: p.token,
-            caData: Buffer.from(p.proxy.caPem).toString('base64'),
-          })),
-        },
-      ],
-      customResources: [
-        { group: 'argoproj.io', apiVersion: 'v1alpha1', plural: 'workflows' },
-      ],
-    },
+  return benchPortalConfig({
+    base: BASE,
+    port: PORT,
+    kinds: ['System'],
+    catalog,
+    clusters: proxied,
     collate: {
-      adoptedLocations: [{ type: 'file', target: catalog }],
       servers: [
         { url: SERVER_URL, baseUrl: collate.url, token: collate.token },
       ],
       argo: { servers: [{ url: ARGO_URL, baseUrl: testEnv.argoUrl() }] },
     },
-  };
+  });
 }
 
 /** A deployment's cluster side, unless it is there already (reruns reuse it). */

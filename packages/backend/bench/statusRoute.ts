@@ -20,7 +20,12 @@ import {
   type CountingProxy,
 } from '@internal/testenv';
 import { stringify } from 'yaml';
-import { percentile, startPortalBackend, timed } from './lib';
+import {
+  benchPortalConfig,
+  percentile,
+  startPortalBackend,
+  timed,
+} from './lib';
 
 const PORT = 17007;
 const BASE = `http://localhost:${PORT}`;
@@ -58,45 +63,15 @@ function catalogFile(): string {
 }
 
 function config(proxy: CountingProxy, catalog: string) {
-  return {
-    app: { baseUrl: 'http://localhost:3000' },
-    backend: {
-      baseUrl: BASE,
-      listen: { port: PORT },
-      database: { client: 'better-sqlite3', connection: ':memory:' },
-    },
-    // The benchmark runs outside NODE_ENV=development.
-    auth: {
-      providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
-    },
-    catalog: {
-      rules: [{ allow: ['Component', 'Location'] }],
-      locations: [{ type: 'file', target: catalog }],
-    },
-    kubernetes: {
-      serviceLocatorMethod: { type: 'multiTenant' },
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: [
-            {
-              name: 'bench',
-              url: proxy.url,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: testEnv.kubernetes().backstageToken,
-              caData: Buffer.from(proxy.caPem).toString('base64'),
-            },
-          ],
-        },
-      ],
-      // The Kubernetes plugin shows Argo Workflows when they are configured as a custom resource.
-      customResources: [
-        { group: 'argoproj.io', apiVersion: 'v1alpha1', plural: 'workflows' },
-      ],
-    },
-    // The benchmark's catalog file stands for a deployment the portal's operators adopted.
-    collate: { adoptedLocations: [{ type: 'file', target: catalog }] },
-  };
+  return benchPortalConfig({
+    base: BASE,
+    port: PORT,
+    kinds: ['Component'],
+    catalog,
+    clusters: [
+      { name: 'bench', proxy, token: testEnv.kubernetes().backstageToken },
+    ],
+  });
 }
 
 function startBackend(data: object) {

@@ -126,7 +126,6 @@ export function awsTestConfig() {
   };
 }
 
-
 /**
  * Backstage's `kubernetes` config for the local cluster, the same shape a real deployment uses: a service
  * account token (the `backstage` service account) and the cluster CA. With `fleet`, the fleet's other clusters too,

@@ -19,6 +19,7 @@ export {
 } from './audit';
 export { demoHistory, seedArchivedRuns, type ArchivedSeedRun } from './archive';
 export { chartPath, terraformFixturePath } from './charts';
+export { mcpRequest } from './mcp';
 export { gitModuleSource } from './gitModule';
 export {
   FIXTURE_RUNNER,

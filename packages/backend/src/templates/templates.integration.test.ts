@@ -34,6 +34,7 @@ import {
   collateAwsTestConfig,
   ensureEksCluster,
   kubernetesWrites,
+  mcpRequest,
   startArmContractServer,
   startAwsCallRecorder,
   startCollateContractServer,
@@ -293,25 +294,12 @@ describe('Software Templates on the local control plane', () => {
 
   /** An agent's call of one of our actions, through the MCP server (JSON-RPC tools/call), as the test user. */
   async function agentCall(name: string, args: object) {
-    const res = await request(server)
-      .post('/api/mcp-actions/v1')
-      .set('Authorization', auth)
-      .set('Accept', 'application/json, text/event-stream')
-      .send({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: `collate.${name}`, arguments: args },
-      });
-    const text = res.text.startsWith('{')
-      ? res.text
-      : res.text
-          .split('\n')
-          .find(l => l.startsWith('data: '))!
-          .slice('data: '.length);
-    const body = JSON.parse(text);
+    const { body } = await mcpRequest(server, auth, 'tools/call', {
+      name: `collate.${name}`,
+      arguments: args,
+    });
     if (body.result?.isError || !body.result)
-      throw new Error(`${name}: ${text}`);
+      throw new Error(`${name}: ${JSON.stringify(body)}`);
     return JSON.parse(body.result.content[0].text) as {
       ok: boolean;
       plan: string[];

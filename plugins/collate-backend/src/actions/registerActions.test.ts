@@ -7,7 +7,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
-import request from 'supertest';
+import { mcpRequest } from '@internal/testenv';
 import { collatePlugin } from '../plugin';
 
 function system(name: string, extra: Record<string, string> = {}): Entity {
@@ -28,27 +28,13 @@ function system(name: string, extra: Record<string, string> = {}): Entity {
   };
 }
 
-/** A JSON-RPC call to the MCP server, as an MCP client sends it over streamable HTTP. */
-async function mcp(
-  server: Parameters<typeof request>[0],
+/** A JSON-RPC call to the MCP server as a user. */
+const mcp = (
+  server: Parameters<typeof mcpRequest>[0],
   user: string,
   method: string,
   params: object = {},
-) {
-  const res = await request(server)
-    .post('/api/mcp-actions/v1')
-    .set('Authorization', mockCredentials.user.header(user))
-    .set('Accept', 'application/json, text/event-stream')
-    .send({ jsonrpc: '2.0', id: 1, method, params });
-  // Answered as one server-sent event (or plain JSON): the JSON-RPC response.
-  const text = res.text.startsWith('{')
-    ? res.text
-    : res.text
-        .split('\n')
-        .find(l => l.startsWith('data: '))!
-        .slice('data: '.length);
-  return { status: res.status, body: JSON.parse(text) };
-}
+) => mcpRequest(server, mockCredentials.user.header(user), method, params);
 
 describe('the Collate actions for agents, over MCP', () => {
   async function start() {
