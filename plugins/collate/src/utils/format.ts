@@ -1,5 +1,11 @@
-/** Short values (a phase, a time, a duration) stay on one line in a table; the name column takes what is left. */
-export const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+/**
+ * Short values (a phase, a time, a duration) stay on one line in a table; the name column takes what is left. Frozen:
+ * it is shared, and Backstage's `Table` writes into a highlight column's `cellStyle` (give those `noWrap()`).
+ */
+export const NO_WRAP = Object.freeze({ whiteSpace: 'nowrap' } as const);
+
+/** A copy of {@link NO_WRAP} that its user may change (a highlight column's `cellStyle`). */
+export const noWrap = () => ({ ...NO_WRAP });
 
 /** A run's duration: `1h 2m 3s`, `2m 3s`, `3s`; `—` when unknown. */
 export function formatDuration(seconds?: number): string {

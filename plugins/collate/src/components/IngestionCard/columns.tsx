@@ -6,7 +6,7 @@ import {
   type WorkflowRun,
   type WorkflowSchedule,
 } from '@collate-backstage/plugin-collate-common';
-import { formatDuration, NO_WRAP } from '../../utils/format';
+import { formatDuration, NO_WRAP, noWrap } from '../../utils/format';
 import { PipelineActions } from '../status/PipelineActions';
 import { RunActions } from '../status/RunActions';
 import { RunLogs } from '../status/RunLogs';
@@ -85,7 +85,12 @@ export const runColumns = (
 ];
 
 export const scheduleColumns: TableColumn<WorkflowSchedule>[] = [
-  { title: 'CronWorkflow', field: 'name', highlight: true, cellStyle: NO_WRAP },
+  {
+    title: 'CronWorkflow',
+    field: 'name',
+    highlight: true,
+    cellStyle: noWrap(),
+  },
   {
     title: 'Schedule',
     field: 'schedule',
@@ -111,7 +116,7 @@ export const pipelineColumns = (
     title: 'Pipeline',
     field: 'name',
     highlight: true,
-    cellStyle: NO_WRAP,
+    cellStyle: noWrap(),
     // Said only when it matters: a pipeline not deployed cannot run until it is.
     render: p => (
       <>
@@ -134,13 +139,22 @@ export const pipelineColumns = (
       if (p.stale)
         return (
           <>
-            <Health health={p.health ?? 'unknown'}>{p.lastState}, stale</Health>
+            <div style={NO_WRAP}>
+              <Health health={p.health ?? 'unknown'}>
+                {p.lastState}, stale
+              </Health>
+            </div>
             <Typography variant="caption" display="block" color="textSecondary">
               {p.stale}
             </Typography>
           </>
         );
-      return <Health health={p.health ?? 'unknown'}>{p.lastState}</Health>;
+      // The state stays on one line beside its icon.
+      return (
+        <div style={NO_WRAP}>
+          <Health health={p.health ?? 'unknown'}>{p.lastState}</Health>
+        </div>
+      );
     },
   },
   {
