@@ -8,9 +8,7 @@ import {
 } from '@collate-backstage/plugin-collate-common';
 import { mapBounded } from './bounded';
 import type { GradeContext } from './graders/context';
-
-/** How many of an entity's ingestion locations are read at once (as the ingestion grader reads them). */
-const LOCATIONS_IN_FLIGHT = 8;
+import { LOCATIONS_IN_FLIGHT } from './graders/ingestion';
 
 type Tally = { succeeded: number; failed: number; durations: number[] };
 

@@ -15,8 +15,8 @@ import type { WorkflowOverview } from '../../sources/kubernetesObjects';
 import { Findings } from '../findings';
 import type { Annotations, GradeContext } from './context';
 
-/** How many of an entity's ingestion locations are read at once on a cold view. */
-const LOCATIONS_IN_FLIGHT = 8;
+/** How many of an entity's ingestion locations are read at once on a cold view (its status and its history). */
+export const LOCATIONS_IN_FLIGHT = 8;
 
 /**
  * Ingestion: the Argo workflows and schedules of every location the entity names, and Collate's pipelines, graded
