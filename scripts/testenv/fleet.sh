@@ -4,12 +4,13 @@
 # account whose token only that cluster accepts (its own service-account issuer). They share the environment's CA.
 # Needs the kubernetes component up.
 #   fleet.sh up|down|status|env
-# COLLATE_TEST_FLEET_CLUSTERS: their names (default "aks-fleet eks-fleet"); API servers on 16444 and up.
+# COLLATE_TEST_FLEET_NAMES: their names (default "aks-fleet eks-fleet"); API servers on 16444 and up. (`env` exports
+# COLLATE_TEST_FLEET_CLUSTERS, each as name=url, for the tests.)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 STATE="$TESTENV_DIR/fleet"
 LOG_PREFIX=fleet
-read -r -a CLUSTERS <<<"${COLLATE_TEST_FLEET_CLUSTERS:-aks-fleet eks-fleet}"
+read -r -a CLUSTERS <<<"${COLLATE_TEST_FLEET_NAMES:-aks-fleet eks-fleet}"
 FIRST_PORT=16444
 ETCD_PORT=23791
 PKI="$TESTENV_DIR/kubernetes/pki"
