@@ -6,7 +6,10 @@ import { adminKubeConfig, testEnv } from './env';
 import { seedWorkflows, workflowObject, type SeedWorkflow } from './seed';
 
 const ARCHIVING = 'workflows.argoproj.io/workflow-archiving-status';
+/** Each call's batch, to wait for and delete exactly its own runs. */
 const SEEDED_FOR_ARCHIVE = 'collate.test/archive-seed';
+/** On every seeded run: `once` looks for these only (the controller archives real runs of the namespace too). */
+const SEEDED = 'collate.test/archive-seeded';
 
 export interface ArchivedSeedRun {
   name: string;
@@ -26,7 +29,7 @@ export async function seedArchivedRuns(
   options: {
     kc?: KubeConfig;
     timeoutMs?: number;
-    /** Seed nothing when the archive already holds runs of the namespace (the demo, started again). */
+    /** Seed nothing when the archive already holds seeded runs of the namespace (the demo, started again). */
     once?: boolean;
   } = {},
 ) {
@@ -36,7 +39,11 @@ export async function seedArchivedRuns(
   const batch = `${Date.now().toString(36)}`;
   const seeded: SeedWorkflow[] = runs.map(r => ({
     ...r,
-    labels: { [ARCHIVING]: 'Pending', [SEEDED_FOR_ARCHIVE]: batch },
+    labels: {
+      [ARCHIVING]: 'Pending',
+      [SEEDED_FOR_ARCHIVE]: batch,
+      [SEEDED]: 'true',
+    },
   }));
   // workflowObject sets the seed's instance id; the controller must see these as its own.
   await seedWorkflows(namespace, seeded, {
@@ -70,11 +77,12 @@ export async function seedArchivedRuns(
   });
 }
 
-/** How many runs of a namespace the environment's Argo server has in its archive (at most 1: whether any). */
+/** How many seeded runs of a namespace the environment's Argo server has in its archive (at most 1: whether any). */
 async function archivedCount(namespace: string) {
   const res = await fetch(
     `${testEnv.argoUrl()}/api/v1/archived-workflows?${new URLSearchParams({
       namespace,
+      'listOptions.labelSelector': `${SEEDED}=true`,
       'listOptions.limit': '1',
     })}`,
   );
