@@ -5,7 +5,7 @@
 # Needs the kubernetes component up.
 #   fleet.sh up|down|status|env
 # COLLATE_TEST_FLEET_NAMES: their names (default "aks-fleet eks-fleet"); API servers on 16444 and up. (`env` exports
-# COLLATE_TEST_FLEET_CLUSTERS, each as name=url, for the tests.)
+# COLLATE_TEST_FLEET_CLUSTERS, comma-separated name=url, for the tests.)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 STATE="$TESTENV_DIR/fleet"
@@ -112,14 +112,15 @@ status() {
   done
 }
 
-# One line per cluster: name, API URL, admin kubeconfig, Backstage's token file.
+# The clusters as name=url, comma-separated: no quotes or spaces, so a shell's eval and a line parser read the same.
 env_vars() {
   local i name lines=()
   for i in "${!CLUSTERS[@]}"; do
     name="${CLUSTERS[$i]}"
     lines+=("$name=https://127.0.0.1:$(port_of "$i")")
   done
-  echo "export COLLATE_TEST_FLEET_CLUSTERS='${lines[*]}'"
+  local IFS=,
+  echo "export COLLATE_TEST_FLEET_CLUSTERS=${lines[*]}"
   echo "export COLLATE_TEST_FLEET_DIR=$STATE"
 }
 

@@ -33,7 +33,7 @@ export const testEnv = {
     const list = process.env.COLLATE_TEST_FLEET_CLUSTERS?.trim();
     if (!list) return [];
     const dir = requireEnv('COLLATE_TEST_FLEET_DIR');
-    return list.split(/\s+/).map(entry => {
+    return list.split(',').map(entry => {
       const [name, url] = entry.split('=');
       return {
         name,
