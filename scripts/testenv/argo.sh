@@ -25,7 +25,7 @@ established() {
 crds() {
   local KUBECONFIG_FILE="${1:-$KUBECONFIG_FILE}"
   local mod
-  mod="$(cd "$TESTENV_DIR/build" && go mod download -json "github.com/argoproj/argo-workflows/v3@$ARGO_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
+  mod="$("$ROOT/scripts/testenv/build-binaries.sh" module-dir "github.com/argoproj/argo-workflows/v3@$ARGO_VERSION")"
   # Server-side apply: the full CRDs exceed the client-side apply annotation limit.
   local f
   for f in "$mod"/manifests/base/crds/full/argoproj.io_*.yaml; do

@@ -7,7 +7,8 @@
 #   tofu                                                     github.com/opentofu/opentofu (wrapper)
 #   dex                                                      github.com/dexidp/dex (wrapper, pseudo-version of a tag)
 # Usage: build-binaries.sh [component...]   (default: all)
-set -euo pipefail
+#        build-binaries.sh module-dir MODULE@VERSION
+set -Eeuo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="${TESTENV_DIR:-$ROOT/.testenv}/bin"
@@ -30,16 +31,44 @@ export GOFLAGS="-trimpath"
 export CGO_ENABLED=0
 
 log() { echo "[build] $*" >&2; }
+# A step that fails says which one: several send their own output to /dev/null, and set -e stops silently.
+trap 'log "failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
+
+# Go builds write the module cache, the build cache and (for Argo) a vendor tree: a full disk fails them midway,
+# with messages that do not say so. Say it first.
+NEEDED_MB=4096
+disk_room() {
+  local dir free_mb
+  for dir in "$OUT" "$(go env GOMODCACHE)" "$(go env GOCACHE)"; do
+    mkdir -p "$dir"
+    free_mb="$(df -Pm "$dir" | awk 'NR == 2 { print $4 }')"
+    if [ "$free_mb" -lt "$NEEDED_MB" ]; then
+      log "only ${free_mb} MB free for $dir; a first build needs about $NEEDED_MB MB (free some, or set TESTENV_DIR, GOMODCACHE or GOCACHE elsewhere)"
+      exit 1
+    fi
+  done
+}
 
 # Progress on a first run (later runs reuse the binaries): which binary, how many are done, time since the first.
 ALL_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok argo workflow-controller tofu dex)
 building() {
   # $1 binary, $2 version
+  disk_room
   local done=0 b
   for b in "${ALL_BINARIES[@]}"; do [ -f "$OUT/.$b.version" ] && done=$((done + 1)); done
   [ -f "$OUT/.build-started" ] || date +%s >"$OUT/.build-started"
   local elapsed=$(($(date +%s) - $(cat "$OUT/.build-started")))
   log "building $1 $2: binary $((done + 1)) of ${#ALL_BINARIES[@]}, $((elapsed / 60))m$((elapsed % 60))s so far (first run only; Go builds take minutes each)"
+}
+
+# module_field FIELD MODULE@VERSION: a field (Dir, GoMod) of the downloaded module; the proxy's own error otherwise
+# (`go mod download -json` writes it to standard output, which a pipe would swallow).
+module_field() {
+  local json value
+  json="$(go mod download -json "$2")" || { log "go mod download $2 failed: $json" && return 1; }
+  value="$(sed -n "s/.*\"$1\": \"\(.*\)\",/\1/p" <<<"$json")"
+  [ -n "$value" ] || { log "go mod download $2 gave no $1: $json" && return 1; }
+  echo "$value"
 }
 
 stamp_ok() { [ -x "$OUT/$1" ] && [ "$(cat "$OUT/.$1.version" 2>/dev/null)" = "$2" ]; }
@@ -50,9 +79,10 @@ stamp() { echo "$2" >"$OUT/.$1.version"; }
 wrapper_module() {
   # $1 dir, $2 module, $3 version, $4 replace-version-for-staging (or empty)
   local dir="$1" mod="$2" ver="$3" staging_ver="$4"
+  disk_room
   rm -rf "$dir" && mkdir -p "$dir"
   local modfile
-  modfile="$(cd "$dir" && go mod download -json "$mod@$ver" | sed -n 's/.*"GoMod": "\(.*\)",/\1/p')"
+  modfile="$(cd "$dir" && module_field GoMod "$mod@$ver")"
   {
     echo "module collate.local/testenv/$(basename "$dir")"
     echo
@@ -124,7 +154,7 @@ build_kwok() {
   # the same module version: nodes become Ready and keep a heartbeat, pods become Ready, Job pods complete,
   # deleted pods go away. One more stage completes the pods of Argo workflows, like a Job's.
   local mod
-  mod="$(go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
+  mod="$(module_field Dir "sigs.k8s.io/kwok@$KWOK_VERSION")"
   {
     for f in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml pod/fast/pod-ready.yaml \
       pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
@@ -208,7 +238,8 @@ GO
   (cd "$dir" && go mod tidy -e >/dev/null 2>&1 || true)
   # The server embeds the built UI (ui/dist/app), which the published module does not contain. Vendor the
   # module and put a one-page placeholder where the UI would be; the API server does not need the UI.
-  (cd "$dir" && go mod vendor -e 2>/dev/null)
+  # (Its one expected complaint is that embed; anything else is shown.)
+  (cd "$dir" && go mod vendor -e 2>"$dir/vendor.log") || { cat "$dir/vendor.log" >&2 && return 1; }
   local ui="$dir/vendor/github.com/argoproj/argo-workflows/v3/ui/dist/app"
   mkdir -p "$ui"
   echo '<!doctype html><title>Argo Workflows API (test environment, no UI)</title>' >"$ui/index.html"
@@ -221,6 +252,8 @@ GO
     (cd "$dir" && go build -mod=vendor -tags tools -ldflags "$ldflags" -o "$OUT/$n" "$p/cmd/$n")
     stamp "$n" "$ARGO_VERSION+$ARGO_BUILD"
   done
+  # The vendor tree (some 360 MB) is only needed for these two builds.
+  rm -rf "$dir/vendor"
 }
 
 # One command of a module built through a wrapper module (see wrapper_module), with a version stamped at link time.
@@ -248,6 +281,13 @@ build_dex() {
   build_wrapped dex github.com/dexidp/dex "$DEX_VERSION" github.com/dexidp/dex/cmd/dex "$DEX_TAG+ldflags-version" \
     "-X main.version=$DEX_TAG"
 }
+
+# `build-binaries.sh module-dir MODULE@VERSION`: where the module's source is (downloaded if needed), for the
+# components that read files of a module they run (argo.sh: the CRDs).
+if [ "${1:-}" = module-dir ]; then
+  module_field Dir "$2"
+  exit
+fi
 
 components=("$@")
 [ ${#components[@]} -eq 0 ] && components=(kubernetes etcd kwok argo tofu dex)

@@ -7,6 +7,10 @@ BIN="$TESTENV_DIR/bin"
 
 log() { echo "[$LOG_PREFIX] $*" >&2; }
 
+# A step that fails says which one, even where its own output went to /dev/null or a log (set -e stops silently).
+set -E
+trap 'log "failed (exit $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND"' ERR
+
 pid_of() { cat "$STATE/$1.pid" 2>/dev/null || true; }
 # A process that exited but was not reaped yet (a zombie: where nothing reaps orphans, as in some containers) is gone.
 pid_running() { kill -0 "$1" 2>/dev/null && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
