@@ -28,6 +28,7 @@ import { stringify } from 'yaml';
 import {
   benchPortalConfig,
   percentile,
+  requestKind,
   startPortalBackend,
   timed,
 } from './lib';
@@ -180,18 +181,6 @@ async function mapBounded<T, R>(
     }),
   );
   return out;
-}
-
-/** A request's path without names and query values: `/apis/apps/v1/namespaces/…/deployments?labelSelector`. */
-function requestKind(path: string) {
-  const [p, q] = path.split('?');
-  const kind = p
-    .replace(/\/namespaces\/[^/]+/, '/namespaces/…')
-    .replace(/\/(workflows|secrets|pods)\/[^/]+/, '/$1/…');
-  const params = q
-    ? [...new URLSearchParams(q).keys()].filter(k => k !== 'timeout').join(',')
-    : '';
-  return params ? `${kind}?${params}` : kind;
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;

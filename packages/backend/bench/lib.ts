@@ -132,3 +132,41 @@ export function benchPortalConfig(options: {
     },
   };
 }
+
+/** A request's path without names and query values: `/apis/apps/v1/namespaces/…/deployments?labelSelector`. */
+export function requestKind(path: string) {
+  const [p, q] = path.split('?');
+  const kind = p
+    .replace(/\/namespaces\/[^/]+/, '/namespaces/…')
+    .replace(/\/(workflows|secrets|pods)\/[^/]+/, '/$1/…');
+  const params = q
+    ? [...new URLSearchParams(q).keys()].filter(k => k !== 'timeout').join(',')
+    : '';
+  return params ? `${kind}?${params}` : kind;
+}
+
+/**
+ * When each upstream request of one view started and ended, relative to the view's start (ms): where a cold view
+ * spends its time, and which requests wait for others.
+ */
+export function timeline(
+  requests: Array<{
+    method: string;
+    path: string;
+    started: number;
+    ended?: number;
+  }>,
+  viewStarted: number,
+): string {
+  return [...requests]
+    .sort((a, b) => a.started - b.started)
+    .map(
+      r =>
+        `  ${(r.started - viewStarted).toFixed(0).padStart(5)} → ${
+          r.ended === undefined
+            ? '    ?'
+            : (r.ended - viewStarted).toFixed(0).padStart(5)
+        } ms  ${r.method} ${requestKind(r.path)}`,
+    )
+    .join('\n');
+}

@@ -8,6 +8,9 @@ import { requireEnv, testEnv } from './env';
 export interface CountedRequest {
   method: string;
   path: string;
+  /** When it reached the proxy and when its answer was fully sent (`performance.now()` ms). */
+  started: number;
+  ended?: number;
 }
 
 export interface CountingProxy {
@@ -34,7 +37,15 @@ export async function startCountingProxy(options: {
   });
   const requests: CountedRequest[] = [];
   const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
-    requests.push({ method: req.method ?? 'GET', path: req.url ?? '/' });
+    const counted: CountedRequest = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      started: performance.now(),
+    };
+    requests.push(counted);
+    res.on('finish', () => {
+      counted.ended = performance.now();
+    });
     const upstream = request(
       {
         protocol: target.protocol,
