@@ -269,8 +269,17 @@ async function main() {
   for (let i = 0; i < COLD_SAMPLES; i++) {
     const { backend, token } = await startPortalBackend(BASE, data, refs);
     reset();
+    const viewStarted = performance.now();
     const { ms, body } = await timed(fleetView(token));
     fleetCold.push(ms);
+    const ends = proxies.flatMap(p =>
+      p.proxy.requests.map(r => (r.ended ?? r.started) - viewStarted),
+    );
+    console.log(
+      `fleet page, cold sample ${i + 1}: ${ms.toFixed(
+        0,
+      )} ms, the clusters' last answer at ${Math.max(...ends).toFixed(0)} ms`,
+    );
     fleetColdRequests += requests();
     const sample = peaks();
     for (let j = 0; j < sample.length; j++)

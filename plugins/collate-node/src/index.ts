@@ -33,3 +33,4 @@ export {
   collateApiLineOf,
   type CollateApiLine,
 } from './collate/apiLines';
+export { collateUpgradeRefusal } from './collate/upgradePath';

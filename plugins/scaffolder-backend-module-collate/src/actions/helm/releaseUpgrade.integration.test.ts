@@ -241,4 +241,47 @@ describe('collate:upgrade on the local control plane', () => {
     );
     expect((await history()).length).toBe(4);
   });
+  it('moves the Collate server one release line at a time: 1.12 → 2.0 refused, 1.12 → 1.13 → 2.0 upgraded', async () => {
+    // Recovered as an operator would after the previous case left revision 4 pending.
+    await markHelmRevision(core, {
+      namespace,
+      release: 'openmetadata',
+      revision: 4,
+      status: 'deployed',
+    });
+    const line13 = await publish('1.13.6');
+    const line20 = await publish('2.0.7');
+    await expect(
+      run({ chart: line20, version: '2.0.7', imageTag: 'om-2.0.7-cl-2.0.7' }),
+    ).rejects.toThrow(
+      /runs openmetadata 1\.12\.4; 2\.0\.7 skips the 1\.13 line: upgrade to the newest 1\.13\.x first/,
+    );
+    expect((await history()).length).toBe(4);
+
+    const to13 = await run({
+      chart: line13,
+      version: '1.13.6',
+      imageTag: 'om-1.13.6-cl-1.13.6',
+    });
+    expect(to13.outputs).toMatchObject({
+      fromChartVersion: '1.12.4',
+      toChartVersion: '1.13.6',
+      revision: 5,
+    });
+    const to20 = await run({
+      chart: line20,
+      version: '2.0.7',
+      imageTag: 'om-2.0.7-cl-2.0.7',
+    });
+    expect(to20.outputs).toMatchObject({
+      fromChartVersion: '1.13.6',
+      toChartVersion: '2.0.7',
+      revision: 6,
+    });
+    expect(await image()).toMatch(/:om-2\.0\.7-cl-2\.0\.7$/);
+    expect((await history()).at(-1)).toMatchObject({
+      status: 'deployed',
+      chart: 'openmetadata-2.0.7',
+    });
+  });
 });

@@ -4,6 +4,7 @@ import {
   isHelmReleaseStuck,
   openMetadataVersionOfImageTag,
 } from '@collate-backstage/plugin-collate-common';
+import { collateUpgradeRefusal } from '@collate-backstage/plugin-collate-node';
 import { Helm } from '../../lib/helm/Helm';
 import type { ClusterActionOptions } from '../../lib/kubernetes';
 import { fail } from '../../lib/validation';
@@ -34,10 +35,13 @@ export function compareChartVersions(a: string, b: string): number {
   return x.pre < y.pre ? -1 : 1;
 }
 
+/** The Collate (OpenMetadata) server's chart, whose versions are OpenMetadata's. */
+const COLLATE_SERVER_CHART = 'openmetadata';
+
 const UPGRADE_DEFAULTS = {
   namespace: 'collate',
   release: 'openmetadata',
-  chart: 'openmetadata',
+  chart: COLLATE_SERVER_CHART,
   timeoutSeconds: 900,
   allowDowngrade: false,
 };
@@ -52,7 +56,7 @@ export function createReleaseUpgradeAction(options: ClusterActionOptions) {
   return createTemplateAction({
     id: 'collate:upgrade',
     description:
-      "Upgrades a deployment's Helm release to another chart version with the values it was deployed with (and, for the Collate server, the image tag that goes with the chart): helm upgrade --wait --rollback-on-failure, so a failed upgrade leaves the previous revision running. Refuses a downgrade unless allowDowngrade, and a release left pending-* or failed until it is recovered. Dry-run shows the chart and app version change and the values that change.",
+      "Upgrades a deployment's Helm release to another chart version with the values it was deployed with (and, for the Collate server, the image tag that goes with the chart): helm upgrade --wait --rollback-on-failure, so a failed upgrade leaves the previous revision running. Refuses a downgrade unless allowDowngrade, a Collate server skipping a release line (1.12 → 1.13 → 2.0) or moving to a line this plugin set does not read, and a release left pending-* or failed until it is recovered. Dry-run shows the chart and app version change and the values that change.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -151,6 +155,16 @@ export function createReleaseUpgradeAction(options: ClusterActionOptions) {
         )
           throw new InputError(
             `Release ${where} runs ${target.name} ${fromVersion}; ${target.version} would be a downgrade, which this action refuses unless allowDowngrade is set (database migrations do not run backwards)`,
+          );
+        // The Collate server moves one release line at a time, and only to a line the plugin set reads.
+        const lineRefusal =
+          target.name === COLLATE_SERVER_CHART &&
+          compareChartVersions(target.version, fromVersion) > 0
+            ? collateUpgradeRefusal(fromVersion, target.version)
+            : undefined;
+        if (lineRefusal)
+          throw new InputError(
+            `Release ${where} runs ${target.name} ${fromVersion}; ${lineRefusal}`,
           );
         values = await helm.userValues(input.release, input.namespace);
       } finally {
