@@ -170,3 +170,34 @@ export function timeline(
     )
     .join('\n');
 }
+
+/**
+ * The requests of one view by kind: how many, and the time the clusters spent answering them (the sum of each
+ * request's start to end, so parallel requests add up), most first: what a cold view costs the API servers.
+ */
+export function costByKind(
+  requests: Array<{
+    method: string;
+    path: string;
+    started: number;
+    ended?: number;
+  }>,
+): string {
+  const kinds = new Map<string, { n: number; ms: number }>();
+  for (const r of requests) {
+    const k = `${r.method} ${requestKind(r.path)}`;
+    const e = kinds.get(k) ?? { n: 0, ms: 0 };
+    e.n++;
+    e.ms += r.ended === undefined ? 0 : r.ended - r.started;
+    kinds.set(k, e);
+  }
+  return [...kinds]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .map(
+      ([k, e]) =>
+        `  ${String(e.n).padStart(4)} × ${(e.ms / e.n)
+          .toFixed(1)
+          .padStart(6)} ms = ${e.ms.toFixed(0).padStart(6)} ms  ${k}`,
+    )
+    .join('\n');
+}

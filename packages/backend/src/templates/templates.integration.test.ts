@@ -722,11 +722,20 @@ describe('Software Templates on the local control plane', () => {
   }, 300_000);
 
   /**
-   * Upgrades a deployment the template test created with the upgrade template, to the fixture chart published as
-   * 1.12.4: the plan first (nothing written), then chart and image together in one new revision, and the version
-   * recorded on the System. Resolves with the run.
+   * Upgrades a deployment the template test created with the upgrade template, from `from` to the fixture chart
+   * published as `to` (1.12.3 → 1.12.4 unless said): the plan first (nothing written), then chart and image together
+   * in one new revision, and the version recorded on the System. Resolves with the run.
    */
-  async function upgrade(name: string, namespace: string) {
+  async function upgrade(
+    name: string,
+    namespace: string,
+    { from, to }: { from: string; to: string } = {
+      from: '1.12.3',
+      to: '1.12.4',
+    },
+  ) {
+    const tag = (v: string) => `om-${v}-cl-${v}`;
+    const esc = (v: string) => v.replace(/\./g, '\\.');
     const charts = await mkdtemp(join(tmpdir(), 'collate-upgrade-'));
     const chart = join(charts, 'openmetadata');
     await cp(chartPath('openmetadata'), chart, { recursive: true });
@@ -734,14 +743,14 @@ describe('Software Templates on the local control plane', () => {
     await writeFile(
       join(chart, 'Chart.yaml'),
       meta
-        .replace(/^version: .*$/m, 'version: 1.12.4')
-        .replace(/^appVersion: .*$/m, "appVersion: '1.12.4'"),
+        .replace(/^version: .*$/m, `version: ${to}`)
+        .replace(/^appVersion: .*$/m, `appVersion: '${to}'`),
     );
     const values = {
       ...defaultValues(templateNamed('collate-upgrade')),
       system: `system:default/${name}`,
-      version: '1.12.4',
-      imageTag: 'om-1.12.4-cl-1.12.4',
+      version: to,
+      imageTag: tag(to),
       chart,
       chartRepo: '',
     };
@@ -754,26 +763,26 @@ describe('Software Templates on the local control plane', () => {
 
     const plan = await dryRun(template, values, {});
     expect(plan.text).toContain(
-      `${namespace}/openmetadata: openmetadata 1.12.3 (app 1.12.3) → 1.12.4 (app 1.12.4), image tag om-1.12.4-cl-1.12.4`,
+      `${namespace}/openmetadata: openmetadata ${from} (app ${from}) → ${to} (app ${to}), image tag ${tag(
+        to,
+      )}`,
     );
+    expect(plan.text).toContain(`image.tag: "${tag(from)}" -> "${tag(to)}"`);
     expect(plan.text).toContain(
-      'image.tag: "om-1.12.3-cl-1.12.3" -> "om-1.12.4-cl-1.12.4"',
-    );
-    expect(plan.text).toContain(
-      `would set collate.io/server-chart-version=1.12.4 on system:default/${name}, component:default/${name}-server`,
+      `would set collate.io/server-chart-version=${to} on system:default/${name}, component:default/${name}-server`,
     );
     // An agent asks for the same plan through the actions registry: the same dry-run, nothing written.
     const agentPlan = await agentCall('plan-upgrade', {
       entityRef: `system:default/${name}`,
-      version: '1.12.4',
-      imageTag: 'om-1.12.4-cl-1.12.4',
+      version: to,
+      imageTag: tag(to),
       chart,
       chartRepo: '',
     });
     expect(agentPlan.ok).toBe(true);
     expect(agentPlan.plan).toEqual(
       expect.arrayContaining(
-        plan.text.split('\n').filter(l => l.includes(' → 1.12.4')),
+        plan.text.split('\n').filter(l => l.includes(` → ${to}`)),
       ),
     );
     expect(agentPlan.steps.find(st => st.id === 'collate')?.status).toBe(
@@ -784,16 +793,16 @@ describe('Software Templates on the local control plane', () => {
     const run = await runTask(values, {}, 'collate-upgrade');
     expect(await history()).toEqual([
       ...before.map((h: string) => h.replace(' deployed ', ' superseded ')),
-      `${before.length + 1} deployed openmetadata-1.12.4`,
+      `${before.length + 1} deployed openmetadata-${to}`,
     ]);
     const deployment = await adminKubeConfig()
       .makeApiClient(AppsV1Api)
       .readNamespacedDeployment({ name: 'openmetadata', namespace });
     expect(deployment.spec!.template.spec!.containers[0].image).toMatch(
-      /:om-1\.12\.4-cl-1\.12\.4$/,
+      new RegExp(`:${esc(tag(to))}$`),
     );
     expect(run.output.text[0].content).toContain(
-      'chart 1.12.3 → 1.12.4, app 1.12.3 → 1.12.4',
+      `chart ${from} → ${to}, app ${from} → ${to}`,
     );
     let system: any;
     for (let i = 0; i < 60; i++) {
@@ -803,14 +812,13 @@ describe('Software Templates on the local control plane', () => {
           .set('Authorization', auth)
       ).body;
       if (
-        system.metadata?.annotations['collate.io/server-chart-version'] ===
-        '1.12.4'
+        system.metadata?.annotations['collate.io/server-chart-version'] === to
       )
         break;
       await new Promise(r => setTimeout(r, 500));
     }
     expect(system.metadata.annotations).toMatchObject({
-      'collate.io/server-chart-version': '1.12.4',
+      'collate.io/server-chart-version': to,
     });
     await rm(charts, { recursive: true, force: true });
     return run;
@@ -822,6 +830,41 @@ describe('Software Templates on the local control plane', () => {
     // A new revision: search is rebuilt once more.
     expect(collate.reindexRuns()).toHaveLength(reindexes + 1);
   }, 300_000);
+
+  it('moves the AWS deployment on to 2.0 one release line at a time through the upgrade template: 1.12 → 2.0 refused, 1.13.6, then 2.0.7, each reindexed and recorded', async () => {
+    const name = `collate-run-${suffix}`;
+    const charts = await mkdtemp(join(tmpdir(), 'collate-upgrade-'));
+    const chart = join(charts, 'openmetadata');
+    await cp(chartPath('openmetadata'), chart, { recursive: true });
+    const meta = await readFile(join(chart, 'Chart.yaml'), 'utf8');
+    await writeFile(
+      join(chart, 'Chart.yaml'),
+      meta
+        .replace(/^version: .*$/m, 'version: 2.0.7')
+        .replace(/^appVersion: .*$/m, "appVersion: '2.0.7'"),
+    );
+    await expect(
+      runTask(
+        {
+          ...defaultValues(templateNamed('collate-upgrade')),
+          system: `system:default/${name}`,
+          version: '2.0.7',
+          imageTag: 'om-2.0.7-cl-2.0.7',
+          chart,
+          chartRepo: '',
+        },
+        {},
+        'collate-upgrade',
+      ),
+    ).rejects.toThrow(
+      /runs openmetadata 1\.12\.4; 2\.0\.7 skips the 1\.13 line: upgrade to the newest 1\.13\.x first/,
+    );
+    await rm(charts, { recursive: true, force: true });
+    const reindexes = collate.reindexRuns().length;
+    await upgrade(name, ns.collate, { from: '1.12.4', to: '1.13.6' });
+    await upgrade(name, ns.collate, { from: '1.13.6', to: '2.0.7' });
+    expect(collate.reindexRuns()).toHaveLength(reindexes + 2);
+  }, 600_000);
 
   it('upgrades the Azure deployment the same way; its server is not listed under collate.servers here, so the reindex is skipped and said so', async () => {
     const reindexes = collate.reindexRuns().length;

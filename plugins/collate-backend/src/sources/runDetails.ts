@@ -64,10 +64,13 @@ export class RunDetails {
     wf: IndexedWorkflow,
     signal: AbortSignal,
   ): Promise<WorkflowRunDetail> {
+    // From the API server's watch cache (resourceVersion 0), not a quorum read from etcd: a third of the cost, which
+    // a cold fleet view pays for ten runs of each deployment. It is as fresh as the index that named the run; a
+    // finished run no longer changes, and a running one is read again within 10 s.
     const full = await http.get<K8sWorkflow>(
       `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(
         namespace,
-      )}/workflows/${encodeURIComponent(wf.name)}`,
+      )}/workflows/${encodeURIComponent(wf.name)}?resourceVersion=0`,
       { signal },
     );
     let run = toRun(full, wf);
