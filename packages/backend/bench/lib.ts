@@ -1,3 +1,4 @@
+import type { CountedRequest } from '@internal/testenv';
 // What the status and fleet benchmarks share: a portal backend in this process (catalog, auth, permissions,
 // Backstage's Kubernetes backend and ours), a guest token, and timing helpers.
 import { createBackend } from '@backstage/backend-defaults';
@@ -150,12 +151,7 @@ export function requestKind(path: string) {
  * spends its time, and which requests wait for others.
  */
 export function timeline(
-  requests: Array<{
-    method: string;
-    path: string;
-    started: number;
-    ended?: number;
-  }>,
+  requests: CountedRequest[],
   viewStarted: number,
 ): string {
   return [...requests]
@@ -175,14 +171,7 @@ export function timeline(
  * The requests of one view by kind: how many, and the time the clusters spent answering them (the sum of each
  * request's start to end, so parallel requests add up), most first: what a cold view costs the API servers.
  */
-export function costByKind(
-  requests: Array<{
-    method: string;
-    path: string;
-    started: number;
-    ended?: number;
-  }>,
-): string {
+export function costByKind(requests: CountedRequest[]): string {
   const kinds = new Map<string, { n: number; ms: number }>();
   for (const r of requests) {
     const k = `${r.method} ${requestKind(r.path)}`;

@@ -726,6 +726,24 @@ describe('Software Templates on the local control plane', () => {
    * published as `to` (1.12.3 → 1.12.4 unless said): the plan first (nothing written), then chart and image together
    * in one new revision, and the version recorded on the System. Resolves with the run.
    */
+  /** The fixture openmetadata chart published as `version`, in a folder of its own (removed with `done`). */
+  async function publishChart(version: string) {
+    const charts = await mkdtemp(join(tmpdir(), 'collate-upgrade-'));
+    const chart = join(charts, 'openmetadata');
+    await cp(chartPath('openmetadata'), chart, { recursive: true });
+    const meta = await readFile(join(chart, 'Chart.yaml'), 'utf8');
+    await writeFile(
+      join(chart, 'Chart.yaml'),
+      meta
+        .replace(/^version: .*$/m, `version: ${version}`)
+        .replace(/^appVersion: .*$/m, `appVersion: '${version}'`),
+    );
+    return {
+      chart,
+      done: () => rm(charts, { recursive: true, force: true }),
+    };
+  }
+
   async function upgrade(
     name: string,
     namespace: string,
@@ -736,16 +754,7 @@ describe('Software Templates on the local control plane', () => {
   ) {
     const tag = (v: string) => `om-${v}-cl-${v}`;
     const esc = (v: string) => v.replace(/\./g, '\\.');
-    const charts = await mkdtemp(join(tmpdir(), 'collate-upgrade-'));
-    const chart = join(charts, 'openmetadata');
-    await cp(chartPath('openmetadata'), chart, { recursive: true });
-    const meta = await readFile(join(chart, 'Chart.yaml'), 'utf8');
-    await writeFile(
-      join(chart, 'Chart.yaml'),
-      meta
-        .replace(/^version: .*$/m, `version: ${to}`)
-        .replace(/^appVersion: .*$/m, `appVersion: '${to}'`),
-    );
+    const { chart, done } = await publishChart(to);
     const values = {
       ...defaultValues(templateNamed('collate-upgrade')),
       system: `system:default/${name}`,
@@ -820,7 +829,7 @@ describe('Software Templates on the local control plane', () => {
     expect(system.metadata.annotations).toMatchObject({
       'collate.io/server-chart-version': to,
     });
-    await rm(charts, { recursive: true, force: true });
+    await done();
     return run;
   }
 
@@ -833,16 +842,7 @@ describe('Software Templates on the local control plane', () => {
 
   it('moves the AWS deployment on to 2.0 one release line at a time through the upgrade template: 1.12 → 2.0 refused, 1.13.6, then 2.0.7, each reindexed and recorded', async () => {
     const name = `collate-run-${suffix}`;
-    const charts = await mkdtemp(join(tmpdir(), 'collate-upgrade-'));
-    const chart = join(charts, 'openmetadata');
-    await cp(chartPath('openmetadata'), chart, { recursive: true });
-    const meta = await readFile(join(chart, 'Chart.yaml'), 'utf8');
-    await writeFile(
-      join(chart, 'Chart.yaml'),
-      meta
-        .replace(/^version: .*$/m, 'version: 2.0.7')
-        .replace(/^appVersion: .*$/m, "appVersion: '2.0.7'"),
-    );
+    const { chart, done } = await publishChart('2.0.7');
     await expect(
       runTask(
         {
@@ -859,7 +859,7 @@ describe('Software Templates on the local control plane', () => {
     ).rejects.toThrow(
       /runs openmetadata 1\.12\.4; 2\.0\.7 skips the 1\.13 line: upgrade to the newest 1\.13\.x first/,
     );
-    await rm(charts, { recursive: true, force: true });
+    await done();
     const reindexes = collate.reindexRuns().length;
     await upgrade(name, ns.collate, { from: '1.12.4', to: '1.13.6' });
     await upgrade(name, ns.collate, { from: '1.13.6', to: '2.0.7' });
