@@ -22,6 +22,10 @@ KWOK_BUILD="argo-stages-3" # part of the cache stamp: change it when the generat
 ARGO_VERSION="v3.7.1"
 ARGO_BUILD="ldflags-version-2"
 TOFU_VERSION="v1.12.6"
+# hashicorp/local, for the Metaflow fixture's local_file (as the real module writes config.json). Its module declares
+# the provider's old path; the module proxy serves v1.4.0 of it (newer tags are not served here).
+LOCAL_PROVIDER_MODULE="github.com/terraform-providers/terraform-provider-local"
+LOCAL_PROVIDER_VERSION="v1.4.0"
 # Dex tags v2.x but its module path has no /v2, so the proxy serves a tag only as the pseudo-version of its commit.
 DEX_TAG="v2.45.1"
 DEX_VERSION="v0.0.0-20260303133905-11d2eeb52b42"
@@ -50,7 +54,8 @@ disk_room() {
 }
 
 # Progress on a first run (later runs reuse the binaries): which binary, how many are done, time since the first.
-ALL_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok argo workflow-controller tofu dex)
+ALL_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok argo workflow-controller tofu
+  terraform-provider-local dex)
 building() {
   # $1 binary, $2 version
   disk_room
@@ -270,10 +275,34 @@ build_wrapped() {
   stamp "$name" "$stampv"
 }
 
-# OpenTofu for collate:terraform:apply tests (providers cannot be downloaded here; the built-in terraform_data needs none).
+# OpenTofu for collate:terraform:apply tests, and the one provider the Metaflow fixture uses (providers cannot be
+# downloaded from a registry here): hashicorp/local in a filesystem mirror, with the CLI configuration that points
+# OpenTofu at it (.testenv/terraform/cli.tfrc).
 build_tofu() {
   build_wrapped tofu github.com/opentofu/opentofu "$TOFU_VERSION" github.com/opentofu/opentofu/cmd/tofu \
     "$TOFU_VERSION" "-X github.com/opentofu/opentofu/version.dev=no"
+  local tf mirror version="${LOCAL_PROVIDER_VERSION#v}"
+  tf="$(dirname "$OUT")/terraform"
+  mirror="$tf/mirror/registry.opentofu.org/hashicorp/local/$version/linux_amd64"
+  if ! stamp_ok terraform-provider-local "$LOCAL_PROVIDER_VERSION"; then
+    building terraform-provider-local "$LOCAL_PROVIDER_VERSION"
+    GOBIN="$OUT" go install "$LOCAL_PROVIDER_MODULE@$LOCAL_PROVIDER_VERSION"
+    stamp terraform-provider-local "$LOCAL_PROVIDER_VERSION"
+  fi
+  mkdir -p "$mirror"
+  cp "$OUT/terraform-provider-local" "$mirror/terraform-provider-local_v$version"
+  chmod -R a+rX "$tf"
+  cat >"$tf/cli.tfrc" <<TFRC
+provider_installation {
+  filesystem_mirror {
+    path    = "$tf/mirror"
+    include = ["registry.opentofu.org/hashicorp/local"]
+  }
+  direct {
+    exclude = ["registry.opentofu.org/hashicorp/local"]
+  }
+}
+TFRC
 }
 
 # Dex, the OpenID Connect provider the production-like portal signs in through (memory storage, no cgo needed).

@@ -10,7 +10,10 @@ export function chartPath(name: FixtureChart): string {
   return resolvePackagePath('@internal/testenv', 'charts', name);
 }
 
-/** Absolute path of the Terraform fixture with the shape of the Metaflow-on-Azure stack (infra + services). */
+/**
+ * Absolute path of the Terraform fixture written to the contract of metaflow-tools `azure/terraform` (guides 003/004):
+ * its variables, its names from org_prefix and the workspace, infra + services, its outputs and its config.json.
+ */
 export function terraformFixturePath(): string {
   return resolvePackagePath(
     '@internal/testenv',

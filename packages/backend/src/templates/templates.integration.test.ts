@@ -173,6 +173,10 @@ describe('Software Templates on the local control plane', () => {
                 },
                 {
                   type: 'file',
+                  target: join(TEMPLATES_DIR, 'metaflow-azure/template.yaml'),
+                },
+                {
+                  type: 'file',
                   target: join(
                     TEMPLATES_DIR,
                     'collate-decommission-aws/template.yaml',
@@ -193,7 +197,7 @@ describe('Software Templates on the local control plane', () => {
               aws: collateAwsTestConfig(aws.endpoint),
               helm: { binary: testEnv.helmBin() },
               terraform: {
-                binary: testEnv.tofuBin(),
+                ...testEnv.terraformConfig(),
                 // The fixture at a pinned commit of a local git repository, as operators pin metaflow-tools.
                 allowedSources: [
                   {
@@ -477,6 +481,74 @@ describe('Software Templates on the local control plane', () => {
     expect(text).toMatch(/module\.services/);
     expect(text).toContain(`would create: system:default/metaflow-${suffix}`);
   });
+
+  it("runs the Metaflow template: the user gets metaflow-tools' config.json, the port-forwards and how to read the service principal, which is never shown; the System carries the stack's coordinates", async () => {
+    const name = `metaflow-run-${suffix}`;
+    const values = {
+      ...defaultValues(templateNamed('metaflow-azure')),
+      name,
+      owner: 'group:default/platform-team',
+      orgPrefix: 'acmerun',
+      stateBackend: 's3',
+      stateBucket: `tfstate-${suffix}`,
+      stateKey: `metaflow-run-${suffix}.tfstate`,
+      stateRegion: 'us-east-1',
+      stateS3PathStyle: true,
+    };
+    const run = await runTask(values, {}, 'metaflow-azure');
+    const shown = run.output.text[0].content as string;
+    const config = JSON.parse(
+      shown.slice(
+        shown.indexOf('```json') + 7,
+        shown.indexOf('```', shown.indexOf('```json') + 7),
+      ),
+    );
+    expect(config).toMatchObject({
+      METAFLOW_DEFAULT_METADATA: 'service',
+      METAFLOW_DATASTORE_SYSROOT_AZURE:
+        'metaflow-storage-container/tf-full-stack-sysroot',
+      METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT:
+        'https://stacmerunmetaflowdefault.blob.core.windows.net/',
+      METAFLOW_SERVICE_URL: 'http://127.0.0.1:8080/',
+    });
+    expect(shown).toContain(
+      'kubectl port-forward deployment/metadata-service 8080:8080',
+    );
+    expect(shown).toContain(
+      `terraform output -raw SERVICE_PRINCIPAL_CREDENTIALS\` in the module's directory, initialised with this stack's\nstate (backend \`s3\`, key \`metaflow-run-${suffix}.tfstate\`)`,
+    );
+    // The client secret (64 hex digits) is in no log line and no output.
+    expect(run.log).not.toMatch(/[0-9a-f]{64}/);
+    expect(JSON.stringify(run.output)).not.toMatch(/[0-9a-f]{64}/);
+    let system: any;
+    for (let i = 0; i < 60; i++) {
+      system = (
+        await request(server)
+          .get(`/api/catalog/entities/by-name/system/default/${name}`)
+          .set('Authorization', auth)
+      ).body;
+      if (system.metadata) break;
+      await new Promise(r => setTimeout(r, 500));
+    }
+    expect(system.metadata.annotations).toMatchObject({
+      'metaflow.org/datastore-sysroot':
+        'metaflow-storage-container/tf-full-stack-sysroot',
+      'metaflow.org/blob-endpoint':
+        'https://stacmerunmetaflowdefault.blob.core.windows.net/',
+      'metaflow.org/kubernetes-namespace': 'default',
+      'metaflow.org/kubernetes-secret': 'metaflow-azure-storage-credentials',
+      'metaflow.org/metadata-service-url':
+        'http://metadata-service.default:8080/',
+    });
+    // Run again, as the portal runs it, in a new workspace: nothing changes, and the user gets the same config.json.
+    const again = await runTask(values, {}, 'metaflow-azure');
+    expect(again.output.text[0].content).toContain(
+      'Changed by infra: nothing; by services: nothing.',
+    );
+    expect(again.output.text[0].content).toContain(
+      '"METAFLOW_SERVICE_INTERNAL_URL": "http://metadata-service.default:8080/"',
+    );
+  }, 300_000);
 
   async function runTask(
     values: object,

@@ -1,7 +1,10 @@
-# Test fixture with the shape of the Metaflow-on-Azure stack (guides 003/004): an `infra` and a `services`
-# module, the variables org_prefix, deploy_argo and deploy_airflow, and outputs (one sensitive). Only the built-in
-# terraform_data resource is used, so no provider has to be downloaded. `fail_with` makes a module fail with a
-# given message, to exercise the recognition of the guides' known provisioning errors.
+# Test fixture written for this repository, to the contract of outerbounds/metaflow-tools `azure/terraform` (guides
+# 003/004): the root variables org_prefix, deploy_argo and deploy_airflow; resource names built from org_prefix and
+# the workspace as that module's locals build them; an `infra` and a `services` module; the outputs
+# END_USER_SETUP_INSTRUCTIONS and SERVICE_PRINCIPAL_CREDENTIALS (sensitive); and `config.json`, the Metaflow client's
+# configuration, which the services module writes with `local_file`, with that module's keys. Nothing calls Azure:
+# the resources are the built-in terraform_data, and the one provider is hashicorp/local (from the test environment's
+# mirror). `fail_with` (the fixture's own) makes the database server fail at apply with a given message.
 variable "org_prefix" {
   type = string
 }
@@ -21,34 +24,60 @@ variable "fail_with" {
   default = ""
 }
 
+locals {
+  storage_container_name           = "metaflow-storage-container"
+  metaflow_datastore_sysroot_azure = "${local.storage_container_name}/tf-full-stack-sysroot"
+  location                         = "westus"
+  metaflow_resource_group_name     = "rg-metaflow-${terraform.workspace}-${local.location}"
+  kubernetes_cluster_name          = "aks-${var.org_prefix}-metaflow-${terraform.workspace}"
+  database_server_name             = "psql-${var.org_prefix}-metaflow-${terraform.workspace}"
+  storage_account_name             = "st${var.org_prefix}metaflow${terraform.workspace}"
+  metaflow_kubernetes_secret_name  = "metaflow-azure-storage-credentials"
+}
+
 module "infra" {
-  source         = "./infra"
-  org_prefix     = var.org_prefix
-  deploy_airflow = var.deploy_airflow
-  fail_with      = var.fail_with
+  source                 = "./infra"
+  resource_group_name    = local.metaflow_resource_group_name
+  kubernetes_cluster     = local.kubernetes_cluster_name
+  database_server_name   = local.database_server_name
+  storage_account_name   = local.storage_account_name
+  storage_container_name = local.storage_container_name
+  deploy_airflow         = var.deploy_airflow
+  fail_with              = var.fail_with
 }
 
 module "services" {
-  source                   = "./services"
-  org_prefix               = var.org_prefix
-  deploy_argo              = var.deploy_argo
-  deploy_airflow           = var.deploy_airflow
-  storage_account_name     = module.infra.storage_account_name
+  source                                       = "./services"
+  deploy_argo                                  = var.deploy_argo
+  deploy_airflow                               = var.deploy_airflow
+  metaflow_datastore_sysroot_azure             = local.metaflow_datastore_sysroot_azure
+  metaflow_azure_storage_blob_service_endpoint = module.infra.storage_blob_endpoint
+  metaflow_kubernetes_secret_name              = local.metaflow_kubernetes_secret_name
 }
 
-output "storage_account_name" {
-  value = module.infra.storage_account_name
+output "END_USER_SETUP_INSTRUCTIONS" {
+  depends_on = [module.services]
+  value      = <<EOT
+Setup instructions for end users of this Metaflow stack:
+
+1. Access: the AKS cluster "${local.kubernetes_cluster_name}" and the container "${local.storage_container_name}" in
+   the storage account "${local.storage_account_name}". The service principal Terraform created can do both:
+   $ terraform output -raw SERVICE_PRINCIPAL_CREDENTIALS
+   $ az aks get-credentials --resource-group ${local.metaflow_resource_group_name} --name ${local.kubernetes_cluster_name}
+2. Configure Metaflow: copy config.json to ~/.metaflowconfig/config.json.
+3. Port-forwards:
+   $ kubectl port-forward deployment/metadata-service 8080:8080
+   $ kubectl port-forward deployment/metaflow-ui-backend-service 8083:8083
+   $ kubectl port-forward deployment/metadata-ui-static-service 3000:3000
+4. $ pip install azure-storage-blob azure-identity
+EOT
 }
 
-output "metadata_service_url" {
-  value = module.services.metadata_service_url
-}
-
-output "end_user_setup_instructions" {
-  value = module.services.end_user_setup_instructions
-}
-
-output "database_password" {
-  value     = module.infra.database_password
+output "SERVICE_PRINCIPAL_CREDENTIALS" {
+  value     = <<EOT
+AZURE_TENANT_ID=${module.infra.service_principal_tenant_id}
+AZURE_CLIENT_ID=${module.infra.service_principal_client_id}
+AZURE_CLIENT_SECRET=${module.infra.service_principal_client_secret}
+EOT
   sensitive = true
 }

@@ -151,7 +151,7 @@ describe('action examples', () => {
         aws: collateAwsTestConfig(),
         helm: { binary: testEnv.helmBin() },
         terraform: {
-          binary: testEnv.tofuBin(),
+          ...testEnv.terraformConfig(),
           // The example's source name, served as the Metaflow-shaped fixture at a pinned commit.
           allowedSources: [
             {

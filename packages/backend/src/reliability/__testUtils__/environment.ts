@@ -155,7 +155,7 @@ export async function startReliabilityEnvironment(
           azure: arm.backstageConfig(subscriptionId),
           aws: collateAwsTestConfig(aws.endpoint),
           helm: { binary: testEnv.helmBin() },
-          terraform: { binary: testEnv.tofuBin() },
+          terraform: testEnv.terraformConfig(),
           ecr: {
             refreshInterval: { seconds: options.ecrRefreshSeconds ?? 3600 },
           },

@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'The Metaflow-on-Azure stack (guide 004): infra, then services, state in Azure Blob Storage',
+      'The Metaflow-on-Azure stack (guide 004): infra, then services, state in Azure Blob Storage; returns the config.json the services module writes',
     example: yaml.stringify({
       steps: [
         {
@@ -13,6 +13,8 @@ export const examples: TemplateExample[] = [
           name: 'Apply the Metaflow Terraform',
           input: {
             source: 'metaflow-tools-azure',
+            // The Metaflow client's configuration, written by the services module.
+            files: ['config.json'],
             variables: {
               org_prefix: 'acme',
               deploy_argo: true,

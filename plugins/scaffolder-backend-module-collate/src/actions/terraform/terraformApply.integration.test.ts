@@ -97,6 +97,7 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
       config: new ConfigReader({
         collate: {
           terraform: {
+            ...testEnv.terraformConfig(),
             binary: probe.binary,
             allowedSources: [
               {
@@ -164,13 +165,14 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
     expect(await stateExists()).toBe(false);
   });
 
-  it('applies infra then services into remote state; only non-sensitive outputs come out', async () => {
+  it('applies infra then services into remote state; only non-sensitive outputs come out, and the config.json the services module wrote', async () => {
     const { outputs, logger } = await run({
       variables: {
         org_prefix: 'acme',
         deploy_argo: true,
         deploy_airflow: false,
       },
+      files: ['config.json'],
     });
     expect(outputs.changed).toEqual(['module.infra', 'module.services']);
     const infraAt = logger.lines.findIndex(l =>
@@ -185,13 +187,32 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
     );
     expect(infraAt).toBeGreaterThan(-1);
     expect(servicesAt).toBeGreaterThan(infraAt);
-    expect(outputs.outputs).toEqual({
-      storage_account_name: 'stmetaflowacme',
-      metadata_service_url: 'http://metaflow-metadata-service.default:8080',
-      end_user_setup_instructions:
-        'Set METAFLOW_DATASTORE_SYSROOT_AZURE=stmetaflowacme/metaflow and run: metaflow configure azure',
+    // Names from org_prefix and the workspace, as metaflow-tools builds them; the sensitive output is not there.
+    const tfOutputs = outputs.outputs as Record<string, string>;
+    expect(Object.keys(tfOutputs)).toEqual(['END_USER_SETUP_INSTRUCTIONS']);
+    expect(tfOutputs.END_USER_SETUP_INSTRUCTIONS).toContain(
+      'the container "metaflow-storage-container" in\n   the storage account "stacmemetaflowdefault"',
+    );
+    expect(tfOutputs.END_USER_SETUP_INSTRUCTIONS).toContain(
+      'az aks get-credentials --resource-group rg-metaflow-default-westus --name aks-acme-metaflow-default',
+    );
+    expect(outputs.files).toEqual({
+      'config.json': expect.objectContaining({
+        METAFLOW_DEFAULT_METADATA: 'service',
+        METAFLOW_DEFAULT_DATASTORE: 'azure',
+        METAFLOW_DATASTORE_SYSROOT_AZURE:
+          'metaflow-storage-container/tf-full-stack-sysroot',
+        METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT:
+          'https://stacmemetaflowdefault.blob.core.windows.net/',
+        METAFLOW_KUBERNETES_SECRETS: 'metaflow-azure-storage-credentials',
+        METAFLOW_SERVICE_INTERNAL_URL: 'http://metadata-service.default:8080/',
+        METAFLOW_ARGO_EVENTS_WEBHOOK_URL:
+          'http://argo-events-webhook-eventsource-svc.argo:12000/metaflow-event',
+      }),
     });
-    expect(logger.lines.join('\n')).not.toMatch(/[0-9a-f]{64}/); // the sensitive output's value
+    // SERVICE_PRINCIPAL_CREDENTIALS: its client secret (64 hex digits) is nowhere in the log or the outputs.
+    expect(logger.lines.join('\n')).not.toMatch(/[0-9a-f]{64}/);
+    expect(JSON.stringify(outputs)).not.toMatch(/[0-9a-f]{64}/);
     expect(await stateExists()).toBe(true);
   });
 
@@ -207,7 +228,7 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
     const places: Array<[string, string, string]> = [
       ['plan', plan.logger.lines.join('\n'), 'module.infra'],
       ['apply', apply.logger.lines.join('\n'), 'module.infra'],
-      ['state', state, 'stmetaflowacme'],
+      ['state', state, 'stacmemetaflowdefault'],
     ];
     for (const [place, text, control] of places) {
       expect([place, text.includes(control)]).toEqual([place, true]);
@@ -228,15 +249,26 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
     }
   });
 
-  it('a re-run applies nothing', async () => {
-    const { outputs } = await run({
+  it('a re-run changes nothing but writes config.json again into its new workspace', async () => {
+    const { outputs, logger } = await run({
       variables: {
         org_prefix: 'acme',
         deploy_argo: true,
         deploy_airflow: false,
       },
+      files: ['config.json'],
     });
     expect(outputs.changed).toEqual([]);
+    expect(logger.lines).toContainEqual(
+      expect.stringContaining(
+        'module.services: only writes files of the workspace again (module.services.local_file.metaflow_config_file); nothing else changes',
+      ),
+    );
+    expect(outputs.files).toEqual({
+      'config.json': expect.objectContaining({
+        METAFLOW_SERVICE_URL: 'http://127.0.0.1:8080/',
+      }),
+    });
   });
 
   it("recognizes each of the guide's known provisioning errors in Terraform's diagnostics, and a re-run after it converges", async () => {

@@ -1,7 +1,15 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import {
+  chown,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withDefaults } from '../../lib/defaults';
@@ -19,10 +27,22 @@ import { readSandbox } from '../../lib/terraform/sandbox';
 import { allowedSource, readAllowedSources } from '../../lib/terraform/sources';
 import { nameList } from '../../lib/schema';
 
+/** A file the module writes into its own directory: a relative path without `..`. */
+const WORKSPACE_FILE = /^(?!.*\.\.)[\w.-]+(\/[\w.-]+)*$/;
+/** The largest file returned. */
+const MAX_FILE_BYTES = 256 * 1024;
+/**
+ * Resources that only write a file into the module's directory. A scaffolder workspace is new on every run, so the
+ * module writes them again each time (metaflow-tools' config.json): that rewrites nothing outside the workspace and
+ * does not count as a change.
+ */
+const WORKSPACE_FILE_TYPES = new Set(['local_file', 'local_sensitive_file']);
+
 export const TERRAFORM_DEFAULTS = {
   /** Guide 004: infra first, then services. */
   targets: ['module.infra', 'module.services'],
   timeoutSeconds: 3600,
+  files: [] as string[],
 };
 
 type Backend = {
@@ -105,6 +125,21 @@ export function createTerraformApplyAction(options: { config: Config }) {
             .max(21600)
             .default(TERRAFORM_DEFAULTS.timeoutSeconds)
             .describe('Time limit per command'),
+        files: z =>
+          z
+            .array(
+              z
+                .string()
+                .regex(
+                  WORKSPACE_FILE,
+                  "a path inside the module's directory (letters, digits, ., _, -; no ..)",
+                ),
+            )
+            .max(10)
+            .default([])
+            .describe(
+              "Files the module writes into its directory to return after the apply, e.g. config.json (metaflow-tools' services module writes the Metaflow client's configuration there); a .json file is returned parsed",
+            ),
       },
       output: {
         outputs: z =>
@@ -114,8 +149,14 @@ export function createTerraformApplyAction(options: { config: Config }) {
               'Non-sensitive Terraform outputs (e.g. the end-user setup instructions)',
             ),
         changed: nameList(
-          'Targets that had (or, in dry-run, would have) changes',
+          'Targets that had (or, in dry-run, would have) changes, beyond rewriting files of the workspace (local_file)',
         ),
+        files: z =>
+          z
+            .record(z.unknown())
+            .describe(
+              'The files asked for that the module wrote, by name (a .json file parsed); none in dry-run',
+            ),
       },
     },
     async handler(ctx) {
@@ -240,6 +281,23 @@ export function createTerraformApplyAction(options: { config: Config }) {
         );
         return all;
       };
+      // What a saved plan changes, by resource type (`show -json` holds planned values: never logged).
+      const plannedChanges = async (planFile: string) => {
+        const shown = await tf(['show', '-json', '-no-color', planFile], true);
+        check('show plan', shown);
+        const plan = JSON.parse(
+          shown.output.slice(shown.output.indexOf('{')) || '{}',
+        ) as {
+          resource_changes?: Array<{
+            address: string;
+            type: string;
+            change: { actions: string[] };
+          }>;
+        };
+        return (plan.resource_changes ?? []).filter(
+          r => !r.change.actions.every(a => a === 'no-op' || a === 'read'),
+        );
+      };
       const writeOwned = async (path: string, text: string) => {
         await writeFile(path, text, { mode: 0o600 });
         await own(path);
@@ -296,14 +354,22 @@ export function createTerraformApplyAction(options: { config: Config }) {
             '-lock-timeout=5m',
             `-target=${target}`,
             `-var-file=${varFile}`,
-            ...(ctx.isDryRun ? [] : [`-out=${planFile}`]),
+            `-out=${planFile}`,
           ]);
           check(`plan ${target}`, plan, [0, 2]);
           if (plan.code === 0) {
             ctx.logger.info(`unchanged ${target}: no changes to apply`);
             continue;
           }
-          changed.push(target);
+          const changes = await plannedChanges(planFile);
+          const files = changes.filter(c => WORKSPACE_FILE_TYPES.has(c.type));
+          if (files.length < changes.length) changed.push(target);
+          else
+            ctx.logger.info(
+              `${target}: only writes files of the workspace again (${files
+                .map(f => f.address)
+                .join(', ')}); nothing else changes`,
+            );
           if (ctx.isDryRun) {
             ctx.logger.info(`would apply ${target}`);
             continue;
@@ -334,9 +400,45 @@ export function createTerraformApplyAction(options: { config: Config }) {
           ),
         );
         ctx.output('changed', changed);
+        ctx.output(
+          'files',
+          ctx.isDryRun
+            ? {}
+            : await readWorkspaceFiles(dir, input.files, text =>
+                redactor.redact(text),
+              ),
+        );
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }
     },
   });
+}
+
+/**
+ * The files asked for that exist in the module's directory, with the run's secrets and sensitive outputs redacted,
+ * a .json file parsed; a larger or unparsable one fails.
+ */
+async function readWorkspaceFiles(
+  dir: string,
+  names: string[],
+  redact: (text: string) => string,
+): Promise<Record<string, unknown>> {
+  const found: Record<string, unknown> = {};
+  for (const name of names) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) continue;
+    if (info.size > MAX_FILE_BYTES)
+      throw new Error(
+        `${name} is ${info.size} bytes, more than the ${MAX_FILE_BYTES} this action returns`,
+      );
+    const text = redact(await readFile(path, 'utf8'));
+    try {
+      found[name] = name.endsWith('.json') ? JSON.parse(text) : text;
+    } catch (error) {
+      throw new Error(`${name} is not JSON: ${(error as Error).message}`);
+    }
+  }
+  return found;
 }
