@@ -3,11 +3,12 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   chown,
+  lstat,
   mkdir,
   mkdtemp,
   readFile,
+  realpath,
   rm,
-  stat,
   writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -363,7 +364,9 @@ export function createTerraformApplyAction(options: { config: Config }) {
           }
           const changes = await plannedChanges(planFile);
           const files = changes.filter(c => WORKSPACE_FILE_TYPES.has(c.type));
-          if (files.length < changes.length) changed.push(target);
+          // Only a plan that changes nothing but workspace files is not a change (one with output changes alone is).
+          if (files.length === 0 || files.length < changes.length)
+            changed.push(target);
           else
             ctx.logger.info(
               `${target}: only writes files of the workspace again (${files
@@ -419,16 +422,22 @@ export function createTerraformApplyAction(options: { config: Config }) {
  * The files asked for that exist in the module's directory, with the run's secrets and sensitive outputs redacted,
  * a .json file parsed; a larger or unparsable one fails.
  */
-async function readWorkspaceFiles(
+export async function readWorkspaceFiles(
   dir: string,
   names: string[],
   redact: (text: string) => string,
 ): Promise<Record<string, unknown>> {
   const found: Record<string, unknown> = {};
+  const root = await realpath(dir);
   for (const name of names) {
     const path = join(dir, name);
-    const info = await stat(path).catch(() => undefined);
-    if (!info?.isFile()) continue;
+    // A plain file of the module's directory: never a link out of it (the backend reads it, not the module's user).
+    const info = await lstat(path).catch(() => undefined);
+    if (!info) continue;
+    if (!info.isFile() || !(await realpath(path)).startsWith(`${root}/`))
+      throw new Error(
+        `${name} is not a plain file of the module's directory; it is not read`,
+      );
     if (info.size > MAX_FILE_BYTES)
       throw new Error(
         `${name} is ${info.size} bytes, more than the ${MAX_FILE_BYTES} this action returns`,
