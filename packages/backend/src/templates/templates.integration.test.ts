@@ -520,16 +520,7 @@ describe('Software Templates on the local control plane', () => {
     // The client secret (64 hex digits) is in no log line and no output.
     expect(run.log).not.toMatch(/[0-9a-f]{64}/);
     expect(JSON.stringify(run.output)).not.toMatch(/[0-9a-f]{64}/);
-    let system: any;
-    for (let i = 0; i < 60; i++) {
-      system = (
-        await request(server)
-          .get(`/api/catalog/entities/by-name/system/default/${name}`)
-          .set('Authorization', auth)
-      ).body;
-      if (system.metadata) break;
-      await new Promise(r => setTimeout(r, 500));
-    }
+    const system = await systemOnceItShows(name, found => !!found.metadata);
     expect(system.metadata.annotations).toMatchObject({
       'metaflow.org/datastore-sysroot':
         'metaflow-storage-container/tf-full-stack-sysroot',
@@ -549,6 +540,24 @@ describe('Software Templates on the local control plane', () => {
       '"METAFLOW_SERVICE_INTERNAL_URL": "http://metadata-service.default:8080/"',
     );
   }, 300_000);
+
+  /** The System as the catalog shows it once `shows` holds, or as it is after 30 s. */
+  async function systemOnceItShows(
+    name: string,
+    shows: (system: any) => boolean,
+  ): Promise<any> {
+    let system: any;
+    for (let i = 0; i < 60; i++) {
+      system = (
+        await request(server)
+          .get(`/api/catalog/entities/by-name/system/default/${name}`)
+          .set('Authorization', auth)
+      ).body;
+      if (shows(system)) break;
+      await new Promise(r => setTimeout(r, 500));
+    }
+    return system;
+  }
 
   async function runTask(
     values: object,
@@ -885,19 +894,11 @@ describe('Software Templates on the local control plane', () => {
     expect(run.output.text[0].content).toContain(
       `chart ${from} → ${to}, app ${from} → ${to}`,
     );
-    let system: any;
-    for (let i = 0; i < 60; i++) {
-      system = (
-        await request(server)
-          .get(`/api/catalog/entities/by-name/system/default/${name}`)
-          .set('Authorization', auth)
-      ).body;
-      if (
-        system.metadata?.annotations['collate.io/server-chart-version'] === to
-      )
-        break;
-      await new Promise(r => setTimeout(r, 500));
-    }
+    const system = await systemOnceItShows(
+      name,
+      found =>
+        found.metadata?.annotations['collate.io/server-chart-version'] === to,
+    );
     expect(system.metadata.annotations).toMatchObject({
       'collate.io/server-chart-version': to,
     });
