@@ -23,6 +23,7 @@ import {
   startCountingProxy,
   testEnv,
   TEST_CLUSTER_NAME,
+  type CountedRequest,
   type CountingProxy,
 } from '@internal/testenv';
 import { stringify } from 'yaml';
@@ -30,7 +31,6 @@ import {
   benchPortalConfig,
   costByKind,
   percentile,
-  requestKind,
   startPortalBackend,
   timed,
 } from './lib';
@@ -308,14 +308,12 @@ async function main() {
 
   // One System, cold; what it asks of the clusters, by kind of request.
   const systemCold: number[] = [];
-  let systemColdRequests: string[] = [];
+  let systemColdRequests: CountedRequest[] = [];
   for (let i = 0; i < SYSTEM_COLD_SAMPLES; i++) {
     const { backend, token } = await startPortalBackend(BASE, data, refs);
     reset();
     systemCold.push((await timed(systemView(token))).ms);
-    systemColdRequests = proxies.flatMap(p =>
-      p.proxy.requests.map(r => `${r.method} ${requestKind(r.path)}`),
-    );
+    systemColdRequests = proxies.flatMap(p => [...p.proxy.requests]);
     await backend.stop();
   }
 
@@ -398,13 +396,11 @@ async function main() {
   line('one System, cold', systemCold, '');
   line('one System, warm', systemWarm, '');
   line('kubernetes backend, one System', k8sSystem, '');
-  const byKind = new Map<string, number>();
-  for (const k of systemColdRequests) byKind.set(k, (byKind.get(k) ?? 0) + 1);
   console.log(
-    `\none System, cold: ${systemColdRequests.length} upstream requests`,
+    `\none System, cold: ${
+      systemColdRequests.length
+    } upstream requests\n${costByKind(systemColdRequests)}`,
   );
-  for (const [k, n] of [...byKind].sort((a, b) => b[1] - a[1]))
-    console.log(`  ${String(n).padStart(3)} ${k}`);
   console.log(
     `backend RSS: ${mb(rssBefore)} before, ${mb(rssAfter)} after (+${mb(
       rssAfter - rssBefore,

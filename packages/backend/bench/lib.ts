@@ -1,7 +1,7 @@
-import type { CountedRequest } from '@internal/testenv';
 // What the status and fleet benchmarks share: a portal backend in this process (catalog, auth, permissions,
 // Backstage's Kubernetes backend and ours), a guest token, and timing helpers.
 import { createBackend } from '@backstage/backend-defaults';
+import type { CountedRequest } from '@internal/testenv';
 import {
   coreServices,
   createServiceFactory,

@@ -63,6 +63,9 @@ export interface WorkflowIndexOptions {
   follow?: boolean;
 }
 
+/** How long one page of the workflow list may take. */
+const LIST_PAGE_DEADLINE_MS = 60_000;
+
 /**
  * An informer of the Argo Workflows in one namespace that transfers only their printer columns: it lists them once,
  * from the API server's watch cache, as a Kubernetes Table without objects (`includeObject=None`: name, Status =
@@ -70,9 +73,6 @@ export interface WorkflowIndexOptions {
  * kilobytes of managedFields) and then follows a watch in the same format. A page view reads memory; its upstream cost
  * does not grow with the number of workflows.
  */
-/** How long one page of the workflow list may take. */
-const LIST_PAGE_DEADLINE_MS = 60_000;
-
 export class WorkflowIndex {
   private readonly items = new Map<string, IndexedWorkflow>();
   private resourceVersion = '';

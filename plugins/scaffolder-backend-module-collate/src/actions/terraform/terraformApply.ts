@@ -1,16 +1,7 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  chown,
-  lstat,
-  mkdir,
-  mkdtemp,
-  readFile,
-  realpath,
-  rm,
-  writeFile,
-} from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withDefaults } from '../../lib/defaults';
@@ -27,17 +18,11 @@ import { Redactor } from '../../lib/terraform/redactor';
 import { readSandbox } from '../../lib/terraform/sandbox';
 import { allowedSource, readAllowedSources } from '../../lib/terraform/sources';
 import { nameList } from '../../lib/schema';
-
-/** A file the module writes into its own directory: a relative path without `..`. */
-const WORKSPACE_FILE = /^(?!.*\.\.)[\w.-]+(\/[\w.-]+)*$/;
-/** The largest file returned. */
-const MAX_FILE_BYTES = 256 * 1024;
-/**
- * Resources that only write a file into the module's directory. A scaffolder workspace is new on every run, so the
- * module writes them again each time (metaflow-tools' config.json): that rewrites nothing outside the workspace and
- * does not count as a change.
- */
-const WORKSPACE_FILE_TYPES = new Set(['local_file', 'local_sensitive_file']);
+import {
+  readWorkspaceFiles,
+  WORKSPACE_FILE,
+  WORKSPACE_FILE_TYPES,
+} from '../../lib/terraform/workspaceFiles';
 
 export const TERRAFORM_DEFAULTS = {
   /** Guide 004: infra first, then services. */
@@ -416,38 +401,4 @@ export function createTerraformApplyAction(options: { config: Config }) {
       }
     },
   });
-}
-
-/**
- * The files asked for that exist in the module's directory, with the run's secrets and sensitive outputs redacted,
- * a .json file parsed; a larger or unparsable one fails.
- */
-export async function readWorkspaceFiles(
-  dir: string,
-  names: string[],
-  redact: (text: string) => string,
-): Promise<Record<string, unknown>> {
-  const found: Record<string, unknown> = {};
-  const root = await realpath(dir);
-  for (const name of names) {
-    const path = join(dir, name);
-    // A plain file of the module's directory: never a link out of it (the backend reads it, not the module's user).
-    const info = await lstat(path).catch(() => undefined);
-    if (!info) continue;
-    if (!info.isFile() || !(await realpath(path)).startsWith(`${root}/`))
-      throw new Error(
-        `${name} is not a plain file of the module's directory; it is not read`,
-      );
-    if (info.size > MAX_FILE_BYTES)
-      throw new Error(
-        `${name} is ${info.size} bytes, more than the ${MAX_FILE_BYTES} this action returns`,
-      );
-    const text = redact(await readFile(path, 'utf8'));
-    try {
-      found[name] = name.endsWith('.json') ? JSON.parse(text) : text;
-    } catch (error) {
-      throw new Error(`${name} is not JSON: ${(error as Error).message}`);
-    }
-  }
-  return found;
 }

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readWorkspaceFiles } from './terraformApply';
+import { readWorkspaceFiles } from './workspaceFiles';
 
 describe('readWorkspaceFiles', () => {
   let root: string;
