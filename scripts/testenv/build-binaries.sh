@@ -5,6 +5,7 @@
 #   kwok                                                     sigs.k8s.io/kwok
 #   argo, workflow-controller                                github.com/argoproj/argo-workflows/v3 (wrapper, vendored)
 #   tofu                                                     github.com/opentofu/opentofu (wrapper)
+#   terraform-provider-local, terraform-provider-kubernetes  their modules (the Metaflow fixture's providers)
 #   dex                                                      github.com/dexidp/dex (wrapper, pseudo-version of a tag)
 # Usage: build-binaries.sh [component...]   (default: all)
 #        build-binaries.sh module-dir MODULE@VERSION
@@ -26,6 +27,10 @@ TOFU_VERSION="v1.12.6"
 # the provider's old path; the module proxy serves v1.4.0 of it (newer tags are not served here).
 LOCAL_PROVIDER_MODULE="github.com/terraform-providers/terraform-provider-local"
 LOCAL_PROVIDER_VERSION="v1.4.0"
+# hashicorp/kubernetes, for the Metaflow fixture's services (the Deployments and Services the real services module
+# creates on AKS, here in the local cluster). v1.13.4 is the newest the module proxy serves under this path.
+KUBERNETES_PROVIDER_MODULE="github.com/hashicorp/terraform-provider-kubernetes"
+KUBERNETES_PROVIDER_VERSION="v1.13.4"
 # Dex tags v2.x but its module path has no /v2, so the proxy serves a tag only as the pseudo-version of its commit.
 DEX_TAG="v2.45.1"
 DEX_VERSION="v0.0.0-20260303133905-11d2eeb52b42"
@@ -55,7 +60,7 @@ disk_room() {
 
 # Progress on a first run (later runs reuse the binaries): which binary, how many are done, time since the first.
 ALL_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok argo workflow-controller tofu
-  terraform-provider-local dex)
+  terraform-provider-local terraform-provider-kubernetes dex)
 building() {
   # $1 binary, $2 version
   disk_room
@@ -275,34 +280,52 @@ build_wrapped() {
   stamp "$name" "$stampv"
 }
 
-# OpenTofu for collate:terraform:apply tests, and the one provider the Metaflow fixture uses (providers cannot be
-# downloaded from a registry here): hashicorp/local in a filesystem mirror, with the CLI configuration that points
-# OpenTofu at it (.testenv/terraform/cli.tfrc).
+# OpenTofu for collate:terraform:apply tests, and the providers the Metaflow fixture uses (providers cannot be
+# downloaded from a registry here) in a filesystem mirror, with the CLI configuration that points OpenTofu at it
+# (.testenv/terraform/cli.tfrc).
 build_tofu() {
   build_wrapped tofu github.com/opentofu/opentofu "$TOFU_VERSION" github.com/opentofu/opentofu/cmd/tofu \
     "$TOFU_VERSION" "-X github.com/opentofu/opentofu/version.dev=no"
-  local tf mirror version="${LOCAL_PROVIDER_VERSION#v}"
-  tf="$(dirname "$OUT")/terraform"
-  mirror="$tf/mirror/registry.opentofu.org/hashicorp/local/$version/linux_amd64"
   if ! stamp_ok terraform-provider-local "$LOCAL_PROVIDER_VERSION"; then
     building terraform-provider-local "$LOCAL_PROVIDER_VERSION"
     GOBIN="$OUT" go install "$LOCAL_PROVIDER_MODULE@$LOCAL_PROVIDER_VERSION"
     stamp terraform-provider-local "$LOCAL_PROVIDER_VERSION"
   fi
-  mkdir -p "$mirror"
-  cp "$OUT/terraform-provider-local" "$mirror/terraform-provider-local_v$version"
+  if ! stamp_ok terraform-provider-kubernetes "$KUBERNETES_PROVIDER_VERSION"; then
+    local dir="$WORK/terraform-provider-kubernetes"
+    wrapper_module "$dir" "$KUBERNETES_PROVIDER_MODULE" "$KUBERNETES_PROVIDER_VERSION" ""
+    # A dependency's old vanity path is not served; its code lives on under this module path.
+    (cd "$dir" && go mod edit -replace vbom.ml/util=github.com/fvbommel/util@v0.0.3)
+    printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$KUBERNETES_PROVIDER_MODULE" >"$dir/tools.go"
+    (cd "$dir" && go mod tidy -e >/dev/null 2>&1 || true)
+    building terraform-provider-kubernetes "$KUBERNETES_PROVIDER_VERSION"
+    (cd "$dir" && go build -o "$OUT/terraform-provider-kubernetes" "$KUBERNETES_PROVIDER_MODULE")
+    stamp terraform-provider-kubernetes "$KUBERNETES_PROVIDER_VERSION"
+  fi
+  local tf
+  tf="$(dirname "$OUT")/terraform"
+  rm -rf "$tf/mirror"
+  mirror_provider "$tf" local "$LOCAL_PROVIDER_VERSION"
+  mirror_provider "$tf" kubernetes "$KUBERNETES_PROVIDER_VERSION"
   chmod -R a+rX "$tf"
   cat >"$tf/cli.tfrc" <<TFRC
 provider_installation {
   filesystem_mirror {
     path    = "$tf/mirror"
-    include = ["registry.opentofu.org/hashicorp/local"]
+    include = ["registry.opentofu.org/hashicorp/local", "registry.opentofu.org/hashicorp/kubernetes"]
   }
   direct {
-    exclude = ["registry.opentofu.org/hashicorp/local"]
+    exclude = ["registry.opentofu.org/hashicorp/local", "registry.opentofu.org/hashicorp/kubernetes"]
   }
 }
 TFRC
+}
+
+# mirror_provider TERRAFORM_DIR NAME VERSION: the built provider where OpenTofu's filesystem mirror looks for it.
+mirror_provider() {
+  local dir="$1/mirror/registry.opentofu.org/hashicorp/$2/${3#v}/linux_amd64"
+  mkdir -p "$dir"
+  cp "$OUT/terraform-provider-$2" "$dir/terraform-provider-$2_$3"
 }
 
 # Dex, the OpenID Connect provider the production-like portal signs in through (memory storage, no cgo needed).

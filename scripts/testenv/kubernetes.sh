@@ -151,26 +151,58 @@ POLICY
 # The identity the portal and the Collate actions use, like a real cluster's Backstage service account:
 # cluster-admin, with a long-lived token written to $K/backstage.token.
 backstage_service_account() {
-  kc -n kube-system create serviceaccount backstage --dry-run=client -o yaml | kc apply -f - >/dev/null
-  kc create clusterrolebinding backstage-cluster-admin --clusterrole cluster-admin \
-    --serviceaccount kube-system:backstage --dry-run=client -o yaml | kc apply -f - >/dev/null
+  admin_service_account backstage "$K/backstage.token"
+}
+
+# The identity Terraform has on the local cluster when the Metaflow fixture's services module deploys into it, as
+# the real module's Terraform is the admin of the AKS cluster it created: a kubeconfig of its own (never the
+# backend's), $K/terraform.kubeconfig, readable by the sandbox's unprivileged user.
+terraform_service_account() {
+  admin_service_account metaflow-terraform "$K/terraform.token"
+  cat >"$K/terraform.kubeconfig" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+  - name: local
+    cluster:
+      server: $API_URL
+      certificate-authority-data: $(base64 -w0 "$PKI/ca.crt")
+users:
+  - name: metaflow-terraform
+    user:
+      token: $(cat "$K/terraform.token")
+contexts:
+  - name: local
+    context: { cluster: local, user: metaflow-terraform }
+current-context: local
+KC
+  chmod 0644 "$K/terraform.kubeconfig"
+}
+
+# admin_service_account NAME TOKEN_FILE: a kube-system service account bound to cluster-admin, its long-lived token
+# written to TOKEN_FILE.
+admin_service_account() {
+  local name="$1" file="$2"
+  kc -n kube-system create serviceaccount "$name" --dry-run=client -o yaml | kc apply -f - >/dev/null
+  kc create clusterrolebinding "$name-cluster-admin" --clusterrole cluster-admin \
+    --serviceaccount "kube-system:$name" --dry-run=client -o yaml | kc apply -f - >/dev/null
   kc -n kube-system apply -f - >/dev/null <<SECRET
 apiVersion: v1
 kind: Secret
 metadata:
-  name: backstage-token
+  name: $name-token
   annotations:
-    kubernetes.io/service-account.name: backstage
+    kubernetes.io/service-account.name: $name
 type: kubernetes.io/service-account-token
 SECRET
-  wait_until "backstage token" 30 kc -n kube-system get secret backstage-token -o 'jsonpath={.data.token}' --allow-missing-template-keys=false
+  wait_until "$name token" 30 kc -n kube-system get secret "$name-token" -o 'jsonpath={.data.token}' --allow-missing-template-keys=false
   local t=""
   for _ in $(seq 1 50); do
-    t="$(kc -n kube-system get secret backstage-token -o 'jsonpath={.data.token}')"
+    t="$(kc -n kube-system get secret "$name-token" -o 'jsonpath={.data.token}')"
     [ -n "$t" ] && break
     sleep 0.1
   done
-  echo "$t" | base64 -d >"$K/backstage.token"
+  echo "$t" | base64 -d >"$file"
 }
 
 fake_nodes() {
@@ -294,6 +326,7 @@ up() {
     --node-ip 10.0.0.1 --node-port "$KUBELET_PORT" --cidr "$(pod_cidr)" --server-address 127.0.0.1:0
   fake_nodes
   backstage_service_account
+  terraform_service_account
   token_identities
   wait_until "fake nodes Ready" 60 kc wait --for=condition=Ready node --all --timeout=1s
   node_addresses
@@ -336,6 +369,8 @@ env_vars() {
   echo "export COLLATE_TEST_K8S_SA_ISSUER=$SA_ISSUER"
   echo "export COLLATE_TEST_K8S_TOKEN_FILE=$K/backstage.token"
   echo "export COLLATE_TEST_K8S_AUDIT_LOG=$K/audit.log"
+  # Read by Terraform's kubernetes provider only (collate.terraform.passEnv in the tests).
+  echo "export KUBE_CONFIG=$K/terraform.kubeconfig"
   echo "export COLLATE_TEST_ENTRA_PORT=$ENTRA_PORT"
   echo "export COLLATE_TEST_ENTRA_TENANT=$ENTRA_TENANT"
   echo "export COLLATE_TEST_ENTRA_BACKSTAGE_OID=$ENTRA_BACKSTAGE_OID"

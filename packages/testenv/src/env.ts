@@ -90,13 +90,18 @@ export const testEnv = {
   helmBin: () => process.env.HELM_BIN ?? 'helm',
   tofuBin: () => requireEnv('COLLATE_TEST_TOFU_BIN'),
   /**
-   * `collate.terraform` for the actions: the environment's OpenTofu, and the CLI configuration whose filesystem
-   * mirror holds the providers the fixtures use (hashicorp/local).
+   * `collate.terraform` for the actions: the environment's OpenTofu, the CLI configuration whose filesystem mirror
+   * holds the providers the fixtures use (hashicorp/local, hashicorp/kubernetes), and `KUBE_CONFIG`, the kubernetes
+   * provider's own variable, naming the kubeconfig Terraform has for the local cluster (never the backend's).
    */
-  terraformConfig: () => ({
-    binary: requireEnv('COLLATE_TEST_TOFU_BIN'),
-    cliConfigFile: requireEnv('COLLATE_TEST_TF_CLI_CONFIG'),
-  }),
+  terraformConfig: () => {
+    requireEnv('KUBE_CONFIG');
+    return {
+      binary: requireEnv('COLLATE_TEST_TOFU_BIN'),
+      cliConfigFile: requireEnv('COLLATE_TEST_TF_CLI_CONFIG'),
+      passEnv: ['KUBE_CONFIG'],
+    };
+  },
   /** The python of a line's virtualenv with OpenMetadata's models and client (scripts/testenv/openmetadata.sh). */
   openMetadataPython: (line: string) =>
     `${requireEnv('COLLATE_TEST_OPENMETADATA_DIR')}/${line}/venv/bin/python`,

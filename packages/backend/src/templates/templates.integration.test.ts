@@ -35,6 +35,8 @@ import {
   ensureEksCluster,
   kubernetesWrites,
   mcpRequest,
+  metaflowStackNamespace,
+  removeMetaflowStacks,
   startArmContractServer,
   startAwsCallRecorder,
   startCollateContractServer,
@@ -105,6 +107,8 @@ describe('Software Templates on the local control plane', () => {
   };
 
   beforeAll(async () => {
+    // The Metaflow stack's services outlive a run's state in the local cluster: a fresh state must find none.
+    await removeMetaflowStacks(['acmerun']);
     arm = await startArmContractServer({
       tls: testEnv.tls(),
       // The storage accounts' blob data plane (the decommission reads whether the artifact container is empty).
@@ -233,6 +237,7 @@ describe('Software Templates on the local control plane', () => {
     await arm?.close();
     await aws?.close();
     await collate?.close();
+    await removeMetaflowStacks(['acmerun']);
     const core = adminKubeConfig().makeApiClient(CoreV1Api);
     await Promise.all(
       Object.values(ns).map(name =>
@@ -514,6 +519,10 @@ describe('Software Templates on the local control plane', () => {
     expect(shown).toContain(
       'kubectl port-forward deployment/metadata-service 8080:8080',
     );
+    // The Deployment's real name (metaflow-tools' own instructions say metadata-ui-static-service).
+    expect(shown).toContain(
+      'kubectl port-forward deployment/metaflow-ui-static-service 3000:3000',
+    );
     expect(shown).toContain(
       `terraform output -raw SERVICE_PRINCIPAL_CREDENTIALS\` in the module's directory, initialised with this stack's\nstate (backend \`s3\`, key \`metaflow-run-${suffix}.tfstate\`)`,
     );
@@ -526,10 +535,11 @@ describe('Software Templates on the local control plane', () => {
         'metaflow-storage-container/tf-full-stack-sysroot',
       'metaflow.org/blob-endpoint':
         'https://stacmerunmetaflowdefault.blob.core.windows.net/',
-      'metaflow.org/kubernetes-namespace': 'default',
+      'metaflow.org/kubernetes-namespace': metaflowStackNamespace('acmerun'),
       'metaflow.org/kubernetes-secret': 'metaflow-azure-storage-credentials',
-      'metaflow.org/metadata-service-url':
-        'http://metadata-service.default:8080/',
+      'metaflow.org/metadata-service-url': `http://metadata-service.${metaflowStackNamespace(
+        'acmerun',
+      )}:8080/`,
     });
     // Run again, as the portal runs it, in a new workspace: nothing changes, and the user gets the same config.json.
     const again = await runTask(values, {}, 'metaflow-azure');
@@ -537,7 +547,9 @@ describe('Software Templates on the local control plane', () => {
       'Changed by infra: nothing; by services: nothing.',
     );
     expect(again.output.text[0].content).toContain(
-      '"METAFLOW_SERVICE_INTERNAL_URL": "http://metadata-service.default:8080/"',
+      `"METAFLOW_SERVICE_INTERNAL_URL": "http://metadata-service.${metaflowStackNamespace(
+        'acmerun',
+      )}:8080/"`,
     );
   }, 300_000);
 

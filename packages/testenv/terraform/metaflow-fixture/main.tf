@@ -3,8 +3,27 @@
 # the workspace as that module's locals build them; an `infra` and a `services` module; the outputs
 # END_USER_SETUP_INSTRUCTIONS and SERVICE_PRINCIPAL_CREDENTIALS (sensitive); and `config.json`, the Metaflow client's
 # configuration, which the services module writes with `local_file`, with that module's keys. Nothing calls Azure:
-# the resources are the built-in terraform_data, and the one provider is hashicorp/local (from the test environment's
-# mirror). `fail_with` (the fixture's own) makes the database server fail at apply with a given message.
+# the infra resources are the built-in terraform_data. The services module deploys what guide 003 lists (metadata
+# service, UI backend, static UI, Argo Workflows and Argo Events or Airflow) with the real hashicorp/kubernetes
+# provider, into the local cluster: there each stack's AKS cluster is a namespace named as the cluster would be, so
+# that many stacks share one cluster. Terraform reaches it with the kubeconfig the environment gives it (KUBE_CONFIG),
+# as the real module reaches AKS with the cluster's admin config. Providers come from the test environment's mirror.
+# `fail_with` (the fixture's own) makes the database server fail at apply with a given message.
+terraform {
+  required_providers {
+    kubernetes = {
+      source  = "hashicorp/kubernetes"
+      version = "1.13.4"
+    }
+    local = {
+      source  = "hashicorp/local"
+      version = "1.4.0"
+    }
+  }
+}
+
+provider "kubernetes" {}
+
 variable "org_prefix" {
   type = string
 }
@@ -53,6 +72,15 @@ module "services" {
   metaflow_datastore_sysroot_azure             = local.metaflow_datastore_sysroot_azure
   metaflow_azure_storage_blob_service_endpoint = module.infra.storage_blob_endpoint
   metaflow_kubernetes_secret_name              = local.metaflow_kubernetes_secret_name
+  kubernetes_namespace                         = local.kubernetes_cluster_name
+  metadata_service_image                       = "public.ecr.aws/outerbounds/metaflow_metadata_service:2.3.3"
+  metaflow_ui_static_service_image             = "public.ecr.aws/outerbounds/metaflow_ui:v1.1.4"
+  metaflow_ui_backend_service_image            = "public.ecr.aws/outerbounds/metaflow_metadata_service:2.3.3"
+  azure_storage_credentials = {
+    AZURE_TENANT_ID     = module.infra.service_principal_tenant_id
+    AZURE_CLIENT_ID     = module.infra.service_principal_client_id
+    AZURE_CLIENT_SECRET = module.infra.service_principal_client_secret
+  }
 }
 
 output "END_USER_SETUP_INSTRUCTIONS" {
@@ -68,7 +96,7 @@ Setup instructions for end users of this Metaflow stack:
 3. Port-forwards:
    $ kubectl port-forward deployment/metadata-service 8080:8080
    $ kubectl port-forward deployment/metaflow-ui-backend-service 8083:8083
-   $ kubectl port-forward deployment/metadata-ui-static-service 3000:3000
+   $ kubectl port-forward deployment/metaflow-ui-static-service 3000:3000
 4. $ pip install azure-storage-blob azure-identity
 EOT
 }

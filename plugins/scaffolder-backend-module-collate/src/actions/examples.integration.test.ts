@@ -9,6 +9,7 @@ import {
   ensureEksCluster,
   chartPath,
   gitModuleSource,
+  removeMetaflowStacks,
   terraformFixturePath,
   backstageKubernetesConfig,
   startArmContractServer,
@@ -24,6 +25,8 @@ import { clusterOptions } from '../__testUtils__/clusters';
 
 /** Every action's documented examples, executed in order against the local environment, outputs wired forward. */
 const EXAMPLES_STATE_BUCKET = `tfstate-examples-${Date.now()}`;
+/** The Metaflow example's org_prefix here; the terraform action's own tests use acme on the same cluster. */
+const EXAMPLES_ORG_PREFIX = 'acmeexamples';
 
 /** Overrides known only once the environment runs (contract server URLs). */
 const RUNTIME_OVERRIDES: Record<string, Record<string, unknown>> = {};
@@ -66,6 +69,8 @@ const LOCAL_CHARTS: Record<string, Record<string, unknown>> = {
     deployment: 'examples-owns-nothing',
   },
   'collate:terraform:apply': {
+    // The stack's services go into the local cluster, in a namespace named from org_prefix: one of its own.
+    variables: { org_prefix: EXAMPLES_ORG_PREFIX, deploy_argo: true },
     backend: {
       type: 's3',
       config: {
@@ -188,10 +193,12 @@ describe('action examples', () => {
       createCollateActions(clusterOptions(config)).map(a => [a.id, a]),
     );
     await ensureEksCluster('collate-eks');
+    await removeMetaflowStacks([EXAMPLES_ORG_PREFIX]);
   });
   afterAll(async () => {
     await arm.close();
     await collate.close();
+    await removeMetaflowStacks([EXAMPLES_ORG_PREFIX]);
   });
 
   /** Resolves `${{ steps.x.output.y }}`, `${{ steps["x"].output.y }}` and `${{ secrets.x }}` like the scaffolder. */

@@ -12,11 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
+  adminKubeConfig,
   awsTestConfig,
   gitModuleSource,
+  metaflowStackNamespace,
+  removeMetaflowStacks,
   terraformFixturePath,
   testEnv,
 } from '@internal/testenv';
+import { AppsV1Api } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
 import { envProbe } from '../../__testUtils__/envProbe';
 import { recordingLogger } from '../../__testUtils__/context';
 import { TerraformKnownError } from '../../lib/terraform/knownErrors';
@@ -63,8 +68,9 @@ output "uid" { value = module.infra.uid }
   return gitModuleSource(dir);
 }
 
-// OpenTofu applies the fixture (terraform_data only) with its state in S3 on moto: a real remote backend. The
-// fixture comes from a git repository at a pinned commit, as collate.terraform.allowedSources requires.
+// OpenTofu applies the fixture with its state in S3 on moto, a real remote backend: its infra as terraform_data, its
+// services with the real kubernetes provider into the local cluster. The fixture comes from a git repository at a
+// pinned commit, as collate.terraform.allowedSources requires.
 describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto', () => {
   // Each run fetches the module (init -from-module), inits the state backend, reads the outputs and plans: seconds
   // apiece, more on a loaded machine.
@@ -72,6 +78,8 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
   const aws = awsTestConfig();
   const bucket = `tfstate-${randomBytes(3).toString('hex')}`;
   const key = 'metaflow.tfstate';
+  /** The namespace of the local cluster the fixture deploys org_prefix acme's services into. */
+  const stack = metaflowStackNamespace('acme');
   // OpenTofu behind a probe that records each process's environment.
   let probe: Awaited<ReturnType<typeof envProbe>>;
   let action: ReturnType<typeof createTerraformApplyAction>;
@@ -92,6 +100,8 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
   };
 
   beforeAll(async () => {
+    // The stack's services outlive a run's state in the local cluster: a fresh state must find none.
+    await removeMetaflowStacks(['acme']);
     probe = await envProbe(testEnv.tofuBin());
     action = createTerraformApplyAction({
       config: new ConfigReader({
@@ -120,8 +130,9 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
     });
     await new S3Client(aws).send(new CreateBucketCommand({ Bucket: bucket }));
   });
-  afterAll(() => {
+  afterAll(async () => {
     process.env = saved;
+    await removeMetaflowStacks(['acme']);
   });
 
   const run = async (
@@ -182,7 +193,7 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
     );
     const servicesAt = logger.lines.findIndex(l =>
       l.includes(
-        'module.services.terraform_data.metadata_service: Creation complete',
+        'module.services.kubernetes_deployment.service["metadata-service"]: Creation complete',
       ),
     );
     expect(infraAt).toBeGreaterThan(-1);
@@ -205,11 +216,27 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
         METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT:
           'https://stacmemetaflowdefault.blob.core.windows.net/',
         METAFLOW_KUBERNETES_SECRETS: 'metaflow-azure-storage-credentials',
-        METAFLOW_SERVICE_INTERNAL_URL: 'http://metadata-service.default:8080/',
-        METAFLOW_ARGO_EVENTS_WEBHOOK_URL:
-          'http://argo-events-webhook-eventsource-svc.argo:12000/metaflow-event',
+        METAFLOW_KUBERNETES_NAMESPACE: stack,
+        METAFLOW_SERVICE_INTERNAL_URL: `http://metadata-service.${stack}:8080/`,
+        METAFLOW_ARGO_EVENTS_WEBHOOK_URL: `http://argo-events-webhook-eventsource-svc.${stack}:12000/metaflow-event`,
       }),
     });
+    // What guide 003 lists, deployed by the real kubernetes provider into the stack's namespace.
+    const { items } = await adminKubeConfig()
+      .makeApiClient(AppsV1Api)
+      .listNamespacedDeployment({ namespace: stack });
+    expect(items.map(d => d.metadata?.name).sort()).toEqual([
+      'argo-events-controller-manager',
+      'argo-server',
+      'metadata-service',
+      'metaflow-ui-backend-service',
+      'metaflow-ui-static-service',
+      'workflow-controller',
+    ]);
+    const metadata = items.find(d => d.metadata?.name === 'metadata-service');
+    expect(metadata?.spec?.template.spec?.initContainers?.[0].name).toBe(
+      'db-migrations',
+    );
     // SERVICE_PRINCIPAL_CREDENTIALS: its client secret (64 hex digits) is nowhere in the log or the outputs.
     expect(logger.lines.join('\n')).not.toMatch(/[0-9a-f]{64}/);
     expect(JSON.stringify(outputs)).not.toMatch(/[0-9a-f]{64}/);
@@ -230,9 +257,17 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
       ['apply', apply.logger.lines.join('\n'), 'module.infra'],
       ['state', state, 'stacmemetaflowdefault'],
     ];
+    // Nor the cluster token Terraform's kubernetes provider authenticates with.
+    const kubeToken = /token: (\S+)/.exec(
+      readFileSync(process.env.KUBE_CONFIG!, 'utf8'),
+    )![1];
     for (const [place, text, control] of places) {
       expect([place, text.includes(control)]).toEqual([place, true]);
-      for (const form of [canary, Buffer.from(canary).toString('base64')]) {
+      for (const form of [
+        canary,
+        Buffer.from(canary).toString('base64'),
+        kubeToken,
+      ]) {
         expect([place, text.includes(form)]).toEqual([place, false]);
       }
     }
