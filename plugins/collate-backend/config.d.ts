@@ -48,8 +48,20 @@ export interface Config {
        * at most how many finished runs are read per ingestion location and window (default 10000).
        */
       history?: { cacheTtlSeconds?: number; maxRunsPerLocation?: number };
-      /** Per-source timeouts in milliseconds. Defaults: Kubernetes 5000, Argo 3000, Collate 3000. */
-      timeouts?: { kubernetesMs?: number; argoMs?: number; collateMs?: number };
+      /** Per-source timeouts in milliseconds. Defaults: Kubernetes 5000, Argo 3000, Collate 3000, storage 3000. */
+      timeouts?: {
+        kubernetesMs?: number;
+        argoMs?: number;
+        collateMs?: number;
+        storageMs?: number;
+      };
+      /**
+       * Hosts of Azure Storage blob endpoints the Metaflow card may probe for its datastore's reachability (one
+       * anonymous request, no credentials): a name, a `*.suffix`, or `host:port`. Default: Azure's public and
+       * sovereign blob endpoints (`*.blob.core.windows.net`, `*.blob.core.chinacloudapi.cn`,
+       * `*.blob.core.usgovcloudapi.net`). Add a private endpoint's or an emulator's host here.
+       */
+      storageHosts?: string[];
       /** Newest workflow runs listed in the ingestion card. Default 10. */
       recentRuns?: number;
       /** Collate ingestion pipelines listed, at most. Default 200. */

@@ -3,7 +3,8 @@
 #   - azurite: plain HTTP, shared key, the well-known development account (the Terraform state backend);
 #   - azurite-oauth: HTTPS with Entra ID bearer tokens (`--oauth basic`: issuer, audience and lifetime checked, the
 #     signature not), in memory, with a pool of accounts the ARM contract server hands out as the blob endpoints of
-#     the storage accounts it creates: the data plane the storage actions read as Backstage's own identity.
+#     the storage accounts it creates: the data plane the storage actions read as Backstage's own identity; and
+#     one more account, the Metaflow fixture's storage account on the local plane (its datastore).
 #   azurite.sh up|down|status|env
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -13,6 +14,7 @@ AZURITE_VERSION="3.36.0" # 3.37 needs @azure/monitor-opentelemetry ^1.20.1, not 
 PORT="${COLLATE_TEST_AZURITE_PORT:-10000}"
 OAUTH_PORT="${COLLATE_TEST_AZURITE_OAUTH_PORT:-10001}"
 OAUTH_ACCOUNTS=(collatepool1 collatepool2 collatepool3 collatepool4 collatepool5 collatepool6)
+METAFLOW_ACCOUNT=metaflowlocal
 PKG="$STATE/pkg"
 
 install() {
@@ -32,7 +34,7 @@ up() {
   local tls="$TESTENV_DIR/tls" accounts="" a
   [ -f "$tls/server.crt" ] || "$(dirname "${BASH_SOURCE[0]}")/tls.sh" up
   # Shared keys are required by the account list's format; the OAuth instance is only ever called with tokens.
-  for a in "${OAUTH_ACCOUNTS[@]}"; do accounts+="$a:$(printf '%s' "$a" | sha256sum | cut -c1-32 | base64 -w0);"; done
+  for a in "${OAUTH_ACCOUNTS[@]}" "$METAFLOW_ACCOUNT"; do accounts+="$a:$(printf '%s' "$a" | sha256sum | cut -c1-32 | base64 -w0);"; done
   AZURITE_ACCOUNTS="$accounts" start azurite-oauth node "$PKG/node_modules/azurite/dist/src/blob/main.js" \
     --blobHost 127.0.0.1 --blobPort "$OAUTH_PORT" --inMemoryPersistence --skipApiVersionCheck --loose \
     --disableProductStyleUrl --disableTelemetry --oauth basic --cert "$tls/server.crt" --key "$tls/server.key"
@@ -54,6 +56,7 @@ case "${1:-}" in
     echo "export COLLATE_TEST_AZURITE_ACCOUNT=devstoreaccount1"
     echo "export COLLATE_TEST_AZURITE_OAUTH_URL=https://127.0.0.1:$OAUTH_PORT"
     echo "export COLLATE_TEST_AZURITE_OAUTH_ACCOUNTS=$(IFS=,; echo "${OAUTH_ACCOUNTS[*]}")"
+    echo "export COLLATE_TEST_METAFLOW_BLOB_ENDPOINT=https://127.0.0.1:$OAUTH_PORT/$METAFLOW_ACCOUNT/"
     ;;
   *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
 esac

@@ -20,7 +20,12 @@ export {
 export { demoHistory, seedArchivedRuns, type ArchivedSeedRun } from './archive';
 export { chartPath, terraformFixturePath } from './charts';
 export { mcpRequest } from './mcp';
-export { metaflowStackNamespace, removeMetaflowStacks } from './metaflow';
+export {
+  applyMetaflowStack,
+  metaflowLocalPlane,
+  metaflowStackNamespace,
+  removeMetaflowStacks,
+} from './metaflow';
 export { gitModuleSource } from './gitModule';
 export {
   FIXTURE_RUNNER,

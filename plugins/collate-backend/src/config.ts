@@ -18,7 +18,14 @@ export interface ArgoServerConfig {
 
 export interface StatusConfig {
   cacheTtlMs: number;
-  timeouts: { kubernetes: number; argo: number; collate: number };
+  timeouts: {
+    kubernetes: number;
+    argo: number;
+    collate: number;
+    storage: number;
+  };
+  /** Blob endpoint hosts the Metaflow card may probe (`collate.status.storageHosts`). */
+  storageHosts: string[];
   recentRuns: number;
   maxPipelines: number;
   maxSchedules: number;
@@ -39,6 +46,13 @@ export interface StatusConfig {
   notice?: string;
 }
 
+/** Azure's public and sovereign blob endpoints: the default of `collate.status.storageHosts`. */
+export const AZURE_BLOB_HOSTS = [
+  '*.blob.core.windows.net',
+  '*.blob.core.chinacloudapi.cn',
+  '*.blob.core.usgovcloudapi.net',
+] as const;
+
 export function readStatusConfig(config: Config): StatusConfig {
   const status = config.getOptionalConfig('collate.status');
   const num = (key: string, fallback: number) =>
@@ -49,7 +63,11 @@ export function readStatusConfig(config: Config): StatusConfig {
       kubernetes: num('timeouts.kubernetesMs', 5000),
       argo: num('timeouts.argoMs', 3000),
       collate: num('timeouts.collateMs', 3000),
+      storage: num('timeouts.storageMs', 3000),
     },
+    storageHosts: status?.getOptionalStringArray('storageHosts') ?? [
+      ...AZURE_BLOB_HOSTS,
+    ],
     recentRuns: num('recentRuns', 10),
     maxPipelines: num('maxPipelines', 200),
     maxSchedules: num('maxSchedules', 200),

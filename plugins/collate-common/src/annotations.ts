@@ -45,6 +45,12 @@ export const COLLATE_ANNOTATIONS = {
   azureSubscriptionId: `${COLLATE_ANNOTATION_PREFIX}/azure-subscription-id`,
   /** The resource group of the deployment's identities and storage (Azure topologies). */
   azureResourceGroup: `${COLLATE_ANNOTATION_PREFIX}/azure-resource-group`,
+  /** Metaflow on Azure (guide 003): the namespace its services run in, in `kubernetes-cluster`. */
+  metaflowNamespace: `${COLLATE_ANNOTATION_PREFIX}/metaflow-namespace`,
+  /** Metaflow's orchestrator, as the stack deployed it: `argo-workflows`, `airflow` or `none`. */
+  metaflowOrchestrator: `${COLLATE_ANNOTATION_PREFIX}/metaflow-orchestrator`,
+  /** Metaflow's datastore: the storage container's URL (`<blob endpoint><container>`), whose reachability is shown. */
+  metaflowDatastore: `${COLLATE_ANNOTATION_PREFIX}/metaflow-datastore`,
 } as const;
 
 /** @public */
@@ -59,6 +65,7 @@ export const COLLATE_COMPONENT_KINDS = [
   'search',
   'runner',
   'ingestion',
+  'metaflow',
 ] as const;
 
 /** @public */
@@ -196,6 +203,7 @@ export const COLLATE_COMPONENT_REQUIREMENTS: Readonly<
   search: [['serverUrl'], ['searchEndpoint']],
   runner: [['runnerAgentId']],
   ingestion: [['serverUrl'], ['cluster', 'namespace']],
+  metaflow: [['cluster', 'metaflowNamespace']],
 };
 
 /** The annotations that can describe a component (every alternative's), for an empty state that says what to add. @public */

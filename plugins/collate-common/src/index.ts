@@ -13,3 +13,4 @@ export * from './runnerMetrics';
 export * from './versions';
 export * from './grading';
 export * from './binding';
+export * from './metaflow';

@@ -8,7 +8,7 @@ import type { CollateComponentKind } from './annotations';
 export type CollateHealth = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
 
 /** Where the backend gets status from. @public */
-export type CollateStatusSource = 'kubernetes' | 'argo' | 'collate';
+export type CollateStatusSource = 'kubernetes' | 'argo' | 'collate' | 'storage';
 
 /** A source that could not answer for a component, and why. @public */
 export interface CollateSourceError {
@@ -257,7 +257,51 @@ export type CollateComponentStatus =
   | CollateArgoStatus
   | CollateBackingServiceStatus
   | CollateRunnerStatus
-  | CollateIngestionStatus;
+  | CollateIngestionStatus
+  | CollateMetaflowStatus;
+
+/** One service of a Metaflow stack and its Deployment. @public */
+export interface CollateMetaflowService {
+  /** The Deployment's name, as metaflow-tools names it (`metadata-service`, …). */
+  name: string;
+  title: string;
+  /** What it is part of: Metaflow itself, or the orchestrator the stack deployed. */
+  part: 'metaflow' | 'argo-workflows' | 'argo-events' | 'airflow';
+  /** Absent when the Deployment is not there. */
+  deployment?: CollateDeploymentStatus;
+  /** The version its image tag names (`…/metaflow_metadata_service:2.3.3` → `2.3.3`). */
+  version?: string;
+  /**
+   * The metadata service's database migrations (its `db-migrations` init container): `done` once a pod is ready,
+   * which Kubernetes allows only after its init containers completed.
+   */
+  migrations?: 'done' | 'pending';
+  /** The backend's verdict on this service. */
+  health: CollateHealth;
+}
+
+/** Metaflow's datastore: whether its storage container answers. @public */
+export interface CollateMetaflowDatastore {
+  url: string;
+  reachable: boolean;
+  /** Azure Storage's answer to an anonymous request: its HTTP status and error code (a private container refuses). */
+  answer?: { status: number; errorCode?: string };
+  /** Why it is not reachable. */
+  error?: string;
+  health: CollateHealth;
+}
+
+/**
+ * Metaflow on Azure (guides 003/004): the metadata service, the UI backend and the static UI, the orchestrator's
+ * services (Argo Workflows and Argo Events, or Airflow), and the datastore container. @public
+ */
+export interface CollateMetaflowStatus extends CollateComponentStatusBase {
+  component: 'metaflow';
+  namespace?: string;
+  orchestrator?: 'argo-workflows' | 'airflow' | 'none';
+  services?: CollateMetaflowService[];
+  datastore?: CollateMetaflowDatastore;
+}
 
 /** The status of every component an entity describes. @public */
 export interface CollateEntityStatus {

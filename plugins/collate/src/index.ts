@@ -1,5 +1,6 @@
 /**
- * Entity cards for Collate deployments: overview, Argo, database, search engine, Hybrid Runner, ingestion workflows.
+ * Entity cards for Collate deployments: overview, Argo, database, search engine, Hybrid Runner, ingestion workflows;
+ * and for Metaflow on Azure, its services.
  *
  * @packageDocumentation
  */
@@ -11,6 +12,7 @@ export {
   EntityCollateContent,
   EntityCollateDatabaseCard,
   EntityCollateIngestionCard,
+  EntityCollateMetaflowCard,
   EntityCollateOverviewCard,
   EntityCollateRunnerCard,
   EntityCollateSearchCard,

@@ -92,6 +92,15 @@ export const EntityCollateIngestionCard = card(
 );
 
 /**
+ * Metaflow on Azure: the stack's services with pods, versions and migrations, the datastore's reachability, and how
+ * to open the UI. @public
+ */
+export const EntityCollateMetaflowCard = card(
+  'EntityCollateMetaflowCard',
+  () => import('./components/cards').then(m => m.CollateMetaflowCard),
+);
+
+/**
  * Every Collate deployment the user may read, worst first, with filters per column: mount it on a route of its own
  * (`<Route path="/collate-fleet" element={<CollateFleetPage />} />`) and link it from the sidebar. @public
  */

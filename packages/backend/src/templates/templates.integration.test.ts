@@ -35,6 +35,7 @@ import {
   ensureEksCluster,
   kubernetesWrites,
   mcpRequest,
+  metaflowLocalPlane,
   metaflowStackNamespace,
   removeMetaflowStacks,
   startArmContractServer,
@@ -128,6 +129,8 @@ describe('Software Templates on the local control plane', () => {
       AWS_ENDPOINT_URL_STS: awsConfig.endpoint,
       AWS_ACCESS_KEY_ID: awsConfig.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: awsConfig.credentials.secretAccessKey,
+      // The Metaflow fixture's storage account is the local plane's Azurite one.
+      ...metaflowLocalPlane().terraformEnv,
     });
     await new S3Client(awsConfig).send(
       new CreateBucketCommand({ Bucket: `tfstate-${suffix}` }),
@@ -226,6 +229,8 @@ describe('Software Templates on the local control plane', () => {
                   },
                 ],
               },
+              // The Metaflow card probes the stack's datastore on the local plane's Azurite.
+              status: { storageHosts: metaflowLocalPlane().storageHosts },
             },
           },
         }),
@@ -494,6 +499,7 @@ describe('Software Templates on the local control plane', () => {
       name,
       owner: 'group:default/platform-team',
       orgPrefix: 'acmerun',
+      cluster: 'resource:default/local',
       stateBackend: 's3',
       stateBucket: `tfstate-${suffix}`,
       stateKey: `metaflow-run-${suffix}.tfstate`,
@@ -513,7 +519,7 @@ describe('Software Templates on the local control plane', () => {
       METAFLOW_DATASTORE_SYSROOT_AZURE:
         'metaflow-storage-container/tf-full-stack-sysroot',
       METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT:
-        'https://stacmerunmetaflowdefault.blob.core.windows.net/',
+        metaflowLocalPlane().blobEndpoint,
       METAFLOW_SERVICE_URL: 'http://127.0.0.1:8080/',
     });
     expect(shown).toContain(
@@ -533,14 +539,47 @@ describe('Software Templates on the local control plane', () => {
     expect(system.metadata.annotations).toMatchObject({
       'metaflow.org/datastore-sysroot':
         'metaflow-storage-container/tf-full-stack-sysroot',
-      'metaflow.org/blob-endpoint':
-        'https://stacmerunmetaflowdefault.blob.core.windows.net/',
+      'metaflow.org/blob-endpoint': metaflowLocalPlane().blobEndpoint,
       'metaflow.org/kubernetes-namespace': metaflowStackNamespace('acmerun'),
       'metaflow.org/kubernetes-secret': 'metaflow-azure-storage-credentials',
       'metaflow.org/metadata-service-url': `http://metadata-service.${metaflowStackNamespace(
         'acmerun',
       )}:8080/`,
     });
+    // The System's Collate tab: the stack's services, live from the cluster, and its datastore, reachable.
+    const stack = metaflowStackNamespace('acmerun');
+    expect(system.metadata.annotations).toMatchObject({
+      'collate.io/component': 'metaflow',
+      'collate.io/kubernetes-cluster': 'local',
+      'collate.io/metaflow-namespace': stack,
+      'collate.io/metaflow-orchestrator': 'argo-workflows',
+      'collate.io/metaflow-datastore': `${
+        metaflowLocalPlane().blobEndpoint
+      }metaflow-storage-container`,
+    });
+    const status = (
+      await request(server)
+        .get(`/api/collate/entities/system/default/${name}/status/metaflow`)
+        .set('Authorization', auth)
+    ).body;
+    expect(status).toMatchObject({
+      component: 'metaflow',
+      health: 'healthy',
+      namespace: stack,
+      orchestrator: 'argo-workflows',
+      datastore: { reachable: true, health: 'healthy' },
+    });
+    expect(
+      status.services.map((s: any) => [s.name, s.health, s.version ?? null]),
+    ).toEqual([
+      ['metadata-service', 'healthy', '2.3.3'],
+      ['metaflow-ui-backend-service', 'healthy', '2.3.3'],
+      ['metaflow-ui-static-service', 'healthy', '1.1.4'],
+      ['argo-server', 'healthy', '3.7.1'],
+      ['workflow-controller', 'healthy', '3.7.1'],
+      ['argo-events-controller-manager', 'healthy', '1.9.6'],
+    ]);
+    expect(status.services[0].migrations).toBe('done');
     // Run again, as the portal runs it, in a new workspace: nothing changes, and the user gets the same config.json.
     const again = await runTask(values, {}, 'metaflow-azure');
     expect(again.output.text[0].content).toContain(

@@ -8,7 +8,9 @@
 # provider, into the local cluster: there each stack's AKS cluster is a namespace named as the cluster would be, so
 # that many stacks share one cluster. Terraform reaches it with the kubeconfig the environment gives it (KUBE_CONFIG),
 # as the real module reaches AKS with the cluster's admin config. Providers come from the test environment's mirror.
-# `fail_with` (the fixture's own) makes the database server fail at apply with a given message.
+# The fixture's own variables: `fail_with` makes the database server fail at apply with a given message;
+# `local_plane_blob_endpoint` stands the local environment's storage emulator in for the storage account's blob
+# endpoint (Azure's name for it otherwise).
 terraform {
   required_providers {
     kubernetes = {
@@ -43,6 +45,11 @@ variable "fail_with" {
   default = ""
 }
 
+variable "local_plane_blob_endpoint" {
+  type    = string
+  default = ""
+}
+
 locals {
   storage_container_name           = "metaflow-storage-container"
   metaflow_datastore_sysroot_azure = "${local.storage_container_name}/tf-full-stack-sysroot"
@@ -63,6 +70,7 @@ module "infra" {
   storage_container_name = local.storage_container_name
   deploy_airflow         = var.deploy_airflow
   fail_with              = var.fail_with
+  blob_endpoint          = var.local_plane_blob_endpoint
 }
 
 module "services" {

@@ -67,8 +67,12 @@ export async function readFleet(
     },
     { credentials },
   );
+  // Metaflow stacks have a tab of their own, not a Collate deployment's row.
+  const deployments = items.filter(
+    e => !collateComponentsOf(e).includes('metaflow'),
+  );
   const { readable, refused } = await deps.entityPermissions.readableOf(
-    items,
+    deployments,
     credentials,
   );
   const rows = await mapBounded(readable, DEPLOYMENTS_IN_FLIGHT, ({ entity }) =>

@@ -13,6 +13,8 @@ import type { IndexedWorkflow, WorkflowIndexSummary } from './workflowIndex';
 export interface DeploymentInfo extends CollateDeploymentStatus {
   labels: Record<string, string>;
   env: Record<string, string>;
+  /** Its pods' init containers, by name (e.g. Metaflow's `db-migrations`). */
+  initContainers: string[];
 }
 
 export interface K8sDeployment {
@@ -29,6 +31,7 @@ export interface K8sDeployment {
           image?: string;
           env?: Array<{ name: string; value?: string }>;
         }>;
+        initContainers?: Array<{ name: string }>;
       };
     };
   };
@@ -115,6 +118,9 @@ export function toDeploymentInfo(d: K8sDeployment): DeploymentInfo {
       (container?.env ?? [])
         .filter(e => e.value !== undefined)
         .map(e => [e.name, e.value as string]),
+    ),
+    initContainers: (d.spec?.template?.spec?.initContainers ?? []).map(
+      c => c.name,
     ),
   };
 }

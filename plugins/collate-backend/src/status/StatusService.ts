@@ -12,6 +12,7 @@ import { gradeArgo } from './graders/argo';
 import { gradeBackingService } from './graders/backingService';
 import type { GradeContext } from './graders/context';
 import { gradeIngestion } from './graders/ingestion';
+import { gradeMetaflow } from './graders/metaflow';
 import { gradeRunner } from './graders/runner';
 import { gradeServer } from './graders/server';
 import { readRunHistory } from './history';
@@ -76,6 +77,8 @@ export class StatusService {
             return gradeBackingService(ctx, kind, a);
           case 'runner':
             return gradeRunner(ctx, a);
+          case 'metaflow':
+            return gradeMetaflow(ctx, a);
           case 'ingestion':
           default:
             return gradeIngestion(ctx, a, entity);

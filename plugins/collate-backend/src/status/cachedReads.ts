@@ -122,6 +122,14 @@ export class CachedReads {
     );
   }
 
+  blobContainer(url: string) {
+    return this.cache.get(
+      `storage:${url}`,
+      this.config.timeouts.storage,
+      s => this.sources.blobContainer(url, s),
+    );
+  }
+
   systemStatus(server: CollateServerConfig) {
     return this.collate(server, 'system-status', s =>
       this.sources.systemStatus(server, s),

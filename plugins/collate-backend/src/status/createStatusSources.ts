@@ -3,11 +3,12 @@ import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node'
 import type { StatusConfig } from '../config';
 import { listArchivedRuns } from '../sources/argoArchive';
 import { ArgoServerSource } from '../sources/argoServer';
+import { probeBlobContainer } from '../sources/blobContainer';
 import { CollateApiClient } from '@collate-backstage/plugin-collate-node';
 import { KubernetesSource } from '../sources/kubernetesSource';
 import type { StatusSources } from './sources';
 
-/** The real sources: the Kubernetes API, the Argo server and the Collate API. */
+/** The real sources: the Kubernetes API, the Argo server, the Collate API and Azure Storage. */
 export function createStatusSources(
   clusters: KubernetesClusters,
   status: StatusConfig,
@@ -39,6 +40,7 @@ export function createStatusSources(
     schedules: (cluster, ns, signal, auth) =>
       kube.schedules(cluster, ns, signal, auth),
     argoVersion: (server, signal) => argo.version(server, signal),
+    blobContainer: (url, signal) => probeBlobContainer(url, signal),
     archivedRuns: (server, ns, since, maxRuns, signal) =>
       listArchivedRuns(server, ns, since, signal, { maxRuns }),
     systemStatus: (server, signal) => collate.systemStatus(server, signal),

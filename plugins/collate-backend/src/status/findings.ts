@@ -12,6 +12,7 @@ const SOURCE_NAMES: Record<CollateStatusSource, string> = {
   kubernetes: 'Kubernetes',
   argo: 'Argo server',
   collate: 'Collate',
+  storage: 'Azure Storage',
 };
 
 /** Collects the facts and failures of one component. */

@@ -12,6 +12,7 @@ import type {
 } from '@collate-backstage/plugin-collate-node';
 import type { ArgoServerConfig } from '../config';
 import type { ArchivedRuns } from '../sources/argoArchive';
+import type { BlobContainerAnswer } from '../sources/blobContainer';
 import type {
   DeploymentInfo,
   PodMetrics,
@@ -63,6 +64,8 @@ export interface StatusSources {
     auth: KubernetesRequestAuth,
   ): Promise<{ schedules: WorkflowSchedule[]; truncated: boolean }>;
   argoVersion(server: ArgoServerConfig, signal: AbortSignal): Promise<string>;
+  /** Azure Storage's answer to an anonymous request for a container (Metaflow's datastore). */
+  blobContainer(url: string, signal: AbortSignal): Promise<BlobContainerAnswer>;
   /** Finished runs of a namespace since a time, from the Argo server's workflow archive. */
   archivedRuns(
     server: ArgoServerConfig,

@@ -117,6 +117,13 @@ export const collateIngestionEntityCard = componentCard(
   { type: 'content' },
 );
 
+/** Full width: a table of the Metaflow stack's services. @alpha */
+export const collateMetaflowEntityCard = componentCard(
+  'metaflow',
+  'CollateMetaflowCard',
+  { type: 'content' },
+);
+
 /**
  * The scaffolder form field `ui:field: CollateDeployAccess` (type boolean) for a Collate template's first page: says
  * whether the signed-in user may run the template (the permission policy's answer for the Collate actions) and whom
@@ -182,6 +189,7 @@ export default createFrontendPlugin({
     collateSearchEntityCard,
     collateRunnerEntityCard,
     collateIngestionEntityCard,
+    collateMetaflowEntityCard,
     collateDeployAccessFormField,
   ],
 });

@@ -2,4 +2,5 @@
 export { CollateArgoCard } from './ArgoCard';
 export { CollateDatabaseCard, CollateSearchCard } from './BackingServiceCard';
 export { CollateIngestionCard } from './IngestionCard';
+export { CollateMetaflowCard } from './MetaflowCard';
 export { CollateRunnerCard } from './RunnerCard';

@@ -11,6 +11,7 @@ export const COMPONENT_TITLES: Record<CollateComponentKind, string> = {
   search: 'Collate search engine',
   runner: 'Hybrid Ingestion Runner',
   ingestion: 'Ingestion workflows',
+  metaflow: 'Metaflow services',
 };
 
 /** Each component in a word, where a table row has little room (the fleet page). */
@@ -21,6 +22,7 @@ export const COMPONENT_SHORT_TITLES: Record<CollateComponentKind, string> = {
   search: 'Search',
   runner: 'Runner',
   ingestion: 'Ingestion',
+  metaflow: 'Metaflow',
 };
 
 /** Each `collate.io/*` annotation as the overview's "Annotations" list names it. */
@@ -44,4 +46,7 @@ export const ANNOTATION_LABELS: Record<
   ingestionLocations: 'More ingestion locations',
   azureSubscriptionId: 'Azure subscription',
   azureResourceGroup: 'Azure resource group',
+  metaflowNamespace: 'Metaflow namespace',
+  metaflowOrchestrator: 'Metaflow orchestrator',
+  metaflowDatastore: 'Metaflow datastore',
 };

@@ -5,6 +5,7 @@ variable "storage_account_name" { type = string }
 variable "storage_container_name" { type = string }
 variable "deploy_airflow" { type = bool }
 variable "fail_with" { type = string }
+variable "blob_endpoint" { type = string }
 
 resource "terraform_data" "resource_group" {
   input = var.resource_group_name
@@ -45,7 +46,7 @@ resource "terraform_data" "airflow_logs_container" {
 }
 
 output "storage_blob_endpoint" {
-  value = "https://${terraform_data.storage_account.output}.blob.core.windows.net/"
+  value = var.blob_endpoint != "" ? var.blob_endpoint : "https://${terraform_data.storage_account.output}.blob.core.windows.net/"
 }
 
 output "service_principal_tenant_id" {

@@ -38,6 +38,7 @@ export const deployment = (
   name: string,
   labels: Record<string, string>,
   ready = 1,
+  initContainers: string[] = [],
 ): DeploymentInfo => ({
   name,
   namespace: 'ns',
@@ -45,6 +46,7 @@ export const deployment = (
   desired: 1,
   labels,
   env: {},
+  initContainers,
 });
 
 export const overview: WorkflowOverview = {
@@ -98,6 +100,11 @@ export function sources(overrides: Partial<StatusSources> = {}) {
     argoVersion: async () => {
       calls.push('argo version');
       return 'v3.7.1';
+    },
+    // A private container, as Azure Storage answers an anonymous request for it.
+    blobContainer: async url => {
+      calls.push(`blob ${url}`);
+      return { status: 404, errorCode: 'ResourceNotFound', fromStorage: true };
     },
     systemStatus: async () => {
       calls.push('system status');

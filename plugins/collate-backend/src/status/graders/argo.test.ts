@@ -27,6 +27,7 @@ describe('gradeArgo', () => {
           desired: 1,
           labels: { 'app.kubernetes.io/component': 'server' },
           env: {},
+          initContainers: [],
         },
       ],
     });

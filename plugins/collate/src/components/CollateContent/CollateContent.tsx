@@ -10,6 +10,7 @@ import {
   CollateArgoCard,
   CollateDatabaseCard,
   CollateIngestionCard,
+  CollateMetaflowCard,
   CollateRunnerCard,
   CollateSearchCard,
 } from '../cards';
@@ -23,7 +24,7 @@ const CARDS: Array<[CollateComponentKind, () => JSX.Element]> = [
 
 /**
  * The "Collate" entity tab: the overview across the top, the cards of the components the entity describes below it
- * two by two (from 960 px), the ingestion workflows at full width.
+ * two by two (from 960 px), the ingestion workflows and a Metaflow stack's services at full width.
  */
 export const CollateContent = () => {
   const { entity } = useEntity();
@@ -45,7 +46,13 @@ export const CollateContent = () => {
           <CollateIngestionCard />
         </Grid>
       )}
-      {entity.kind === 'System' && (
+      {components.includes('metaflow') && (
+        <Grid item xs={12}>
+          <CollateMetaflowCard />
+        </Grid>
+      )}
+      {/* Upgrade and decommission are the Collate templates': not a Metaflow stack's. */}
+      {entity.kind === 'System' && !components.includes('metaflow') && (
         <Grid item xs={12}>
           <LifecycleCard />
         </Grid>

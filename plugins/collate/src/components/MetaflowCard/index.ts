@@ -1,0 +1,1 @@
+export { CollateMetaflowCard } from './MetaflowCard';
