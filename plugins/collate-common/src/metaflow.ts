@@ -13,17 +13,36 @@ export interface MetaflowServiceSpec {
  * `deploy_airflow`. The status backend expects them, the card lists them in this order. @public
  */
 export const METAFLOW_SERVICES: Readonly<
-  Record<'metaflow' | 'argo-workflows' | 'airflow', readonly MetaflowServiceSpec[]>
+  Record<
+    'metaflow' | 'argo-workflows' | 'airflow',
+    readonly MetaflowServiceSpec[]
+  >
 > = {
   metaflow: [
     { name: 'metadata-service', title: 'Metadata service', part: 'metaflow' },
-    { name: 'metaflow-ui-backend-service', title: 'UI backend', part: 'metaflow' },
-    { name: 'metaflow-ui-static-service', title: 'UI (static)', part: 'metaflow' },
+    {
+      name: 'metaflow-ui-backend-service',
+      title: 'UI backend',
+      part: 'metaflow',
+    },
+    {
+      name: 'metaflow-ui-static-service',
+      title: 'UI (static)',
+      part: 'metaflow',
+    },
   ],
   'argo-workflows': [
     { name: 'argo-server', title: 'Argo server', part: 'argo-workflows' },
-    { name: 'workflow-controller', title: 'Workflow controller', part: 'argo-workflows' },
-    { name: 'argo-events-controller-manager', title: 'Argo Events controller', part: 'argo-events' },
+    {
+      name: 'workflow-controller',
+      title: 'Workflow controller',
+      part: 'argo-workflows',
+    },
+    {
+      name: 'argo-events-controller-manager',
+      title: 'Argo Events controller',
+      part: 'argo-events',
+    },
   ],
   airflow: [
     { name: 'airflow-scheduler', title: 'Airflow scheduler', part: 'airflow' },

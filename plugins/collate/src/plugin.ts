@@ -95,9 +95,8 @@ export const EntityCollateIngestionCard = card(
  * Metaflow on Azure: the stack's services with pods, versions and migrations, the datastore's reachability, and how
  * to open the UI. @public
  */
-export const EntityCollateMetaflowCard = card(
-  'EntityCollateMetaflowCard',
-  () => import('./components/cards').then(m => m.CollateMetaflowCard),
+export const EntityCollateMetaflowCard = card('EntityCollateMetaflowCard', () =>
+  import('./components/cards').then(m => m.CollateMetaflowCard),
 );
 
 /**

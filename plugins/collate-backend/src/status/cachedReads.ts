@@ -123,10 +123,8 @@ export class CachedReads {
   }
 
   blobContainer(url: string) {
-    return this.cache.get(
-      `storage:${url}`,
-      this.config.timeouts.storage,
-      s => this.sources.blobContainer(url, s),
+    return this.cache.get(`storage:${url}`, this.config.timeouts.storage, s =>
+      this.sources.blobContainer(url, s),
     );
   }
 

@@ -34,7 +34,9 @@ export const gradeMetaflow: Grader<CollateMetaflowStatus> = async (ctx, a) => {
   if (a.metaflowOrchestrator && !orchestrator)
     f.judge(
       'unknown',
-      `${COLLATE_ANNOTATIONS.metaflowOrchestrator} '${a.metaflowOrchestrator}' is not one of ${ORCHESTRATORS.join(', ')}`,
+      `${COLLATE_ANNOTATIONS.metaflowOrchestrator} '${
+        a.metaflowOrchestrator
+      }' is not one of ${ORCHESTRATORS.join(', ')}`,
     );
   const list = deployments && f.take('kubernetes', deployments);
   const services = list

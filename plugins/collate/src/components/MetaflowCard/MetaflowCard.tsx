@@ -25,47 +25,6 @@ const ORCHESTRATOR_TITLES: Record<
   none: 'none (local runs and --with kubernetes)',
 };
 
-/**
- * Metaflow on Azure (guide 003): each service of the stack with its pods, version and, for the metadata service, its
- * database migrations; the datastore container's reachability; and how to open the UI. @public
- */
-export const CollateMetaflowCard = () => (
-  <StatusCard<CollateMetaflowStatus> component="metaflow">
-    {s => (
-      <>
-        <StructuredMetadataTable
-          metadata={{
-            Namespace: s.namespace ?? '—',
-            Orchestrator: s.orchestrator
-              ? ORCHESTRATOR_TITLES[s.orchestrator]
-              : '—',
-            Datastore: <Datastore datastore={s.datastore} />,
-          }}
-        />
-        {s.services && <Services services={s.services} />}
-        {s.namespace && (
-          <>
-            <Typography variant="subtitle2" style={{ marginTop: 16 }}>
-              Open the Metaflow UI
-            </Typography>
-            <Typography variant="body2" color="textSecondary">
-              Forward its ports, then open http://localhost:3000:
-            </Typography>
-            <CodeSnippet
-              language="shell"
-              text={[
-                `kubectl -n ${s.namespace} port-forward deployment/metaflow-ui-backend-service 8083:8083`,
-                `kubectl -n ${s.namespace} port-forward deployment/metaflow-ui-static-service 3000:3000`,
-              ].join('\n')}
-              showCopyCodeButton
-            />
-          </>
-        )}
-      </>
-    )}
-  </StatusCard>
-);
-
 const Services = ({ services }: { services: CollateMetaflowService[] }) => (
   <Table size="small" aria-label="Metaflow services">
     <TableHead>
@@ -110,11 +69,7 @@ const Services = ({ services }: { services: CollateMetaflowService[] }) => (
   </Table>
 );
 
-const Datastore = ({
-  datastore,
-}: {
-  datastore?: CollateMetaflowDatastore;
-}) => {
+const Datastore = ({ datastore }: { datastore?: CollateMetaflowDatastore }) => {
   if (!datastore) return <>—</>;
   const said = datastore.reachable
     ? `reachable${
@@ -133,3 +88,44 @@ const Datastore = ({
     </>
   );
 };
+
+/**
+ * Metaflow on Azure (guide 003): each service of the stack with its pods, version and, for the metadata service, its
+ * database migrations; the datastore container's reachability; and how to open the UI. @public
+ */
+export const CollateMetaflowCard = () => (
+  <StatusCard<CollateMetaflowStatus> component="metaflow">
+    {s => (
+      <>
+        <StructuredMetadataTable
+          metadata={{
+            Namespace: s.namespace ?? '—',
+            Orchestrator: s.orchestrator
+              ? ORCHESTRATOR_TITLES[s.orchestrator]
+              : '—',
+            Datastore: <Datastore datastore={s.datastore} />,
+          }}
+        />
+        {s.services && <Services services={s.services} />}
+        {s.namespace && (
+          <>
+            <Typography variant="subtitle2" style={{ marginTop: 16 }}>
+              Open the Metaflow UI
+            </Typography>
+            <Typography variant="body2" color="textSecondary">
+              Forward its ports, then open http://localhost:3000:
+            </Typography>
+            <CodeSnippet
+              language="shell"
+              text={[
+                `kubectl -n ${s.namespace} port-forward deployment/metaflow-ui-backend-service 8083:8083`,
+                `kubectl -n ${s.namespace} port-forward deployment/metaflow-ui-static-service 3000:3000`,
+              ].join('\n')}
+              showCopyCodeButton
+            />
+          </>
+        )}
+      </>
+    )}
+  </StatusCard>
+);
