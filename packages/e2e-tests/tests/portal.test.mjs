@@ -220,6 +220,53 @@ for (const width of [1440, 1024]) {
 }
 
 for (const width of [1440, 1024]) {
+  test(`the Metaflow System's Collate tab at ${width} px: the stack's services live from the cluster, its datastore reachable`, async () => {
+    const page = await browser.newPage({ viewport: { width, height: 1000 } });
+    const file = join(artifactsDir, `metaflow-tab-${width}.png`);
+    try {
+      await signInAsGuest(page, frontendUrl);
+      await page.goto(
+        `${frontendUrl}/catalog/default/system/metaflow-demo/collate`,
+      );
+      const table = page.getByRole('table', { name: 'Metaflow services' });
+      await table.waitFor({ timeout: 60_000 });
+      const rows = await table.locator('tbody tr').allInnerTexts();
+      assert.deepEqual(
+        rows.map(r => r.split(/\s+/).filter(Boolean)[0]),
+        ['Metadata', 'UI', 'UI', 'Argo', 'Workflow', 'Argo'],
+      );
+      // Every service ready, from the Deployments OpenTofu's kubernetes provider created; migrations done.
+      assert.equal(await table.getByText('1/1 ready').count(), 6);
+      await table.getByText('done').waitFor();
+      assert.ok(rows[0].includes('2.3.3'), rows[0]);
+      await page
+        .getByText(
+          /reachable \(answers 403 AuthorizationFailure without credentials\)/,
+        )
+        .waitFor({ timeout: 30_000 });
+      await page
+        .getByText(
+          /kubectl -n aks-demo-metaflow-default port-forward deployment\/metaflow-ui-static-service 3000:3000/,
+        )
+        .first()
+        .waitFor();
+      // Collate's lifecycle templates (upgrade, decommission) are not offered for a Metaflow stack.
+      assert.equal(
+        await page
+          .locator('.MuiCardHeader-title')
+          .getByText('Lifecycle', { exact: true })
+          .count(),
+        0,
+      );
+      assert.deepEqual(await brokenCells(page), []);
+    } finally {
+      await page.screenshot({ path: file, fullPage: true });
+      console.log(`screenshot: ${file}`);
+    }
+  });
+}
+
+for (const width of [1440, 1024]) {
   test(`the ingestion card at ${width} px: two weeks of runs from Argo's workflow archive, charted inside the card`, async () => {
     const page = await browser.newPage({ viewport: { width, height: 1200 } });
     const file = join(artifactsDir, `ingestion-history-${width}.png`);

@@ -3,12 +3,15 @@
 //   - the fixture releases (openmetadata, argo-workflows, hybrid-ingestion-runner) and workflows in every phase;
 //   - a Collate contract server with the runner connected and ingestion pipelines;
 //   - an EKS cluster on moto for running the AWS template from the portal;
+//   - the demo Metaflow stack, applied from the metaflow-tools fixture with OpenTofu (its services in the local
+//     cluster, its datastore on Azurite);
 //   - an app-config file that points the portal's backend at all of it (cluster `local`, collate.servers,
 //     collate.argo.servers, collate.aws on moto, helm), written to the path given as the first argument.
 //   - the demo fleet of demo-fleet.yaml (thirty deployments), after that.
 // It prints `ready <config path>`, then `fleet ready: N deployments`, and serves until SIGTERM/SIGINT.
 //   node --require @backstage/cli/config/nodeTransform.cjs packages/testenv/src/bin/live-demo.ts <config.yaml>
 import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { collateAwsTestConfig, ensureEksCluster } from '../aws';
 import { backstageKubernetesConfig, testEnv } from '../env';
@@ -16,12 +19,22 @@ import { seedDemoDeployment } from '../seed';
 import { seedDemoFleet } from '../demoFleet';
 import { demoHistory, seedArchivedRuns } from '../archive';
 import { startCollateContractServer } from '../contract/collate.ts';
+import { applyMetaflowStack, metaflowLocalPlane } from '../metaflow';
+import { requireEnv } from '../env';
 
 const DEMO_COLLATE_PORT = 18585;
 
 async function main() {
   const target = process.argv[2];
   if (!target) throw new Error('usage: live-demo.ts <app-config output path>');
+  // The catalog's metaflow-demo System, applied as an operator would; its state lives beside the cluster's data.
+  const metaflow = applyMetaflowStack(
+    'demo',
+    join(dirname(requireEnv('KUBE_CONFIG')), 'metaflow-demo'),
+  ).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   // A fixed port: the demo runner's release points at it, and stays at one revision across starts.
   const collate = await startCollateContractServer({ port: DEMO_COLLATE_PORT });
   const demo = await seedDemoDeployment({
@@ -66,6 +79,9 @@ async function main() {
   // An EKS cluster (on moto) for running the Collate on AWS EKS template from the portal.
   await ensureEksCluster('collate-eks-portal');
 
+  const metaflowFailed = await metaflow;
+  if (metaflowFailed) throw metaflowFailed;
+
   const argoUrl = testEnv.argoUrl();
   const config = {
     kubernetes: backstageKubernetesConfig({ fleet: true }),
@@ -88,6 +104,8 @@ async function main() {
           },
         ],
       },
+      // The Metaflow card probes the demo stack's datastore on Azurite.
+      status: { storageHosts: metaflowLocalPlane().storageHosts },
     },
   };
   writeFileSync(target, stringify(config), { mode: 0o600 });
