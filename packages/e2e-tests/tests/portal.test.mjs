@@ -230,6 +230,10 @@ for (const width of [1440, 1024]) {
       );
       const table = page.getByRole('table', { name: 'Metaflow services' });
       await table.waitFor({ timeout: 60_000 });
+      await page
+        .locator('.MuiCardHeader-title')
+        .getByText('Metaflow stack', { exact: true })
+        .waitFor();
       const rows = await table.locator('tbody tr').allInnerTexts();
       assert.deepEqual(
         rows.map(r => r.split(/\s+/).filter(Boolean)[0]),
@@ -244,12 +248,19 @@ for (const width of [1440, 1024]) {
           /reachable \(answers 403 AuthorizationFailure without credentials\)/,
         )
         .waitFor({ timeout: 30_000 });
-      await page
-        .getByText(
-          /kubectl -n aks-demo-metaflow-default port-forward deployment\/metaflow-ui-static-service 3000:3000/,
-        )
-        .first()
-        .waitFor();
+      assert.ok(
+        (await page.locator('main pre').first().innerText()).includes(
+          'kubectl -n aks-demo-metaflow-default \\\n  port-forward deployment/metaflow-ui-static-service 3000:3000',
+        ),
+      );
+      // The commands fit the card: nothing scrolls sideways.
+      assert.equal(
+        await page
+          .locator('main pre')
+          .first()
+          .evaluate(e => e.scrollWidth <= e.clientWidth + 1),
+        true,
+      );
       // Collate's lifecycle templates (upgrade, decommission) are not offered for a Metaflow stack.
       assert.equal(
         await page

@@ -102,6 +102,8 @@ export const testEnv = {
       passEnv: ['KUBE_CONFIG'],
     };
   },
+  /** The python of the virtualenv with the real Metaflow client (scripts/testenv/metaflow.sh). */
+  metaflowPython: () => requireEnv('COLLATE_TEST_METAFLOW_PYTHON'),
   /** The python of a line's virtualenv with OpenMetadata's models and client (scripts/testenv/openmetadata.sh). */
   openMetadataPython: (line: string) =>
     `${requireEnv('COLLATE_TEST_OPENMETADATA_DIR')}/${line}/venv/bin/python`,

@@ -86,5 +86,9 @@ export async function applyMetaflowStack(orgPrefix: string, dir: string) {
     `-state=${join(dir, 'terraform.tfstate')}`,
     `-var=org_prefix=${orgPrefix}`,
   ]);
-  return { namespace: metaflowStackNamespace(orgPrefix) };
+  return {
+    namespace: metaflowStackNamespace(orgPrefix),
+    /** The Metaflow client configuration the services module wrote (the template hands it to the user as is). */
+    configFile: join(module, 'config.json'),
+  };
 }

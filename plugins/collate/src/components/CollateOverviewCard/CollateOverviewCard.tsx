@@ -79,7 +79,11 @@ const Overview = ({ variant }: { variant: 'compact' | 'details' }) => {
 
   return (
     <InfoCard
-      title="Collate deployment"
+      title={
+        annotations.component === 'metaflow'
+          ? 'Metaflow stack'
+          : 'Collate deployment'
+      }
       subheader={entity.metadata.title ?? entity.metadata.name}
       action={
         <Tooltip title="Refresh">

@@ -119,11 +119,10 @@ describe('CollateMetaflowCard', () => {
 
   it("says how to open the UI in the stack's namespace", async () => {
     await render();
-    expect(
-      await screen.findByText(
-        /kubectl -n aks-acme-metaflow-default port-forward deployment\/metaflow-ui-static-service 3000:3000/,
-      ),
-    ).toBeInTheDocument();
+    await screen.findByRole('table', { name: 'Metaflow services' });
+    expect(document.querySelector('pre')?.textContent).toContain(
+      'kubectl -n aks-acme-metaflow-default \\\n  port-forward deployment/metaflow-ui-static-service 3000:3000',
+    );
   });
 
   it('shows why the datastore is not reachable', async () => {

@@ -118,8 +118,10 @@ export const CollateMetaflowCard = () => (
             <CodeSnippet
               language="shell"
               text={[
-                `kubectl -n ${s.namespace} port-forward deployment/metaflow-ui-backend-service 8083:8083`,
-                `kubectl -n ${s.namespace} port-forward deployment/metaflow-ui-static-service 3000:3000`,
+                `kubectl -n ${s.namespace} \\`,
+                '  port-forward deployment/metaflow-ui-backend-service 8083:8083 &',
+                `kubectl -n ${s.namespace} \\`,
+                '  port-forward deployment/metaflow-ui-static-service 3000:3000',
               ].join('\n')}
               showCopyCodeButton
             />
