@@ -540,7 +540,6 @@ describe('Software Templates on the local control plane', () => {
       'metaflow.org/datastore-sysroot':
         'metaflow-storage-container/tf-full-stack-sysroot',
       'metaflow.org/blob-endpoint': metaflowLocalPlane().blobEndpoint,
-      'metaflow.org/kubernetes-namespace': metaflowStackNamespace('acmerun'),
       'metaflow.org/kubernetes-secret': 'metaflow-azure-storage-credentials',
       'metaflow.org/metadata-service-url': `http://metadata-service.${metaflowStackNamespace(
         'acmerun',
