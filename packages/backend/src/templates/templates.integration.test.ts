@@ -249,7 +249,7 @@ describe('Software Templates on the local control plane', () => {
         core.deleteNamespace({ name }).catch(() => undefined),
       ),
     );
-  });
+  }, 90_000);
 
   /** The helm CLI's JSON answer, as the test environment's admin. */
   const helmJson = async (args: string[]) =>

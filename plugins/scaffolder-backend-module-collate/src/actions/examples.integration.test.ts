@@ -194,12 +194,13 @@ describe('action examples', () => {
     );
     await ensureEksCluster('collate-eks');
     await removeMetaflowStacks([EXAMPLES_ORG_PREFIX]);
-  });
+    // A stack left by an interrupted run goes first: its namespace's pods take a while to go.
+  }, 90_000);
   afterAll(async () => {
     await arm.close();
     await collate.close();
     await removeMetaflowStacks([EXAMPLES_ORG_PREFIX]);
-  });
+  }, 90_000);
 
   /** Resolves `${{ steps.x.output.y }}`, `${{ steps["x"].output.y }}` and `${{ secrets.x }}` like the scaffolder. */
   function resolve(value: unknown): unknown {

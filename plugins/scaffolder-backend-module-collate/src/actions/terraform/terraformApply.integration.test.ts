@@ -129,11 +129,11 @@ describe('collate:terraform:apply with OpenTofu and an S3 state backend on moto'
       AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey,
     });
     await new S3Client(aws).send(new CreateBucketCommand({ Bucket: bucket }));
-  });
+  }, 90_000);
   afterAll(async () => {
     process.env = saved;
     await removeMetaflowStacks(['acme']);
-  });
+  }, 90_000);
 
   const run = async (
     input: Record<string, unknown>,
