@@ -522,12 +522,14 @@ describe('Software Templates on the local control plane', () => {
         metaflowLocalPlane().blobEndpoint,
       METAFLOW_SERVICE_URL: 'http://127.0.0.1:8080/',
     });
+    // In the stack's namespace; the static UI by its Deployment's real name (metaflow-tools' own instructions say
+    // metadata-ui-static-service).
+    const inStack = `kubectl -n ${metaflowStackNamespace('acmerun')}`;
     expect(shown).toContain(
-      'kubectl port-forward deployment/metadata-service 8080:8080',
+      `${inStack} port-forward deployment/metadata-service 8080:8080`,
     );
-    // The Deployment's real name (metaflow-tools' own instructions say metadata-ui-static-service).
     expect(shown).toContain(
-      'kubectl port-forward deployment/metaflow-ui-static-service 3000:3000',
+      `${inStack} port-forward deployment/metaflow-ui-static-service 3000:3000`,
     );
     expect(shown).toContain(
       `terraform output -raw SERVICE_PRINCIPAL_CREDENTIALS\` in the module's directory, initialised with this stack's\nstate (backend \`s3\`, key \`metaflow-run-${suffix}.tfstate\`)`,
