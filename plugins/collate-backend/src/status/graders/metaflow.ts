@@ -8,7 +8,7 @@ import {
   type CollateMetaflowStatus,
 } from '@collate-backstage/plugin-collate-common';
 import { isAllowedStorageHost } from '../../sources/blobContainer';
-import { Findings } from '../findings';
+import { Findings, judgeDeployment } from '../findings';
 import type { GradeContext, Grader } from './context';
 import { deploymentStatus } from './release';
 
@@ -43,17 +43,13 @@ export const gradeMetaflow: Grader<CollateMetaflowStatus> = async (ctx, a) => {
     ? metaflowServicesFor(orchestrator).map(spec => {
         const found = list.find(d => d.name === spec.name);
         const deployment = deploymentStatus(found);
+        judgeDeployment(
+          f,
+          spec.title,
+          deployment,
+          `${spec.title}: no Deployment ${spec.name} in namespace ${namespace}`,
+        );
         const health = deployment ? replicaHealth(deployment) : 'unhealthy';
-        if (!deployment)
-          f.judge(
-            'unhealthy',
-            `${spec.title}: no Deployment ${spec.name} in namespace ${namespace}`,
-          );
-        else if (health !== 'healthy')
-          f.judge(
-            health,
-            `${spec.title}: ${deployment.ready} of ${deployment.desired} pods ready`,
-          );
         const version = imageTagVersion(deployment?.image);
         const service: CollateMetaflowService = {
           name: spec.name,
