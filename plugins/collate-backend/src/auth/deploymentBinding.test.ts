@@ -54,6 +54,42 @@ describe('DeploymentBinding', () => {
     ).toBeUndefined();
   });
 
+  it("refuses a Metaflow stack's coordinates from an owner's own entity, as any other deployment's", () => {
+    // Another team's System naming a namespace and a datastore host: the Metaflow card would read and probe them.
+    const theirs: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: {
+        name: 'their-metaflow',
+        annotations: {
+          'backstage.io/managed-by-origin-location':
+            'url:https://git.example/team-b/catalog-info.yaml',
+          'collate.io/component': 'metaflow',
+          'collate.io/kubernetes-cluster': 'local',
+          'collate.io/metaflow-namespace': 'kube-system',
+          'collate.io/metaflow-datastore':
+            'https://victim.blob.core.windows.net/metaflow-storage-container',
+        },
+      },
+    };
+    expect(binding.refusal(theirs)).toMatch(
+      /^system:default\/their-metaflow was not registered by the Collate actions/,
+    );
+    expect(
+      binding.refusal({
+        ...theirs,
+        metadata: {
+          ...theirs.metadata,
+          annotations: {
+            ...theirs.metadata.annotations,
+            'backstage.io/managed-by-origin-location':
+              'collate-deployment:their-metaflow',
+          },
+        },
+      }),
+    ).toBeUndefined();
+  });
+
   it('refuses anything else, saying how to register or adopt it', () => {
     for (const origin of [
       undefined,
