@@ -34,3 +34,8 @@ export {
   type CollateApiLine,
 } from './collate/apiLines';
 export { collateUpgradeRefusal } from './collate/upgradePath';
+export {
+  COLLATE_ARGO_SUPPORT,
+  argoLineOf,
+  argoSupportRefusal,
+} from './collate/argoSupport';

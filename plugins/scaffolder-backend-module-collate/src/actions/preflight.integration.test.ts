@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import {
   adminKubeConfig,
   backstageKubernetesConfig,
@@ -105,6 +105,8 @@ describe('collate:preflight against the local environment', () => {
         ssl: false,
       },
       search: { url: searchUrl },
+      collateVersion: 'om-1.12.3-cl-1.12.3',
+      argoNamespace,
       failOnError: true,
     } as never);
     await action.handler(ctx as never);
@@ -147,6 +149,64 @@ describe('collate:preflight against the local environment', () => {
     const lenient = actionContext({ ...input, failOnError: false } as never);
     await action.handler(lenient.ctx as never);
     expect(lenient.outputs.passed).toBe(false);
+  });
+
+  it('warns, without failing, when the Argo the ingestion will run on is a line the Collate version is not known to run on', async () => {
+    const argo4 = `${argoNamespace}-v4`;
+    const core = adminKubeConfig().makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: argo4 } } });
+    try {
+      await adminKubeConfig()
+        .makeApiClient(AppsV1Api)
+        .createNamespacedDeployment({
+          namespace: argo4,
+          body: {
+            metadata: {
+              name: 'argo-workflows-workflow-controller',
+              labels: { 'app.kubernetes.io/part-of': 'argo-workflows' },
+            },
+            spec: {
+              selector: { matchLabels: { app: 'controller' } },
+              template: {
+                metadata: { labels: { app: 'controller' } },
+                spec: {
+                  containers: [
+                    {
+                      name: 'controller',
+                      image: 'quay.io/argoproj/workflow-controller:v4.0.5',
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        });
+      const run = async (namespace: string) => {
+        const { ctx, outputs } = actionContext({
+          cluster: TEST_CLUSTER_NAME,
+          target: 'server',
+          collateVersion: 'om-2.0.7-cl-2.0.7',
+          argoNamespace: namespace,
+          failOnError: true,
+        } as never);
+        await action.handler(ctx as never);
+        return byName(outputs.checks as PreflightCheck[]).argo;
+      };
+      const judged = await run(argo4);
+      expect(judged.status).toBe('warn');
+      expect(judged.reason).toContain(
+        `v4.0.5 (${argo4}/argo-workflows-workflow-controller)`,
+      );
+      expect(judged.reason).toContain(
+        'Collate 2.0.7 runs its ingestion on Argo Workflows 3.7 (this plugin set tests Collate 2.0 with Argo 3.7 only); Argo v4.0.5 is the 4.0 line, which is not known to work with it. Install Argo 3.7 first (collate:argo:install, chart 0.45.x) and point the deployment at it',
+      );
+      // Another namespace's Argo is listed, not judged: the deployment's own Argo is 3.7.
+      const other = await run(argoNamespace);
+      expect(other.status).toBe('pass');
+      expect(other.reason).toContain(`v4.0.5 (${argo4}/`);
+    } finally {
+      await core.deleteNamespace({ name: argo4 });
+    }
   });
 
   it('warns, without failing, when the database is unreachable', async () => {

@@ -26,7 +26,7 @@ export function createCollatePreflightAction(
   return createTemplateAction({
     id: 'collate:preflight',
     description:
-      'Read-only checks before deploying Collate or the Hybrid Runner: Kubernetes version, worker sizing, AKS OIDC/workload identity or EKS OIDC provider, database engine and version, search engine version, existing Argo. Fails on a blocking failure unless failOnError is false.',
+      'Read-only checks before deploying Collate or the Hybrid Runner: Kubernetes version, worker sizing, AKS OIDC/workload identity or EKS OIDC provider, database engine and version, search engine version, and an existing Argo Workflows against the Argo lines the Collate version is known to run with. Fails on a blocking failure unless failOnError is false.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -38,6 +38,28 @@ export function createCollatePreflightAction(
             .default('server')
             .describe(
               'What will be deployed: the Collate server (guides 000/001) or the Hybrid Runner (guide 002)',
+            ),
+        collateVersion: z =>
+          z
+            .string()
+            .regex(
+              /^(om-)?\d+\.\d+\.\d+([-.][A-Za-z0-9_.-]{0,100})?$/,
+              'a Collate version (1.12.3) or an image tag that names one (om-1.12.3-cl-1.12.3)',
+            )
+            .optional()
+            .describe(
+              "The Collate version to deploy, or the image tag that names it (1.12.3, om-1.12.3-cl-1.12.3): an Argo Workflows already in the cluster is judged against the Argo lines that version is known to run with. The guides' 1.12.3 when absent",
+            ),
+        argoNamespace: z =>
+          z
+            .string()
+            .regex(
+              /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+              'a Kubernetes namespace name',
+            )
+            .optional()
+            .describe(
+              "The namespace of the Argo Workflows the deployment's ingestion will run on: an Argo already there is judged against the Collate version. Every Argo in the cluster when absent",
             ),
         azure: z =>
           z

@@ -51,6 +51,30 @@ describe('collate:upgrade on the local control plane', () => {
   const core = admin.makeApiClient(CoreV1Api);
   const apps = admin.makeApiClient(AppsV1Api);
   const namespace = `collate-up-${randomBytes(3).toString('hex')}`;
+  // The Argo Workflows the release's ingestion runs on: a controller Deployment labelled as the argo-workflows chart
+  // labels it, whose image the upgrade reads.
+  const argoNamespace = `${namespace}-argo`;
+  const argoController = (tag: string) => ({
+    metadata: {
+      name: 'argo-workflows-workflow-controller',
+      namespace: argoNamespace,
+      labels: { 'app.kubernetes.io/part-of': 'argo-workflows' },
+    },
+    spec: {
+      selector: { matchLabels: { app: 'workflow-controller' } },
+      template: {
+        metadata: { labels: { app: 'workflow-controller' } },
+        spec: {
+          containers: [
+            {
+              name: 'controller',
+              image: `quay.io/argoproj/workflow-controller:${tag}`,
+            },
+          ],
+        },
+      },
+    },
+  });
   let charts: string;
   /** A copy of the fixture chart as another version; `broken` adds an object the API server refuses. */
   const publish = async (version: string, broken = false) => {
@@ -111,11 +135,15 @@ describe('collate:upgrade on the local control plane', () => {
     charts = await mkdtemp(join(tmpdir(), 'collate-charts-'));
     await runAction(
       deploy,
-      fixtureDeployInput(namespace, { imageTag: 'om-1.12.3-cl-1.12.3' }),
+      fixtureDeployInput(namespace, {
+        imageTag: 'om-1.12.3-cl-1.12.3',
+        argoServerUrl: `http://argo-workflows-server.${argoNamespace}:2746`,
+      }),
     );
   });
   afterAll(async () => {
     await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    await core.deleteNamespace({ name: argoNamespace }).catch(() => undefined);
     await rm(charts, { recursive: true, force: true });
   });
 
@@ -241,7 +269,7 @@ describe('collate:upgrade on the local control plane', () => {
     );
     expect((await history()).length).toBe(4);
   });
-  it('moves the Collate server one release line at a time: 1.12 → 2.0 refused, 1.12 → 1.13 → 2.0 upgraded', async () => {
+  it('moves the Collate server one release line at a time, on an Argo the new line runs on: 1.12 → 2.0 refused, 1.13 on Argo 4 refused, 1.12 → 1.13 → 2.0 on Argo 3.7 upgraded', async () => {
     // Recovered as an operator would after the previous case left revision 4 pending.
     await markHelmRevision(core, {
       namespace,
@@ -257,6 +285,29 @@ describe('collate:upgrade on the local control plane', () => {
       /runs openmetadata 1\.12\.4; 2\.0\.7 skips the 1\.13 line: upgrade to the newest 1\.13\.x first/,
     );
     expect((await history()).length).toBe(4);
+
+    // The release's ingestion runs on an Argo 4 controller: no Collate line is known to run on it, so a new line is
+    // refused, saying what to do first; the same Argo on 3.7 lets it through.
+    await core.createNamespace({ body: { metadata: { name: argoNamespace } } });
+    await apps.createNamespacedDeployment({
+      namespace: argoNamespace,
+      body: argoController('v4.0.5'),
+    });
+    await expect(
+      run({
+        chart: line13,
+        version: '1.13.6',
+        imageTag: 'om-1.13.6-cl-1.13.6',
+      }),
+    ).rejects.toThrow(
+      `Release ${namespace}/openmetadata runs openmetadata 1.12.4; its ingestion runs on the Argo Workflows at http://argo-workflows-server.${argoNamespace}:2746 (${argoNamespace}/argo-workflows-workflow-controller runs v4.0.5). Collate 1.13.6 runs its ingestion on Argo Workflows 3.7 (the Hybrid Runner chart 1.13.x still bundles Argo 3.7); Argo v4.0.5 is the 4.0 line, which is not known to work with it. Install Argo 3.7 first (collate:argo:install, chart 0.45.x) and point the deployment at it, then upgrade`,
+    );
+    expect((await history()).length).toBe(4);
+    await apps.replaceNamespacedDeployment({
+      name: 'argo-workflows-workflow-controller',
+      namespace: argoNamespace,
+      body: argoController('v3.7.1'),
+    });
 
     const to13 = await run({
       chart: line13,

@@ -1,10 +1,20 @@
 import { InputError } from '@backstage/errors';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   isHelmReleaseStuck,
   openMetadataVersionOfImageTag,
 } from '@collate-backstage/plugin-collate-common';
-import { collateUpgradeRefusal } from '@collate-backstage/plugin-collate-node';
+import {
+  argoSupportRefusal,
+  collateApiLineOf,
+  collateUpgradeRefusal,
+} from '@collate-backstage/plugin-collate-node';
+import {
+  findArgoControllers,
+  serviceUrlNamespace,
+} from '../../lib/argoControllers';
+import { argoEndpointOfCollateValues } from '../../lib/helm/values/collate';
 import { Helm } from '../../lib/helm/Helm';
 import type { ClusterActionOptions } from '../../lib/kubernetes';
 import { fail } from '../../lib/validation';
@@ -35,6 +45,27 @@ export function compareChartVersions(a: string, b: string): number {
   return x.pre < y.pre ? -1 : 1;
 }
 
+/**
+ * Why a Collate server should not move to `to` on the Argo Workflows its values point its ingestion at (the
+ * controller beside that Argo server), or undefined. An Argo outside the cluster cannot be checked.
+ */
+async function argoRefusal(
+  kc: KubeConfig,
+  args: { values: Record<string, unknown>; namespace: string; to: string },
+): Promise<string | undefined> {
+  const endpoint = argoEndpointOfCollateValues(args.values);
+  const argoNamespace = endpoint
+    ? serviceUrlNamespace(endpoint, args.namespace)
+    : undefined;
+  if (!argoNamespace) return undefined;
+  for (const controller of await findArgoControllers(kc, argoNamespace)) {
+    const refusal = argoSupportRefusal(args.to, controller.version);
+    if (refusal)
+      return `its ingestion runs on the Argo Workflows at ${endpoint} (${controller.namespace}/${controller.name} runs ${controller.version}). ${refusal}`;
+  }
+  return undefined;
+}
+
 /** The Collate (OpenMetadata) server's chart, whose versions are OpenMetadata's. */
 const COLLATE_SERVER_CHART = 'openmetadata';
 
@@ -56,7 +87,7 @@ export function createReleaseUpgradeAction(options: ClusterActionOptions) {
   return createTemplateAction({
     id: 'collate:upgrade',
     description:
-      "Upgrades a deployment's Helm release to another chart version with the values it was deployed with (and, for the Collate server, the image tag that goes with the chart): helm upgrade --wait --rollback-on-failure, so a failed upgrade leaves the previous revision running. Refuses a downgrade unless allowDowngrade, a Collate server skipping a release line (1.12 → 1.13 → 2.0) or moving to a line this plugin set does not read, and a release left pending-* or failed until it is recovered. Dry-run shows the chart and app version change and the values that change.",
+      "Upgrades a deployment's Helm release to another chart version with the values it was deployed with (and, for the Collate server, the image tag that goes with the chart): helm upgrade --wait --rollback-on-failure, so a failed upgrade leaves the previous revision running. Refuses a downgrade unless allowDowngrade, a Collate server skipping a release line (1.12 → 1.13 → 2.0), moving to a line this plugin set does not read, or to a new line not known to run on the Argo Workflows line its ingestion uses, and a release left pending-* or failed until it is recovered. Dry-run shows the chart and app version change and the values that change.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -167,6 +198,23 @@ export function createReleaseUpgradeAction(options: ClusterActionOptions) {
             `Release ${where} runs ${target.name} ${fromVersion}; ${lineRefusal}`,
           );
         values = await helm.userValues(input.release, input.namespace);
+        // A new line must be known to run on the Argo the deployment uses; within a line, that Argo already runs it.
+        const argo =
+          target.name === COLLATE_SERVER_CHART
+            ? await argoRefusal(kc, {
+                values,
+                namespace: input.namespace,
+                to: target.version,
+              })
+            : undefined;
+        if (
+          argo &&
+          collateApiLineOf(target.version) !== collateApiLineOf(fromVersion)
+        )
+          throw new InputError(
+            `Release ${where} runs ${target.name} ${fromVersion}; ${argo}, then upgrade`,
+          );
+        if (argo) ctx.logger.warn(`Release ${where}: ${argo}`);
       } finally {
         await helm.close();
       }

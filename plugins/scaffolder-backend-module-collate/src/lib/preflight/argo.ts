@@ -1,32 +1,24 @@
-import { AppsV1Api } from '@kubernetes/client-node';
+import {
+  COLLATE_GUIDE_CHART_PINS,
+  openMetadataVersionOfImageTag,
+} from '@collate-backstage/plugin-collate-common';
+import { argoSupportRefusal } from '@collate-backstage/plugin-collate-node';
+import { findArgoControllers } from '../argoControllers';
 import type { PreflightCheckDefinition } from './check';
 
-/** Every Argo Workflows controller already in the cluster, with its version: the guides target 3.7. */
+/**
+ * Every Argo Workflows controller already in the cluster, with its version, judged against the Argo lines the Collate
+ * version to be deployed is known to run with (`argoSupportRefusal`): the image tag's version, or the guides' pin.
+ */
 export const argoCheck: PreflightCheckDefinition = {
   name: 'argo',
   unreachable: 'warn',
   applies: () => true,
-  async run({ kubeConfig }) {
-    const deployments = await kubeConfig
-      .makeApiClient(AppsV1Api)
-      .listDeploymentForAllNamespaces({
-        labelSelector: 'app.kubernetes.io/part-of=argo-workflows',
-        limit: 50,
-      });
-    // Every workflow controller in the cluster, with its version (the image tag).
-    const found = deployments.items.flatMap(d => {
-      const image = d.spec?.template.spec?.containers.find(c =>
-        /workflow-controller/.test(c.image ?? ''),
-      )?.image;
-      return image
-        ? [
-            {
-              version: image.split(':').pop() ?? 'unknown',
-              where: `${d.metadata?.namespace}/${d.metadata?.name}`,
-            },
-          ]
-        : [];
-    });
+  async run({ kubeConfig, input }) {
+    const collate =
+      openMetadataVersionOfImageTag(input.collateVersion) ??
+      COLLATE_GUIDE_CHART_PINS.openmetadata;
+    const found = await findArgoControllers(kubeConfig);
     if (found.length === 0) {
       return {
         name: 'argo',
@@ -34,9 +26,18 @@ export const argoCheck: PreflightCheckDefinition = {
         reason: 'no Argo Workflows installed; it will be installed',
       };
     }
-    const list = found.map(f => `${f.version} (${f.where})`).join(', ');
-    const off = found.filter(f => !/^v?3\.7\./.test(f.version));
-    return off.length === 0
+    const list = found
+      .map(f => `${f.version} (${f.namespace}/${f.name})`)
+      .join(', ');
+    const judged = input.argoNamespace
+      ? found.filter(f => f.namespace === input.argoNamespace)
+      : found;
+    const refusals = [
+      ...new Set(
+        judged.flatMap(f => argoSupportRefusal(collate, f.version) ?? []),
+      ),
+    ];
+    return refusals.length === 0
       ? {
           name: 'argo',
           status: 'pass',
@@ -45,7 +46,7 @@ export const argoCheck: PreflightCheckDefinition = {
       : {
           name: 'argo',
           status: 'warn',
-          reason: `Argo Workflows found: ${list}; the guides target 3.7.1`,
+          reason: `Argo Workflows found: ${list}. ${refusals.join('. ')}`,
         };
   },
 };

@@ -20,6 +20,10 @@ export const REQUIREMENTS = {
 /** What `collate:preflight` is asked to check (its validated input). */
 export interface PreflightInput {
   target: 'server' | 'runner';
+  /** The Collate version to deploy, or an image tag naming it; the guides' pin when absent. */
+  collateVersion?: string;
+  /** The namespace of the Argo Workflows the deployment's ingestion will run on; every namespace when absent. */
+  argoNamespace?: string;
   azure?: {
     subscriptionId?: string;
     resourceGroup: string;

@@ -1,4 +1,5 @@
 import {
+  argoEndpointOfCollateValues,
   COLLATE_DEFAULTS,
   chartVersionForImageTag,
   collateServiceUrl,
@@ -222,4 +223,51 @@ describe('chart version and service URL', () => {
       'http://openmetadata.collate:8585',
     );
   });
+});
+
+describe('argoEndpointOfCollateValues', () => {
+  const withClient = (client: Record<string, unknown>) => ({
+    openmetadata: { config: { pipelineServiceClientConfig: client } },
+  });
+
+  it('reads the Argo server these actions configure, as the guides do', () =>
+    expect(argoEndpointOfCollateValues(aws)).toBe(
+      'http://argo-workflows-server.argo-workflows:2746',
+    ));
+
+  it("reads the argoWorkflows client of chart 1.12.6 and later, with the chart's default endpoint", () => {
+    expect(
+      argoEndpointOfCollateValues(
+        withClient({
+          enabled: true,
+          type: 'argoWorkflows',
+          argoWorkflows: { apiEndpoint: 'http://argo-server.argo:2746' },
+        }),
+      ),
+    ).toBe('http://argo-server.argo:2746');
+    expect(
+      argoEndpointOfCollateValues(
+        withClient({ enabled: true, type: 'argoWorkflows' }),
+      ),
+    ).toBe('http://argo-workflows-server.argo-workflows.svc:2746');
+  });
+
+  it.each([
+    [
+      'Airflow',
+      {
+        enabled: true,
+        type: 'airflow',
+        airflow: {
+          className:
+            'org.openmetadata.service.clients.pipeline.airflow.AirflowRESTClient',
+          apiEndpoint: 'http://airflow:8080',
+        },
+      },
+    ],
+    ['Kubernetes jobs', { enabled: true, type: 'k8s', k8s: {} }],
+    ['no pipeline client', { enabled: false, type: 'argoWorkflows' }],
+  ])('is undefined for %s', (_, client) =>
+    expect(argoEndpointOfCollateValues(withClient(client))).toBeUndefined(),
+  );
 });

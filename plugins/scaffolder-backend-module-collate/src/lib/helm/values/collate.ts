@@ -216,3 +216,27 @@ export function renderCollateValues(
     ...(input.serviceMonitor ? { serviceMonitor: { enabled: true } } : {}),
   };
 }
+
+/**
+ * The Argo server a Collate release's values point its pipeline service client at: `airflow.apiEndpoint` with the
+ * Argo client class (how these actions and the guides configure it), or the `argoWorkflows` client's endpoint
+ * (chart 1.12.6 and later). Undefined when the release does not run its ingestion on Argo.
+ */
+export function argoEndpointOfCollateValues(
+  values: Record<string, unknown>,
+): string | undefined {
+  const client = (values as any)?.openmetadata?.config
+    ?.pipelineServiceClientConfig;
+  if (!client || client.enabled === false) return undefined;
+  if (client.type === 'argoWorkflows')
+    return (
+      client.argoWorkflows?.apiEndpoint ??
+      'http://argo-workflows-server.argo-workflows.svc:2746'
+    );
+  if (
+    (client.type ?? 'airflow') === 'airflow' &&
+    client.airflow?.className === 'io.collate.pipeline.argo.ArgoServiceClient'
+  )
+    return client.airflow.apiEndpoint;
+  return undefined;
+}
