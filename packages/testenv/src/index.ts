@@ -18,7 +18,7 @@ export {
   type AuditedWrite,
 } from './audit';
 export { demoHistory, seedArchivedRuns, type ArchivedSeedRun } from './archive';
-export { chartPath, terraformFixturePath } from './charts';
+export { chartPath, publishFixtureChart, terraformFixturePath } from './charts';
 export { mcpRequest } from './mcp';
 export {
   applyMetaflowStack,

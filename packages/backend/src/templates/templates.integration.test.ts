@@ -31,6 +31,7 @@ import {
   backstageKubernetesConfig,
   BACKSTAGE_SERVICE_ACCOUNT,
   chartPath,
+  publishFixtureChart,
   collateAwsTestConfig,
   ensureEksCluster,
   kubernetesWrites,
@@ -48,7 +49,7 @@ import {
   type AwsCallRecorder,
   type CollateContractServer,
 } from '@internal/testenv';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -862,15 +863,7 @@ describe('Software Templates on the local control plane', () => {
   /** The fixture openmetadata chart published as `version`, in a folder of its own (removed with `done`). */
   async function publishChart(version: string) {
     const charts = await mkdtemp(join(tmpdir(), 'collate-upgrade-'));
-    const chart = join(charts, 'openmetadata');
-    await cp(chartPath('openmetadata'), chart, { recursive: true });
-    const meta = await readFile(join(chart, 'Chart.yaml'), 'utf8');
-    await writeFile(
-      join(chart, 'Chart.yaml'),
-      meta
-        .replace(/^version: .*$/m, `version: ${version}`)
-        .replace(/^appVersion: .*$/m, `appVersion: '${version}'`),
-    );
+    const chart = await publishFixtureChart('openmetadata', version, charts);
     return {
       chart,
       done: () => rm(charts, { recursive: true, force: true }),

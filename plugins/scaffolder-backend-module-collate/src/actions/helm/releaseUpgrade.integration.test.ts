@@ -1,13 +1,14 @@
 import { ConfigReader } from '@backstage/config';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   adminKubeConfig,
   backstageKubernetesConfig,
   chartPath,
+  publishFixtureChart,
   testEnv,
   TEST_CLUSTER_NAME,
 } from '@internal/testenv';
@@ -76,17 +77,9 @@ describe('collate:upgrade on the local control plane', () => {
     },
   });
   let charts: string;
-  /** A copy of the fixture chart as another version; `broken` adds an object the API server refuses. */
+  /** The fixture chart published as another version; `broken` adds an object the API server refuses. */
   const publish = async (version: string, broken = false) => {
-    const dir = join(charts, version);
-    await cp(chartPath('openmetadata'), dir, { recursive: true });
-    const meta = await readFile(join(dir, 'Chart.yaml'), 'utf8');
-    await writeFile(
-      join(dir, 'Chart.yaml'),
-      meta
-        .replace(/^version: .*$/m, `version: ${version}`)
-        .replace(/^appVersion: .*$/m, `appVersion: '${version}'`),
-    );
+    const dir = await publishFixtureChart('openmetadata', version, charts);
     if (broken) {
       await writeFile(
         join(dir, 'templates', 'broken.yaml'),
@@ -172,7 +165,7 @@ describe('collate:upgrade on the local control plane', () => {
   it('upgrades chart and image together with the values it was deployed with; a re-run changes nothing', async () => {
     const valuesBefore = await userValues();
     const { outputs } = await run({
-      chart: join(charts, '1.12.4'),
+      chart: join(charts, 'openmetadata-1.12.4'),
       version: '1.12.4',
       imageTag: 'om-1.12.4-cl-1.12.4',
     });
@@ -198,7 +191,7 @@ describe('collate:upgrade on the local control plane', () => {
     });
 
     const again = await run({
-      chart: join(charts, '1.12.4'),
+      chart: join(charts, 'openmetadata-1.12.4'),
       version: '1.12.4',
       imageTag: 'om-1.12.4-cl-1.12.4',
     });
@@ -218,7 +211,7 @@ describe('collate:upgrade on the local control plane', () => {
     );
     await expect(
       run({
-        chart: join(charts, '1.12.4'),
+        chart: join(charts, 'openmetadata-1.12.4'),
         version: '1.12.4',
         imageTag: 'om-1.12.5-cl-1.12.5',
       }),
@@ -231,7 +224,7 @@ describe('collate:upgrade on the local control plane', () => {
     await expect(
       run({
         release: 'nope',
-        chart: join(charts, '1.12.4'),
+        chart: join(charts, 'openmetadata-1.12.4'),
         version: '1.12.4',
       }),
     ).rejects.toThrow(/Release .*\/nope does not exist/);
@@ -263,7 +256,7 @@ describe('collate:upgrade on the local control plane', () => {
       status: 'pending-upgrade',
     });
     await expect(
-      run({ chart: join(charts, '1.12.4'), version: '1.12.4' }),
+      run({ chart: join(charts, 'openmetadata-1.12.4'), version: '1.12.4' }),
     ).rejects.toThrow(
       /is pending-upgrade \(revision 4\): recover it before upgrading\. Re-run the template that deployed it/,
     );

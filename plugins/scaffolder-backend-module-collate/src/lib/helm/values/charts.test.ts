@@ -9,9 +9,13 @@
  * hybrid-ingestion-runner chart directories (with the runner's argo-workflows dependency in its charts/) to run the
  * same table against the real charts.
  */
-import { chartPath, type FixtureChart } from '@internal/testenv';
+import {
+  chartPath,
+  publishFixtureChart,
+  type FixtureChart,
+} from '@internal/testenv';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
@@ -93,7 +97,7 @@ class Manifest {
 }
 
 function render(
-  name: FixtureChart,
+  name: FixtureChart | { dir: string },
   release: string,
   namespace: string,
   values: unknown,
@@ -108,7 +112,7 @@ function render(
       [
         'template',
         release,
-        chart(name),
+        typeof name === 'string' ? chart(name) : name.dir,
         '--namespace',
         namespace,
         '--values',
@@ -128,9 +132,12 @@ function render(
 }
 
 /** The helm error for values a chart rejects. */
-function renderError(name: FixtureChart, values: unknown): string | undefined {
+function renderError(
+  name: FixtureChart | { dir: string },
+  values: unknown,
+): string | undefined {
   try {
-    render(name, name, 'default', values);
+    render(name, 'openmetadata', 'default', values);
     return undefined;
   } catch (e) {
     return String((e as { stderr?: string }).stderr ?? e);
@@ -976,4 +983,135 @@ describe('hybrid-ingestion-runner chart: guide 002 values where the chart puts t
     const m = render('hybrid-ingestion-runner', RUNNER, RUNNER, values);
     expect(m.env(RUNNER).SERVER_URL).toBe('wss://https://acme.getcollate.io');
   });
+});
+
+describe('openmetadata chart: each line takes what these actions set, and its own pipeline clients', () => {
+  // The fixture published as a version of each supported line (its values contract follows the real chart's releases),
+  // or, with COLLATE_UPSTREAM_CHARTS, the one real chart given.
+  const folder = mkdtempSync(join(tmpdir(), 'collate-lines-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const versionOf = (dir: string) =>
+    parseYaml(readFileSync(join(dir, 'Chart.yaml'), 'utf8')).version as string;
+  const lines = UPSTREAM
+    ? [versionOf(chart('openmetadata'))]
+    : ['1.12.3', '1.12.4', '1.13.6', '2.0.7'];
+  const chartOf = async (version: string) => ({
+    dir: UPSTREAM
+      ? chart('openmetadata')
+      : await publishFixtureChart('openmetadata', version, folder),
+  });
+  const ours = renderCollateValues({
+    ...collateCommon,
+    cloud: 'aws',
+    aws: { serverRoleArn: SERVER_ROLE, bucket: 'b', region: 'eu-west-1' },
+  }) as any;
+  const withClient = (client: Record<string, unknown>) => ({
+    ...ours,
+    openmetadata: {
+      config: {
+        ...ours.openmetadata.config,
+        pipelineServiceClientConfig: {
+          enabled: true,
+          metadataApiEndpoint: 'http://openmetadata:8585/api',
+          ...client,
+        },
+      },
+    },
+  });
+  const at = (a: string, b: string) =>
+    a.localeCompare(b, undefined, { numeric: true }) >= 0;
+
+  it.each(lines)(
+    '%s takes the Argo client as these actions configure it',
+    async version => {
+      const m = render(await chartOf(version), OM, 'collate', ours);
+      expect(m.secret('openmetadata-pipeline-secret')).toMatchObject({
+        PIPELINE_SERVICE_CLIENT_CLASS_NAME:
+          'io.collate.pipeline.argo.ArgoServiceClient',
+        PIPELINE_SERVICE_CLIENT_ENDPOINT:
+          'http://argo-workflows-server.argo-workflows:2746',
+      });
+    },
+  );
+
+  it.each(lines)(
+    '%s refuses a key its clients do not have, naming it',
+    async version => {
+      expect(
+        renderError(
+          await chartOf(version),
+          withClient({ type: 'airflow', airflow: { argoToken: 'x' } }),
+        ),
+      ).toContain("additional properties 'argoToken' not allowed");
+    },
+  );
+
+  it.each(lines)(
+    '%s: the argoWorkflows client from chart 1.12.4, refused before',
+    async version => {
+      const values = withClient({
+        type: 'argoWorkflows',
+        argoWorkflows: {
+          ingestionImage: COLLATE_DEFAULTS.ingestionImage,
+          serviceAccountName: 'om-role',
+          imagePullSecrets: 'ecr-registry-creds',
+          apiEndpoint: 'http://argo-workflows-server.argo-workflows:2746',
+        },
+      });
+      const dir = await chartOf(version);
+      if (!at(version, '1.12.4')) {
+        expect(renderError(dir, values)).toContain(
+          "value must be one of 'airflow', 'k8s'",
+        );
+        return;
+      }
+      expect(
+        render(dir, OM, 'collate', values).secret(
+          'openmetadata-pipeline-secret',
+        ),
+      ).toMatchObject({
+        PIPELINE_SERVICE_CLIENT_CLASS_NAME:
+          'io.collate.pipeline.argo.ArgoServiceClient',
+        ARGO_NAMESPACE: 'collate',
+        ARGO_INGESTION_IMAGE: COLLATE_DEFAULTS.ingestionImage,
+        ARGO_WORKFLOW_EXECUTOR_SERVICE_ACCOUNT_NAME: 'om-role',
+        ARGO_IMAGE_PULL_SECRETS: 'ecr-registry-creds',
+        PIPELINE_SERVICE_CLIENT_ENDPOINT:
+          'http://argo-workflows-server.argo-workflows:2746',
+      });
+    },
+  );
+
+  it.each(lines)(
+    '%s: ingestion tolerations from chart 1.12.5, refused before',
+    async version => {
+      const tolerations = [
+        {
+          key: 'dedicated',
+          operator: 'Equal',
+          value: 'ingestion',
+          effect: 'NoSchedule',
+        },
+      ];
+      const values = withClient({
+        type: 'k8s',
+        k8s: {
+          className:
+            'org.openmetadata.service.clients.pipeline.k8s.K8sPipelineClient',
+          tolerations,
+        },
+      });
+      const dir = await chartOf(version);
+      if (!at(version, '1.12.5')) {
+        expect(renderError(dir, values)).toContain(
+          "additional properties 'tolerations' not allowed",
+        );
+        return;
+      }
+      const secret = render(dir, OM, 'collate', values).secret(
+        'openmetadata-pipeline-secret',
+      );
+      expect(JSON.parse(secret.K8S_TOLERATIONS)).toEqual(tolerations);
+    },
+  );
 });
