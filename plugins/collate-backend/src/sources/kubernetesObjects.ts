@@ -5,7 +5,8 @@ import type {
   WorkflowSchedule,
 } from '@collate-backstage/plugin-collate-common';
 import { nextRun } from './schedule';
-import type { IndexedWorkflow, WorkflowIndexSummary } from './workflowIndex';
+import type { WorkflowIndexSummary } from './workflowIndex';
+import type { IndexedWorkflow } from './workflowTable';
 
 /* The Kubernetes objects the status reads (the fields it reads), and what they become. */
 

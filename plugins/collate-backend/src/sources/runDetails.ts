@@ -9,7 +9,7 @@ import {
   type List,
   type WorkflowRunDetail,
 } from './kubernetesObjects';
-import type { IndexedWorkflow } from './workflowIndex';
+import type { IndexedWorkflow } from './workflowTable';
 
 /**
  * The status fields of the newest runs, kept per run: fetched once when a run has finished, at most every 10 s while

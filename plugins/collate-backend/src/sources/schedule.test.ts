@@ -1,5 +1,5 @@
 import { nextRun } from './schedule';
-import { parseAge } from './workflowIndex';
+import { parseAge } from './workflowTable';
 
 describe('nextRun', () => {
   const from = new Date('2026-11-21T10:17:00Z');

@@ -1,76 +1,48 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { KubeHttp } from './kubeHttp';
-import { parseAge, WorkflowIndex } from './workflowIndex';
+import { WorkflowIndex } from './workflowIndex';
+import { workflowTableServer } from './__testUtils__/workflowTableServer';
 
 const DAY = 24 * 3600_000;
 // 2026-12-05T12:00:00Z: noon, so "1d" back is the previous UTC day.
 const NOW = Date.UTC(2026, 11, 5, 12);
 
-/** The API server's Table of Workflows as `kubectl get` receives it: the CRD's printer columns. */
-function table(rows: Array<[string, string, string]>, cont?: string) {
-  return {
-    metadata: { resourceVersion: '4242', ...(cont ? { continue: cont } : {}) },
-    columnDefinitions: [{ name: 'Name' }, { name: 'Status' }, { name: 'Age' }],
-    rows: rows.map(cells => ({ cells })),
-  };
-}
-
-/** Answers the list pages in order and records what was asked. */
-function pages(...answers: object[]) {
-  const asked: URL[] = [];
-  const http = {
-    get: async (path: string) => {
-      asked.push(new URL(path, 'https://api.invalid'));
-      return answers[asked.length - 1];
-    },
-  } as unknown as KubeHttp;
-  return { http, asked };
-}
-
 describe('WorkflowIndex', () => {
   beforeEach(() => jest.useFakeTimers({ now: NOW, advanceTimers: true }));
   afterEach(() => jest.useRealTimers());
 
-  it("lists its first page from the API server's watch cache and continues without a resourceVersion", async () => {
-    const { http, asked } = pages(
-      table([['a', 'Succeeded', '2h']], 'next-page'),
-      table([['b', 'Running', '5m']]),
-    );
+  it('indexes every listed Workflow, and only its name, phase and start', async () => {
+    const { http } = workflowTableServer([
+      ['a', 'Succeeded', '2h'],
+      ['b', 'Running', '5m'],
+    ]);
     const index = new WorkflowIndex(
       http,
       'ingestion',
       mockServices.logger.mock(),
-      {
-        follow: false,
-        pageSize: 1,
-      },
+      { follow: false },
     );
     await index.ready();
-
-    expect(asked.map(u => u.pathname)).toEqual([
-      '/apis/argoproj.io/v1alpha1/namespaces/ingestion/workflows',
-      '/apis/argoproj.io/v1alpha1/namespaces/ingestion/workflows',
+    expect(index.summary(NOW)).toMatchObject({
+      total: 2,
+      byPhase: { Succeeded: 1, Running: 1 },
+    });
+    expect(index.summary(NOW).newest).toEqual([
+      { name: 'b', phase: 'Running', started: NOW - 300_000 },
+      { name: 'a', phase: 'Succeeded', started: NOW - 7_200_000 },
     ]);
-    expect(asked[0].searchParams.get('resourceVersion')).toBe('0');
-    expect(asked[0].searchParams.get('includeObject')).toBe('None');
-    expect(asked[1].searchParams.get('continue')).toBe('next-page');
-    expect(asked[1].searchParams.has('resourceVersion')).toBe(false);
-    expect(index.summary(NOW).total).toBe(2);
   });
 
   it('counts phases, the last 24 h and finished runs per UTC day, and keeps the newest', async () => {
-    const { http } = pages(
-      table([
-        ['today-ok', 'Succeeded', '1h'],
-        ['today-failed', 'Failed', '3h'],
-        ['running', 'Running', '10m'],
-        ['yesterday-ok', 'Succeeded', '1d'],
-        ['yesterday-error', 'Error', '1d1h'],
-        ['old', 'Succeeded', '13d'],
-        ['too-old', 'Succeeded', '14d'],
-        ['pending', 'Pending', '<unknown>'],
-      ]),
-    );
+    const { http } = workflowTableServer([
+      ['today-ok', 'Succeeded', '1h'],
+      ['today-failed', 'Failed', '3h'],
+      ['running', 'Running', '10m'],
+      ['yesterday-ok', 'Succeeded', '1d'],
+      ['yesterday-error', 'Error', '1d1h'],
+      ['old', 'Succeeded', '13d'],
+      ['too-old', 'Succeeded', '14d'],
+      ['pending', 'Pending', '<unknown>'],
+    ]);
     const index = new WorkflowIndex(
       http,
       'ingestion',
@@ -110,18 +82,4 @@ describe('WorkflowIndex', () => {
     expect(NOW - s.newest[2].started).toBe(3600_000);
     expect(NOW - 13 * DAY).toBe(Date.UTC(2026, 10, 22, 12));
   });
-});
-
-describe('parseAge', () => {
-  it.each([
-    ['45s', 45_000],
-    ['5m30s', 330_000],
-    ['8h', 8 * 3600_000],
-    ['3d11h', 3 * DAY + 11 * 3600_000],
-    ['2y45d', 2 * 365 * DAY + 45 * DAY],
-  ])('reads %s', (age, ms) => expect(parseAge(age)).toBe(ms));
-
-  it.each(['<unknown>', '', '5x', '3d 11h'])('gives up on %p', age =>
-    expect(parseAge(age)).toBeUndefined(),
-  );
 });

@@ -6,14 +6,14 @@ import {
 } from '@collate-backstage/plugin-collate-common';
 import { KubeHttp, KubeRequestError, TABLE } from './kubeHttp';
 import { FINISHED } from './kubernetesObjects';
-
-/** What the index keeps of a Workflow: name, phase and when it started; never its spec or status. */
-export interface IndexedWorkflow {
-  name: string;
-  /** When it started (epoch ms), from the Age column: exact to its display unit. */
-  started: number;
-  phase: WorkflowPhase;
-}
+import {
+  columnsOf,
+  indexedWorkflow,
+  listWorkflowTable,
+  type Columns,
+  type IndexedWorkflow,
+  type Table,
+} from './workflowTable';
 
 export interface WorkflowIndexSummary {
   total: number;
@@ -28,28 +28,6 @@ export interface WorkflowIndexSummary {
   newest: IndexedWorkflow[];
 }
 
-/** The API server's Table rendering (`kubectl get`), without objects: the Workflow CRD's printer columns. */
-interface Table {
-  metadata: { resourceVersion?: string; continue?: string };
-  columnDefinitions?: Array<{ name: string }> | null;
-  rows?: Array<{ cells: unknown[] }>;
-  /** Set on watch ERROR events (a Status object). */
-  code?: number;
-}
-
-interface Columns {
-  name: number;
-  status: number;
-  age: number;
-}
-
-const PHASES: ReadonlySet<string> = new Set([
-  'Pending',
-  'Running',
-  'Succeeded',
-  'Failed',
-  'Error',
-]);
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface WorkflowIndexOptions {
@@ -68,7 +46,7 @@ const LIST_PAGE_DEADLINE_MS = 60_000;
 
 /**
  * An informer of the Argo Workflows in one namespace that transfers only their printer columns: it lists them once,
- * from the API server's watch cache, as a Kubernetes Table without objects (`includeObject=None`: name, Status =
+ * from the API server's watch cache (`listWorkflowTable`), as a Kubernetes Table without objects (`includeObject=None`: name, Status =
  * `.status.phase`, Age = `.status.startedAt`; about 150 bytes a workflow, where even metadata-only objects carry
  * kilobytes of managedFields) and then follows a watch in the same format. A page view reads memory; its upstream cost
  * does not grow with the number of workflows.
@@ -171,40 +149,23 @@ export class WorkflowIndex {
   }
 
   private async list() {
-    const pageSize = this.options.pageSize ?? 5000;
-    const fresh = new Map<string, IndexedWorkflow>();
-    let token: string | undefined;
-    let resourceVersion = '';
-    do {
-      const query = new URLSearchParams({
-        limit: String(pageSize),
-        includeObject: 'None',
-      });
-      // The first page from the API server's watch cache (resourceVersion 0, as client-go's informers list), never
-      // from etcd: a continued list can fall through to etcd and read every object in full (seconds at 10,000
-      // workflows where the cache answers in about 100 ms). The watch then brings the index up to date.
-      if (token) query.set('continue', token);
-      else query.set('resourceVersion', '0');
-      // Each page has a deadline of its own: a list that hangs never holds the index's first answer forever.
-      const page = await this.http.get<Table>(`${this.path}?${query}`, {
-        accept: TABLE,
-        signal: AbortSignal.any([
+    // Each page has a deadline of its own: a list that hangs never holds the index's first answer forever.
+    const listed = await listWorkflowTable(this.http, this.path, {
+      pageSize: this.options.pageSize ?? 5000,
+      signal: () =>
+        AbortSignal.any([
           this.abort.signal,
           AbortSignal.timeout(LIST_PAGE_DEADLINE_MS),
         ]),
-      });
-      this.columns = columnsOf(page) ?? this.columns;
-      const now = Date.now();
-      for (const row of page.rows ?? []) {
-        const wf = this.toIndexed(row.cells, now);
-        if (wf) fresh.set(wf.name, wf);
-      }
-      token = page.metadata.continue || undefined;
-      resourceVersion = page.metadata.resourceVersion ?? '';
-    } while (token);
+    });
+    this.columns = listed.columns ?? this.columns;
+    const now = Date.now();
     this.items.clear();
-    for (const [k, v] of fresh) this.items.set(k, v);
-    this.resourceVersion = resourceVersion;
+    for (const cells of listed.rows) {
+      const wf = indexedWorkflow(cells, this.columns, now);
+      if (wf) this.items.set(wf.name, wf);
+    }
+    this.resourceVersion = listed.resourceVersion;
     this.generation++;
   }
 
@@ -276,7 +237,7 @@ export class WorkflowIndex {
     }
     const now = Date.now();
     for (const row of table.rows ?? []) {
-      const wf = this.toIndexed(row.cells, now);
+      const wf = indexedWorkflow(row.cells, this.columns, now);
       if (!wf) continue;
       if (event.type === 'DELETED') this.items.delete(wf.name);
       else if (event.type === 'ADDED' || event.type === 'MODIFIED') {
@@ -285,69 +246,6 @@ export class WorkflowIndex {
       this.generation++;
     }
   }
-
-  private toIndexed(
-    cells: unknown[],
-    now: number,
-  ): IndexedWorkflow | undefined {
-    const c = this.columns;
-    const name = cells[c?.name ?? 0];
-    if (typeof name !== 'string') return undefined;
-    const status = c && c.status >= 0 ? cells[c.status] : undefined;
-    const age = c && c.age >= 0 ? cells[c.age] : undefined;
-    const ageMs = typeof age === 'string' ? parseAgeCached(age) : undefined;
-    return {
-      name,
-      // Not started yet (no Age): as new as it gets.
-      started: ageMs === undefined ? now : now - ageMs,
-      phase:
-        typeof status === 'string' && PHASES.has(status)
-          ? (status as WorkflowPhase)
-          : 'Unknown',
-    };
-  }
-}
-
-function columnsOf(table: Table): Columns | undefined {
-  const defs = table.columnDefinitions;
-  if (!defs?.length) return undefined;
-  const index = (name: string) => defs.findIndex(d => d.name === name);
-  // The Workflow CRD's printer columns; without them only names are known.
-  return {
-    name: Math.max(index('Name'), 0),
-    status: index('Status'),
-    age: index('Age'),
-  };
-}
-
-const UNIT_MS: Record<string, number> = {
-  y: 365 * 24 * 3600_000,
-  d: 24 * 3600_000,
-  h: 3600_000,
-  m: 60_000,
-  s: 1000,
-};
-
-/** Kubernetes' human durations (`45s`, `5m30s`, `8h`, `3d11h`, `2y45d`) in ms; undefined for `<unknown>`. */
-export function parseAge(age: string): number | undefined {
-  const parts = [...age.matchAll(/(\d+)([ydhms])/g)];
-  if (!parts.length || parts.map(p => p[0]).join('') !== age.trim()) {
-    return undefined;
-  }
-  return parts.reduce((ms, [, n, unit]) => ms + Number(n) * UNIT_MS[unit], 0);
-}
-
-/**
- * {@link parseAge} remembered per text: a list of thousands of workflows has a few hundred distinct ages, and the
- * parse is most of the cost of indexing a row. Bounded: forgotten wholesale past 4,096 texts.
- */
-const parsedAges = new Map<string, number | undefined>();
-function parseAgeCached(age: string): number | undefined {
-  if (parsedAges.has(age)) return parsedAges.get(age);
-  if (parsedAges.size >= 4096) parsedAges.clear();
-  const ms = parseAge(age);
-  parsedAges.set(age, ms);
-  return ms;
 }
 
 /** Keeps `list` the `keep` newest workflows, newest first, in O(keep) per item. */
