@@ -32,9 +32,11 @@ import {
 const PORT = 17007;
 const BASE = `http://localhost:${PORT}`;
 const SIZES = [1000, 10000];
-const COLD_SAMPLES = 10;
+// A p95 of ten samples is their largest one: thirty cold views and twenty of Backstage's Kubernetes backend give the
+// p95 one outlier cannot set alone on a machine whose two cores the API servers share.
+const COLD_SAMPLES = 30;
 const WARM_SAMPLES = 200;
-const K8S_SAMPLES = 10;
+const K8S_SAMPLES = 20;
 
 const entityName = (size: number) => `collate-bench-${size}`;
 const namespaceOf = (size: number) => `bench-workflows-${size}`;
@@ -272,6 +274,8 @@ async function main() {
       ).toFixed(0)}x` +
       `, p95 cold ${(
         big['kubernetes backend'].p95 / big['collate cold'].p95
+      ).toFixed(1)}x, p50 cold ${(
+        big['kubernetes backend'].p50 / big['collate cold'].p50
       ).toFixed(1)}x` +
       `\ngoals: warm p95 <= 20 ms ${goal(big['collate warm'].p95 <= 20)}` +
       `; cold p95 <= 500 ms ${goal(big['collate cold'].p95 <= 500)}` +

@@ -1,20 +1,11 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withDefaults } from '../../lib/defaults';
 import { fail } from '../../lib/validation';
 import { examples } from './terraformApply.examples';
-import { childEnv } from '../../lib/childEnv';
-import { diagnosticsOf } from '../../lib/terraform/diagnostics';
-import {
-  recognizeError,
-  TerraformKnownError,
-} from '../../lib/terraform/knownErrors';
-import { run } from '../../lib/terraform/run';
-import { Redactor } from '../../lib/terraform/redactor';
+import { TerraformSession } from '../../lib/terraform/session';
 import { readSandbox } from '../../lib/terraform/sandbox';
 import { allowedSource, readAllowedSources } from '../../lib/terraform/sources';
 import { nameList } from '../../lib/schema';
@@ -188,111 +179,18 @@ export function createTerraformApplyAction(options: { config: Config }) {
           );
       }
 
-      const binary =
-        options.config.getOptionalString('collate.terraform.binary') ??
-        'terraform';
-      const scratch = await mkdtemp(join(tmpdir(), 'collate-terraform-'));
-      const dir = join(scratch, 'module');
-      const home = join(scratch, 'home');
-      // Everything Terraform reads or writes is in the scratch directory, owned by the user it runs as.
-      const own = async (path: string) => {
-        if (sandbox.runAs)
-          await chown(path, sandbox.runAs.uid, sandbox.runAs.gid);
-      };
-      await Promise.all([mkdir(dir), mkdir(home)]);
-      await Promise.all([scratch, dir, home].map(own));
-      // An allow-list of the backend's environment (cloud credentials, proxies), never all of it.
-      const env = childEnv(options.config, 'terraform', {
-        HOME: home,
-        TF_IN_AUTOMATION: '1',
-        TF_INPUT: '0',
-        TF_DATA_DIR: join(scratch, 'data'),
-        TF_CLI_CONFIG_FILE: options.config.getOptionalString(
-          'collate.terraform.cliConfigFile',
-        ),
+      const tf = await TerraformSession.open(options.config, {
+        logger: ctx.logger,
+        sandbox,
+        timeoutMs: input.timeoutSeconds * 1000,
+        secrets: ctx.secrets,
       });
-      const redactor = new Redactor();
-      redactor.add(Object.values(ctx.secrets ?? {}));
-      const check = (
-        step: string,
-        result: { code: number; output: string },
-        ok: number[] = [0],
-      ) => {
-        if (ok.includes(result.code)) return;
-        // A `-json` run (apply) says what failed in its diagnostics; the guides' known errors are read from them.
-        const errors = diagnosticsOf(result.output).filter(
-          d => d.severity === 'error',
-        );
-        const known = recognizeError(errors);
-        if (known)
-          throw new TerraformKnownError(
-            redactor.redact(`${step} failed: ${known.what}. ${known.remedy}`),
-            known.code,
-          );
-        const said = errors.length
-          ? errors.map(d => `${d.summary}: ${d.detail}`).join(' | ')
-          : result.output
-              .trim()
-              .split('\n')
-              .filter(l => l.trim())
-              .slice(-4)
-              .join(' | ');
-        throw new Error(
-          `${step} failed (exit ${result.code}): ${redactor.redact(said)}`,
-        );
-      };
-      const timeoutMs = input.timeoutSeconds * 1000;
-      const tf = async (args: string[], quiet = false) =>
-        run(binary, args, {
-          cwd: dir,
-          env,
-          logger: ctx.logger,
-          timeoutMs,
-          sandbox,
-          redact: text => redactor.redact(text),
-          quiet,
-          json: args.includes('-json'),
-        });
-      // Not streamed: the JSON holds sensitive outputs' values, which are redacted from everything after.
-      const readOutputs = async () => {
-        const out = await tf(['output', '-json', '-no-color'], true);
-        check('output', out);
-        const all = JSON.parse(
-          out.output.slice(out.output.indexOf('{')) || '{}',
-        ) as Record<string, { sensitive: boolean; value: unknown }>;
-        redactor.add(
-          Object.values(all)
-            .filter(o => o.sensitive)
-            .map(o => o.value),
-        );
-        return all;
-      };
-      // What a saved plan changes, by resource type (`show -json` holds planned values: never logged).
-      const plannedChanges = async (planFile: string) => {
-        const shown = await tf(['show', '-json', '-no-color', planFile], true);
-        check('show plan', shown);
-        const plan = JSON.parse(
-          shown.output.slice(shown.output.indexOf('{')) || '{}',
-        ) as {
-          resource_changes?: Array<{
-            address: string;
-            type: string;
-            change: { actions: string[] };
-          }>;
-        };
-        return (plan.resource_changes ?? []).filter(
-          r => !r.change.actions.every(a => a === 'no-op' || a === 'read'),
-        );
-      };
-      const writeOwned = async (path: string, text: string) => {
-        await writeFile(path, text, { mode: 0o600 });
-        await own(path);
-      };
+      const { dir, scratch } = tf;
       try {
         ctx.logger.info(`module source ${module.name}: ${module.source}`);
-        check(
+        tf.check(
           `fetch ${module.name}`,
-          await tf([
+          await tf.run([
             'init',
             '-input=false',
             '-no-color',
@@ -301,23 +199,23 @@ export function createTerraformApplyAction(options: { config: Config }) {
           ]),
         );
         // The backend block goes into an override file, so the configuration itself needs no change.
-        await writeOwned(
+        await tf.writeOwned(
           join(dir, 'zz_backstage_backend_override.tf'),
           `terraform {\n  backend "${backend.type}" {}\n}\n`,
         );
         const backendFile = join(scratch, 'backend.tfbackend');
-        await writeOwned(
+        await tf.writeOwned(
           backendFile,
           Object.entries(backend.config)
             .map(([k, v]) => `${k} = "${v}"`)
             .join('\n'),
         );
         const varFile = join(scratch, 'variables.tfvars.json');
-        await writeOwned(varFile, JSON.stringify(variables));
+        await tf.writeOwned(varFile, JSON.stringify(variables));
 
-        check(
+        tf.check(
           'init',
-          await tf([
+          await tf.run([
             'init',
             '-input=false',
             '-no-color',
@@ -325,14 +223,14 @@ export function createTerraformApplyAction(options: { config: Config }) {
           ]),
         );
         // What the state already holds that is sensitive is redacted from the plans too.
-        await readOutputs();
+        await tf.outputs();
         const changed: string[] = [];
         for (const target of input.targets) {
           const planFile = join(
             scratch,
             `${target.replace(/\W/g, '_')}.tfplan`,
           );
-          const plan = await tf([
+          const plan = await tf.run([
             'plan',
             '-input=false',
             '-no-color',
@@ -342,12 +240,12 @@ export function createTerraformApplyAction(options: { config: Config }) {
             `-var-file=${varFile}`,
             `-out=${planFile}`,
           ]);
-          check(`plan ${target}`, plan, [0, 2]);
+          tf.check(`plan ${target}`, plan, [0, 2]);
           if (plan.code === 0) {
             ctx.logger.info(`unchanged ${target}: no changes to apply`);
             continue;
           }
-          const changes = await plannedChanges(planFile);
+          const changes = await tf.plannedChanges(planFile);
           const files = changes.filter(c => WORKSPACE_FILE_TYPES.has(c.type));
           // Only a plan that changes nothing but workspace files is not a change (one with output changes alone is).
           if (files.length === 0 || files.length < changes.length)
@@ -365,9 +263,9 @@ export function createTerraformApplyAction(options: { config: Config }) {
           await ctx.checkpoint({
             key: `terraform.apply.${module.name}.${target}`,
             fn: async () => {
-              check(
+              tf.check(
                 `apply ${target}`,
-                await tf([
+                await tf.run([
                   'apply',
                   '-input=false',
                   '-json',
@@ -378,7 +276,7 @@ export function createTerraformApplyAction(options: { config: Config }) {
             },
           });
         }
-        const all = await readOutputs();
+        const all = await tf.outputs();
         ctx.output(
           'outputs',
           Object.fromEntries(
@@ -393,11 +291,11 @@ export function createTerraformApplyAction(options: { config: Config }) {
           ctx.isDryRun
             ? {}
             : await readWorkspaceFiles(dir, input.files, text =>
-                redactor.redact(text),
+                tf.redactor.redact(text),
               ),
         );
       } finally {
-        await rm(scratch, { recursive: true, force: true });
+        await tf.close();
       }
     },
   });
