@@ -19,6 +19,7 @@ import { actionContext } from '../__testUtils__/context';
 import { createCollatePreflightAction } from './preflight';
 import type { PreflightCheck } from '../lib/preflight';
 import { clusterOptions } from '../__testUtils__/clusters';
+import { argoControllerDeployment } from '../__testUtils__/argo';
 
 describe('collate:preflight against the local environment', () => {
   let arm: ArmContractServer;
@@ -160,26 +161,7 @@ describe('collate:preflight against the local environment', () => {
         .makeApiClient(AppsV1Api)
         .createNamespacedDeployment({
           namespace: argo4,
-          body: {
-            metadata: {
-              name: 'argo-workflows-workflow-controller',
-              labels: { 'app.kubernetes.io/part-of': 'argo-workflows' },
-            },
-            spec: {
-              selector: { matchLabels: { app: 'controller' } },
-              template: {
-                metadata: { labels: { app: 'controller' } },
-                spec: {
-                  containers: [
-                    {
-                      name: 'controller',
-                      image: 'quay.io/argoproj/workflow-controller:v4.0.5',
-                    },
-                  ],
-                },
-              },
-            },
-          },
+          body: argoControllerDeployment('v4.0.5'),
         });
       const run = async (namespace: string) => {
         const { ctx, outputs } = actionContext({

@@ -17,6 +17,7 @@ import { fixtureDeployInput } from '../../__testUtils__/deploy';
 import { clusterOptions } from '../../__testUtils__/clusters';
 import { helmCli } from '../../__testUtils__/helmCli';
 import { markHelmRevision } from '../../__testUtils__/helmState';
+import { argoControllerDeployment } from '../../__testUtils__/argo';
 import { createCollateDeployAction } from './collateDeploy';
 import {
   compareChartVersions,
@@ -52,30 +53,8 @@ describe('collate:upgrade on the local control plane', () => {
   const core = admin.makeApiClient(CoreV1Api);
   const apps = admin.makeApiClient(AppsV1Api);
   const namespace = `collate-up-${randomBytes(3).toString('hex')}`;
-  // The Argo Workflows the release's ingestion runs on: a controller Deployment labelled as the argo-workflows chart
-  // labels it, whose image the upgrade reads.
+  // The Argo Workflows the release's ingestion runs on (its controller's image is what the upgrade reads).
   const argoNamespace = `${namespace}-argo`;
-  const argoController = (tag: string) => ({
-    metadata: {
-      name: 'argo-workflows-workflow-controller',
-      namespace: argoNamespace,
-      labels: { 'app.kubernetes.io/part-of': 'argo-workflows' },
-    },
-    spec: {
-      selector: { matchLabels: { app: 'workflow-controller' } },
-      template: {
-        metadata: { labels: { app: 'workflow-controller' } },
-        spec: {
-          containers: [
-            {
-              name: 'controller',
-              image: `quay.io/argoproj/workflow-controller:${tag}`,
-            },
-          ],
-        },
-      },
-    },
-  });
   let charts: string;
   /** The fixture chart published as another version; `broken` adds an object the API server refuses. */
   const publish = async (version: string, broken = false) => {
@@ -284,7 +263,7 @@ describe('collate:upgrade on the local control plane', () => {
     await core.createNamespace({ body: { metadata: { name: argoNamespace } } });
     await apps.createNamespacedDeployment({
       namespace: argoNamespace,
-      body: argoController('v4.0.5'),
+      body: argoControllerDeployment('v4.0.5'),
     });
     await expect(
       run({
@@ -299,7 +278,7 @@ describe('collate:upgrade on the local control plane', () => {
     await apps.replaceNamespacedDeployment({
       name: 'argo-workflows-workflow-controller',
       namespace: argoNamespace,
-      body: argoController('v3.7.1'),
+      body: argoControllerDeployment('v3.7.1'),
     });
 
     const to13 = await run({
