@@ -7,8 +7,9 @@ import { findArgoControllers } from '../argoControllers';
 import type { PreflightCheckDefinition } from './check';
 
 /**
- * Every Argo Workflows controller already in the cluster, with its version, judged against the Argo lines the Collate
- * version to be deployed is known to run with (`argoSupportRefusal`): the image tag's version, or the guides' pin.
+ * Every Argo Workflows controller already in the cluster, with its version. The ones in `argoNamespace`, where the
+ * deployment's ingestion will run (every one when it is not given), are judged against the Argo lines the Collate
+ * version to be deployed is known to run with (`argoSupportRefusal`; the guides' pin when no version is given).
  */
 export const argoCheck: PreflightCheckDefinition = {
   name: 'argo',
