@@ -1,4 +1,5 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { compareChartVersions } from '@collate-backstage/plugin-collate-common';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -10,15 +11,6 @@ export type FixtureChart =
 /** Absolute path of a fixture chart (see charts/README.md). */
 export function chartPath(name: FixtureChart): string {
   return resolvePackagePath('@internal/testenv', 'charts', name);
-}
-
-/** -1, 0 or 1 for two `x.y.z` versions compared part by part as numbers. */
-function compareVersions(a: string, b: string): number {
-  const x = a.split('.').map(Number);
-  const y = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++)
-    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0) ? -1 : 1;
-  return 0;
 }
 
 type JsonSchema = { properties: Record<string, any> };
@@ -40,17 +32,23 @@ const OPENMETADATA_SCHEMA_ADDITIONS: ReadonlyArray<{
       client.properties.argoWorkflows = {
         type: 'object',
         additionalProperties: false,
-        properties: Object.fromEntries(
-          [
-            'namespace',
-            'serviceAccountName',
-            'ingestionImage',
-            'imagePullPolicy',
-            'imagePullSecrets',
-            'pipelineConfigs',
-            'apiEndpoint',
-          ].map(k => [k, { type: 'string' }]),
-        ),
+        properties: {
+          ...Object.fromEntries(
+            [
+              'namespace',
+              'serviceAccountName',
+              'ingestionImage',
+              'imagePullPolicy',
+              'imagePullSecrets',
+              'pipelineConfigs',
+              'apiEndpoint',
+            ].map(k => [k, { type: 'string' }]),
+          ),
+          automationResources: { type: 'object' },
+          ingestionResources: { type: 'object' },
+          extraEnvs: { type: 'array' },
+          customConfig: { type: 'object' },
+        },
       };
     },
   },
@@ -92,7 +90,8 @@ export async function publishFixtureChart(
       schema.properties.openmetadata.properties.config.properties
         .pipelineServiceClientConfig;
     for (const addition of OPENMETADATA_SCHEMA_ADDITIONS)
-      if (compareVersions(version, addition.since) >= 0) addition.add(client);
+      if (compareChartVersions(version, addition.since) >= 0)
+        addition.add(client);
     await writeFile(file, `${JSON.stringify(schema, null, 2)}\n`);
   }
   return dir;

@@ -1,4 +1,5 @@
 import {
+  compareChartVersions,
   isHelmReleaseStuck,
   openMetadataVersionOfImageTag,
   parseHelmChartLabel,
@@ -42,4 +43,14 @@ describe('isHelmReleaseStuck', () => {
     '%s is not',
     status => expect(isHelmReleaseStuck(status)).toBe(false),
   );
+});
+
+describe('compareChartVersions', () => {
+  it('compares part by part as numbers, a pre-release before its release', () => {
+    expect(compareChartVersions('1.12.10', '1.12.9')).toBe(1);
+    expect(compareChartVersions('1.12.3', '1.12.3')).toBe(0);
+    expect(compareChartVersions('1.11.12', '1.12.0')).toBe(-1);
+    expect(compareChartVersions('1.13.0-rc1', '1.13.0')).toBe(-1);
+    expect(compareChartVersions('v1.2', '1.2.0')).toBe(0);
+  });
 });

@@ -36,3 +36,21 @@ export function openMetadataVersionOfImageTag(
 export function isHelmReleaseStuck(status: string): boolean {
   return /^pending-|^failed$/.test(status);
 }
+
+/** -1, 0 or 1 for two versions compared part by part as numbers (`1.12.10` > `1.12.9`); a pre-release sorts first. @public */
+export function compareChartVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const [core, pre] = v.replace(/^v/, '').split('-', 2);
+    return { parts: core.split('.').map(p => Number(p) || 0), pre };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < Math.max(x.parts.length, y.parts.length); i++) {
+    const d = (x.parts[i] ?? 0) - (y.parts[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  if (x.pre === y.pre) return 0;
+  if (x.pre === undefined) return 1;
+  if (y.pre === undefined) return -1;
+  return x.pre < y.pre ? -1 : 1;
+}

@@ -46,9 +46,9 @@ const LIST_PAGE_DEADLINE_MS = 60_000;
 
 /**
  * An informer of the Argo Workflows in one namespace that transfers only their printer columns: it lists them once,
- * from the API server's watch cache (`listWorkflowTable`), as a Kubernetes Table without objects (`includeObject=None`: name, Status =
- * `.status.phase`, Age = `.status.startedAt`; about 150 bytes a workflow, where even metadata-only objects carry
- * kilobytes of managedFields) and then follows a watch in the same format. A page view reads memory; its upstream cost
+ * from the API server's watch cache (`listWorkflowTable`), as a Kubernetes Table without objects
+ * (`includeObject=None`: name, Status = `.status.phase`, Age = `.status.startedAt`; about 150 bytes a workflow, where
+ * even metadata-only objects carry kilobytes of managedFields) and then follows a watch in the same format. A page view reads memory; its upstream cost
  * does not grow with the number of workflows.
  */
 export class WorkflowIndex {

@@ -11,6 +11,7 @@ import {
   assertAksName,
   assertEksClusterName,
   assertResourceGroup,
+  DNS1123_LABEL,
   fail,
 } from '../lib/validation';
 import { examples } from './preflight.examples';
@@ -53,10 +54,7 @@ export function createCollatePreflightAction(
         argoNamespace: z =>
           z
             .string()
-            .regex(
-              /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
-              'a Kubernetes namespace name',
-            )
+            .regex(DNS1123_LABEL, 'a Kubernetes namespace name')
             .optional()
             .describe(
               "The namespace of the Argo Workflows the deployment's ingestion will run on: an Argo already there is judged against the Collate version. Every Argo in the cluster when absent",

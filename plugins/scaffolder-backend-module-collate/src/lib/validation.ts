@@ -5,7 +5,8 @@ import { InputError } from '@backstage/errors';
  * and the rule, and nothing is changed. zod schemas catch shapes; these catch the upstream's naming rules.
  */
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS-1123 label of at most 63 characters: namespaces and label-like names (`assertDnsLabel`, and zod schemas). */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -15,7 +16,7 @@ export function fail(field: string, message: string): never {
 
 /** Namespaces, service accounts' namespaces, label-like names: RFC 1123 labels, at most 63 characters. */
 export function assertDnsLabel(field: string, value: string): void {
-  if (value.length > 63 || !DNS1123_LABEL.test(value)) {
+  if (!DNS1123_LABEL.test(value)) {
     fail(
       field,
       `'${value}' must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`,

@@ -19,22 +19,9 @@ import { helmCli } from '../../__testUtils__/helmCli';
 import { markHelmRevision } from '../../__testUtils__/helmState';
 import { argoControllerDeployment } from '../../__testUtils__/argo';
 import { createCollateDeployAction } from './collateDeploy';
-import {
-  compareChartVersions,
-  createReleaseUpgradeAction,
-} from './releaseUpgrade';
+import { createReleaseUpgradeAction } from './releaseUpgrade';
 
 const helm = helmCli;
-
-describe('compareChartVersions', () => {
-  it('compares part by part as numbers, a pre-release before its release', () => {
-    expect(compareChartVersions('1.12.10', '1.12.9')).toBe(1);
-    expect(compareChartVersions('1.12.3', '1.12.3')).toBe(0);
-    expect(compareChartVersions('1.11.12', '1.12.0')).toBe(-1);
-    expect(compareChartVersions('1.13.0-rc1', '1.13.0')).toBe(-1);
-    expect(compareChartVersions('v1.2', '1.2.0')).toBe(0);
-  });
-});
 
 // The fixture chart (1.12.3) deployed by collate:deploy as the create templates do, then upgraded to copies of it
 // published as 1.12.4 and as a 1.12.5 whose manifests the API server refuses.

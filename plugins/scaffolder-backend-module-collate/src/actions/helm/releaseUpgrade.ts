@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  compareChartVersions,
   isHelmReleaseStuck,
   openMetadataVersionOfImageTag,
 } from '@collate-backstage/plugin-collate-common';
@@ -26,24 +27,6 @@ import {
   validateReleaseInput,
 } from '../../lib/helm/releaseInput';
 import { examples } from './releaseUpgrade.examples';
-
-/** -1, 0 or 1 for two versions compared part by part as numbers (`1.12.10` > `1.12.9`); a pre-release sorts first. */
-export function compareChartVersions(a: string, b: string): number {
-  const parse = (v: string) => {
-    const [core, pre] = v.replace(/^v/, '').split('-', 2);
-    return { parts: core.split('.').map(p => Number(p) || 0), pre };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  for (let i = 0; i < Math.max(x.parts.length, y.parts.length); i++) {
-    const d = (x.parts[i] ?? 0) - (y.parts[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  if (x.pre === y.pre) return 0;
-  if (x.pre === undefined) return 1;
-  if (y.pre === undefined) return -1;
-  return x.pre < y.pre ? -1 : 1;
-}
 
 /**
  * Why a Collate server should not move to `to` on the Argo Workflows its values point its ingestion at (the

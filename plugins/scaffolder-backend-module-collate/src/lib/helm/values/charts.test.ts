@@ -23,6 +23,7 @@ import { ARGO_KEY_FORMAT, renderArgoValues } from './argo';
 import { COLLATE_DEFAULTS, renderCollateValues } from './collate';
 import { renderRunnerValues } from './runner';
 import { AWS_MIN } from '../../../__testUtils__/argo';
+import { compareChartVersions } from '@collate-backstage/plugin-collate-common';
 
 const UPSTREAM = process.env.COLLATE_UPSTREAM_CHARTS;
 const chart = (name: FixtureChart) =>
@@ -1018,8 +1019,8 @@ describe('openmetadata chart: each line takes what these actions set, and its ow
       },
     },
   });
-  const at = (a: string, b: string) =>
-    a.localeCompare(b, undefined, { numeric: true }) >= 0;
+  const at = (version: string, since: string) =>
+    compareChartVersions(version, since) >= 0;
   /** The pipeline secret a chart renders for the values, or the error it refuses them with. */
   const pipelineSecretOrError = (
     dir: { dir: string },
