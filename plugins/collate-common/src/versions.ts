@@ -37,7 +37,10 @@ export function isHelmReleaseStuck(status: string): boolean {
   return /^pending-|^failed$/.test(status);
 }
 
-/** -1, 0 or 1 for two versions compared part by part as numbers (`1.12.10` > `1.12.9`); a pre-release sorts first. @public */
+/**
+ * -1, 0 or 1 for two chart versions compared part by part as numbers (`1.12.10` comes after `1.12.9`); a pre-release
+ * sorts before its release. @public
+ */
 export function compareChartVersions(a: string, b: string): number {
   const parse = (v: string) => {
     const [core, pre] = v.replace(/^v/, '').split('-', 2);
