@@ -8,6 +8,8 @@
 //     view per size not counted, which also opens the counting proxy's connections);
 //   - warm: later views, with the cache and the workflow index in place.
 // Backstage's Kubernetes backend has no cache: every view is the same for it.
+// The cold view is also measured through a proxy that offers only HTTP/1.1 (as some proxies in front of API servers
+// do), alternating with the HTTP/2 one, so the two transports of our client are compared on the same moments.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,8 +141,15 @@ async function main() {
     target: testEnv.kubernetes().url,
     targetCaFile: testEnv.kubernetes().caFile,
   });
+  const proxyHttp1 = await startCountingProxy({
+    target: testEnv.kubernetes().url,
+    targetCaFile: testEnv.kubernetes().caFile,
+    http2: false,
+  });
   for (const size of SIZES) await ensureWorkflows(size);
-  const data = config(proxy, catalogFile());
+  const catalog = catalogFile();
+  const data = config(proxy, catalog);
+  const dataHttp1 = config(proxyHttp1, catalog);
 
   const collateView = (token: string, size: number) => () =>
     fetch(
@@ -176,18 +185,30 @@ async function main() {
   for (const size of SIZES) {
     // Cold: a fresh backend for each sample.
     const cold: number[] = [];
+    const coldHttp1: number[] = [];
     let coldRequests = 0;
+    let coldRequestsHttp1 = 0;
     // One cold view first, not counted: it opens the counting proxy's own connections to the API server and
     // compiles this process's code for the size; each counted sample is then a fresh backend.
     for (let i = -1; i < COLD_SAMPLES; i++) {
+      // The same view through the HTTP/1.1-only proxy, before or after (alternately) the HTTP/2 one.
+      const viaHttp1 = async () => {
+        const started = await startBackend(dataHttp1);
+        proxyHttp1.reset();
+        const { ms } = await timed(collateView(started.token, size));
+        await started.backend.stop();
+        if (i < 0) return;
+        coldHttp1.push(ms);
+        coldRequestsHttp1 += proxyHttp1.requests.length;
+      };
+      if (i % 2 === 0) await viaHttp1();
       const { backend, token } = await startBackend(data);
       proxy.reset();
       const viewStarted = performance.now();
       const { ms, body } = await timed(collateView(token, size));
-      if (i < 0) {
-        await backend.stop();
-        continue;
-      }
+      await backend.stop();
+      if (i % 2 !== 0) await viaHttp1();
+      if (i < 0) continue;
       coldRequests += proxy.requests.length;
       cold.push(ms);
       if (i === 0) {
@@ -197,13 +218,11 @@ async function main() {
             ingestion.runs.length
           } runs, last 24 h ${JSON.stringify(
             ingestion.last24h,
-          )}\nits upstream requests (cold, ${ms.toFixed(0)} ms):\n${timeline(
-            proxy.requests,
-            viewStarted,
-          )}`,
+          )}\nits upstream requests (cold, ${ms.toFixed(0)} ms; ${
+            proxy.connections.peak
+          } connection(s)):\n${timeline(proxy.requests, viewStarted)}`,
         );
       }
-      await backend.stop();
     }
 
     const { backend, token } = await startBackend(data);
@@ -232,6 +251,11 @@ async function main() {
         p95: percentile(cold, 95),
         requestsPerView: coldRequests / COLD_SAMPLES,
       },
+      'collate cold, HTTP/1.1': {
+        p50: percentile(coldHttp1, 50),
+        p95: percentile(coldHttp1, 95),
+        requestsPerView: coldRequestsHttp1 / COLD_SAMPLES,
+      },
       'collate warm': {
         p50: percentile(warm, 50),
         p95: percentile(warm, 95),
@@ -250,14 +274,15 @@ async function main() {
     );
   }
   await proxy.close();
+  await proxyHttp1.close();
 
   console.log(
-    '\nworkflows  view                 p50 ms   p95 ms   upstream requests/view',
+    '\nworkflows  view                    p50 ms   p95 ms   upstream requests/view',
   );
   for (const size of SIZES) {
     for (const [name, m] of Object.entries(results[size])) {
       console.log(
-        `${String(size).padStart(9)}  ${name.padEnd(19)} ${m.p50
+        `${String(size).padStart(9)}  ${name.padEnd(22)} ${m.p50
           .toFixed(1)
           .padStart(7)}  ${m.p95
           .toFixed(1)
