@@ -47,6 +47,23 @@ export async function startPortalBackend(
   return { backend, token };
 }
 
+/**
+ * Has a fresh backend answer one request through the Collate plugin, a status request for an entity that does not
+ * exist (404): the framework's first-request costs are then paid (the plugin's signing key made, the user token's
+ * keys fetched, the catalog and the permission backend given their first token of the plugin and fetching its keys),
+ * as they are for any backend that has served a request, and for the Kubernetes backend's views the benchmarks
+ * compare with. Nothing of the plugin's own is warmed: no cache, no workflow index, no connection to a cluster.
+ */
+export async function warmFramework(base: string, token: string) {
+  const res = await fetch(
+    `${base}/api/collate/entities/component/default/no-such-entity-warm-up/status`,
+    { headers: { Authorization: `Bearer ${token}` } },
+  );
+  if (res.status !== 404) {
+    throw new Error(`warm-up request answered ${res.status}, not 404`);
+  }
+}
+
 export async function guestToken(base: string): Promise<string> {
   const res = await fetch(`${base}/api/auth/guest/refresh`, {
     method: 'POST',

@@ -20,8 +20,8 @@ export interface CountingProxy {
   /** PEM of the CA that signed the proxy's certificate (for a kubeconfig's caData). */
   caPem: string;
   requests: CountedRequest[];
-  /** Client connections open now, and the most open at once since the last reset. */
-  connections: { open: number; peak: number };
+  /** Client connections open now, the most open at once and how many were opened since the last reset. */
+  connections: { open: number; peak: number; opened: number };
   reset(): void;
   /** Closes the clients' connections, as a server going away does (the proxy keeps listening). */
   closeConnections(): void;
@@ -111,10 +111,11 @@ export async function startCountingProxy(options: {
       res.on('close', () => upstream.destroy());
     },
   );
-  const connections = { open: 0, peak: 0 };
+  const connections = { open: 0, peak: 0, opened: 0 };
   const sockets = new Set<Socket>();
   server.on('secureConnection', (socket: Socket) => {
     connections.open++;
+    connections.opened++;
     connections.peak = Math.max(connections.peak, connections.open);
     sockets.add(socket);
     socket.on('close', () => {
@@ -132,6 +133,7 @@ export async function startCountingProxy(options: {
     reset: () => {
       requests.length = 0;
       connections.peak = connections.open;
+      connections.opened = 0;
     },
     closeConnections: () => {
       for (const socket of sockets) socket.destroy();

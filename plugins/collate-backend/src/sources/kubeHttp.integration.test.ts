@@ -67,7 +67,7 @@ describe('KubeHttp against the API server', () => {
     const lists = await twelveAtOnce(http);
     expect(lists.map(l => l.items.length)).toEqual(Array(12).fill(5));
     expect(proxy.requests).toHaveLength(12);
-    expect(proxy.connections.peak).toBe(1);
+    expect(proxy.connections.opened).toBe(1);
     expect(http.sockets()).toEqual({ requests: 1, watches: 0 });
   });
 
@@ -80,7 +80,7 @@ describe('KubeHttp against the API server', () => {
     clients.push(later);
     proxy.reset();
     await later.get<NamespaceList>('/api/v1/namespaces?limit=1');
-    expect(proxy.connections.peak).toBe(1);
+    expect(proxy.connections.opened).toBe(1);
     expect(proxy.requests).toHaveLength(1);
     expect(later.sockets().requests).toBe(1);
   });
@@ -110,6 +110,7 @@ describe('KubeHttp against the API server', () => {
       '/version',
       '/api/v1/namespaces?limit=1',
     ]);
+    expect(proxy.connections.opened).toBe(2);
   });
 
   it("throws the API server's status and message, and stops at the caller's deadline", async () => {
@@ -126,7 +127,7 @@ describe('KubeHttp against the API server', () => {
       maxBytes: 1e9,
       signal: AbortSignal.timeout(300),
     });
-    await expect(watching).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(watching).rejects.toMatchObject({ name: 'AbortError' });
     // The connection stays usable for the next request.
     await expect(http.get('/version')).resolves.toHaveProperty('major');
   });

@@ -59,6 +59,8 @@ interface Answer {
 export class KubeHttp {
   /** The HTTP/2 connection, once asked for; resolves to undefined when the server speaks only HTTP/1.1. */
   private http2?: Promise<Http2Connection | undefined>;
+  /** The HTTP/2 connection while it is open. */
+  private openConnection?: Http2Connection;
   private closed = false;
   /** The server URL's path (a proxy's, such as Rancher's `/k8s/clusters/c-…`), put before every request path. */
   private readonly prefix: string;
@@ -207,9 +209,6 @@ export class KubeHttp {
     this.watchAgent.destroy();
   }
 
-  /** The HTTP/2 connection while it is open. */
-  private openConnection?: Http2Connection;
-
   /** A request over HTTP/2 where the server offers it; one retry when the connection went away under it. */
   private async open(
     path: string,
@@ -259,6 +258,16 @@ export class KubeHttp {
         }),
       );
       stream.once('error', reject);
+      // Closed without an answer or an error: the connection went away under it.
+      stream.once('close', () =>
+        reject(
+          new Error(
+            `${this.server.host} closed the connection before answering ${
+              path.split('?')[0]
+            }`,
+          ),
+        ),
+      );
     });
   }
 
@@ -408,6 +417,10 @@ function readBody(body: Readable, maxBytes = Infinity): Promise<string> {
     });
     body.on('end', done);
     body.on('error', reject);
+    // After 'end' this changes nothing; before it, the connection went away mid-answer.
+    body.on('close', () =>
+      reject(new Error('The connection closed before the whole answer came')),
+    );
   });
 }
 

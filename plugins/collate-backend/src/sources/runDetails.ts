@@ -67,15 +67,22 @@ export class RunDetails {
     // From the API server's watch cache (resourceVersion 0), not a quorum read from etcd: a third of the cost, which
     // a cold fleet view pays for ten runs of each deployment. It is as fresh as the index that named the run; a
     // finished run no longer changes, and a running one is read again within 10 s.
-    const full = await http.get<K8sWorkflow>(
+    const reading = http.get<K8sWorkflow>(
       `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(
         namespace,
       )}/workflows/${encodeURIComponent(wf.name)}?resourceVersion=0`,
       { signal },
     );
+    // A run the index calls Running has a step running: its pods are asked for at the same time, not after.
+    const pods =
+      wf.phase === 'Running'
+        ? this.podNodeIds(http, namespace, wf.name, signal)
+        : undefined;
+    pods?.catch(() => undefined);
+    const full = await reading;
     let run = toRun(full, wf);
     if (run.phase === 'Running' || run.phase === 'Pending') {
-      const stale = await this.staleReason(http, full, signal);
+      const stale = await this.staleReason(http, full, signal, pods);
       if (stale) run = { ...run, stale };
     }
     // Bounded: the newest runs of the namespaces in use.
@@ -93,6 +100,8 @@ export class RunDetails {
     http: KubeHttp,
     full: K8sWorkflow,
     signal: AbortSignal,
+    /** The run's pods, if already asked for. */
+    pods?: Promise<Set<string | undefined>>,
   ): Promise<string | undefined> {
     const started = full.status?.startedAt
       ? Date.parse(full.status.startedAt)
@@ -102,22 +111,14 @@ export class RunDetails {
       n => n.type === 'Pod' && n.phase === 'Running',
     );
     if (running.length > 0) {
-      const query = new URLSearchParams({
-        labelSelector: `${WORKFLOW_LABEL}=${full.metadata.name}`,
-        limit: String(this.options.pageSize),
-      });
-      const pods = await http.get<
-        List<{ metadata: { annotations?: Record<string, string> } }>
-      >(
-        `/api/v1/namespaces/${encodeURIComponent(
-          full.metadata.namespace,
-        )}/pods?${query}`,
-        { signal },
-      );
       // A pod that finished while Argo has not caught up yet is still there: only a missing one is gone.
-      const alive = new Set(
-        pods.items.map(p => p.metadata.annotations?.[POD_NODE_ID]),
-      );
+      const alive = await (pods ??
+        this.podNodeIds(
+          http,
+          full.metadata.namespace,
+          full.metadata.name,
+          signal,
+        ));
       const gone = running.filter(n => !alive.has(n.id));
       if (gone.length > 0) {
         const steps = gone.map(n => n.displayName ?? n.id).join(', ');
@@ -140,5 +141,24 @@ export class RunDetails {
       )} min)`;
     }
     return undefined;
+  }
+
+  /** The Argo node ids of a run's pods (the pods it still has). */
+  private async podNodeIds(
+    http: KubeHttp,
+    namespace: string,
+    workflow: string,
+    signal: AbortSignal,
+  ): Promise<Set<string | undefined>> {
+    const query = new URLSearchParams({
+      labelSelector: `${WORKFLOW_LABEL}=${workflow}`,
+      limit: String(this.options.pageSize),
+    });
+    const pods = await http.get<
+      List<{ metadata: { annotations?: Record<string, string> } }>
+    >(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?${query}`, {
+      signal,
+    });
+    return new Set(pods.items.map(p => p.metadata.annotations?.[POD_NODE_ID]));
   }
 }

@@ -13,6 +13,7 @@ import {
   type Columns,
   type IndexedWorkflow,
   type Table,
+  WORKFLOW_LIST_PARTS,
 } from './workflowTable';
 
 export interface WorkflowIndexSummary {
@@ -46,7 +47,7 @@ const LIST_PAGE_DEADLINE_MS = 60_000;
 
 /**
  * An informer of the Argo Workflows in one namespace that transfers only their printer columns: it lists them once,
- * from the API server's watch cache (`listWorkflowTable`), as a Kubernetes Table without objects
+ * from the API server's watch cache, in two parts side by side (`listWorkflowTable`), as a Kubernetes Table without objects
  * (`includeObject=None`: name, Status = `.status.phase`, Age = `.status.startedAt`; about 150 bytes a workflow, where
  * even metadata-only objects carry kilobytes of managedFields) and then follows a watch in the same format. A page view reads memory; its upstream cost
  * does not grow with the number of workflows.
@@ -152,6 +153,7 @@ export class WorkflowIndex {
     // Each page has a deadline of its own: a list that hangs never holds the index's first answer forever.
     const listed = await listWorkflowTable(this.http, this.path, {
       pageSize: this.options.pageSize ?? 5000,
+      parts: WORKFLOW_LIST_PARTS,
       signal: () =>
         AbortSignal.any([
           this.abort.signal,

@@ -76,14 +76,50 @@ export interface WorkflowList {
   resourceVersion: string;
 }
 
+/** The label Argo's controller gives each Workflow with its phase. */
+export const PHASE_LABEL = 'workflows.argoproj.io/phase';
+
 /**
- * Lists the Workflows of `path` as Table rows without objects, page by page, each page with a signal of its own.
- * Listing in parts side by side (by the phase label) was measured and left: on a fresh backend the second
- * connection's handshake ate the gain (p50 at 10,000 workflows 71–125 ms split against 89–102 ms whole).
+ * The parts a namespace's Workflows are listed in, side by side: succeeded runs, and the rest (`!=` also matches a
+ * workflow the controller has not labelled yet). On one HTTP/2 connection the second part costs no handshake, and
+ * the API server renders the two Tables on two cores. The gain follows the balance of the parts: at 10,000 workflows
+ * (API server on this project's 2-core machine) the list took p50 62–94 ms in two parts of 60 % and 40 %, 92–119 ms
+ * in parts of 80 % and 20 %, and 100–113 ms whole.
+ */
+export const WORKFLOW_LIST_PARTS = [
+  `${PHASE_LABEL}=Succeeded`,
+  `${PHASE_LABEL}!=Succeeded`,
+];
+
+/**
+ * Lists the Workflows of `path` as Table rows without objects, in `parts` (label selectors) side by side, each page
+ * with a signal of its own. A workflow that moved between parts while they were listed may be in both; the index
+ * keeps one per name, and the watch, from the oldest part's resourceVersion, replays what changed since.
  */
 export async function listWorkflowTable(
   http: KubeHttp,
   path: string,
+  options: {
+    pageSize: number;
+    signal: () => AbortSignal;
+    parts?: readonly string[];
+  },
+): Promise<WorkflowList> {
+  const parts = options.parts?.length ? options.parts : [undefined];
+  const listed = await Promise.all(
+    parts.map(selector => listPart(http, path, selector, options)),
+  );
+  return {
+    rows: listed.flatMap(l => l.rows),
+    columns: listed.find(l => l.columns)?.columns,
+    resourceVersion: oldest(listed.map(l => l.resourceVersion)),
+  };
+}
+
+async function listPart(
+  http: KubeHttp,
+  path: string,
+  labelSelector: string | undefined,
   options: { pageSize: number; signal: () => AbortSignal },
 ): Promise<WorkflowList> {
   const rows: unknown[][] = [];
@@ -95,6 +131,7 @@ export async function listWorkflowTable(
       limit: String(options.pageSize),
       includeObject: 'None',
     });
+    if (labelSelector) query.set('labelSelector', labelSelector);
     // The first page from the API server's watch cache (resourceVersion 0, as client-go's informers list), never
     // from etcd: a continued list can fall through to etcd and read every object in full (seconds at 10,000
     // workflows where the cache answers in about 100 ms). The watch then brings the index up to date.
@@ -110,6 +147,15 @@ export async function listWorkflowTable(
     resourceVersion = page.metadata.resourceVersion ?? '';
   } while (token);
   return { rows, columns, resourceVersion };
+}
+
+/**
+ * The oldest of the parts' resourceVersions, to watch from. They are opaque to clients, but every API server on etcd
+ * gives etcd's revision, a decimal number; where one is not, the first part's is taken.
+ */
+function oldest(versions: string[]): string {
+  if (!versions.every(v => /^\d+$/.test(v))) return versions[0] ?? '';
+  return versions.reduce((a, b) => (BigInt(b) < BigInt(a) ? b : a));
 }
 
 const UNIT_MS: Record<string, number> = {
