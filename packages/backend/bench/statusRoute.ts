@@ -5,8 +5,8 @@
 // Both backends reach the API server through a counting HTTPS proxy, so the upstream requests of each page view
 // are counted, not estimated.
 //   - cold: a fresh backend (no cache, no workflow index, no connection to the cluster) answering its first status
-//     view, once the backend has answered one request of any kind (see warmFramework); also through a proxy that
-//     offers only HTTP/1.1, and as the backend's very first request. The three are taken in turn;
+//     view once it has answered one request of any kind (see warmFramework), after one such view per size not
+//     counted, which also opens the counting proxy's connections;
 //   - warm: later views, with the cache and the workflow index in place.
 // Backstage's Kubernetes backend has no cache: every view is the same for it.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -34,11 +34,11 @@ import {
 const PORT = 17007;
 const BASE = `http://localhost:${PORT}`;
 const SIZES = [1000, 10000];
-// A p95 of ten samples is their largest one: thirty rounds (each a cold view of every variant and one view of
-// Backstage's Kubernetes backend) give the p95 one outlier cannot set alone on a machine whose two cores the API
-// servers share.
+// A p95 of ten samples is their largest one: thirty cold views and twenty of Backstage's Kubernetes backend give the
+// p95 one outlier cannot set alone on a machine whose two cores the API servers share.
 const COLD_SAMPLES = 30;
 const WARM_SAMPLES = 200;
+const K8S_SAMPLES = 20;
 
 const entityName = (size: number) => `collate-bench-${size}`;
 const namespaceOf = (size: number) => `bench-workflows-${size}`;
@@ -130,16 +130,6 @@ async function ensureWorkflows(size: number) {
   );
 }
 
-/** One way of taking a cold view: through which proxy, and whether the backend has answered a request before. */
-interface ColdVariant {
-  name: string;
-  proxy: CountingProxy;
-  data: object;
-  warmFramework: boolean;
-  ms: number[];
-  requests: number;
-}
-
 interface Measure {
   p50: number;
   p95: number;
@@ -151,15 +141,8 @@ async function main() {
     target: testEnv.kubernetes().url,
     targetCaFile: testEnv.kubernetes().caFile,
   });
-  const proxyHttp1 = await startCountingProxy({
-    target: testEnv.kubernetes().url,
-    targetCaFile: testEnv.kubernetes().caFile,
-    http2: false,
-  });
   for (const size of SIZES) await ensureWorkflows(size);
-  const catalog = catalogFile();
-  const data = config(proxy, catalog);
-  const dataHttp1 = config(proxyHttp1, catalog);
+  const data = config(proxy, catalogFile());
 
   const collateView = (token: string, size: number) => () =>
     fetch(
@@ -193,73 +176,37 @@ async function main() {
 
   const results: Record<number, Record<string, Measure>> = {};
   for (const size of SIZES) {
-    // Cold: a fresh backend for each sample, in three variants taken in turn, so that each sees the same moments:
-    const variants: ColdVariant[] = [
-      // ours cold, the goal's figure: the backend has answered one request (the framework's first-request costs
-      // paid, as they are for the Kubernetes backend's views below), our plugin nothing;
-      { name: 'collate cold', proxy, data, warmFramework: true },
-      // the same behind a proxy that offers only HTTP/1.1;
-      {
-        name: 'collate cold, HTTP/1.1',
-        proxy: proxyHttp1,
-        data: dataHttp1,
-        warmFramework: true,
-      },
-      // the backend's very first request: the framework's costs (signing keys, the user token's keys, the catalog's
-      // and the permission backend's first plugin token) on top.
-      {
-        name: 'collate cold, 1st request',
-        proxy,
-        data,
-        warmFramework: false,
-      },
-    ].map(v => ({ ...v, ms: [], requests: 0 }));
-    // Backstage's Kubernetes backend, one view per round on the backend of the round's first cold view (after it),
-    // so that both are measured over the same minutes of a machine whose API server and etcd share its two cores.
-    const k8s: number[] = [];
-    let k8sRequests = 0;
-    let k8sBytes = 0;
-    // One round first, not counted: it opens the counting proxies' own connections to the API server and compiles
-    // this process's code for the size.
+    // Cold: a fresh backend for each sample.
+    const cold: number[] = [];
+    let coldRequests = 0;
+    // One cold view first, not counted: it opens the counting proxy's own connections to the API server and
+    // compiles this process's code for the size; each counted sample is then a fresh backend.
     for (let i = -1; i < COLD_SAMPLES; i++) {
-      for (let k = 0; k < variants.length; k++) {
-        const v = variants[(k + Math.max(i, 0)) % variants.length];
-        const { backend, token } = await startBackend(v.data);
-        if (v.warmFramework) await warmFramework(BASE, token);
-        v.proxy.reset();
-        const viewStarted = performance.now();
-        const { ms, body } = await timed(collateView(token, size));
-        if (i >= 0) {
-          v.ms.push(ms);
-          v.requests += v.proxy.requests.length;
-        }
-        if (i === 0 && v === variants[0]) {
-          const ingestion = JSON.parse(body).components[0];
-          console.log(
-            `collate view (${size}): health ${ingestion.health}, ${
-              ingestion.runs.length
-            } runs, last 24 h ${JSON.stringify(
-              ingestion.last24h,
-            )}\nits upstream requests (cold, ${ms.toFixed(0)} ms; ${
-              proxy.connections.opened
-            } connection(s) opened):\n${timeline(proxy.requests, viewStarted)}`,
-          );
-        }
-        if (k === 0 && i >= 0) {
-          v.proxy.reset();
-          const view = await timed(kubernetesView(token, size));
-          k8s.push(view.ms);
-          k8sRequests += v.proxy.requests.length;
-          k8sBytes = view.body.length;
-        }
+      const { backend, token } = await startBackend(data);
+      await warmFramework(BASE, token);
+      proxy.reset();
+      const viewStarted = performance.now();
+      const { ms, body } = await timed(collateView(token, size));
+      if (i < 0) {
         await backend.stop();
+        continue;
       }
+      coldRequests += proxy.requests.length;
+      cold.push(ms);
+      if (i === 0) {
+        const ingestion = JSON.parse(body).components[0];
+        console.log(
+          `collate view (${size}): health ${ingestion.health}, ${
+            ingestion.runs.length
+          } runs, last 24 h ${JSON.stringify(
+            ingestion.last24h,
+          )}\nits upstream requests (cold, ${ms.toFixed(0)} ms; ${
+            proxy.connections.opened
+          } connection(s) opened):\n${timeline(proxy.requests, viewStarted)}`,
+        );
+      }
+      await backend.stop();
     }
-    console.log(
-      `after the cold rounds (${size}): this process's RSS ${(
-        process.memoryUsage().rss / 1e6
-      ).toFixed(0)} MB`,
-    );
 
     const { backend, token } = await startBackend(data);
     await timed(collateView(token, size));
@@ -270,19 +217,23 @@ async function main() {
     }
     const warmRequests = proxy.requests.length;
 
+    const k8s: number[] = [];
+    proxy.reset();
+    let k8sBytes = 0;
+    for (let i = 0; i < K8S_SAMPLES; i++) {
+      const { ms, body } = await timed(kubernetesView(token, size));
+      k8s.push(ms);
+      k8sBytes = body.length;
+    }
+    const k8sRequests = proxy.requests.length;
     await backend.stop();
 
     results[size] = {
-      ...Object.fromEntries(
-        variants.map(v => [
-          v.name,
-          {
-            p50: percentile(v.ms, 50),
-            p95: percentile(v.ms, 95),
-            requestsPerView: v.requests / COLD_SAMPLES,
-          },
-        ]),
-      ),
+      'collate cold': {
+        p50: percentile(cold, 50),
+        p95: percentile(cold, 95),
+        requestsPerView: coldRequests / COLD_SAMPLES,
+      },
       'collate warm': {
         p50: percentile(warm, 50),
         p95: percentile(warm, 95),
@@ -291,7 +242,7 @@ async function main() {
       'kubernetes backend': {
         p50: percentile(k8s, 50),
         p95: percentile(k8s, 95),
-        requestsPerView: k8sRequests / k8s.length,
+        requestsPerView: k8sRequests / K8S_SAMPLES,
       },
     };
     console.log(
@@ -301,15 +252,14 @@ async function main() {
     );
   }
   await proxy.close();
-  await proxyHttp1.close();
 
   console.log(
-    '\nworkflows  view                       p50 ms   p95 ms   upstream requests/view',
+    '\nworkflows  view                 p50 ms   p95 ms   upstream requests/view',
   );
   for (const size of SIZES) {
     for (const [name, m] of Object.entries(results[size])) {
       console.log(
-        `${String(size).padStart(9)}  ${name.padEnd(25)} ${m.p50
+        `${String(size).padStart(9)}  ${name.padEnd(19)} ${m.p50
           .toFixed(1)
           .padStart(7)}  ${m.p95
           .toFixed(1)
