@@ -1,13 +1,8 @@
 import { Agent, request, type RequestOptions } from 'node:https';
-import {
-  connect as connectHttp2,
-  constants as http2,
-  type ClientHttp2Session,
-} from 'node:http2';
-import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
-import { connect as connectTls, type ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { type Answer, Http2Channel } from './http2Channel';
 
 /** Accept header for the API server's Table rendering (the printer columns of `kubectl get`), lists and watches. */
 export const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -20,33 +15,6 @@ export class KubeRequestError extends Error {
   }
 }
 
-/** How long opening a connection to an API server may take. */
-const CONNECT_DEADLINE_MS = 15_000;
-/**
- * HTTP/2 flow-control windows, per request and for the connection, as client-go's transport sets them: HTTP/2's
- * default of 64 KiB would cost a list of thousands of workflows one round trip per 64 KiB to a distant cluster.
- */
-const STREAM_WINDOW = 4 * 1024 * 1024;
-const SESSION_WINDOW = 32 * 1024 * 1024;
-
-/**
- * Servers (by origin) that answered ALPN with HTTP/1.1 only: a client made for one view (a user's own token) does not
- * ask again.
- */
-const HTTP1_ONLY = new Set<string>();
-
-/** An HTTP/2 session and its requests in flight: it keeps the process alive only while one is. */
-interface Http2Connection {
-  session: ClientHttp2Session;
-  streams: number;
-}
-
-/** An answer's status and body, over either protocol. */
-interface Answer {
-  status: number;
-  body: Readable;
-}
-
 /**
  * A small HTTPS client for one cluster: the status backend needs Table lists and watches with their own Accept
  * header, which the generated client does not offer.
@@ -57,21 +25,18 @@ interface Answer {
  * have a pool of their own, so a request never waits behind them.
  */
 export class KubeHttp {
-  /** The HTTP/2 connection, once asked for; resolves to undefined when the server speaks only HTTP/1.1. */
-  private http2?: Promise<Http2Connection | undefined>;
-  /** The HTTP/2 connection while it is open. */
-  private openConnection?: Http2Connection;
-  private closed = false;
+  private readonly http2: Http2Channel;
   /** The server URL's path (a proxy's, such as Rancher's `/k8s/clusters/c-…`), put before every request path. */
   private readonly prefix: string;
 
   private constructor(
     private readonly server: URL,
-    private readonly tls: ConnectionOptions,
+    tls: ConnectionOptions,
     private readonly agent: Agent,
     private readonly watchAgent: Agent,
     private readonly headers: Record<string, string>,
   ) {
+    this.http2 = new Http2Channel(server, tls);
     this.prefix = server.pathname.replace(/\/+$/, '');
   }
 
@@ -196,173 +161,28 @@ export class KubeHttp {
         0,
       );
     return {
-      requests: count(this.agent) + (this.openConnection ? 1 : 0),
+      requests: count(this.agent) + (this.http2.open ? 1 : 0),
       watches: count(this.watchAgent),
     };
   }
 
   close() {
-    this.closed = true;
-    this.openConnection?.session.destroy();
-    this.http2 = undefined;
+    this.http2.close();
     this.agent.destroy();
     this.watchAgent.destroy();
   }
 
-  /** A request over HTTP/2 where the server offers it; one retry when the connection went away under it. */
+  /** A request over the HTTP/2 connection where the server offers HTTP/2, else over the HTTP/1.1 pool. */
   private async open(
     path: string,
     options: { accept?: string; signal?: AbortSignal },
   ): Promise<Answer> {
-    for (let attempt = 0; ; attempt++) {
-      const connection = await this.connection(options.signal);
-      if (!connection) return this.openHttp1(path, options, this.agent);
-      try {
-        return await this.openStream(connection, path, options);
-      } catch (error) {
-        // A GET is safe to send again when the connection closed (GOAWAY, reset) or the server refused the stream.
-        const { session } = connection;
-        const again =
-          session.closed ||
-          session.destroyed ||
-          /REFUSED_STREAM/.test((error as Error).message);
-        if (attempt > 0 || !again || options.signal?.aborted) throw error;
-      }
-    }
-  }
-
-  private openStream(
-    connection: Http2Connection,
-    path: string,
-    options: { accept?: string; signal?: AbortSignal },
-  ): Promise<Answer> {
-    const { session } = connection;
-    const stream = session.request(
-      {
-        ...this.headers,
-        [http2.HTTP2_HEADER_METHOD]: 'GET',
-        [http2.HTTP2_HEADER_PATH]: this.prefix + path,
-        accept: options.accept ?? 'application/json',
-      },
-      { endStream: true, signal: options.signal },
+    const answer = await this.http2.get(
+      this.prefix + path,
+      { ...this.headers, accept: options.accept ?? 'application/json' },
+      options.signal,
     );
-    if (connection.streams++ === 0) session.ref();
-    stream.once('close', () => {
-      if (--connection.streams === 0) session.unref();
-    });
-    return new Promise((resolve, reject) => {
-      stream.once('response', headers =>
-        resolve({
-          status: Number(headers[http2.HTTP2_HEADER_STATUS] ?? 0),
-          body: stream,
-        }),
-      );
-      stream.once('error', reject);
-      // Closed without an answer or an error: the connection went away under it.
-      stream.once('close', () =>
-        reject(
-          new Error(
-            `${this.server.host} closed the connection before answering ${
-              path.split('?')[0]
-            }`,
-          ),
-        ),
-      );
-    });
-  }
-
-  /** The HTTP/2 connection, opened on first use; undefined when the server speaks only HTTP/1.1. */
-  private async connection(
-    signal?: AbortSignal,
-  ): Promise<Http2Connection | undefined> {
-    if (HTTP1_ONLY.has(this.server.origin)) return undefined;
-    if (this.closed) throw new Error('Kubernetes client closed');
-    if (!this.http2) {
-      const opening = this.connect();
-      this.http2 = opening;
-      opening.catch(() => {
-        if (this.http2 === opening) this.http2 = undefined;
-      });
-    }
-    return abortable(this.http2, signal);
-  }
-
-  /** Negotiates the protocol (ALPN) on a new TLS connection; HTTP/2 if the server offers it. */
-  private connect(): Promise<Http2Connection | undefined> {
-    const host = this.server.hostname.replace(/^\[|\]$/g, '');
-    return new Promise((resolve, reject) => {
-      const socket = connectTls({
-        ...this.tls,
-        host,
-        port: Number(this.server.port || 443),
-        servername: this.tls.servername ?? (isIP(host) ? undefined : host),
-        ALPNProtocols: ['h2', 'http/1.1'],
-      });
-      const deadline = setTimeout(() => {
-        socket.destroy(
-          new Error(
-            `Connecting to ${this.server.host} took over ${
-              CONNECT_DEADLINE_MS / 1000
-            } s`,
-          ),
-        );
-      }, CONNECT_DEADLINE_MS);
-      const failed = (error: Error) => {
-        clearTimeout(deadline);
-        reject(error);
-      };
-      socket.once('error', failed);
-      socket.once('secureConnect', () => {
-        if (this.closed) {
-          socket.destroy(new Error('Kubernetes client closed'));
-          return;
-        }
-        if (socket.alpnProtocol !== 'h2') {
-          clearTimeout(deadline);
-          HTTP1_ONLY.add(this.server.origin);
-          socket.destroy();
-          resolve(undefined);
-          return;
-        }
-        const session = connectHttp2(this.server.origin, {
-          createConnection: () => socket,
-          settings: { initialWindowSize: STREAM_WINDOW },
-        });
-        const connection: Http2Connection = { session, streams: 0 };
-        const opened = this.http2;
-        // Once it closes or is told to go away, the next request opens a new one; failures reach its requests.
-        const forget = () => {
-          if (this.openConnection === connection) {
-            this.openConnection = undefined;
-          }
-          if (this.http2 === opened) this.http2 = undefined;
-        };
-        session.once('close', forget);
-        session.once('goaway', forget);
-        session.on('error', forget);
-        session.once('error', failed);
-        const closedEarly = () =>
-          failed(new Error(`${this.server.host} closed the connection`));
-        session.once('close', closedEarly);
-        // In use once the server's settings are known: past its limit of concurrent streams, requests then wait for
-        // one to end instead of being refused.
-        session.once('remoteSettings', () => {
-          clearTimeout(deadline);
-          session.off('error', failed);
-          session.off('close', closedEarly);
-          if (this.closed) {
-            session.destroy();
-            reject(new Error('Kubernetes client closed'));
-            return;
-          }
-          session.setLocalWindowSize(SESSION_WINDOW);
-          // Idle, the connection does not keep the process alive.
-          session.unref();
-          this.openConnection = connection;
-          resolve(connection);
-        });
-      });
-    });
+    return answer ?? this.openHttp1(path, options, this.agent);
   }
 
   private openHttp1(
@@ -388,18 +208,6 @@ export class KubeHttp {
       req.end();
     });
   }
-}
-
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 function readBody(body: Readable, maxBytes = Infinity): Promise<string> {

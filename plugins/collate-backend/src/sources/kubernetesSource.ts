@@ -8,7 +8,6 @@ import {
 import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import { KubeHttp, KubeRequestError } from './kubeHttp';
 import {
-  abortable,
   toDeploymentInfo,
   toSchedule,
   type DeploymentInfo,
@@ -18,6 +17,7 @@ import {
   type PodMetrics,
   type WorkflowOverview,
 } from './kubernetesObjects';
+import { abortable } from './abortable';
 import { RunDetails } from './runDetails';
 import { FollowedIndexes, type FollowLimits } from './followedIndexes';
 import { WorkflowIndex } from './workflowIndex';
