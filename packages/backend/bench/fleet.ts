@@ -34,6 +34,7 @@ import {
   percentile,
   startPortalBackend,
   timed,
+  timeline,
   warmFramework,
 } from './lib';
 
@@ -316,8 +317,20 @@ async function main() {
     const { backend, token } = await startPortalBackend(BASE, data, refs);
     await warmFramework(BASE, token);
     reset();
-    systemCold.push((await timed(systemView(token))).ms);
+    const viewStarted = performance.now();
+    const { ms } = await timed(systemView(token));
+    systemCold.push(ms);
     systemColdRequests = proxies.flatMap(p => [...p.proxy.requests]);
+    console.log(
+      `one System, cold sample ${i + 1}: ${ms.toFixed(0)} ms${
+        i === 0
+          ? `; its upstream requests:\n${timeline(
+              systemColdRequests,
+              viewStarted,
+            )}`
+          : ''
+      }`,
+    );
     await backend.stop();
   }
 

@@ -2,6 +2,7 @@ import {
   connect as connectHttp2,
   constants as http2,
   type ClientHttp2Session,
+  type ClientHttp2Stream,
 } from 'node:http2';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -45,10 +46,18 @@ export class Http2Channel {
   /** The connection while it is open. */
   private current?: Http2Connection;
   private closed = false;
+  /** Requests in flight (until their body is read), and those waiting for one of them to end. */
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(
     private readonly server: URL,
     private readonly tls: ConnectionOptions,
+    /**
+     * At most this many requests in flight at once, as the HTTP/1.1 pool has sockets: a cold fleet view asks hundreds
+     * of one API server, which answers a steady queue sooner than all of them at once.
+     */
+    private readonly maxInFlight: number,
   ) {}
 
   /** Whether a connection is open now. */
@@ -70,6 +79,7 @@ export class Http2Channel {
       const connection = await this.connection(signal);
       if (!connection) return undefined;
       try {
+        await this.slot(signal);
         return await this.stream(connection, path, headers, signal);
       } catch (error) {
         const { session } = connection;
@@ -95,17 +105,25 @@ export class Http2Channel {
     signal?: AbortSignal,
   ): Promise<Answer> {
     const { session } = connection;
-    const stream = session.request(
-      {
-        ...headers,
-        [http2.HTTP2_HEADER_METHOD]: 'GET',
-        [http2.HTTP2_HEADER_PATH]: path,
-      },
-      { endStream: true, signal },
-    );
+    let stream: ClientHttp2Stream;
+    try {
+      stream = session.request(
+        {
+          ...headers,
+          [http2.HTTP2_HEADER_METHOD]: 'GET',
+          [http2.HTTP2_HEADER_PATH]: path,
+        },
+        { endStream: true, signal },
+      );
+    } catch (error) {
+      // The session closed under it: no stream, so no 'close' to give its place back.
+      this.release();
+      throw error;
+    }
     if (connection.streams++ === 0) session.ref();
     stream.once('close', () => {
       if (--connection.streams === 0) session.unref();
+      this.release();
     });
     return new Promise((resolve, reject) => {
       stream.once('response', answer =>
@@ -126,6 +144,35 @@ export class Http2Channel {
         ),
       );
     });
+  }
+
+  /** Waits for a place among the requests in flight; {@link release} gives it back when the stream closes. */
+  private async slot(signal?: AbortSignal): Promise<void> {
+    if (this.inFlight < this.maxInFlight) {
+      this.inFlight++;
+      return;
+    }
+    let granted: () => void = () => undefined;
+    const turn = new Promise<void>(resolve => {
+      granted = resolve;
+      this.waiting.push(resolve);
+    });
+    try {
+      await (signal ? abortable(turn, signal) : turn);
+    } catch (error) {
+      // Given up while waiting: its turn, if it came meanwhile, passes on.
+      const i = this.waiting.indexOf(granted);
+      if (i >= 0) this.waiting.splice(i, 1);
+      else this.release();
+      throw error;
+    }
+  }
+
+  /** A request's stream closed: the next waiting one goes (the count stays), or the count drops. */
+  private release() {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
   }
 
   /** The connection, opened on first use; undefined when the server speaks only HTTP/1.1. */

@@ -26,6 +26,22 @@ function kubeConfigFor(proxy: CountingProxy): KubeConfig {
   return kc;
 }
 
+/** The most requests the proxy was answering at once. */
+function inFlightAtMost(proxy: CountingProxy): number {
+  const edges = proxy.requests.flatMap(r => [
+    { at: r.started, step: 1 },
+    { at: r.ended ?? Infinity, step: -1 },
+  ]);
+  edges.sort((a, b) => a.at - b.at || a.step - b.step);
+  let now = 0;
+  let most = 0;
+  for (const e of edges) {
+    now += e.step;
+    most = Math.max(most, now);
+  }
+  return most;
+}
+
 interface NamespaceList {
   items: Array<{ metadata: { name: string } }>;
 }
@@ -36,6 +52,7 @@ describe('KubeHttp against the API server', () => {
 
   async function clientBehind(
     options: { http2?: boolean; pathPrefix?: string } = {},
+    pools: { requests?: number } = {},
   ) {
     const proxy = await startCountingProxy({
       target: testEnv.kubernetes().url,
@@ -43,7 +60,7 @@ describe('KubeHttp against the API server', () => {
       ...options,
     });
     proxies.push(proxy);
-    const http = await KubeHttp.create(kubeConfigFor(proxy));
+    const http = await KubeHttp.create(kubeConfigFor(proxy), pools);
     clients.push(http);
     return { proxy, http };
   }
@@ -69,6 +86,39 @@ describe('KubeHttp against the API server', () => {
     expect(proxy.requests).toHaveLength(12);
     expect(proxy.connections.opened).toBe(1);
     expect(http.sockets()).toEqual({ requests: 1, watches: 0 });
+  });
+
+  it('keeps at most its limit of requests in flight on the connection; one given up while waiting passes its turn on', async () => {
+    const { proxy, http } = await clientBehind({}, { requests: 3 });
+    const lists = await twelveAtOnce(http);
+    expect(lists.map(l => l.items.length)).toEqual(Array(12).fill(5));
+    const most = inFlightAtMost(proxy);
+    expect(most).toBeLessThanOrEqual(3);
+    expect(most).toBeGreaterThan(1);
+    expect(proxy.connections.opened).toBe(1);
+
+    const single = await clientBehind({}, { requests: 1 });
+    // A watch holds the one place until its deadline.
+    const watching = single.http.text('/api/v1/namespaces?watch=1', {
+      maxBytes: 1e9,
+      signal: AbortSignal.timeout(600),
+    });
+    const givenUp = single.http.get('/version', {
+      signal: AbortSignal.timeout(100),
+    });
+    const waiting = single.http.get<NamespaceList>(
+      '/api/v1/namespaces?limit=1',
+    );
+    await expect(givenUp).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(watching).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(waiting).resolves.toHaveProperty('items');
+    // The request given up never reached the server, and the place it waited for is not lost.
+    await expect(single.http.get('/version')).resolves.toHaveProperty('major');
+    expect(single.proxy.requests.map(r => r.path).sort()).toEqual([
+      '/api/v1/namespaces?limit=1',
+      '/api/v1/namespaces?watch=1',
+      '/version',
+    ]);
   });
 
   it('falls back to a pool of HTTP/1.1 connections where the server has no HTTP/2', async () => {

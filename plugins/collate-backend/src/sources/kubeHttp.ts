@@ -35,20 +35,23 @@ export class KubeHttp {
     private readonly agent: Agent,
     private readonly watchAgent: Agent,
     private readonly headers: Record<string, string>,
+    maxRequests: number,
   ) {
-    this.http2 = new Http2Channel(server, tls);
+    this.http2 = new Http2Channel(server, tls, maxRequests);
     this.prefix = server.pathname.replace(/\/+$/, '');
   }
 
   /**
-   * A client on one HTTP/2 connection for requests (or, where the server has no HTTP/2, a pool of `requestSockets`
-   * keep-alive connections, default 16) and a pool of `watchSockets` (default 50) for watches: the connections to
-   * one API server stay bounded however many namespaces are followed.
+   * A client on one HTTP/2 connection for requests (or, where the server has no HTTP/2, a pool of keep-alive
+   * connections), at most `requests` of them in flight (default 16), and a pool of `watchSockets` (default 50) for
+   * watches: the connections to one API server, and what is asked of it at once, stay bounded however many
+   * namespaces are followed and viewed.
    */
   static async create(
     kc: KubeConfig,
-    pools: { requestSockets?: number; watchSockets?: number } = {},
+    pools: { requests?: number; watchSockets?: number } = {},
   ): Promise<KubeHttp> {
+    const requests = pools.requests ?? 16;
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     const opts: RequestOptions = {};
@@ -71,7 +74,7 @@ export class KubeHttp {
     };
     const agent = new Agent({
       keepAlive: true,
-      maxSockets: pools.requestSockets ?? 16,
+      maxSockets: requests,
       ...tls,
     });
     const watchAgent = new Agent({
@@ -85,6 +88,7 @@ export class KubeHttp {
       agent,
       watchAgent,
       headers,
+      requests,
     );
   }
 

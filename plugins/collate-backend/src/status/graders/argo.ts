@@ -14,6 +14,11 @@ export const gradeArgo: Grader<CollateArgoStatus> = async (ctx, a) => {
   const f = new Findings();
   const server = ctx.servers.argoFor(a.argoServerUrl, f);
   const release = a.argoRelease ?? 'argo-workflows';
+  // Helm's state does not depend on the Deployments: asked for in the same round as them.
+  const helmRead =
+    a.cluster && a.argoNamespace
+      ? ctx.reads.helmRelease(u, a.cluster, a.argoNamespace, release)
+      : undefined;
   const [deployments, version, workflows] = await Promise.all([
     a.cluster && a.argoNamespace
       ? ctx.reads.deployments(
@@ -64,7 +69,16 @@ export const gradeArgo: Grader<CollateArgoStatus> = async (ctx, a) => {
   const wf = workflows && f.take('kubernetes', workflows);
   const releaseInfo =
     a.cluster && a.argoNamespace
-      ? await gradeRelease(ctx, f, a.cluster, a.argoNamespace, release, found)
+      ? await gradeRelease(
+          ctx,
+          f,
+          a.cluster,
+          a.argoNamespace,
+          release,
+          found,
+          undefined,
+          helmRead,
+        )
       : undefined;
   return {
     component: 'argo',

@@ -69,4 +69,45 @@ describe('gradeRelease', () => {
     ])
       expect(server.reason).toContain(said);
   });
+
+  it.each(['server', 'argo', 'runner'] as const)(
+    "reads what does not depend on the %s's Deployments (Helm state, pull secrets) in the same round as them",
+    async component => {
+      // The Deployments answer only once everything else of the first round has been asked for, or after 200 ms.
+      const asked: string[] = [];
+      let answerDeployments: () => void = () => undefined;
+      const deploymentsMayAnswer = new Promise<void>(resolve => {
+        answerDeployments = resolve;
+        setTimeout(resolve, 200);
+      });
+      const askedBeforeDeployments: string[] = [];
+      const { impl } = fx.sources();
+      const sources = {
+        ...impl,
+        deployments: async (...args: Parameters<typeof impl.deployments>) => {
+          await deploymentsMayAnswer;
+          askedBeforeDeployments.push(...asked);
+          return impl.deployments(...args);
+        },
+        helmRelease: async (...args: Parameters<typeof impl.helmRelease>) => {
+          asked.push(`helm ${args[1]}`);
+          if (component !== 'runner') answerDeployments();
+          return impl.helmRelease(...args);
+        },
+        pullSecrets: async (...args: Parameters<typeof impl.pullSecrets>) => {
+          asked.push(`pull secrets ${args[1]}`);
+          if (component === 'runner') answerDeployments();
+          return impl.pullSecrets(...args);
+        },
+      };
+      await fx.service(sources).status(fx.entity, [component]);
+      const expected = {
+        server: ['helm collate', 'pull secrets collate'],
+        argo: ['helm argo-workflows'],
+        // The runner's release is named by its Deployment: only its pull secrets can go first.
+        runner: ['pull secrets runner'],
+      }[component];
+      expect(askedBeforeDeployments.sort()).toEqual(expected);
+    },
+  );
 });

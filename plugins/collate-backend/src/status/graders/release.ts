@@ -37,11 +37,12 @@ export async function gradeRelease(
   release: string,
   deployment: DeploymentInfo | undefined,
   createdWith?: string,
+  /** Helm's state, when the grader asked for it in its first round (it does not depend on the Deployment). */
+  helmRead = ctx.reads.helmRelease(ctx.user, cluster, namespace, release),
 ): Promise<CollateReleaseInfo> {
-  const u = ctx.user;
   const chart = parseHelmChartLabel(deployment?.labels['helm.sh/chart']);
   const appVersion = deployment?.labels['app.kubernetes.io/version'];
-  const helm = await ctx.reads.helmRelease(u, cluster, namespace, release);
+  const helm = await helmRead;
   // Without `list` on Secrets the state is only not shown: the rest of the card stands.
   const state = helm.ok ? helm.value : undefined;
   const helmHealth = state && helmStateHealth(state.status);
@@ -79,9 +80,10 @@ export async function gradePullSecrets(
   f: Findings,
   cluster: string,
   namespace: string,
+  /** The pull secrets, when the grader asked for them in its first round. */
+  read = ctx.reads.pullSecrets(ctx.user, cluster, namespace),
 ): Promise<CollatePullSecretInfo[] | undefined> {
-  const u = ctx.user;
-  const got = await ctx.reads.pullSecrets(u, cluster, namespace);
+  const got = await read;
   if (!got.ok) return undefined;
   const now = Date.now();
   return got.value.map(p => {

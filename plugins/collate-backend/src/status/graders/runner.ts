@@ -23,6 +23,11 @@ export const gradeRunner: Grader<CollateRunnerStatus> = async (ctx, a) => {
   const f = new Findings();
   const agentId = a.runnerAgentId!;
   const collate = ctx.servers.collateFor(a.serverUrl, f);
+  // The pull secrets do not depend on which Deployment is the runner: asked for in the same round.
+  const pullSecretsRead =
+    a.cluster && a.runnerNamespace
+      ? ctx.reads.pullSecrets(u, a.cluster, a.runnerNamespace)
+      : undefined;
   const [deployments, listed] = await Promise.all([
     a.cluster && a.runnerNamespace
       ? ctx.reads.deployments(u, a.cluster, a.runnerNamespace, RUNNER_SELECTOR)
@@ -61,7 +66,13 @@ export const gradeRunner: Grader<CollateRunnerStatus> = async (ctx, a) => {
             instance,
             deployment,
           ),
-          gradePullSecrets(ctx, f, a.cluster, a.runnerNamespace),
+          gradePullSecrets(
+            ctx,
+            f,
+            a.cluster,
+            a.runnerNamespace,
+            pullSecretsRead,
+          ),
         ])
       : [undefined, undefined];
   const metrics =

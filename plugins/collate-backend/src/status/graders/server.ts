@@ -16,6 +16,14 @@ export const gradeServer: Grader<CollateServerStatus> = async (ctx, a) => {
   const u = ctx.user;
   const f = new Findings();
   const collate = ctx.servers.collateFor(a.serverUrl, f);
+  const inCluster = a.cluster && a.namespace && a.serverRelease;
+  // Helm's state and the pull secrets do not depend on the Deployment: asked for in the same round as it.
+  const helmRead = inCluster
+    ? ctx.reads.helmRelease(u, a.cluster!, a.namespace!, a.serverRelease!)
+    : undefined;
+  const pullSecretsRead = inCluster
+    ? ctx.reads.pullSecrets(u, a.cluster!, a.namespace!)
+    : undefined;
   const [deployments, status, version] = await Promise.all([
     a.cluster && a.namespace && a.serverRelease
       ? ctx.reads.deployments(
@@ -60,7 +68,6 @@ export const gradeServer: Grader<CollateServerStatus> = async (ctx, a) => {
     if (!check.passed) f.judge('degraded', `${check.name}: ${check.message}`);
   }
   const v = version && f.take('collate', version);
-  const inCluster = a.cluster && a.namespace && a.serverRelease;
   const [release, pullSecrets] = inCluster
     ? await Promise.all([
         gradeRelease(
@@ -71,8 +78,9 @@ export const gradeServer: Grader<CollateServerStatus> = async (ctx, a) => {
           a.serverRelease!,
           found,
           a.serverChartVersion,
+          helmRead,
         ),
-        gradePullSecrets(ctx, f, a.cluster!, a.namespace!),
+        gradePullSecrets(ctx, f, a.cluster!, a.namespace!, pullSecretsRead),
       ])
     : [undefined, undefined];
   // The image names the OpenMetadata version; the server says which one runs: they differ mid-upgrade or after a
