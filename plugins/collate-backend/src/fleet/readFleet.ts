@@ -27,12 +27,15 @@ const DEPLOYMENTS_IN_FLIGHT = 12;
 /** The days of ingestion outcomes each row charts. */
 const FLEET_HISTORY_DAYS = 7;
 
-/** A deployment's fleet row, from its status and its week of runs (read with the backend's own credentials). */
+/**
+ * A deployment's fleet row, from its status and its week of runs (read with the backend's own credentials). Of its
+ * newest runs only those still going are read in detail: the row counts the stale ones, it lists none.
+ */
 export function computeFleetRow(status: StatusService) {
   return async (entity: Entity): Promise<CollateFleetRow> => {
     const components = collateComponentsOf(entity);
     const [statuses, history] = await Promise.all([
-      status.status(entity, components),
+      status.status(entity, components, {}, 'unfinished'),
       components.includes('ingestion')
         ? status.history(entity, FLEET_HISTORY_DAYS)
         : undefined,

@@ -89,7 +89,9 @@ export interface PodMetrics {
 export type WorkflowRunDetail = Omit<WorkflowRun, 'url' | 'logsUrl'>;
 
 export interface WorkflowOverview extends WorkflowIndexSummary {
+  /** The runs read in detail: which ones `detail` says (absent: the newest, as before it was said). */
   runs: WorkflowRunDetail[];
+  detail?: DetailedRuns;
   /** Set while the watch is failing: the counts are the last ones seen. */
   staleReason?: string;
   /** Why the namespace is read on each view instead of followed (the backend's limit of followed namespaces). */
@@ -98,6 +100,25 @@ export interface WorkflowOverview extends WorkflowIndexSummary {
 
 export const CRON_LABEL = 'workflows.argoproj.io/cron-workflow';
 export const FINISHED = new Set(['Succeeded', 'Failed', 'Error']);
+
+/**
+ * Which runs' details (status fields, one request each) a workflows read fetches besides the namespace's counts:
+ * - `newest`: the newest runs, as the ingestion card lists them;
+ * - `unfinished`: only those of the newest the index calls running or pending, all it takes to judge the component
+ *   (a finished run cannot be stale): what a fleet row reads;
+ * - `none`: counts only (Argo's card, the run history).
+ */
+export type DetailedRuns = 'newest' | 'unfinished' | 'none';
+
+const DETAIL_ORDER: DetailedRuns[] = ['none', 'unfinished', 'newest'];
+
+/** Whether an overview read with `has` holds the details `wants` asks for. */
+export const detailCovers = (has: DetailedRuns, wants: DetailedRuns) =>
+  DETAIL_ORDER.indexOf(has) >= DETAIL_ORDER.indexOf(wants);
+
+/** The more detailed of two. */
+export const moreDetailed = (a: DetailedRuns, b: DetailedRuns) =>
+  detailCovers(a, b) ? a : b;
 
 /** How long ago, coarsely: minutes under two hours, hours beyond. */
 export function ago(ms: number) {

@@ -8,9 +8,11 @@ import {
 import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import { KubeHttp, KubeRequestError } from './kubeHttp';
 import {
+  FINISHED,
   toDeploymentInfo,
   toSchedule,
   type DeploymentInfo,
+  type DetailedRuns,
   type K8sCronWorkflow,
   type K8sDeployment,
   type List,
@@ -21,6 +23,7 @@ import { abortable } from './abortable';
 import { RunDetails } from './runDetails';
 import { FollowedIndexes, type FollowLimits } from './followedIndexes';
 import { WorkflowIndex } from './workflowIndex';
+import type { IndexedWorkflow } from './workflowTable';
 
 /** Lists of objects' metadata only: for Secrets, their data is never read. */
 const METADATA_ONLY =
@@ -222,12 +225,13 @@ export class KubernetesSource {
     });
   }
 
-  /** Counts, 24 h counts and the newest runs of the workflows in a namespace. */
+  /** Counts, 24 h counts and the newest runs of the workflows in a namespace, with the details `runs` asks for. */
   async workflows(
     cluster: string,
     namespace: string,
     signal: AbortSignal,
     auth: KubernetesRequestAuth = {},
+    runs: DetailedRuns = 'newest',
   ): Promise<WorkflowOverview> {
     return this.withClient(cluster, auth, async (http, shared) => {
       // A user's own token reads once and shares nothing: no watch is kept with it; nor past the follow limits.
@@ -245,8 +249,8 @@ export class KubernetesSource {
       try {
         await abortable(index.ready(), signal);
         const summary = index.summary();
-        const runs = await Promise.all(
-          summary.newest.map(wf =>
+        const detailed = await Promise.all(
+          runsToDetail(summary.newest, runs).map(wf =>
             this.runDetails.get(
               http,
               shared ? cluster : undefined,
@@ -257,12 +261,13 @@ export class KubernetesSource {
           ),
         );
         // The Age column is coarse: order the shown runs by their exact start.
-        runs.sort((x, y) =>
+        detailed.sort((x, y) =>
           (y.startedAt ?? '').localeCompare(x.startedAt ?? ''),
         );
         return {
           ...summary,
-          runs,
+          runs: detailed,
+          detail: runs,
           ...(index.error ? { staleReason: index.error } : {}),
           ...(followed && 'notFollowed' in followed
             ? { notFollowed: followed.notFollowed }
@@ -394,4 +399,15 @@ export class KubernetesSource {
     }
     return client;
   }
+}
+
+/** The runs of `newest` whose details a read asks for ({@link DetailedRuns}). */
+export function runsToDetail(
+  newest: IndexedWorkflow[],
+  runs: DetailedRuns,
+): IndexedWorkflow[] {
+  if (runs === 'none') return [];
+  if (runs === 'unfinished')
+    return newest.filter(wf => !FINISHED.has(wf.phase));
+  return newest;
 }

@@ -62,9 +62,11 @@ export class StatusService {
     entity: AnnotatedEntity,
     components: CollateComponentKind[],
     auth: KubernetesRequestAuth = {},
+    /** `unfinished`: the ingestion card lists only the runs still going, enough for its health (a fleet row). */
+    runs: GradeContext['runs'] = 'newest',
   ): Promise<CollateComponentStatus[]> {
     const a = readCollateAnnotations(entity);
-    const ctx = this.context(auth);
+    const ctx = this.context(auth, runs);
     return Promise.all(
       components.map(kind => {
         switch (kind) {
@@ -87,12 +89,16 @@ export class StatusService {
     );
   }
 
-  private context(auth: KubernetesRequestAuth): GradeContext {
+  private context(
+    auth: KubernetesRequestAuth,
+    runs: GradeContext['runs'] = 'newest',
+  ): GradeContext {
     return {
       config: this.config,
       reads: this.reads,
       servers: this.servers,
       user: userAuth(auth),
+      runs,
     };
   }
 }

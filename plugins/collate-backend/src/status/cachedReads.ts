@@ -4,6 +4,7 @@ import type { CollateServerConfig } from '@collate-backstage/plugin-collate-node
 import type { ArgoServerConfig, StatusConfig } from '../config';
 import type { SharedWorkflows } from './sharedWorkflows';
 import { type Settled, SourceCache, settle } from './sourceCache';
+import type { DetailedRuns } from '../sources/kubernetesObjects';
 import type { StatusSources } from './sources';
 
 /** The user's own cluster tokens, and the cache-key suffix that keeps what they read apart from other users'. */
@@ -84,12 +85,18 @@ export class CachedReads {
    * Not cached: the workflow index is kept current by its watch; runs are fetched once per resourceVersion. With the
    * backend's own credentials the index is shared between replicas (one follows, the others read what it publishes).
    */
-  workflows(u: UserAuth, cluster: string, namespace: string) {
+  /** A namespace's workflow counts, and the details of the runs `runs` says ({@link DetailedRuns}). */
+  workflows(
+    u: UserAuth,
+    cluster: string,
+    namespace: string,
+    runs: DetailedRuns = 'newest',
+  ) {
     return settle(
       s =>
         !u.key && this.shared
-          ? this.shared.get(cluster, namespace, s)
-          : this.sources.workflows(cluster, namespace, s, u.auth),
+          ? this.shared.get(cluster, namespace, s, runs)
+          : this.sources.workflows(cluster, namespace, s, u.auth, runs),
       this.config.timeouts.kubernetes,
     );
   }

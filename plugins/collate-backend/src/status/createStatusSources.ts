@@ -34,8 +34,8 @@ export function createStatusSources(
       kube.namespaceLabels(cluster, ns, signal),
     pullSecrets: (cluster, ns, signal, auth) =>
       kube.pullSecrets(cluster, ns, signal, auth),
-    workflows: (cluster, ns, signal, auth) =>
-      kube.workflows(cluster, ns, signal, auth),
+    workflows: (cluster, ns, signal, auth, runs) =>
+      kube.workflows(cluster, ns, signal, auth, runs),
     stopFollowing: (cluster, ns) => kube.stopFollowing(cluster, ns),
     schedules: (cluster, ns, signal, auth) =>
       kube.schedules(cluster, ns, signal, auth),

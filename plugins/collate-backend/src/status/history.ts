@@ -40,7 +40,7 @@ export async function readRunHistory(
         : undefined;
       const [archived, live] = await Promise.all([
         argo && ctx.reads.archivedRuns(argo, l.namespace, since),
-        ctx.reads.workflows(ctx.user, l.cluster, l.namespace),
+        ctx.reads.workflows(ctx.user, l.cluster, l.namespace, 'none'),
       ]);
       const here = tallies(window);
       if (archived?.ok) {

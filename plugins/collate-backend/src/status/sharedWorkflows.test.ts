@@ -1,5 +1,8 @@
 import type { CacheService } from '@backstage/backend-plugin-api';
-import type { WorkflowOverview } from '../sources/kubernetesObjects';
+import type {
+  DetailedRuns,
+  WorkflowOverview,
+} from '../sources/kubernetesObjects';
 import { SharedWorkflows, type FollowedWorkflows } from './sharedWorkflows';
 
 /** One cache shared by the "replicas", as Redis is: values with a time to live. */
@@ -25,21 +28,27 @@ function sharedCache(): CacheService {
   return cache;
 }
 
-/** A replica's own informer: counts how often it is asked and which namespaces it follows. */
+/** A replica's own informer: counts how often it is asked, for which runs' details, and which namespaces it follows. */
 function replicaSource(name: string) {
   const following = new Set<string>();
+  const asked: DetailedRuns[] = [];
   let calls = 0;
   const source: FollowedWorkflows = {
-    async workflows(cluster, namespace) {
+    async workflows(cluster, namespace, _signal, _auth, runs) {
       calls += 1;
+      asked.push(runs);
       following.add(`${cluster}/${namespace}`);
-      return { total: 3, by: name } as unknown as WorkflowOverview;
+      return {
+        total: 3,
+        by: name,
+        detail: runs,
+      } as unknown as WorkflowOverview;
     },
     stopFollowing(cluster, namespace) {
       following.delete(`${cluster}/${namespace}`);
     },
   };
-  return { source, following, calls: () => calls };
+  return { source, following, asked, calls: () => calls };
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -111,5 +120,28 @@ describe('SharedWorkflows', () => {
     await sleep(250);
     expect(a.following.size).toBe(0);
     expect(await cache.get('workflows-lease:local/argo')).toBeUndefined();
+  });
+
+  it('reads in detail the most any replica asks: a fleet row the runs still going, a tab the newest', async () => {
+    const cache = sharedCache();
+    const a = replica(cache, 'a');
+    const b = replica(cache, 'b');
+    expect(
+      await a.shared.get('local', 'ingestion', signal(), 'unfinished'),
+    ).toMatchObject({ by: 'a', detail: 'unfinished' });
+    // What a published for the fleet row is not enough for b's tab: a is told, reads the newest and publishes them.
+    expect(
+      await b.shared.get('local', 'ingestion', signal(), 'newest'),
+    ).toMatchObject({ by: 'a', detail: 'newest' });
+    expect(b.calls()).toBe(0);
+    expect(a.asked[0]).toBe('unfinished');
+    expect(a.asked).toContain('newest');
+    // Once asked for, the newest stay read while the namespace is followed; less is still answered from them.
+    expect(
+      await a.shared.get('local', 'ingestion', signal(), 'unfinished'),
+    ).toMatchObject({ detail: 'newest' });
+    expect(
+      await b.shared.get('local', 'ingestion', signal(), 'none'),
+    ).toMatchObject({ by: 'a', detail: 'newest' });
   });
 });

@@ -1,6 +1,11 @@
 import type { CacheService } from '@backstage/backend-plugin-api';
 import { randomUUID } from 'node:crypto';
-import type { WorkflowOverview } from '../sources/kubernetesObjects';
+import {
+  detailCovers,
+  moreDetailed,
+  type DetailedRuns,
+  type WorkflowOverview,
+} from '../sources/kubernetesObjects';
 
 /** What the shared workflow overviews are read from: the backend's own informer per namespace. */
 export interface FollowedWorkflows {
@@ -9,6 +14,7 @@ export interface FollowedWorkflows {
     namespace: string,
     signal: AbortSignal,
     auth: Record<string, never>,
+    runs: DetailedRuns,
   ): Promise<WorkflowOverview>;
   /** Stops following a namespace's workflows (its list and watch). */
   stopFollowing?(cluster: string, namespace: string): void;
@@ -30,12 +36,21 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
  * (one list, one watch) and publishes its overview every few seconds; the others answer from what it published and
  * mark the namespace as still wanted. A holder that stops (killed, or idle) lets its lease lapse and the next replica
  * asked takes over. With one replica (or the in-memory cache) it simply follows every namespace it is asked about.
+ *
+ * An overview holds the details of the runs it was read for ({@link DetailedRuns}): the holder reads, and publishes,
+ * the most any replica asked of that namespace (a fleet row asks the runs still going; a System's tab the newest).
  */
 export class SharedWorkflows {
   private readonly me = randomUUID();
   private readonly followed = new Map<
     string,
-    { cluster: string; namespace: string; lastUsed: number }
+    {
+      cluster: string;
+      namespace: string;
+      lastUsed: number;
+      /** The most detail asked of it, here or (through the cache) by another replica. */
+      runs: DetailedRuns;
+    }
   >();
   private readonly timer: NodeJS.Timeout;
   private readonly publishMs: number;
@@ -58,6 +73,8 @@ export class SharedWorkflows {
       lease: `workflows-lease:${id}`,
       overview: `workflows-overview:${id}`,
       wanted: `workflows-wanted:${id}`,
+      /** The most detail another replica asked for than the holder published. */
+      detail: `workflows-detail:${id}`,
     };
   }
 
@@ -70,16 +87,20 @@ export class SharedWorkflows {
     cluster: string,
     namespace: string,
     signal: AbortSignal,
+    runs: DetailedRuns = 'newest',
   ): Promise<WorkflowOverview> {
     const k = this.keys(cluster, namespace);
     let holder = (await this.cache.get(k.lease)) as string | undefined;
     if (holder && holder !== this.me) {
-      // Another replica follows it: its latest overview (it may be publishing its first one right now).
+      // Another replica follows it: its latest overview (it may be publishing its first one right now), once it has
+      // the runs asked for in detail; until then the holder is told to read them.
       for (let i = 0; i < 10 && !signal.aborted; i++) {
         const published = (await this.cache.get(k.overview)) as
           | WorkflowOverview
           | undefined;
-        if (published) {
+        if (published && !detailCovers(published.detail ?? 'newest', runs)) {
+          await this.cache.set(k.detail, runs, { ttl: this.options.idleMs });
+        } else if (published) {
           await this.cache.set(k.wanted, Date.now(), {
             ttl: this.options.idleMs,
           });
@@ -92,12 +113,19 @@ export class SharedWorkflows {
     }
     // Nobody follows it (or we do, or the holder never published): follow it here.
     await this.cache.set(k.lease, this.me, { ttl: this.leaseTtl });
-    this.followed.set(k.id, { cluster, namespace, lastUsed: Date.now() });
+    const asked = moreDetailed(this.followed.get(k.id)?.runs ?? 'none', runs);
+    this.followed.set(k.id, {
+      cluster,
+      namespace,
+      lastUsed: Date.now(),
+      runs: asked,
+    });
     const overview = await this.source.workflows(
       cluster,
       namespace,
       signal,
       {},
+      asked,
     );
     await this.cache.set(k.overview, overview as any, { ttl: this.leaseTtl });
     return overview;
@@ -122,11 +150,16 @@ export class SharedWorkflows {
           continue;
         }
         await this.cache.set(k.lease, this.me, { ttl: this.leaseTtl });
+        const elsewhere = (await this.cache.get(k.detail)) as
+          | DetailedRuns
+          | undefined;
+        if (elsewhere) f.runs = moreDetailed(f.runs, elsewhere);
         const overview = await this.source.workflows(
           f.cluster,
           f.namespace,
           AbortSignal.timeout(this.options.timeoutMs),
           {},
+          f.runs,
         );
         await this.cache.set(k.overview, overview as any, {
           ttl: this.leaseTtl,

@@ -15,6 +15,7 @@ import type { ArchivedRuns } from '../sources/argoArchive';
 import type { BlobContainerAnswer } from '../sources/blobContainer';
 import type {
   DeploymentInfo,
+  DetailedRuns,
   PodMetrics,
   WorkflowOverview,
 } from '../sources/kubernetesObjects';
@@ -28,11 +29,13 @@ export interface StatusSources {
     signal: AbortSignal,
     auth: KubernetesRequestAuth,
   ): Promise<DeploymentInfo[]>;
+  /** A namespace's workflow counts, and the details of the runs `runs` says (default the newest). */
   workflows(
     cluster: string,
     namespace: string,
     signal: AbortSignal,
     auth: KubernetesRequestAuth,
+    runs?: DetailedRuns,
   ): Promise<WorkflowOverview>;
   /** Stops following a namespace's workflows (another replica follows them, or nobody looks). */
   stopFollowing?(cluster: string, namespace: string): void;

@@ -30,7 +30,7 @@ export const gradeArgo: Grader<CollateArgoStatus> = async (ctx, a) => {
       : undefined,
     server && ctx.reads.argoVersion(server),
     a.cluster && a.namespace
-      ? ctx.reads.workflows(u, a.cluster, a.namespace)
+      ? ctx.reads.workflows(u, a.cluster, a.namespace, 'none')
       : undefined,
   ]);
   if (!a.cluster || !a.argoNamespace) {

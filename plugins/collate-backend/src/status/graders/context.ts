@@ -1,5 +1,6 @@
 import type { readCollateAnnotations } from '@collate-backstage/plugin-collate-common';
 import type { StatusConfig } from '../../config';
+import type { DetailedRuns } from '../../sources/kubernetesObjects';
 import type { CachedReads, UserAuth } from '../cachedReads';
 import type { ConfiguredServers } from '../configuredServers';
 
@@ -10,6 +11,8 @@ export interface GradeContext {
   servers: ConfiguredServers;
   /** The signed-in user's own cluster tokens, when their clusters need them. */
   user: UserAuth;
+  /** Which ingestion runs are read in detail: the newest (a System's tab) or those still going (a fleet row). */
+  runs: Exclude<DetailedRuns, 'none'>;
 }
 
 /** An entity's `collate.io/*` annotations, as read once per view. */

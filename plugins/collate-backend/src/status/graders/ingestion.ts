@@ -53,7 +53,7 @@ export async function gradeIngestion(
     // Cold, each location is a list per cluster: at most LOCATIONS_IN_FLIGHT at once.
     mapBounded(locations, LOCATIONS_IN_FLIGHT, async l => {
       const [workflows, schedules] = await Promise.all([
-        ctx.reads.workflows(u, l.cluster, l.namespace),
+        ctx.reads.workflows(u, l.cluster, l.namespace, ctx.runs),
         ctx.reads.schedules(u, l.cluster, l.namespace),
       ]);
       return { location: l, workflows, schedules };
