@@ -84,8 +84,8 @@ export class CachedReads {
   /**
    * Not cached: the workflow index is kept current by its watch; runs are fetched once per resourceVersion. With the
    * backend's own credentials the index is shared between replicas (one follows, the others read what it publishes).
+   * `runs` says which runs are read in detail ({@link DetailedRuns}).
    */
-  /** A namespace's workflow counts, and the details of the runs `runs` says ({@link DetailedRuns}). */
   workflows(
     u: UserAuth,
     cluster: string,
