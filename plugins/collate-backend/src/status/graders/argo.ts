@@ -69,16 +69,9 @@ export const gradeArgo: Grader<CollateArgoStatus> = async (ctx, a) => {
   const wf = workflows && f.take('kubernetes', workflows);
   const releaseInfo =
     a.cluster && a.argoNamespace
-      ? await gradeRelease(
-          ctx,
-          f,
-          a.cluster,
-          a.argoNamespace,
-          release,
-          found,
-          undefined,
-          helmRead,
-        )
+      ? await gradeRelease(ctx, f, a.cluster, a.argoNamespace, release, found, {
+          helm: helmRead,
+        })
       : undefined;
   return {
     component: 'argo',

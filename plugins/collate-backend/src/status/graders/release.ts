@@ -36,13 +36,18 @@ export async function gradeRelease(
   namespace: string,
   release: string,
   deployment: DeploymentInfo | undefined,
-  createdWith?: string,
-  /** Helm's state, when the grader asked for it in its first round (it does not depend on the Deployment). */
-  helmRead = ctx.reads.helmRelease(ctx.user, cluster, namespace, release),
+  options: {
+    /** The chart version the deployment was created with. */
+    createdWith?: string;
+    /** Helm's state, when the grader asked for it in its first round (it does not depend on the Deployment). */
+    helm?: ReturnType<GradeContext['reads']['helmRelease']>;
+  } = {},
 ): Promise<CollateReleaseInfo> {
+  const { createdWith } = options;
   const chart = parseHelmChartLabel(deployment?.labels['helm.sh/chart']);
   const appVersion = deployment?.labels['app.kubernetes.io/version'];
-  const helm = await helmRead;
+  const helm = await (options.helm ??
+    ctx.reads.helmRelease(ctx.user, cluster, namespace, release));
   // Without `list` on Secrets the state is only not shown: the rest of the card stands.
   const state = helm.ok ? helm.value : undefined;
   const helmHealth = state && helmStateHealth(state.status);

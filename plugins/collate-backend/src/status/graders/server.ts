@@ -77,8 +77,7 @@ export const gradeServer: Grader<CollateServerStatus> = async (ctx, a) => {
           a.namespace!,
           a.serverRelease!,
           found,
-          a.serverChartVersion,
-          helmRead,
+          { createdWith: a.serverChartVersion, helm: helmRead },
         ),
         gradePullSecrets(ctx, f, a.cluster!, a.namespace!, pullSecretsRead),
       ])
