@@ -8,7 +8,6 @@ import {
 import type { KubernetesClusters } from '@collate-backstage/plugin-collate-node';
 import { KubeHttp, KubeRequestError } from './kubeHttp';
 import {
-  FINISHED,
   toDeploymentInfo,
   toSchedule,
   type DeploymentInfo,
@@ -20,10 +19,9 @@ import {
   type WorkflowOverview,
 } from './kubernetesObjects';
 import { abortable } from './abortable';
-import { RunDetails } from './runDetails';
+import { RunDetails, runsToDetail } from './runDetails';
 import { FollowedIndexes, type FollowLimits } from './followedIndexes';
 import { WorkflowIndex } from './workflowIndex';
-import type { IndexedWorkflow } from './workflowTable';
 
 /** Lists of objects' metadata only: for Secrets, their data is never read. */
 const METADATA_ONLY =
@@ -399,15 +397,4 @@ export class KubernetesSource {
     }
     return client;
   }
-}
-
-/** The runs of `newest` whose details a read asks for ({@link DetailedRuns}). */
-export function runsToDetail(
-  newest: IndexedWorkflow[],
-  runs: DetailedRuns,
-): IndexedWorkflow[] {
-  if (runs === 'none') return [];
-  if (runs === 'unfinished')
-    return newest.filter(wf => !FINISHED.has(wf.phase));
-  return newest;
 }

@@ -5,6 +5,7 @@ import {
   POD_NODE_ID,
   toRun,
   WORKFLOW_LABEL,
+  type DetailedRuns,
   type K8sWorkflow,
   type List,
   type WorkflowRunDetail,
@@ -161,4 +162,15 @@ export class RunDetails {
     });
     return new Set(pods.items.map(p => p.metadata.annotations?.[POD_NODE_ID]));
   }
+}
+
+/** The runs of `newest` whose details a read asks for ({@link DetailedRuns}). */
+export function runsToDetail(
+  newest: IndexedWorkflow[],
+  runs: DetailedRuns,
+): IndexedWorkflow[] {
+  if (runs === 'none') return [];
+  if (runs === 'unfinished')
+    return newest.filter(wf => !FINISHED.has(wf.phase));
+  return newest;
 }
